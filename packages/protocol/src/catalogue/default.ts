@@ -1,0 +1,288 @@
+import { z } from 'zod';
+import { AiAgentStatus, ContentType, ConversationStatus, DeliveryStatus, MessageRole, Role } from '../enums';
+import { ErrorPayload } from '../errors';
+import { Id, IsoDate, MAX_MESSAGE_CHARS } from '../ids';
+import { Classification, Conversation, Envelope, Message, User } from '../models';
+import { defineEvents } from './define';
+
+/** 000 and 002 send a bare conversation id; ours also takes `{ conversationId }`. */
+const ConversationRef = z.union([Id, z.object({ conversationId: Id })]).transform((v) =>
+  typeof v === 'string' ? { conversationId: v } : v,
+);
+const ConversationOnly = z.object({ conversationId: Id });
+
+export const SendMessage = z.object({
+  conversationId: Id,
+  content: z.string().trim().min(1, 'content is empty').max(MAX_MESSAGE_CHARS),
+  contentType: ContentType.default('text'),
+  clientMessageId: z.string().min(1).max(128).optional(),
+});
+export type SendMessage = z.infer<typeof SendMessage>;
+
+/** Client to server on the default namespace: 000, 002 and 001's default-namespace rows. */
+export const defaultClient = defineEvents('default', 'client', {
+  authenticate: {
+    seeds: ['002'],
+    room: 'the socket itself',
+    description: 'Late authentication, when LATE_AUTH_MS > 0 and the handshake carried no token.',
+    schema: z.union([z.string().min(1), z.object({ token: z.string().min(1) })]).transform((v) =>
+      typeof v === 'string' ? { token: v } : v,
+    ),
+  },
+  join_conversation: {
+    seeds: ['000', '002'],
+    room: 'joins conversation:{conversationId} after a tenant and role check',
+    description: 'Join a conversation room.',
+    schema: ConversationRef,
+  },
+  leave_conversation: {
+    seeds: ['000'],
+    room: 'leaves conversation:{conversationId}',
+    description: 'Leave a conversation room.',
+    schema: ConversationRef,
+  },
+  send_message: {
+    seeds: ['002'],
+    room: 'conversation:{conversationId}',
+    description: 'Send a message; acked with the stored message after commit. clientMessageId makes it idempotent.',
+    schema: SendMessage,
+  },
+  typing_start: { seeds: ['002'], room: 'conversation:{conversationId}', description: 'Started typing.', schema: ConversationOnly },
+  typing_stop: { seeds: ['002'], room: 'conversation:{conversationId}', description: 'Stopped typing.', schema: ConversationOnly },
+  agent_online: {
+    seeds: ['002'],
+    room: 'tenant:{accountId}',
+    description: 'Staff marks itself online.',
+    schema: z.object({}).optional(),
+  },
+  agent_offline: {
+    seeds: ['002'],
+    room: 'tenant:{accountId}',
+    description: 'Staff marks itself offline while staying connected.',
+    schema: z.object({}).optional(),
+  },
+  update_conversation_status: {
+    seeds: ['002'],
+    room: 'conversation:{conversationId}',
+    description: 'Change a conversation status (agents and admins).',
+    schema: z.object({ conversationId: Id, status: ConversationStatus }),
+  },
+  assign_conversation: {
+    seeds: ['002'],
+    room: 'conversation:{conversationId}',
+    description: 'Assign a conversation to an agent of the same tenant.',
+    schema: z.object({ conversationId: Id, agentId: Id }),
+  },
+  unassign_conversation: {
+    seeds: ['002'],
+    room: 'conversation:{conversationId}',
+    description: 'Remove the assignee.',
+    schema: ConversationOnly,
+  },
+  mark_read: {
+    seeds: ['002'],
+    room: 'conversation:{conversationId}',
+    description: 'Read receipt up to and including messageId (002 message_reads).',
+    schema: z.object({ conversationId: Id, messageId: Id }),
+  },
+  mark_delivered: {
+    seeds: ['004'],
+    room: 'conversation:{conversationId}',
+    description: "A recipient's client confirms it received messageId (004 delivery ticks).",
+    schema: z.object({ conversationId: Id, messageId: Id }),
+  },
+  sync: {
+    seeds: ['001'],
+    room: 'the socket itself',
+    description: 'Replay every event this socket may see with seq > since, in order, then sync_complete.',
+    schema: z.object({ since: z.number().int().min(0) }),
+  },
+  ping: {
+    seeds: ['001'],
+    room: 'the socket itself',
+    description: 'Keep-alive ping, answered by pong.',
+    schema: z.object({ timestamp: z.number() }),
+  },
+  'token:update': {
+    seeds: ['001'],
+    room: 'the socket itself',
+    description: 'A fresh token, in answer to token:refresh.',
+    schema: z.object({ token: z.string().min(1) }),
+  },
+});
+
+/** A message as 000's `new_message` nests it and 002 reads it flat, in one object (brief, decision 4). */
+export const NewMessagePayload = Envelope.extend({
+  conversationId: Id,
+  message: Message,
+  id: Id,
+  accountId: Id,
+  role: MessageRole,
+  senderId: Id.nullable(),
+  content: z.string(),
+  contentType: ContentType,
+  clientMessageId: z.string().nullable(),
+  status: DeliveryStatus,
+  createdAt: IsoDate,
+});
+export type NewMessagePayload = z.infer<typeof NewMessagePayload>;
+
+const Typing = z.object({ conversationId: Id, userId: Id, name: z.string().nullable(), role: Role });
+const AgentPresence = Envelope.extend({ agentId: Id, userId: Id, accountId: Id, status: z.string(), lastSeen: IsoDate.nullable() });
+const Assignment = Envelope.extend({
+  conversationId: Id,
+  agentId: Id.nullable(),
+  previousAgentId: Id.nullable(),
+  assignedBy: Id.nullable(),
+  conversation: Conversation,
+});
+
+/** Server to client on the default namespace, default vocabulary. */
+export const defaultServer = defineEvents('default', 'server', {
+  authenticated: {
+    seeds: ['002'],
+    room: 'the socket itself',
+    description: 'Sent once the socket is authenticated.',
+    schema: z.object({
+      userId: Id, accountId: Id, email: z.string().nullable(), name: z.string().nullable(), role: Role, teamIds: z.array(Id),
+      lastSeq: z.number().int(),
+    }),
+  },
+  new_message: {
+    seeds: ['000', '002'],
+    room: 'conversation:{conversationId}; also tenant staff for assistant and agent messages (000)',
+    description: 'A message was stored.',
+    schema: NewMessagePayload,
+  },
+  message_sent: {
+    seeds: ['002'],
+    room: 'the sending socket',
+    description: 'The sender’s message is committed.',
+    schema: NewMessagePayload,
+  },
+  user_message: {
+    seeds: ['000'],
+    room: 'tenant staff (ws:{workspaceId})',
+    description: 'A customer message arrived from any channel.',
+    schema: Envelope.extend({
+      conversationId: Id,
+      message: Message.extend({ role: z.literal('USER'), channelType: z.string() }),
+    }),
+  },
+  message_status: {
+    seeds: ['002', '004'],
+    room: 'conversation:{conversationId}',
+    description: 'A message was delivered to or read by a recipient.',
+    schema: Envelope.extend({ conversationId: Id, messageId: Id, status: DeliveryStatus, userId: Id.nullable(), at: IsoDate }),
+  },
+  conversation_created: {
+    seeds: ['004'],
+    room: 'tenant staff',
+    description: 'A conversation was opened (004 conversation:new in the default vocabulary).',
+    schema: Envelope.extend({ conversation: Conversation }),
+  },
+  conversation_status_changed: {
+    seeds: ['000'],
+    room: 'tenant staff, conversation:{conversationId}',
+    description: 'Conversation status changed.',
+    schema: Envelope.extend({ conversationId: Id, status: ConversationStatus, updatedAt: IsoDate, previousStatus: ConversationStatus.optional() }),
+  },
+  conversation_assigned: {
+    seeds: ['002'],
+    room: 'agent:{agentId}, conversation:{conversationId}, tenant staff',
+    description: 'A conversation was assigned.',
+    schema: Assignment,
+  },
+  conversation_unassigned: {
+    seeds: ['002'],
+    room: 'agent:{previousAgentId}, conversation:{conversationId}, tenant staff',
+    description: 'A conversation lost its assignee.',
+    schema: Assignment,
+  },
+  typing_start: { seeds: ['002'], room: 'conversation:{conversationId} except the typist', description: 'Someone is typing.', schema: Typing, volatile: true },
+  typing_stop: { seeds: ['002'], room: 'conversation:{conversationId} except the typist', description: 'Typing stopped, or timed out after 5 s.', schema: Typing, volatile: true },
+  agent_online: { seeds: ['002'], room: 'tenant staff', description: 'A staff member came online.', schema: AgentPresence },
+  agent_offline: { seeds: ['002'], room: 'tenant staff', description: 'A staff member went offline.', schema: AgentPresence },
+  handoff_triggered: {
+    seeds: ['000'],
+    room: 'tenant staff',
+    description: 'A conversation was handed off to humans.',
+    schema: Envelope.extend({
+      conversationId: Id, handoffId: Id, trigger: z.string(),
+      destination: z.union([z.string(), z.record(z.string(), z.unknown())]), summary: z.string(), agentId: z.string().nullable(),
+    }),
+  },
+  agent_status_changed: {
+    seeds: ['000'],
+    room: 'tenant staff',
+    description: 'An AI agent was activated or deactivated.',
+    schema: Envelope.extend({ agentId: Id, status: AiAgentStatus }),
+  },
+  credits_updated: {
+    seeds: ['000'],
+    room: 'tenant staff',
+    description: 'The tenant’s credit balance changed.',
+    schema: Envelope.extend({ balance: z.number(), delta: z.number(), reason: z.string() }),
+  },
+  ai_processing_started: {
+    seeds: ['002'],
+    room: 'conversation:{conversationId}, tenant staff',
+    description: 'AI work started on a message.',
+    schema: Envelope.extend({ conversationId: Id, messageId: Id }),
+  },
+  ai_classification: {
+    seeds: ['002'],
+    room: 'conversation:{conversationId}, tenant staff',
+    description: 'AI classification of a customer message.',
+    schema: Envelope.extend({ conversationId: Id, messageId: Id }).extend(Classification.shape),
+  },
+  ai_draft: {
+    seeds: ['002'],
+    room: 'agent:{assigneeId} only',
+    description: 'A suggested reply for the assigned agent.',
+    schema: Envelope.extend({ conversationId: Id, messageId: Id.optional(), draft: z.object({ content: z.string() }), confidence: z.number() }),
+  },
+  ai_processing_completed: {
+    seeds: ['002'],
+    room: 'conversation:{conversationId}, tenant staff',
+    description: 'AI work on a message finished.',
+    schema: Envelope.extend({ conversationId: Id, messageId: Id, ok: z.boolean(), durationMs: z.number() }),
+  },
+  sync_complete: {
+    seeds: ['001'],
+    room: 'the socket itself',
+    description: 'Replay finished; live events follow.',
+    schema: z.object({ lastSeq: z.number().int(), replayed: z.number().int() }),
+  },
+  pong: {
+    seeds: ['001'],
+    room: 'the socket itself',
+    description: 'Answer to ping.',
+    schema: z.object({ timestamp: z.number(), serverTime: z.number() }),
+  },
+  'user:updated': { seeds: ['001'], room: 'user:{userId}', description: 'The current user changed.', schema: User },
+  'system:maintenance': {
+    seeds: ['001'],
+    room: 'everyone',
+    description: 'Maintenance notice, sent by an admin through the internal API.',
+    schema: z.object({ message: z.string(), startsAt: IsoDate }),
+  },
+  'token:refresh': {
+    seeds: ['001'],
+    room: 'the socket itself',
+    description: 'The token expires soon; answer with token:update.',
+    schema: z.object({ expiresAt: IsoDate }),
+  },
+  'token:updated': {
+    seeds: ['001'],
+    room: 'the socket itself',
+    description: 'The new token was accepted.',
+    schema: z.object({ expiresAt: IsoDate }),
+  },
+  error: {
+    seeds: ['001', '002'],
+    room: 'the socket itself',
+    description: 'A failed client event sent without a callback, or an expired token.',
+    schema: ErrorPayload,
+  },
+});

@@ -1,0 +1,20 @@
+import { defaultClient, defaultServer } from './default';
+import type { EventDef } from './define';
+import { portalServer } from './portal';
+import { widgetServer } from './widget';
+import { insightdesk } from './insightdesk';
+
+export * from './define';
+export * from './default';
+export * from './portal';
+export * from './widget';
+export * from './insightdesk';
+
+/** Every catalogued event, in one list: the docs and the tests read this. */
+export const CATALOGUE: readonly EventDef[] = [
+  ...Object.values(defaultClient),
+  ...Object.values(defaultServer),
+  ...Object.values(portalServer),
+  ...Object.values(widgetServer),
+  ...Object.values(insightdesk).flatMap((group) => Object.values(group) as EventDef[]),
+];

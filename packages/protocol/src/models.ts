@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { Id, IsoDate } from './ids';
+import {
+  ChannelType,
+  ContentType,
+  ConversationStatus,
+  DeliveryStatus,
+  MessageRole,
+  PresenceStatus,
+  Role,
+  TicketPriority,
+  TicketStatus,
+} from './enums';
+
+/** Every broadcast carries its event-log position and a stable id, for replay and dedup. */
+export const Envelope = z.object({
+  seq: z.number().int().optional(),
+  eventId: z.string().optional(),
+});
+
+export const UserSummary = z.object({
+  id: Id,
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  role: Role,
+});
+export type UserSummary = z.infer<typeof UserSummary>;
+
+export const User = UserSummary.extend({
+  accountId: Id,
+  teamIds: z.array(Id),
+  lastSeenAt: IsoDate.nullable(),
+});
+export type User = z.infer<typeof User>;
+
+export const Classification = z.object({
+  priority: TicketPriority,
+  sentiment: z.enum(['positive', 'neutral', 'negative']),
+  category: z.string(),
+  language: z.string(),
+  confidence: z.number().min(0).max(1).optional(),
+});
+export type Classification = z.infer<typeof Classification>;
+
+export const Conversation = z.object({
+  id: Id,
+  accountId: Id,
+  contactId: Id.nullable(),
+  status: ConversationStatus,
+  assigneeId: Id.nullable(),
+  teamId: Id.nullable(),
+  subject: z.string().nullable(),
+  channelType: ChannelType,
+  classification: Classification.nullable().optional(),
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+  lastMessageAt: IsoDate.nullable(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export const Message = z.object({
+  id: Id,
+  conversationId: Id,
+  accountId: Id,
+  role: MessageRole,
+  senderId: Id.nullable(),
+  content: z.string(),
+  contentType: ContentType,
+  clientMessageId: z.string().nullable(),
+  externalId: z.string().nullable().optional(),
+  mediaUrl: z.string().nullable().optional(),
+  status: DeliveryStatus,
+  confidence: z.number().nullable().optional(),
+  latencyMs: z.number().nullable().optional(),
+  channelType: ChannelType.optional(),
+  createdAt: IsoDate,
+});
+export type Message = z.infer<typeof Message>;
+
+export const Ticket = z.object({
+  id: Id,
+  accountId: Id,
+  conversationId: Id.nullable(),
+  subject: z.string(),
+  status: TicketStatus,
+  priority: TicketPriority,
+  assigneeId: Id.nullable(),
+  teamId: Id.nullable(),
+  slaFirstResponseDueAt: IsoDate.nullable(),
+  slaResolutionDueAt: IsoDate.nullable(),
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+});
+export type Ticket = z.infer<typeof Ticket>;
+
+export const Notification = z.object({
+  id: Id,
+  userId: Id,
+  kind: z.enum(['assigned', 'mentioned', 'new_conversation', 'sla_warning', 'sla_breached', 'handoff']),
+  title: z.string(),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  readAt: IsoDate.nullable(),
+  createdAt: IsoDate,
+});
+export type Notification = z.infer<typeof Notification>;
+
+export const PresenceEntry = z.object({
+  userId: Id,
+  status: PresenceStatus,
+  lastSeen: IsoDate.nullable(),
+});
+export type PresenceEntry = z.infer<typeof PresenceEntry>;
