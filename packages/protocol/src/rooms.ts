@@ -56,6 +56,8 @@ const ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
  * null when the name is not one Switchboard knows or names another tenant.
  */
 export function resolveRoom(tenantId: string, name: string): ResolvedRoom | null {
+  const canonical = resolveCanonical(tenantId, name);
+  if (canonical) return canonical;
   const widget = /^tenant:([^:]+):conv:([^:]+)$/.exec(name);
   if (widget) {
     const [, t, id] = widget as unknown as [string, string, string];
@@ -68,6 +70,22 @@ export function resolveRoom(tenantId: string, name: string): ResolvedRoom | null
     if (!ID.test(id) || id.includes(':')) return null;
     if (kind === 'tenant') return id === tenantId ? { kind, id, name: rooms.tenant(id) } : null;
     return { kind, id, name: rooms[kind](tenantId, id) };
+  }
+  return null;
+}
+
+/**
+ * A name already built by {@link rooms} resolves to itself, so callers such as
+ * the internal emit API can take either spelling. Only the caller's tenant matches.
+ */
+function resolveCanonical(tenantId: string, name: string): ResolvedRoom | null {
+  if (name === rooms.tenantStaff(tenantId)) return { kind: 'tenantStaff', id: tenantId, name };
+  for (const kind of Object.keys(rooms) as RoomKind[]) {
+    if (kind === 'tenant' || kind === 'tenantStaff') continue;
+    const prefix = rooms[kind](tenantId, '');
+    if (!name.startsWith(prefix)) continue;
+    const id = name.slice(prefix.length);
+    return ID.test(id) && !id.includes(':') ? { kind, id, name } : null;
   }
   return null;
 }

@@ -46,6 +46,7 @@ export const defaultClient = defineEvents('default', 'client', {
     room: 'conversation:{conversationId}',
     description: 'Send a message; acked with the stored message after commit. clientMessageId makes it idempotent.',
     schema: SendMessage,
+    ack: Message,
   },
   typing_start: { seeds: ['002'], room: 'conversation:{conversationId}', description: 'Started typing.', schema: ConversationOnly },
   typing_stop: { seeds: ['002'], room: 'conversation:{conversationId}', description: 'Stopped typing.', schema: ConversationOnly },

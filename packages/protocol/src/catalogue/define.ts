@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AckCallback } from '../errors';
 
 export type Seed = '000' | '001' | '002' | '003' | '004';
 export type Direction = 'client' | 'server';
@@ -27,8 +28,11 @@ export type EventDef<N extends string = string, S extends z.ZodType = z.ZodType>
   direction: Direction;
 };
 
+/** Keeps a spec's own ack schema in the group's type, so acks are typed end to end. */
+type AckOf<S> = S extends { ack: infer A extends z.ZodType } ? { ack: A } : unknown;
+
 export type Catalogue<T extends Record<string, EventSpec>> = {
-  readonly [K in keyof T & string]: EventDef<K, T[K]['schema']>;
+  readonly [K in keyof T & string]: EventDef<K, T[K]['schema']> & AckOf<T[K]>;
 };
 
 /**
@@ -48,10 +52,20 @@ export function defineEvents<const T extends Record<string, EventSpec>>(
 /** The payload type of one catalogued event. */
 export type PayloadOf<E> = E extends EventDef<string, infer S> ? z.infer<S> : never;
 
-/** Socket.IO's event-map generic built from a catalogue group. */
+/** The `data` of a successful ack: the spec's ack schema, or nothing. */
+export type AckDataOf<E> = E extends { ack: infer A extends z.ZodType } ? z.output<A> : never;
+
+/**
+ * Socket.IO's event-map generic for client events. Payloads are typed as the
+ * schema's input, what travels on the wire (a bare id where a transform accepts
+ * one, a defaulted field left out); the server still parses before trusting it.
+ */
 export type ListenMap<C> = {
-  [K in keyof C]: C[K] extends EventDef<string, infer S> ? (payload: z.infer<S>, ack?: (res: unknown) => void) => void : never;
+  [K in keyof C]: C[K] extends EventDef<string, infer S>
+    ? (payload: z.input<S>, ack?: AckCallback<AckDataOf<C[K]>>) => void
+    : never;
 };
+/** Socket.IO's event-map generic for server events: the schema's output, what a client receives. */
 export type EmitMap<C> = {
   [K in keyof C]: C[K] extends EventDef<string, infer S> ? (payload: z.infer<S>) => void : never;
 };

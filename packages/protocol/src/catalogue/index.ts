@@ -9,6 +9,7 @@ export * from './default';
 export * from './portal';
 export * from './widget';
 export * from './insightdesk';
+export type * from './socket-types';
 
 /** Every catalogued event, in one list: the docs and the tests read this. */
 export const CATALOGUE: readonly EventDef[] = [
@@ -16,5 +17,5 @@ export const CATALOGUE: readonly EventDef[] = [
   ...Object.values(defaultServer),
   ...Object.values(portalServer),
   ...Object.values(widgetServer),
-  ...Object.values(insightdesk).flatMap((group) => Object.values(group) as EventDef[]),
+  ...Object.values(insightdesk).flatMap((group): EventDef[] => Object.values(group)),
 ];
