@@ -1,0 +1,49 @@
+import { isStaff, type Conversation, type Role, type Ticket } from '@switchboard/protocol';
+
+/** The part of a principal that access decisions read. */
+export interface Actor {
+  userId: string;
+  accountId: string;
+  role: Role;
+  teamIds: string[];
+}
+
+/**
+ * Who may do what: pure functions of the actor and the row, so every surface
+ * (sockets, HTTP, bridges) asks the same question the same way.
+ * Tenants never see each other; customers see only their own conversations;
+ * viewers read and never write.
+ */
+export const can = {
+  readConversation(a: Actor, c: Pick<Conversation, 'accountId' | 'contactId'>): boolean {
+    if (c.accountId !== a.accountId) return false;
+    return isStaff(a.role) || c.contactId === a.userId;
+  },
+  writeToConversation(a: Actor, c: Pick<Conversation, 'accountId' | 'contactId' | 'status'>): boolean {
+    if (!can.readConversation(a, c)) return false;
+    return a.role !== 'viewer';
+  },
+  manageConversation(a: Actor, c: Pick<Conversation, 'accountId'>): boolean {
+    return c.accountId === a.accountId && (a.role === 'admin' || a.role === 'agent');
+  },
+  createConversationFor(a: Actor, contactId: string | null): boolean {
+    if (a.role === 'customer') return contactId === null || contactId === a.userId;
+    return a.role === 'admin' || a.role === 'agent';
+  },
+  readTicket(a: Actor, t: Pick<Ticket, 'accountId'>): boolean {
+    return t.accountId === a.accountId && isStaff(a.role);
+  },
+  manageTickets(a: Actor): boolean {
+    return a.role === 'admin' || a.role === 'agent';
+  },
+  readTenantPresence(a: Actor): boolean {
+    return isStaff(a.role);
+  },
+  viewDashboard(a: Actor): boolean {
+    return a.role === 'admin';
+  },
+  /** Assignment targets are people who work conversations. */
+  beAssigned(role: Role): boolean {
+    return role === 'admin' || role === 'agent';
+  },
+};

@@ -1,0 +1,124 @@
+import type {
+  AiAgentStatus,
+  Classification,
+  Conversation,
+  ConversationStatus,
+  DeliveryStatus,
+  Message,
+  Notification,
+  PresenceStatus,
+  Role,
+  Ticket,
+  User,
+} from '@switchboard/protocol';
+
+/**
+ * The facts Switchboard knows, independent of any vocabulary. Services raise
+ * them; the broadcaster decides who hears each one and in which words.
+ * `audience` is who may see the fact at all, and also how it is filtered when the
+ * event log is replayed to a reconnecting client.
+ */
+export type DomainEvent =
+  | { type: 'message.created'; accountId: string; conversation: Conversation; message: Message }
+  | {
+      type: 'message.status';
+      accountId: string;
+      conversationId: string;
+      messageId: string;
+      senderId: string | null;
+      status: DeliveryStatus;
+      userId: string | null;
+      at: string;
+    }
+  | { type: 'conversation.created'; accountId: string; conversation: Conversation }
+  | { type: 'conversation.status_changed'; accountId: string; conversation: Conversation; previousStatus: ConversationStatus; by: string | null }
+  | {
+      type: 'conversation.assigned';
+      accountId: string;
+      conversation: Conversation;
+      previousAssigneeId: string | null;
+      by: string | null;
+    }
+  | { type: 'conversation.unassigned'; accountId: string; conversation: Conversation; previousAssigneeId: string | null; by: string | null }
+  | { type: 'conversation.classified'; accountId: string; conversation: Conversation; messageId: string; classification: Classification }
+  | { type: 'handoff.triggered'; accountId: string; conversationId: string; handoffId: string; trigger: string; destination: string | Record<string, unknown>; summary: string; agentId: string | null }
+  | { type: 'ai_agent.status_changed'; accountId: string; agentId: string; status: AiAgentStatus }
+  | { type: 'credits.updated'; accountId: string; balance: number; delta: number; reason: string }
+  | { type: 'ai.processing_started'; accountId: string; conversationId: string; messageId: string }
+  | { type: 'ai.processing_completed'; accountId: string; conversationId: string; messageId: string; ok: boolean; durationMs: number }
+  | { type: 'ai.draft'; accountId: string; conversationId: string; messageId?: string; assigneeId: string; content: string; confidence: number }
+  | { type: 'user.updated'; accountId: string; user: User }
+  | { type: 'ticket.created'; accountId: string; ticket: Ticket }
+  | { type: 'ticket.updated'; accountId: string; ticket: Ticket; changes: string[]; by: string | null }
+  | { type: 'ticket.sla'; accountId: string; ticket: Ticket; kind: 'warning' | 'breach'; minutesLeft: number }
+  | { type: 'notification.created'; accountId: string; notification: Notification; unread: number }
+  | { type: 'notification.read'; accountId: string; userId: string; ids: string[]; unread: number }
+  /** Raised by a backend through the broadcast service or POST /internal/emit: an event name and payload given as is. */
+  | { type: 'custom'; accountId: string; room: CustomRoom; event: string; payload: unknown };
+
+export type CustomRoom =
+  | { kind: 'tenant' }
+  | { kind: 'staff' }
+  | { kind: 'conversation'; id: string }
+  | { kind: 'user'; id: string }
+  | { kind: 'agent'; id: string }
+  | { kind: 'team'; id: string }
+  | { kind: 'ticket'; id: string };
+
+/** Facts that are state, not history: broadcast but never logged or replayed. */
+export type EphemeralEvent =
+  | { type: 'typing'; accountId: string; conversationId: string; userId: string; name: string | null; role: Role; typing: boolean }
+  | { type: 'presence.changed'; accountId: string; userId: string; role: Role; name: string | null; status: PresenceStatus; lastSeen: string | null }
+  | { type: 'ticket.typing'; accountId: string; ticketId: string; userId: string; name: string | null; typing: boolean }
+  | { type: 'system.maintenance'; message: string; startsAt: string };
+
+export type DomainEventType = DomainEvent['type'];
+
+/** A domain event once it is in the log. */
+export type LoggedEvent = DomainEvent & { seq: number; eventId: string; createdAt: string };
+
+export type Audience =
+  | { kind: 'tenant' }
+  | { kind: 'staff' }
+  | { kind: 'conversation'; conversationId: string }
+  | { kind: 'user'; userId: string };
+
+/** Who may see an event, for the log and for replay. */
+export function audienceOf(event: DomainEvent): Audience {
+  switch (event.type) {
+    case 'message.created':
+      return { kind: 'conversation', conversationId: event.message.conversationId };
+    case 'message.status':
+    case 'ai.processing_started':
+    case 'ai.processing_completed':
+      return { kind: 'conversation', conversationId: event.conversationId };
+    case 'conversation.created':
+    case 'conversation.status_changed':
+    case 'conversation.assigned':
+    case 'conversation.unassigned':
+    case 'conversation.classified':
+      return { kind: 'conversation', conversationId: event.conversation.id };
+    case 'ai.draft':
+      return { kind: 'user', userId: event.assigneeId };
+    case 'user.updated':
+      return { kind: 'user', userId: event.user.id };
+    case 'notification.created':
+      return { kind: 'user', userId: event.notification.userId };
+    case 'notification.read':
+      return { kind: 'user', userId: event.userId };
+    case 'custom':
+      switch (event.room.kind) {
+        case 'tenant':
+          return { kind: 'tenant' };
+        case 'conversation':
+          return { kind: 'conversation', conversationId: event.room.id };
+        case 'user':
+        case 'agent':
+          return { kind: 'user', userId: event.room.id };
+        default:
+          return { kind: 'staff' };
+      }
+    default:
+      return { kind: 'staff' };
+  }
+}

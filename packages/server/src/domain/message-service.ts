@@ -1,0 +1,114 @@
+import type { ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
+import { can, type Actor } from '../access/policy';
+import { AppError, forbidden, notFound } from '../errors';
+import type { Db } from '../storage/db';
+import { ConversationEventsRepo } from '../storage/repos/conversation-events';
+import { ConversationsRepo } from '../storage/repos/conversations';
+import { MessagesRepo } from '../storage/repos/messages';
+import { ReceiptsRepo } from '../storage/repos/receipts';
+import type { ConversationService } from './conversation-service';
+import type { DomainEvent, LoggedEvent } from './domain-event';
+import { logEvents } from './event-log';
+import type { Publisher } from './publisher';
+
+export interface SendInput {
+  conversationId: string;
+  content: string;
+  contentType: ContentType;
+  clientMessageId?: string | undefined;
+  mediaUrl?: string | null;
+  externalId?: string | null;
+  /** Set by system callers (AI, bridges); people get theirs from their role. */
+  role?: MessageRole;
+  confidence?: number | null;
+  latencyMs?: number | null;
+}
+
+export interface SendResult {
+  message: Message;
+  /** False when clientMessageId matched a stored message: nothing was written or broadcast. */
+  created: boolean;
+}
+
+/**
+ * The one path every message takes, whatever surface it came through
+ * (002's "New Message Flow"): check, store the message with its audit row and
+ * log event in one transaction, and only then answer and broadcast.
+ */
+export class MessageService {
+  constructor(
+    private readonly db: Db,
+    private readonly publisher: Publisher,
+    private readonly conversations: ConversationService,
+  ) {}
+
+  async send(actor: Actor, input: SendInput): Promise<SendResult> {
+    const conversation = await this.conversations.getReadable(actor, input.conversationId);
+    if (!can.writeToConversation(actor, conversation)) throw forbidden('Viewers cannot send messages');
+    const role: MessageRole = input.role ?? (actor.role === 'customer' ? 'USER' : 'HUMAN_AGENT');
+
+    const result = await this.db.transaction(async (tx) => {
+      const inserted = await new MessagesRepo(tx).insertOrGetExisting({
+        accountId: actor.accountId,
+        conversationId: conversation.id,
+        role,
+        senderId: role === 'ASSISTANT' || role === 'SYSTEM' ? null : actor.userId,
+        content: input.content,
+        contentType: input.contentType,
+        clientMessageId: input.clientMessageId ?? null,
+        externalId: input.externalId ?? null,
+        mediaUrl: input.mediaUrl ?? null,
+        confidence: input.confidence ?? null,
+        latencyMs: input.latencyMs ?? null,
+      });
+      if (!inserted) throw notFound('Conversation');
+      const { message, created } = inserted;
+      if (!created) return { message, created, logged: [] as LoggedEvent[] };
+      const conversations = new ConversationsRepo(tx);
+      let current = (await conversations.touchLastMessage(actor.accountId, conversation.id, message.createdAt)) ?? conversation;
+      const events: DomainEvent[] = [];
+      // A customer writing into a resolved conversation reopens it.
+      if (role === 'USER' && current.status === 'RESOLVED') {
+        const changed = await conversations.updateStatus(actor.accountId, conversation.id, 'OPEN');
+        if (changed) {
+          current = changed.conversation;
+          events.push({ type: 'conversation.status_changed', accountId: actor.accountId, conversation: current, previousStatus: changed.previousStatus, by: actor.userId });
+        }
+      }
+      await new ConversationEventsRepo(tx).append({
+        accountId: actor.accountId, conversationId: conversation.id, type: 'message', actorId: actor.userId, data: { messageId: message.id, role },
+      });
+      events.unshift({ type: 'message.created', accountId: actor.accountId, conversation: current, message });
+      return { message, created, logged: await logEvents(tx, events) };
+    });
+    result.logged.forEach((e) => this.publisher.publish(e));
+    return { message: result.message, created: result.created };
+  }
+
+  async list(actor: Actor, conversationId: string, opts: { after?: string; limit?: number }): Promise<Message[]> {
+    await this.conversations.getReadable(actor, conversationId);
+    return new MessagesRepo(this.db).listAfter(actor.accountId, conversationId, { afterId: opts.after, limit: opts.limit ?? 50 });
+  }
+
+  /** A recipient's client received a message, or read it: stored per recipient, then the message's status moves forward. */
+  async mark(actor: Actor, conversationId: string, messageId: string, status: Exclude<DeliveryStatus, 'sent'>): Promise<Message> {
+    await this.conversations.getReadable(actor, conversationId);
+    const message = await new MessagesRepo(this.db).get(actor.accountId, messageId);
+    if (!message || message.conversationId !== conversationId) throw notFound('Message');
+    if (message.senderId === actor.userId) throw new AppError('VALIDATION_FAILED', 'Receipts are for messages others sent');
+    const { updated, logged } = await this.db.transaction(async (tx) => {
+      const receipts = new ReceiptsRepo(tx);
+      if (status === 'read') await receipts.record(actor.accountId, messageId, actor.userId, 'delivered');
+      const isNew = await receipts.record(actor.accountId, messageId, actor.userId, status);
+      const moved = isNew ? await new MessagesRepo(tx).setStatus(actor.accountId, messageId, status) : null;
+      if (!moved?.changed) return { updated: moved?.message ?? message, logged: [] as LoggedEvent[] };
+      const event: DomainEvent = {
+        type: 'message.status', accountId: actor.accountId, conversationId, messageId, senderId: message.senderId,
+        status: moved.message.status, userId: actor.userId, at: new Date().toISOString(),
+      };
+      return { updated: moved.message, logged: await logEvents(tx, [event]) };
+    });
+    logged.forEach((e) => this.publisher.publish(e));
+    return updated;
+  }
+}

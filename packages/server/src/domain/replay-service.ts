@@ -1,0 +1,44 @@
+import type { Db } from '../storage/db';
+import { EventLogRepo } from '../storage/repos/event-log';
+import type { LoggedEvent } from './domain-event';
+import { fromLogRow } from './event-log';
+
+export interface ReplayViewer {
+  accountId: string;
+  userId: string;
+  isStaff: boolean;
+}
+
+const PAGE = 500;
+
+/**
+ * Reads the event log for one viewer: every event it may see after `since`, in
+ * order. Sockets replay these on reconnect; polling clients read them over HTTP
+ * (001's fallback).
+ */
+export class ReplayService {
+  constructor(private readonly db: Db) {}
+
+  async page(viewer: ReplayViewer, since: number, limit = PAGE): Promise<LoggedEvent[]> {
+    const rows = await new EventLogRepo(this.db).listVisible(viewer.accountId, since, { isStaff: viewer.isStaff, userId: viewer.userId }, limit);
+    return rows.map(fromLogRow);
+  }
+
+  async *all(viewer: ReplayViewer, since: number, max = 10_000): AsyncGenerator<LoggedEvent> {
+    let cursor = since;
+    let seen = 0;
+    for (;;) {
+      const page = await this.page(viewer, cursor, PAGE);
+      for (const e of page) {
+        yield e;
+        cursor = e.seq;
+        if (++seen >= max) return;
+      }
+      if (page.length < PAGE) return;
+    }
+  }
+
+  async lastSeq(accountId: string): Promise<number> {
+    return new EventLogRepo(this.db).lastSeq(accountId);
+  }
+}

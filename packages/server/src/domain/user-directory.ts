@@ -1,0 +1,38 @@
+import type { Principal } from '../auth/principal';
+import type { Db } from '../storage/db';
+import { AccountsRepo } from '../storage/repos/accounts';
+import { UsersRepo } from '../storage/repos/users';
+import { logEvents } from './event-log';
+import type { Publisher } from './publisher';
+
+/**
+ * Keeps the users table in step with the claims of the tokens people connect
+ * with (002: users upserted on connect). A reconnect with the same claims costs
+ * no write; a changed name, email, role or team list is stored and announced as
+ * `user:updated`.
+ */
+export class UserDirectory {
+  private readonly seen = new Map<string, string>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly publisher: Publisher,
+    private readonly maxCached = 100_000,
+  ) {}
+
+  async ensure(p: Principal): Promise<void> {
+    const key = `${p.accountId}\u0000${p.userId}`;
+    const fingerprint = JSON.stringify([p.role, p.email, p.name, [...p.teamIds].sort()]);
+    if (this.seen.get(key) === fingerprint) return;
+    const logged = await this.db.transaction(async (tx) => {
+      await new AccountsRepo(tx).ensure(p.accountId);
+      const { user, changed, created } = await new UsersRepo(tx).upsertFromClaims({
+        accountId: p.accountId, id: p.userId, role: p.role, email: p.email, name: p.name, teamIds: p.teamIds,
+      });
+      return changed && !created ? logEvents(tx, [{ type: 'user.updated', accountId: p.accountId, user }]) : [];
+    });
+    if (this.seen.size >= this.maxCached) this.seen.clear();
+    this.seen.set(key, fingerprint);
+    logged.forEach((e) => this.publisher.publish(e));
+  }
+}

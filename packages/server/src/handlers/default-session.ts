@@ -1,0 +1,92 @@
+import { defaultServer as S, isStaff, WIDGET_NAMESPACE } from '@switchboard/protocol';
+import { AppError, toErrorPayload } from '../errors';
+import { roomName, type RoomRef, type Surface } from '../realtime/delivery';
+import { replayToSocket } from '../realtime/replay-to-socket';
+import type { Services } from '../services';
+import { principalOf } from '../transport/principal-of';
+import type { AppSocket } from '../transport/socket-types';
+import { clearTokenTimers, watchTokenLifetime } from '../transport/token-lifetime';
+
+/** The rooms a socket joins on connect; conversation rooms come only through checked joins. */
+export function baseRooms(socket: AppSocket): RoomRef[] {
+  const d = socket.data;
+  const refs: RoomRef[] = [{ kind: 'all' }, { kind: 'tenant' }, { kind: 'user', id: d.userId }];
+  if (isStaff(d.role)) {
+    refs.push({ kind: 'tenantStaff' }, { kind: 'agent', id: d.userId });
+    for (const team of d.teamIds) refs.push({ kind: 'team', id: team });
+  }
+  return refs;
+}
+
+export function surfaceOf(socket: AppSocket): Surface {
+  return { ns: '/', dialect: socket.data.dialect };
+}
+
+export async function joinRefs(socket: AppSocket, refs: RoomRef[]): Promise<void> {
+  const surface = surfaceOf(socket);
+  await socket.join(refs.map((r) => roomName(socket.data.accountId, r, surface)));
+}
+
+/**
+ * Everything that follows authentication on the default namespace and on 003's
+ * namespaces: the user row, rooms, presence, token lifetime, `authenticated`,
+ * and the replay of what a reconnecting client missed.
+ */
+export async function startSession(services: Services, socket: AppSocket): Promise<void> {
+  const d = socket.data;
+  const principal = principalOf(socket);
+  await services.users.ensure(principal);
+
+  const bound = boundConversation(socket);
+  if (bound) {
+    if (bound.tenantId !== d.accountId) throw new AppError('FORBIDDEN', 'This conversation belongs to another tenant');
+    const conversation = await services.conversations.getReadable(principal, bound.conversationId);
+    d.dialect = 'widget';
+    d.boundConversationId = conversation.id;
+    d.conversations = [conversation.id];
+    if (!socket.recovered) {
+      await joinRefs(socket, [{ kind: 'all' }, { kind: 'user', id: d.userId }, { kind: 'conversation', id: conversation.id }]);
+    }
+  } else if (!socket.recovered) {
+    await joinRefs(socket, baseRooms(socket));
+  }
+
+  await services.presence.connected({ accountId: d.accountId, userId: d.userId, role: d.role, name: d.name }, socket.id);
+  watchTokenLifetime(socket, services.config.TOKEN_REFRESH_LEAD_MS);
+  services.metrics.connections.inc({ account: d.accountId });
+
+  const lastSeq = await services.replay.lastSeq(d.accountId);
+  socket.emit(S.authenticated.name, {
+    userId: d.userId, accountId: d.accountId, email: d.email, name: d.name, role: d.role, teamIds: d.teamIds, lastSeq,
+  });
+
+  const since = (socket.handshake.auth as { lastSeq?: unknown } | undefined)?.lastSeq;
+  if (!socket.recovered && typeof since === 'number' && Number.isInteger(since) && since >= 0) {
+    await replayToSocket(socket, since, services.replay, services.broadcaster);
+  }
+}
+
+export async function endSession(services: Services, socket: AppSocket): Promise<void> {
+  clearTokenTimers(socket);
+  const d = socket.data;
+  if (!d.authenticated) return;
+  services.metrics.connections.dec({ account: d.accountId });
+  services.typing.stopAll({ accountId: d.accountId, userId: d.userId, name: d.name, role: d.role });
+  await services.presence.disconnected({ accountId: d.accountId, userId: d.userId, role: d.role, name: d.name }, socket.id);
+}
+
+/** Ends a socket whose session could not start, telling it why. */
+export function refuse(services: Services, socket: AppSocket, err: unknown): void {
+  socket.emit(S.error.name, toErrorPayload(err, services.log, 'session'));
+  socket.disconnect();
+}
+
+function boundConversation(socket: AppSocket): { tenantId: string; conversationId: string } | null {
+  const match = WIDGET_NAMESPACE.exec(socket.nsp.name);
+  if (match) return { tenantId: match[1] as string, conversationId: match[2] as string };
+  const q = socket.handshake.query;
+  if (socket.nsp.name === '/' && typeof q.tenantId === 'string' && typeof q.conversationId === 'string') {
+    return { tenantId: q.tenantId, conversationId: q.conversationId };
+  }
+  return null;
+}

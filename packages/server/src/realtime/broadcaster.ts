@@ -1,0 +1,62 @@
+import type { DomainEvent, EphemeralEvent, LoggedEvent } from '../domain/domain-event';
+import type { AppIo, AppNamespace } from '../transport/socket-types';
+import { roomName, type Delivery } from './delivery';
+import { plan, type Renderer, DEFAULT_RENDERERS } from './plan';
+import { PublishLedger } from './publish-ledger';
+import { withEnvelope } from './with-envelope';
+
+export interface BroadcasterOptions {
+  io: AppIo;
+  /** The parent of 003's dynamic namespaces; widget deliveries go there too. */
+  widgetParent: AppNamespace;
+  renderers?: readonly Renderer[];
+  onEmit?: (event: string) => void;
+}
+
+/**
+ * The only code that emits to rooms. Takes a fact, asks {@link plan} who hears
+ * it in which words, and emits each delivery once (Socket.IO encodes a
+ * broadcast once for all its recipients).
+ */
+export class Broadcaster {
+  readonly ledger = new PublishLedger();
+  private renderers: readonly Renderer[];
+
+  constructor(private readonly opts: BroadcasterOptions) {
+    this.renderers = opts.renderers ?? DEFAULT_RENDERERS;
+  }
+
+  addRenderer(renderer: Renderer): void {
+    this.renderers = [...this.renderers, renderer];
+  }
+
+  /** A logged event: sent once per node, with its seq and id. */
+  publish(e: LoggedEvent): void {
+    if (this.ledger.has(e.seq)) return;
+    this.ledger.record(e.seq);
+    for (const d of plan(e, this.renderers)) this.emit(e, d, e.seq, e.eventId);
+  }
+
+  /** A state change that is not logged (typing, presence). */
+  signal(e: EphemeralEvent): void {
+    for (const d of plan(e, this.renderers)) this.emit(e, d);
+  }
+
+  deliveries(e: DomainEvent | EphemeralEvent): Delivery[] {
+    return plan(e, this.renderers);
+  }
+
+  private emit(e: DomainEvent | EphemeralEvent, d: Delivery, seq?: number, eventId?: string): void {
+    const accountId = 'accountId' in e ? e.accountId : '';
+    const payload = withEnvelope(d.payload, seq, eventId);
+    const targets: AppNamespace[] = [this.opts.io.of(d.surface.ns)];
+    if (d.surface.ns === '/' && d.surface.dialect === 'widget') targets.push(this.opts.widgetParent);
+    for (const nsp of targets) {
+      let op = nsp.to(d.to.map((r) => roomName(accountId, r, d.surface)));
+      if (d.except?.length) op = op.except(d.except.map((r) => roomName(accountId, r, d.surface)));
+      if (d.volatile) op = op.volatile;
+      op.emit(d.event, payload);
+    }
+    this.opts.onEmit?.(d.event);
+  }
+}

@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+import type { EventDef } from '@switchboard/protocol';
+import type { Delivery, RoomRef, Surface } from './delivery';
+
+/**
+ * Builds a delivery of one catalogued event; the payload is checked against the
+ * catalogue's type at compile time, so a renderer cannot drift from the protocol.
+ */
+export function deliver<S extends z.ZodType>(
+  surface: Surface,
+  def: EventDef<string, S>,
+  to: RoomRef[],
+  payload: z.input<S>,
+  opts: { except?: RoomRef[] } = {},
+): Delivery {
+  const d: Delivery = { surface, to, event: def.name, payload };
+  if (opts.except) d.except = opts.except;
+  if (def.volatile) d.volatile = true;
+  return d;
+}

@@ -1,0 +1,121 @@
+import { defaultServer as S, type Dialect, type Message, type NewMessagePayload } from '@switchboard/protocol';
+import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
+import type { Delivery, RoomRef, Surface } from './delivery';
+import { deliver } from './deliver';
+
+const staff: RoomRef = { kind: 'tenantStaff' };
+const conv = (id: string): RoomRef => ({ kind: 'conversation', id });
+
+/** 000's nested `message` and 002's flat fields, in one object (brief, decision 4). */
+export function newMessagePayload(message: Message): NewMessagePayload {
+  return {
+    conversationId: message.conversationId,
+    message,
+    id: message.id,
+    accountId: message.accountId,
+    role: message.role,
+    senderId: message.senderId,
+    content: message.content,
+    contentType: message.contentType,
+    clientMessageId: message.clientMessageId,
+    status: message.status,
+    createdAt: message.createdAt,
+  };
+}
+
+/**
+ * The default namespace's own vocabulary (000 and 002). Other vocabularies fall
+ * back to it for facts they have no word for, so it renders for any dialect.
+ */
+export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect = 'default'): Delivery[] {
+  const s: Surface = { ns: '/', dialect };
+  switch (e.type) {
+    case 'message.created': {
+      const { message } = e;
+      if (message.role === 'USER') {
+        return [
+          deliver(s, S.user_message, [staff], {
+            conversationId: message.conversationId,
+            message: { ...message, role: 'USER', channelType: e.conversation.channelType },
+          }),
+          deliver(s, S.new_message, [conv(message.conversationId)], newMessagePayload(message)),
+        ];
+      }
+      return [deliver(s, S.new_message, [staff, conv(message.conversationId)], newMessagePayload(message))];
+    }
+    case 'message.status':
+      return [
+        deliver(s, S.message_status, [conv(e.conversationId)], {
+          conversationId: e.conversationId, messageId: e.messageId, status: e.status, userId: e.userId, at: e.at,
+        }),
+      ];
+    case 'conversation.created':
+      return [deliver(s, S.conversation_created, [staff], { conversation: e.conversation })];
+    case 'conversation.status_changed':
+      return [
+        deliver(s, S.conversation_status_changed, [staff, conv(e.conversation.id)], {
+          conversationId: e.conversation.id, status: e.conversation.status, updatedAt: e.conversation.updatedAt, previousStatus: e.previousStatus,
+        }),
+      ];
+    case 'conversation.assigned':
+    case 'conversation.unassigned': {
+      const def = e.type === 'conversation.assigned' ? S.conversation_assigned : S.conversation_unassigned;
+      const agentId = e.type === 'conversation.assigned' ? e.conversation.assigneeId : e.previousAssigneeId;
+      const to: RoomRef[] = [staff, conv(e.conversation.id)];
+      if (agentId) to.push({ kind: 'agent', id: agentId });
+      return [
+        deliver(s, def, to, {
+          conversationId: e.conversation.id, agentId: e.conversation.assigneeId, previousAgentId: e.previousAssigneeId,
+          assignedBy: e.by, conversation: e.conversation,
+        }),
+      ];
+    }
+    case 'conversation.classified':
+      return [deliver(s, S.ai_classification, [staff], { conversationId: e.conversation.id, messageId: e.messageId, ...e.classification })];
+    case 'handoff.triggered':
+      return [
+        deliver(s, S.handoff_triggered, [staff], {
+          conversationId: e.conversationId, handoffId: e.handoffId, trigger: e.trigger, destination: e.destination, summary: e.summary, agentId: e.agentId,
+        }),
+      ];
+    case 'ai_agent.status_changed':
+      return [deliver(s, S.agent_status_changed, [staff], { agentId: e.agentId, status: e.status })];
+    case 'credits.updated':
+      return [deliver(s, S.credits_updated, [staff], { balance: e.balance, delta: e.delta, reason: e.reason })];
+    case 'ai.processing_started':
+      return [deliver(s, S.ai_processing_started, [staff], { conversationId: e.conversationId, messageId: e.messageId })];
+    case 'ai.processing_completed':
+      return [
+        deliver(s, S.ai_processing_completed, [staff], { conversationId: e.conversationId, messageId: e.messageId, ok: e.ok, durationMs: e.durationMs }),
+      ];
+    case 'ai.draft':
+      return [
+        deliver(s, S.ai_draft, [{ kind: 'agent', id: e.assigneeId }], {
+          conversationId: e.conversationId, messageId: e.messageId, draft: { content: e.content }, confidence: e.confidence,
+        }),
+      ];
+    case 'user.updated':
+      return [deliver(s, S['user:updated'], [{ kind: 'user', id: e.user.id }], e.user)];
+    case 'typing': {
+      const def = e.typing ? S.typing_start : S.typing_stop;
+      return [
+        deliver(s, def, [conv(e.conversationId)], { conversationId: e.conversationId, userId: e.userId, name: e.name, role: e.role }, {
+          except: [{ kind: 'user', id: e.userId }],
+        }),
+      ];
+    }
+    case 'presence.changed': {
+      if (e.role === 'customer') return [];
+      const def = e.status === 'offline' ? S.agent_offline : S.agent_online;
+      return [
+        deliver(s, def, [staff], { agentId: e.userId, userId: e.userId, accountId: e.accountId, status: e.status, lastSeen: e.lastSeen }),
+      ];
+    }
+    case 'system.maintenance':
+      return [deliver(s, S['system:maintenance'], [{ kind: 'all' }], { message: e.message, startsAt: e.startsAt })];
+    case 'custom':
+      return [{ surface: s, to: [e.room.kind === 'staff' ? staff : e.room], event: e.event, payload: e.payload }];
+    default:
+      return [];
+  }
+}

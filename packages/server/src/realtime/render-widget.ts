@@ -1,0 +1,45 @@
+import { widgetServer as W } from '@switchboard/protocol';
+import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
+import type { Delivery, Surface } from './delivery';
+import { deliver } from './deliver';
+import { renderDefault } from './render-default';
+
+const s: Surface = { ns: '/', dialect: 'widget' };
+
+/**
+ * Seed 003's vocabulary for sockets bound to one conversation. Besides its two
+ * events a widget hears conversation-scoped facts (typing, status) in the default
+ * vocabulary; tenant-wide ones never reach it, as it joins no tenant room.
+ */
+export function renderWidget(e: DomainEvent | EphemeralEvent): Delivery[] {
+  switch (e.type) {
+    case 'message.created': {
+      const m = e.message;
+      return [
+        deliver(s, W.inbound_message, [{ kind: 'conversation', id: m.conversationId }], {
+          text: m.content,
+          ...(m.mediaUrl ? { mediaUrl: m.mediaUrl } : {}),
+          messageId: m.id,
+          timestamp: m.createdAt,
+          role: m.role,
+          senderId: m.senderId,
+          clientMessageId: m.clientMessageId,
+          conversationId: m.conversationId,
+        }),
+      ];
+    }
+    case 'message.status':
+      return [
+        deliver(s, W.status_update, [{ kind: 'conversation', id: e.conversationId }], {
+          messageId: e.messageId, status: e.status, conversationId: e.conversationId,
+        }),
+      ];
+    case 'typing':
+    case 'conversation.status_changed':
+    case 'system.maintenance':
+    case 'custom':
+      return renderDefault(e, 'widget');
+    default:
+      return [];
+  }
+}

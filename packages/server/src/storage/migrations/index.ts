@@ -1,0 +1,7 @@
+import { migration001Initial } from './001_initial';
+import type { Migration } from './migration';
+
+export type { Migration } from './migration';
+
+/** Every migration, in the order it is applied. Append only; never edit one that has shipped. */
+export const migrations: readonly Migration[] = [migration001Initial];

@@ -1,0 +1,154 @@
+import type { Queryable } from '../db';
+import { clampLimit, iso, jsonParam } from '../row-mapping';
+
+/**
+ * Who may read an event:
+ * - `tenant`: everyone in the account;
+ * - `staff`: admins, agents and viewers;
+ * - `conversation`: staff, and the customer whose conversation it is (conversations.contact_id);
+ * - `user`: only `userId`.
+ */
+export type EventAudience = 'tenant' | 'staff' | 'conversation' | 'user';
+
+export interface AppendEventInput {
+  /** Stable event id, also sent to clients for dedup. */
+  id: string;
+  accountId: string;
+  type: string;
+  audience: EventAudience;
+  conversationId?: string | null;
+  userId?: string | null;
+  data: unknown;
+}
+
+export interface StoredEvent {
+  seq: number;
+  id: string;
+  accountId: string;
+  type: string;
+  audience: EventAudience;
+  conversationId: string | null;
+  userId: string | null;
+  data: unknown;
+  createdAt: string;
+}
+
+export interface EventViewer {
+  isStaff: boolean;
+  userId: string;
+}
+
+interface EventRow {
+  seq: number;
+  id: string;
+  account_id: string;
+  type: string;
+  audience: EventAudience;
+  conversation_id: string | null;
+  user_id: string | null;
+  data: unknown;
+  created_at: Date;
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    seq: row.seq,
+    id: row.id,
+    accountId: row.account_id,
+    type: row.type,
+    audience: row.audience,
+    conversationId: row.conversation_id,
+    userId: row.user_id,
+    data: row.data,
+    createdAt: iso(row.created_at),
+  };
+}
+
+/** Namespace half of the two-key advisory lock that orders appends per account. */
+const EVENT_LOCK_NAMESPACE = 42_105_502;
+
+/**
+ * The event log: the replay source for `GET /api/updates?since=SEQ` and reconnect catch-up, and a
+ * transactional outbox (`published_at`) for multi-node broadcasting.
+ *
+ * A reader resuming from `since` must never skip an event, so within an account `seq` has to follow
+ * commit order. A bigserial alone does not (a transaction can take seq 10, commit after one that took
+ * 11, and a reader in between would move past 10). append therefore takes a per-account transaction
+ * advisory lock before drawing the seq, which holds until the surrounding transaction ends: append
+ * events last in a transaction, so the lock is held briefly.
+ */
+export class EventLogRepo {
+  constructor(private readonly q: Queryable) {}
+
+  async append(input: AppendEventInput): Promise<{ seq: number; id: string; createdAt: string }> {
+    const rows = await this.q.query<{ seq: number; id: string; created_at: Date }>(
+      `WITH ordered AS (SELECT pg_advisory_xact_lock($1, hashtext($3)))
+       INSERT INTO events (id, account_id, type, audience, conversation_id, user_id, data)
+       SELECT $2, $3, $4, $5, $6, $7, $8::jsonb FROM ordered
+       RETURNING seq, id, created_at`,
+      [
+        EVENT_LOCK_NAMESPACE,
+        input.id,
+        input.accountId,
+        input.type,
+        input.audience,
+        input.conversationId ?? null,
+        input.userId ?? null,
+        jsonParam(input.data ?? null) ?? 'null',
+      ],
+    );
+    const row = rows[0] as { seq: number; id: string; created_at: Date };
+    return { seq: row.seq, id: row.id, createdAt: iso(row.created_at) };
+  }
+
+  /** What `viewer` may see after `since`, oldest first. Customers' conversations are resolved here, in SQL. */
+  async listVisible(accountId: string, since: number, viewer: EventViewer, limit?: number): Promise<StoredEvent[]> {
+    const rows = await this.q.query<EventRow>(
+      `SELECT e.* FROM events e
+       WHERE e.account_id = $1 AND e.seq > $2
+         AND (
+           e.audience = 'tenant'
+           OR (e.audience = 'staff' AND $3::boolean)
+           OR (e.audience = 'conversation' AND ($3::boolean OR EXISTS (
+                 SELECT 1 FROM conversations c
+                 WHERE c.account_id = e.account_id AND c.id = e.conversation_id AND c.contact_id = $4)))
+           OR (e.audience = 'user' AND e.user_id = $4)
+         )
+       ORDER BY e.seq
+       LIMIT $5`,
+      [accountId, Math.max(0, Math.trunc(since)), viewer.isStaff, viewer.userId, clampLimit(limit, 500, 1000)],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  /** The highest seq in the account (0 when empty): where a fresh client starts. */
+  async lastSeq(accountId: string): Promise<number> {
+    const rows = await this.q.query<{ seq: number }>(
+      'SELECT COALESCE(max(seq), 0) AS seq FROM events WHERE account_id = $1',
+      [accountId],
+    );
+    return rows[0]?.seq ?? 0;
+  }
+
+  /** Marks events as broadcast. Returns how many were still unpublished. */
+  async markPublished(seqs: readonly number[]): Promise<number> {
+    if (seqs.length === 0) return 0;
+    const rows = await this.q.query(
+      'UPDATE events SET published_at = now() WHERE seq = ANY($1::bigint[]) AND published_at IS NULL RETURNING seq',
+      [[...seqs]],
+    );
+    return rows.length;
+  }
+
+  /** Events still unpublished `olderThanMs` after they were written (their node presumably died), oldest first. */
+  async listUnpublished(olderThanMs: number, limit?: number): Promise<StoredEvent[]> {
+    const rows = await this.q.query<EventRow>(
+      `SELECT * FROM events
+       WHERE published_at IS NULL AND created_at <= now() - make_interval(secs => $1::double precision / 1000)
+       ORDER BY seq
+       LIMIT $2`,
+      [Math.max(0, olderThanMs), clampLimit(limit, 100, 1000)],
+    );
+    return rows.map(toStoredEvent);
+  }
+}

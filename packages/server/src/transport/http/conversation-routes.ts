@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ChannelType, ConversationStatus, Id, SendMessage } from '@switchboard/protocol';
+import type { Services } from '../../services';
+import { requirePrincipal } from './http-auth';
+import { parse } from './parse';
+
+const CreateBody = z.object({
+  subject: z.string().max(500).optional(),
+  channelType: ChannelType.optional(),
+  contactId: Id.optional(),
+  teamId: Id.optional(),
+});
+const IdParams = z.object({ id: Id });
+const ListQuery = z.object({
+  status: ConversationStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  before: z.string().max(64).optional(),
+});
+const MessagesQuery = z.object({
+  after: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+const MessageBody = SendMessage.omit({ conversationId: true });
+
+/** The conversation routes of the contract: the same services, and so the same rules, as the sockets. */
+export function conversationRoutes(app: FastifyInstance, services: Services): void {
+  const who = (req: Parameters<typeof requirePrincipal>[1]) => requirePrincipal(services.verify, req);
+
+  app.post('/api/conversations', async (request, reply) => {
+    const actor = await who(request);
+    const body = parse(CreateBody, request.body ?? {});
+    await services.users.ensure(actor);
+    const conversation = await services.conversations.create(actor, body);
+    return reply.status(201).send(conversation);
+  });
+
+  app.get('/api/conversations', async (request) => {
+    const actor = await who(request);
+    const conversations = await services.conversations.list(actor, parse(ListQuery, request.query));
+    return { conversations };
+  });
+
+  app.get('/api/conversations/:id', async (request) => {
+    const actor = await who(request);
+    return services.conversations.getReadable(actor, parse(IdParams, request.params).id);
+  });
+
+  app.get('/api/conversations/:id/messages', async (request) => {
+    const actor = await who(request);
+    const { id } = parse(IdParams, request.params);
+    const messages = await services.messages.list(actor, id, parse(MessagesQuery, request.query));
+    return { messages };
+  });
+
+  app.post('/api/conversations/:id/messages', async (request, reply) => {
+    const actor = await who(request);
+    const { id } = parse(IdParams, request.params);
+    const body = parse(MessageBody, request.body ?? {});
+    await services.users.ensure(actor);
+    const { message, created } = await services.messages.send(actor, { ...body, conversationId: id });
+    return reply.status(created ? 201 : 200).send(message);
+  });
+}

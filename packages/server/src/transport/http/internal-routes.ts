@@ -1,0 +1,47 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { Id, resolveRoom } from '@switchboard/protocol';
+import type { CustomRoom } from '../../domain/domain-event';
+import { AppError } from '../../errors';
+import type { Services } from '../../services';
+import { parse } from './parse';
+
+const EmitBody = z.object({
+  tenantId: Id,
+  conversationId: Id.optional(),
+  room: z.string().max(300).optional(),
+  event: z.string().min(1).max(100).regex(/^[A-Za-z0-9_:.-]+$/, 'letters, digits and _ : . - only'),
+  payload: z.unknown(),
+});
+
+/**
+ * Routes for the company's own backend, guarded by `x-internal-api-key`
+ * (003's `POST /internal/emit`). Keys are compared in constant time over their
+ * hashes, so neither content nor length leaks through timing.
+ */
+export function internalRoutes(app: FastifyInstance, services: Services, internalKey: string): void {
+  const expected = createHash('sha256').update(internalKey).digest();
+  const guard = async (request: FastifyRequest) => {
+    const given = request.headers['x-internal-api-key'];
+    const ok = typeof given === 'string' && timingSafeEqual(createHash('sha256').update(given).digest(), expected);
+    if (!ok) throw new AppError('AUTH_TOKEN_INVALID', 'A valid x-internal-api-key header is required');
+  };
+
+  app.post('/internal/emit', { onRequest: guard }, async (request) => {
+    const body = parse(EmitBody, request.body);
+    await services.broadcast.emit(body.tenantId, roomOf(body), body.event, body.payload ?? null);
+    return { ok: true };
+  });
+}
+
+function roomOf(body: z.infer<typeof EmitBody>): CustomRoom {
+  if (body.conversationId) return { kind: 'conversation', id: body.conversationId };
+  if (!body.room) return { kind: 'tenant' };
+  const resolved = resolveRoom(body.tenantId, body.room);
+  if (!resolved) throw new AppError('ROOM_NOT_FOUND', `Unknown room "${body.room}"`);
+  if (resolved.kind === 'tenant') return { kind: 'tenant' };
+  if (resolved.kind === 'tenantStaff') return { kind: 'staff' };
+  if (resolved.kind === 'presence') throw new AppError('ROOM_NOT_FOUND', 'Presence rooms take no custom events');
+  return { kind: resolved.kind, id: resolved.id };
+}

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { isStaff } from '@switchboard/protocol';
+import type { Services } from '../../services';
+import { requirePrincipal } from './http-auth';
+import { parse } from './parse';
+
+const UpdatesQuery = z.object({
+  since: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
+/**
+ * 001's polling fallback: what the caller may see since `since`, from the same
+ * event log sockets replay. Each event has its wire name and payload in the
+ * default vocabulary, plus its domain `type`.
+ */
+export function updatesRoutes(app: FastifyInstance, services: Services): void {
+  app.get('/api/updates', async (request) => {
+    const actor = await requirePrincipal(services.verify, request);
+    const { since, limit } = parse(UpdatesQuery, request.query);
+    const page = await services.replay.page({ accountId: actor.accountId, userId: actor.userId, isStaff: isStaff(actor.role) }, since, limit);
+    const events = page.map((e) => ({
+      seq: e.seq,
+      id: e.eventId,
+      type: e.type,
+      createdAt: e.createdAt,
+      deliveries: services.broadcaster
+        .deliveries(e)
+        .filter((d) => d.surface.ns === '/' && d.surface.dialect === 'default')
+        .map((d) => ({ event: d.event, payload: d.payload })),
+    }));
+    const lastSeq = page.length ? page[page.length - 1]!.seq : since;
+    return { events, lastSeq, more: page.length === limit };
+  });
+}

@@ -1,0 +1,55 @@
+import { Dialect } from '@switchboard/protocol';
+import { AppError } from '../errors';
+import type { Services } from '../services';
+import { handshakeError } from './handshake-error';
+import { applyPrincipal } from './principal-of';
+import type { AppSocket } from './socket-types';
+import { tokenFromHandshake } from './token-source';
+
+export interface SocketAuthOptions {
+  /** Accept a socket without a token, to authenticate late (002); only the default namespace does. */
+  allowLate: boolean;
+  /** Refuse roles this namespace is not for (001: `/dashboard` is admins only). */
+  roles?: readonly string[];
+}
+
+/**
+ * The handshake middleware of every namespace. With connection state recovery
+ * it runs again on a recovered socket, so a revoked or expired token cannot
+ * ride a recovered session.
+ */
+export function socketAuth(services: Services, opts: SocketAuthOptions) {
+  return async (socket: AppSocket, next: (err?: Error) => void) => {
+    socket.data.conversations = [];
+    socket.data.dialect = pickDialect(socket, services.config.DEFAULT_DIALECT);
+    const token = tokenFromHandshake(socket.handshake);
+    if (!token) {
+      if (opts.allowLate && services.config.LATE_AUTH_MS > 0) {
+        socket.data.authenticated = false;
+        return next();
+      }
+      services.metrics.handshakeFailures.inc({ code: 'MISSING_TOKEN' });
+      return next(handshakeError('MISSING_TOKEN', 'Connect with a token: auth.token, an Authorization header or ?token='));
+    }
+    try {
+      const principal = await services.verify(token);
+      if (opts.roles && !opts.roles.includes(principal.role)) {
+        throw new AppError('FORBIDDEN', 'This namespace is not open to your role');
+      }
+      applyPrincipal(socket, principal);
+      next();
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : 'AUTH_TOKEN_INVALID';
+      const message = err instanceof AppError ? err.message : 'The token is invalid';
+      services.metrics.handshakeFailures.inc({ code });
+      next(handshakeError(code, message));
+    }
+  };
+}
+
+function pickDialect(socket: AppSocket, fallback: Dialect): Dialect {
+  const q = socket.handshake.query;
+  if (typeof q.tenantId === 'string' && typeof q.conversationId === 'string') return 'widget';
+  const asked = Dialect.safeParse((socket.handshake.auth as { dialect?: unknown } | undefined)?.dialect);
+  return asked.success ? asked.data : fallback;
+}

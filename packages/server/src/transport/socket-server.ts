@@ -1,0 +1,67 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { WIDGET_NAMESPACE } from '@switchboard/protocol';
+import { endSession, refuse, startSession } from '../handlers/default-session';
+import { registerDefaultEvents } from '../handlers/default-events';
+import type { Services } from '../services';
+import { allowRequest } from './origin-check';
+import { socketAuth } from './socket-auth';
+import type { AppIo, AppNamespace, AppSocket } from './socket-types';
+import { defaultServer as S } from '@switchboard/protocol';
+
+export interface SocketServerOptions {
+  corsOrigins: string[];
+  maxHttpBufferSize: number;
+}
+
+/**
+ * Socket.IO on the HTTP server Fastify listens with. Options from the seeds:
+ * path `/socket.io`, ping every 25 s with a 60 s timeout (002); per-message
+ * deflate off, since compressing small chat frames costs more CPU than it saves.
+ */
+export function createSocketServer(http: HttpServer, opts: SocketServerOptions): { io: AppIo; widgetParent: AppNamespace } {
+  const io: AppIo = new Server(http, {
+    path: '/socket.io',
+    pingInterval: 25_000,
+    pingTimeout: 60_000,
+    maxHttpBufferSize: opts.maxHttpBufferSize,
+    perMessageDeflate: false,
+    httpCompression: false,
+    allowRequest: allowRequest(opts.corsOrigins),
+    cors: { origin: opts.corsOrigins.length ? opts.corsOrigins : true, credentials: true },
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    serveClient: false,
+  });
+  const widgetParent = io.of(WIDGET_NAMESPACE) as unknown as AppNamespace;
+  return { io, widgetParent };
+}
+
+/** Wires authentication and handlers onto the default namespace and 003's namespaces. */
+export function attachDefaultNamespaces(services: Services, io: AppIo, widgetParent: AppNamespace): void {
+  for (const nsp of [io.of('/'), widgetParent]) {
+    nsp.use(socketAuth(services, { allowLate: nsp === io.of('/') }));
+    nsp.on('connection', (socket: AppSocket) => {
+      registerDefaultEvents(services, socket);
+      socket.on('disconnect', () => {
+        endSession(services, socket).catch((err) => services.log.warn({ err }, 'session end failed'));
+      });
+      if (socket.data.authenticated) {
+        startSession(services, socket).catch((err) => refuse(services, socket, err));
+      } else {
+        awaitLateAuth(services, socket);
+      }
+    });
+  }
+}
+
+/** 002's late `authenticate`: the socket may do nothing else, and goes when the window closes. */
+function awaitLateAuth(services: Services, socket: AppSocket): void {
+  const timer = setTimeout(() => {
+    if (socket.data.authenticated) return;
+    services.metrics.handshakeFailures.inc({ code: 'MISSING_TOKEN' });
+    socket.emit(S.error.name, { code: 'MISSING_TOKEN', message: 'No authenticate event within the allowed time' });
+    socket.disconnect();
+  }, services.config.LATE_AUTH_MS);
+  timer.unref();
+  socket.once('disconnect', () => clearTimeout(timer));
+}

@@ -1,0 +1,159 @@
+import { Message } from '@switchboard/protocol';
+import { expect, it } from 'vitest';
+import { ConversationsRepo, MessagesRepo, ReceiptsRepo, repositories, type InsertMessageInput } from '../../src/storage/index';
+import { forEachEngine, uniqueAccountId } from '../support/databases';
+
+forEachEngine('messages', ({ db }) => {
+  async function conversation(accountId = uniqueAccountId()) {
+    const c = await new ConversationsRepo(db()).create({ accountId, contactId: 'cust-1' });
+    return { accountId, conversationId: c.id };
+  }
+  const text = (base: { accountId: string; conversationId: string }, over: Partial<InsertMessageInput> = {}): InsertMessageInput => ({
+    ...base,
+    role: 'USER',
+    senderId: 'cust-1',
+    content: 'hello',
+    ...over,
+  });
+
+  it('stores a message in the wire shape', async () => {
+    const messages = new MessagesRepo(db());
+    const base = await conversation();
+    const result = await messages.insertOrGetExisting(text(base, { clientMessageId: 'c-1', confidence: 0.5, latencyMs: 120 }));
+    expect(result?.created).toBe(true);
+    const m = result!.message;
+    expect(Message.strict().parse(m)).toEqual(m);
+    expect(m).toMatchObject({ ...base, role: 'USER', content: 'hello', contentType: 'text', status: 'sent', clientMessageId: 'c-1', confidence: 0.5, latencyMs: 120 });
+    expect(await messages.get(base.accountId, m.id)).toEqual(m);
+  });
+
+  it("refuses to store into, or read from, another tenant's conversation", async () => {
+    const messages = new MessagesRepo(db());
+    const base = await conversation();
+    const intruder = uniqueAccountId();
+    expect(await messages.insertOrGetExisting(text({ accountId: intruder, conversationId: base.conversationId }))).toBeNull();
+    const m = (await messages.insert(text(base)))!;
+    expect(await messages.get(intruder, m.id)).toBeNull();
+    expect(await messages.listAfter(intruder, base.conversationId)).toEqual([]);
+    expect(await messages.setStatus(intruder, m.id, 'read')).toBeNull();
+    expect((await messages.get(base.accountId, m.id))?.status).toBe('sent');
+  });
+
+  it('returns the stored message for a retried clientMessageId, under concurrency', async () => {
+    const messages = new MessagesRepo(db());
+    const base = await conversation();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => messages.insertOrGetExisting(text(base, { clientMessageId: 'retry-1', content: `attempt ${i}` }))),
+    );
+    expect(results.filter((r) => r?.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r?.message.id)).size).toBe(1);
+    expect(results.every((r) => r?.message.content === results.find((x) => x?.created)?.message.content)).toBe(true);
+    expect(await messages.listAfter(base.accountId, base.conversationId)).toHaveLength(1);
+  });
+
+  it('is idempotent inside concurrent transactions too, with no aborted transaction', async () => {
+    const base = await conversation();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        db().transaction(async (tx) => {
+          const r = repositories(tx);
+          const res = await r.messages.insertOrGetExisting(text(base, { clientMessageId: 'tx-retry' }));
+          // The transaction must still be usable after a duplicate.
+          await r.conversations.touchLastMessage(base.accountId, base.conversationId, res!.message.createdAt);
+          return res;
+        }),
+      ),
+    );
+    expect(results.filter((r) => r?.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r?.message.id)).size).toBe(1);
+  });
+
+  it('deduplicates on externalId per account, and lets the same clientMessageId live in two conversations', async () => {
+    const messages = new MessagesRepo(db());
+    const a = await conversation();
+    const b = await conversation(a.accountId);
+    const first = await messages.insertOrGetExisting(text(a, { externalId: 'wamid.1', clientMessageId: 'same' }));
+    const again = await messages.insertOrGetExisting(text(b, { externalId: 'wamid.1' }));
+    expect(again).toEqual({ message: first!.message, created: false });
+    expect(await messages.findByExternalId(a.accountId, 'wamid.1')).toEqual(first!.message);
+    const other = await messages.insertOrGetExisting(text(b, { clientMessageId: 'same' }));
+    expect(other?.created).toBe(true);
+  });
+
+  it('pages forwards and backwards in insertion order', async () => {
+    const messages = new MessagesRepo(db());
+    const base = await conversation();
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i += 1) ids.push((await messages.insert(text(base, { content: `m${i}` })))!.id);
+    const all = await messages.listAfter(base.accountId, base.conversationId);
+    expect(all.map((m) => m.id)).toEqual(ids);
+    expect((await messages.listAfter(base.accountId, base.conversationId, { afterId: ids[2], limit: 3 })).map((m) => m.content)).toEqual(['m3', 'm4', 'm5']);
+    expect(await messages.listAfter(base.accountId, base.conversationId, { afterId: ids[6] })).toEqual([]);
+    expect(await messages.listAfter(base.accountId, base.conversationId, { afterId: 'not-a-message' })).toEqual([]);
+    expect((await messages.listBefore(base.accountId, base.conversationId, { limit: 2 })).map((m) => m.content)).toEqual(['m5', 'm6']);
+    expect((await messages.listBefore(base.accountId, base.conversationId, { beforeId: ids[3], limit: 2 })).map((m) => m.content)).toEqual(['m1', 'm2']);
+  });
+
+  it('keeps concurrent sends to one conversation in commit order', async () => {
+    const messages = new MessagesRepo(db());
+    const base = await conversation();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => messages.insert(text(base, { content: `p${i}` }))));
+    const listed = await messages.listAfter(base.accountId, base.conversationId, { limit: 100 });
+    expect(listed).toHaveLength(20);
+    const times = listed.map((m) => m.createdAt);
+    expect([...times].sort()).toEqual(times);
+  });
+
+  it('moves the delivery status forward only', async () => {
+    const messages = new MessagesRepo(db());
+    const base = await conversation();
+    const m = (await messages.insert(text(base)))!;
+    expect(await messages.setStatus(base.accountId, m.id, 'delivered')).toMatchObject({ changed: true, message: { status: 'delivered' } });
+    expect(await messages.setStatus(base.accountId, m.id, 'delivered')).toMatchObject({ changed: false });
+    expect(await messages.setStatus(base.accountId, m.id, 'read')).toMatchObject({ changed: true, message: { status: 'read' } });
+    expect(await messages.setStatus(base.accountId, m.id, 'delivered')).toMatchObject({ changed: false, message: { status: 'read' } });
+    expect(await messages.setStatus(base.accountId, m.id, 'sent')).toMatchObject({ changed: false, message: { status: 'read' } });
+    expect(await messages.setStatus(base.accountId, 'missing', 'read')).toBeNull();
+  });
+
+  it("advances everything up to a message, except the reader's own", async () => {
+    const messages = new MessagesRepo(db());
+    const base = await conversation();
+    const m1 = (await messages.insert(text(base)))!;
+    const mine = (await messages.insert(text(base, { role: 'HUMAN_AGENT', senderId: 'agent-1' })))!;
+    const m3 = (await messages.insert(text(base)))!;
+    const m4 = (await messages.insert(text(base)))!;
+    await messages.setStatus(base.accountId, m1.id, 'read');
+    const moved = await messages.advanceStatusUpTo(base.accountId, base.conversationId, m3.id, 'read', 'agent-1');
+    expect(moved).toEqual([m3.id]);
+    expect((await messages.get(base.accountId, mine.id))?.status).toBe('sent');
+    expect((await messages.get(base.accountId, m4.id))?.status).toBe('sent');
+  });
+});
+
+forEachEngine('receipts', ({ db }) => {
+  it('records each receipt once per recipient and status, within the tenant only', async () => {
+    const accountId = uniqueAccountId();
+    const c = await new ConversationsRepo(db()).create({ accountId });
+    const m = (await new MessagesRepo(db()).insert({ accountId, conversationId: c.id, role: 'USER', content: 'hi' }))!;
+    const receipts = new ReceiptsRepo(db());
+    expect(await receipts.record(accountId, m.id, 'agent-1', 'delivered')).toBe(true);
+    expect(await receipts.record(accountId, m.id, 'agent-1', 'delivered')).toBe(false);
+    expect(await receipts.record(accountId, m.id, 'agent-1', 'read')).toBe(true);
+    expect(await receipts.record(accountId, m.id, 'agent-2', 'delivered')).toBe(true);
+    expect(await receipts.record(uniqueAccountId(), m.id, 'agent-3', 'read')).toBe(false);
+    expect(await receipts.record(accountId, 'missing', 'agent-3', 'read')).toBe(false);
+    const listed = await receipts.listForMessage(accountId, m.id);
+    expect(listed.map((r) => `${r.userId}:${r.status}`).sort()).toEqual(['agent-1:delivered', 'agent-1:read', 'agent-2:delivered']);
+    expect(await receipts.listForMessage(uniqueAccountId(), m.id)).toEqual([]);
+  });
+
+  it('counts one new receipt when the same one arrives concurrently', async () => {
+    const accountId = uniqueAccountId();
+    const c = await new ConversationsRepo(db()).create({ accountId });
+    const m = (await new MessagesRepo(db()).insert({ accountId, conversationId: c.id, role: 'USER', content: 'hi' }))!;
+    const receipts = new ReceiptsRepo(db());
+    const results = await Promise.all(Array.from({ length: 10 }, () => receipts.record(accountId, m.id, 'agent-1', 'read')));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+});

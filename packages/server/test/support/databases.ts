@@ -1,0 +1,152 @@
+import { execSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { openDb, type Db, type DbKind } from '../../src/storage/index';
+
+/**
+ * Databases for tests. Contract suites run once per engine: PGlite in memory, and the PostgreSQL
+ * of the machine (TEST_DATABASE_URL, default 127.0.0.1:5432/test) in a database of its own, created
+ * with a random name and dropped afterwards, so parallel test files never share tables or locks.
+ *
+ * Without PostgreSQL the PostgreSQL variant is skipped with a line saying so; under CI=true it is
+ * started if needed, and a PostgreSQL that still cannot be reached fails the run instead.
+ */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const ENGINES: readonly DbKind[] = ['pglite', 'postgres'];
+const IN_CI = process.env.CI === 'true';
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function detectPostgres(): Promise<boolean> {
+  if (await canConnect(TEST_DATABASE_URL)) return true;
+  if (!IN_CI) {
+    console.warn(`[tests] PostgreSQL not reachable at ${TEST_DATABASE_URL}: skipping the PostgreSQL variants (CI=true requires them).`);
+    return false;
+  }
+  try {
+    execSync('pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start', { stdio: 'inherit', shell: '/bin/sh' });
+  } catch {
+    // Already running but refusing connections, or not installed: the retries below decide.
+  }
+  for (let attempt = 0; attempt < 30; attempt += 1) {
+    if (await canConnect(TEST_DATABASE_URL)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  throw new Error(`CI=true and PostgreSQL is not reachable at ${TEST_DATABASE_URL}, even after trying to start it`);
+}
+
+export const postgresAvailable: boolean = await detectPostgres();
+
+function urlFor(database: string): string {
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** An empty PostgreSQL database of its own; `drop` removes it, disconnecting whoever is still in. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `sb_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  return {
+    url: urlFor(name),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+export interface TestDatabase {
+  readonly kind: DbKind;
+  readonly db: Db;
+  /** Opens another Db on the same database (PostgreSQL only: an in-memory PGlite cannot be shared). */
+  openAnother(opts?: { migrate?: boolean }): Promise<Db>;
+  dispose(): Promise<void>;
+}
+
+export async function createTestDatabase(kind: DbKind, opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const db = await openDb({ dataDir: 'memory://', migrate: opts.migrate });
+    return {
+      kind,
+      db,
+      openAnother: () => Promise.reject(new Error('an in-memory PGlite cannot be opened twice')),
+      dispose: () => db.close(),
+    };
+  }
+  const database = await createPostgresDatabase();
+  const db = await openDb({ databaseUrl: database.url, migrate: opts.migrate });
+  const others: Db[] = [];
+  return {
+    kind,
+    db,
+    async openAnother(more = {}) {
+      const other = await openDb({ databaseUrl: database.url, migrate: more.migrate });
+      others.push(other);
+      return other;
+    },
+    async dispose() {
+      await Promise.allSettled([db.close(), ...others.map((o) => o.close())]);
+      await database.drop();
+    },
+  };
+}
+
+export interface EngineContext {
+  readonly kind: DbKind;
+  /** The suite's database, migrated; valid inside tests and hooks. */
+  db(): Db;
+  testDatabase(): TestDatabase;
+}
+
+/** PGlite starts in a few seconds on a slow machine; creating a PostgreSQL database takes a moment too. */
+const SETUP_TIMEOUT_MS = 60_000;
+
+/**
+ * Declares `body` once per engine, as `title [pglite]` and `title [postgres]`, each with a fresh
+ * migrated database shared by the tests of that block. Tests use their own account ids, so they
+ * do not see each other's rows.
+ */
+export function forEachEngine(title: string, body: (ctx: EngineContext) => void): void {
+  for (const kind of ENGINES) {
+    const skip = kind === 'postgres' && !postgresAvailable;
+    describe.skipIf(skip)(`${title} [${kind}]`, () => {
+      let current: TestDatabase | undefined;
+      beforeAll(async () => {
+        current = await createTestDatabase(kind);
+      }, SETUP_TIMEOUT_MS);
+      afterAll(async () => {
+        await current?.dispose();
+      }, SETUP_TIMEOUT_MS);
+      const ensure = (): TestDatabase => {
+        if (!current) throw new Error('test database used before beforeAll finished');
+        return current;
+      };
+      body({ kind, db: () => ensure().db, testDatabase: ensure });
+    });
+  }
+}
+
+/** A fresh account id per test, so tests sharing a database stay independent. */
+export function uniqueAccountId(prefix = 'acct'): string {
+  return `${prefix}-${randomBytes(6).toString('hex')}`;
+}

@@ -1,0 +1,130 @@
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { io as connectClient, type Socket as ClientSocket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import type { DbKind } from '../../src/storage/db';
+import { buildServer, type Switchboard } from '../../src/build-server';
+import { testConfig, type Config } from '../../src/config';
+import { signToken, type TokenClaims } from '../../src/auth/token-signer';
+import { ENGINES, createTestDatabase, postgresAvailable, type TestDatabase } from './databases';
+
+export const SECRET = 'test-secret-that-is-long-enough-0123456789';
+export const INTERNAL_KEY = 'internal-key-for-tests';
+
+export interface ServerContext {
+  readonly kind: DbKind;
+  sb(): Switchboard;
+  url(path?: string): string;
+  token(claims: Partial<TokenClaims> & { sub: string; accountId: string }, ttlSeconds?: number): Promise<string>;
+  /** A connected socket.io-client (websocket transport); closed after each test. */
+  connect(opts: ConnectOptions): Promise<ClientSocket>;
+  /** The connect_error a handshake ends with. */
+  connectError(opts: ConnectOptions): Promise<Error & { data?: { code: string; message: string } }>;
+  /** An HTTP request against the server with fetch. */
+  http(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+}
+
+const authenticatedPayloads = new WeakMap<ClientSocket, any>();
+
+/** The `authenticated` payload a socket opened by `connect` received. */
+export function authenticatedOf(socket: ClientSocket): any {
+  return authenticatedPayloads.get(socket);
+}
+
+export interface ConnectOptions {
+  token?: string;
+  namespace?: string;
+  auth?: Record<string, unknown>;
+  query?: Record<string, string>;
+  extraHeaders?: Record<string, string>;
+  options?: Partial<ManagerOptions & SocketOptions>;
+}
+
+/**
+ * Declares `body` once per database engine with a real Switchboard listening on
+ * an ephemeral port, and real clients. The PostgreSQL variant skips only
+ * outside CI when PostgreSQL is not reachable.
+ */
+export function forEachServer(title: string, body: (ctx: ServerContext) => void, overrides: Partial<Config> = {}, engines: readonly DbKind[] = ENGINES): void {
+  for (const kind of engines) {
+    describe.skipIf(kind === 'postgres' && !postgresAvailable)(`${title} [${kind}]`, () => {
+      let database: TestDatabase | undefined;
+      let server: Switchboard | undefined;
+      let port = 0;
+      const clients = new Set<ClientSocket>();
+
+      beforeAll(async () => {
+        database = await createTestDatabase(kind);
+        server = await buildServer(
+          testConfig({ PORT: 0, HOST: '127.0.0.1', JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY, ...overrides }),
+          { db: database.db },
+        );
+        port = await server.listen();
+      }, 60_000);
+
+      afterEach(() => {
+        for (const c of clients) c.disconnect();
+        clients.clear();
+      });
+
+      afterAll(async () => {
+        await server?.close();
+        await database?.dispose();
+      }, 60_000);
+
+      const url = (path = '') => `http://127.0.0.1:${port}${path}`;
+      const open = (opts: ConnectOptions): ClientSocket => {
+        const socket = connectClient(url(opts.namespace ?? '/'), {
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+          auth: { ...(opts.token ? { token: opts.token } : {}), ...opts.auth },
+          query: opts.query,
+          extraHeaders: opts.extraHeaders,
+          ...opts.options,
+        });
+        clients.add(socket);
+        return socket;
+      };
+
+      body({
+        kind,
+        sb: () => server as Switchboard,
+        url,
+        token: (claims, ttl) => signToken(SECRET, { role: 'agent', ...claims }, ttl),
+        connect: (opts) =>
+          new Promise((resolve, reject) => {
+            const socket = open(opts);
+            const hasToken = Boolean(opts.token ?? opts.auth?.token ?? opts.query?.token ?? opts.extraHeaders?.authorization);
+            // `authenticated` follows `connect` at once; waiting for it means tests never race it.
+            if (hasToken) {
+              socket.once('authenticated', (payload) => {
+                authenticatedPayloads.set(socket, payload);
+                resolve(socket);
+              });
+              socket.once('error', (err) => reject(Object.assign(new Error(err?.code ?? 'error'), { data: err })));
+            } else socket.once('connect', () => resolve(socket));
+            socket.once('connect_error', (err) => reject(err));
+          }),
+        connectError: (opts) =>
+          new Promise((resolve, reject) => {
+            const socket = open(opts);
+            socket.once('connect', () => reject(new Error('connected, but a connect_error was expected')));
+            socket.once('connect_error', (err) => resolve(err as Error & { data?: { code: string; message: string } }));
+          }),
+        async http(method, path, opts = {}) {
+          const headers: Record<string, string> = { ...opts.headers };
+          if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+          if (opts.body !== undefined) headers['content-type'] = 'application/json';
+          const res = await fetch(url(path), { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+          const text = await res.text();
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // Not JSON (metrics): keep the text.
+          }
+          return { status: res.status, body };
+        },
+      });
+    });
+  }
+}
