@@ -57,7 +57,12 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db 
     maxHttpBufferSize: config.MAX_PAYLOAD_BYTES * 4,
   });
 
-  const broadcaster = new Broadcaster({ io, widgetParent, onEmit: (event) => metrics.eventsEmitted.inc({ event }) });
+  const broadcaster = new Broadcaster({
+    io,
+    widgetParent,
+    onEmit: (event) => metrics.eventsEmitted.inc({ event }),
+    onListenerError: (err) => log.error({ err }, 'event listener failed'),
+  });
   const presence = new PresenceService(new MemoryPresenceStore(), db, broadcaster);
   const conversations = new ConversationService(db, broadcaster);
   const services: Services = {

@@ -3,7 +3,7 @@ import { SignJWT, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import { authenticatedOf, forEachServer, SECRET } from './support/server';
 import { ask, nextEvent } from './support/events';
 
-const claims = { sub: 'u1', accountId: 'acme', role: 'agent', name: 'Ann', email: 'ann@acme.test', teamIds: ['t1'] };
+const claims = { sub: 'u1', accountId: 'acme', role: 'agent' as const, name: 'Ann', email: 'ann@acme.test', teamIds: ['t1'] };
 
 forEachServer('handshake authentication', (t) => {
   it('accepts a token from handshake.auth.token and emits authenticated with the socket data', async () => {

@@ -11,6 +11,7 @@ export interface BroadcasterOptions {
   widgetParent: AppNamespace;
   renderers?: readonly Renderer[];
   onEmit?: (event: string) => void;
+  onListenerError?: (err: unknown) => void;
 }
 
 /**
@@ -21,6 +22,7 @@ export interface BroadcasterOptions {
 export class Broadcaster {
   readonly ledger = new PublishLedger();
   private renderers: readonly Renderer[];
+  private readonly listeners = new Set<(e: LoggedEvent) => void>();
 
   constructor(private readonly opts: BroadcasterOptions) {
     this.renderers = opts.renderers ?? DEFAULT_RENDERERS;
@@ -30,11 +32,28 @@ export class Broadcaster {
     this.renderers = [...this.renderers, renderer];
   }
 
+  /**
+   * Runs `listener` for every logged event this node publishes, after its
+   * broadcast: how in-process reactions (AI triage, notifications, metrics)
+   * follow facts without the services that raise them knowing.
+   */
+  onPublished(listener: (e: LoggedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** A logged event: sent once per node, with its seq and id. */
   publish(e: LoggedEvent): void {
     if (this.ledger.has(e.seq)) return;
     this.ledger.record(e.seq);
     for (const d of plan(e, this.renderers)) this.emit(e, d, e.seq, e.eventId);
+    for (const listener of this.listeners) {
+      try {
+        listener(e);
+      } catch (err) {
+        this.opts.onListenerError?.(err);
+      }
+    }
   }
 
   /** A state change that is not logged (typing, presence). */
