@@ -54,13 +54,13 @@ export const defaultClient = defineEvents('default', 'client', {
     seeds: ['002'],
     room: 'tenant:{accountId}',
     description: 'Staff marks itself online.',
-    schema: z.object({}).optional(),
+    schema: z.object({}).nullish(),
   },
   agent_offline: {
     seeds: ['002'],
     room: 'tenant:{accountId}',
     description: 'Staff marks itself offline while staying connected.',
-    schema: z.object({}).optional(),
+    schema: z.object({}).nullish(),
   },
   update_conversation_status: {
     seeds: ['002'],
