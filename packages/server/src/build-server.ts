@@ -6,6 +6,17 @@ import { createRateLimiter } from './cluster/rate-limiter';
 import { MemoryPresenceStore } from './cluster/presence-store';
 import type { Config } from './config';
 import { BroadcastService } from './domain/broadcast-service';
+import { MemoryThrottle } from './cluster/throttle';
+import { DashboardMetrics } from './domain/dashboard-metrics';
+import { wireInsightDeskReactions } from './domain/insightdesk-reactions';
+import { NotificationService } from './domain/notification-service';
+import { PresenceWatch } from './domain/presence-watch';
+import { SlaScheduler } from './domain/sla-scheduler';
+import { TicketService } from './domain/ticket-service';
+import { TicketTypingService } from './domain/ticket-typing-service';
+import { UserSummaries } from './domain/user-summaries';
+import { attachInsightDesk } from './handlers/insightdesk';
+import { ticketRoutes } from './transport/http/ticket-routes';
 import { ConversationService } from './domain/conversation-service';
 import { MessageService } from './domain/message-service';
 import { PresenceService } from './domain/presence-service';
@@ -65,6 +76,8 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db 
   });
   const presence = new PresenceService(new MemoryPresenceStore(), db, broadcaster);
   const conversations = new ConversationService(db, broadcaster);
+  const onError = (what: string) => (err: unknown) => log.error({ err }, what);
+  const sla = new SlaScheduler(db, broadcaster, { warningRatio: config.SLA_WARNING_RATIO, maxSleepMs: config.SLA_POLL_MS, onError: onError('sla timer failed') });
   const services: Services = {
     config,
     log,
@@ -80,7 +93,16 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db 
     typing: new TypingService(broadcaster, config.TYPING_TIMEOUT_MS),
     replay: new ReplayService(db),
     broadcast: new BroadcastService(db, broadcaster, presence),
+    tickets: new TicketService(db, broadcaster, sla, conversations, config.SLA_POLICY),
+    sla,
+    ticketTyping: new TicketTypingService(broadcaster, config.TYPING_TIMEOUT_MS),
+    notifications: new NotificationService(db, broadcaster),
+    presenceWatch: new PresenceWatch(db, presence),
+    dashboard: new DashboardMetrics(db, broadcaster, presence, new MemoryThrottle(config.METRICS_THROTTLE_MS, onError('dashboard metrics failed')), config.SLA_WARNING_RATIO),
+    summaries: new UserSummaries(),
   };
+  const stopReactions = wireInsightDeskReactions(broadcaster, { ...services, onError: onError('reaction failed') });
+  sla.start();
 
   let closing = false;
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: false });
@@ -90,7 +112,9 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db 
   internalRoutes(app, services, config.INTERNAL_API_KEY);
   conversationRoutes(app, services);
   updatesRoutes(app, services);
+  ticketRoutes(app, services);
   attachDefaultNamespaces(services, io, widgetParent);
+  attachInsightDesk(services, io);
 
   return {
     app,
@@ -107,6 +131,10 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db 
       // Tell clients we are going so they reconnect elsewhere, rather than waiting out a ping timeout.
       for (const nsp of [io.of('/'), ...io._nsps.values()]) nsp.disconnectSockets(true);
       services.typing.close();
+      services.ticketTyping.close();
+      await services.sla.stop();
+      await services.dashboard.close();
+      await stopReactions();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => undefined);
       if (!deps.db) await db.close();

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Dialect } from '@switchboard/protocol';
+import { PlanCostsFromEnv } from './ai/plan-costs';
+import { SlaPolicyFromEnv } from './domain/sla-policy';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -40,6 +42,39 @@ export const ConfigSchema = z.object({
   TYPING_TIMEOUT_MS: int(5_000),
   DEMO: bool.optional(),
   WORKERS: int(1),
+  /** SLA durations per priority, as JSON overriding the defaults of domain/sla-policy.ts. */
+  SLA_POLICY: SlaPolicyFromEnv,
+  /** Share of an SLA clock's span after which `ticket:sla:warning` fires (0.75: with a quarter left). */
+  SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.75),
+  /** Longest the SLA scheduler sleeps between looks at the timer table (timers armed by other nodes). */
+  SLA_POLL_MS: z.coerce.number().int().min(250).default(5_000),
+  /** `/dashboard` metrics go out at most once per this many ms per tenant. */
+  METRICS_THROTTLE_MS: int(1_000),
+  /** AI (issue 6): `local` needs no network; `openai` speaks any OpenAI-compatible /chat/completions. */
+  AI_PROVIDER: z.enum(['local', 'openai']).default('local'),
+  /** Base URL up to and including `/v1`. */
+  AI_BASE_URL: z.string().url().default('https://api.openai.com/v1'),
+  AI_API_KEY: optionalString,
+  AI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** Per provider request; for a streamed reply, the longest wait for the next chunk. */
+  AI_TIMEOUT_MS: z.coerce.number().int().min(1).default(15_000),
+  /** Provider-level retries on 429, 5xx, timeouts and network errors, before any token was streamed. */
+  AI_RETRIES: int(2),
+  /** Pause between streamed tokens of the local provider (0: as fast as they are made). */
+  AI_LOCAL_TOKEN_DELAY_MS: int(0),
+  AI_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** First retry delay of an AI job; doubles with each attempt. */
+  AI_JOB_BACKOFF_MS: int(1_000),
+  AI_JOB_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  AI_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** How often the embedded job queue looks for due jobs nobody announced (other nodes, retries after a restart). */
+  AI_JOB_POLL_MS: z.coerce.number().int().min(10).default(1_000),
+  /** Credits per AI action unless the tenant's plan says otherwise (AI_PLAN_COSTS). */
+  AI_COST_CLASSIFICATION: int(1),
+  AI_COST_DRAFT: int(1),
+  AI_COST_REPLY: int(1),
+  /** JSON: plan name -> costs, e.g. {"pro":{"classification":0}}; a tenant's plan is accounts.plan.name. */
+  AI_PLAN_COSTS: PlanCostsFromEnv,
 });
 export type RawConfig = z.infer<typeof ConfigSchema>;
 

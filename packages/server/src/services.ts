@@ -12,6 +12,13 @@ import type { Metrics } from './ops/metrics';
 import type { Broadcaster } from './realtime/broadcaster';
 import type { BroadcastService } from './domain/broadcast-service';
 import type { Db } from './storage/db';
+import type { DashboardMetrics } from './domain/dashboard-metrics';
+import type { NotificationService } from './domain/notification-service';
+import type { PresenceWatch } from './domain/presence-watch';
+import type { SlaScheduler } from './domain/sla-scheduler';
+import type { TicketService } from './domain/ticket-service';
+import type { TicketTypingService } from './domain/ticket-typing-service';
+import type { UserSummaries } from './domain/user-summaries';
 
 /** Everything the transport layer may call, built once by buildServer. */
 export interface Services {
@@ -29,4 +36,12 @@ export interface Services {
   typing: TypingService;
   replay: ReplayService;
   broadcast: BroadcastService;
+  // Seed 001's namespaces (handlers/insightdesk.ts).
+  tickets: TicketService;
+  sla: SlaScheduler;
+  ticketTyping: TicketTypingService;
+  notifications: NotificationService;
+  presenceWatch: PresenceWatch;
+  dashboard: DashboardMetrics;
+  summaries: UserSummaries;
 }

@@ -1,4 +1,4 @@
-import { isStaff, type Conversation, type Role, type Ticket } from '@switchboard/protocol';
+import { isStaff, STAFF_ROLES, type Conversation, type NamespaceName, type Role, type Ticket } from '@switchboard/protocol';
 
 /** The part of a principal that access decisions read. */
 export interface Actor {
@@ -46,4 +46,31 @@ export const can = {
   beAssigned(role: Role): boolean {
     return role === 'admin' || role === 'agent';
   },
+  changeTicket(a: Actor, t: Pick<Ticket, 'accountId'>): boolean {
+    return can.readTicket(a, t) && can.manageTickets(a);
+  },
+  /** Typing is writing: viewers follow tickets but never type on them. */
+  typeOnTicket(a: Actor, t: Pick<Ticket, 'accountId'>): boolean {
+    return can.changeTicket(a, t);
+  },
+  /** Watching a user's presence; the user ids themselves are resolved within the actor's tenant. */
+  watchPresence(a: Actor): boolean {
+    return isStaff(a.role);
+  },
+  /** Who may open one of 001's namespaces at all; each event still checks its own row. */
+  openNamespace(role: Role, ns: NamespaceName): boolean {
+    const allowed = NAMESPACE_ROLES[ns];
+    return !allowed || allowed.includes(role);
+  },
+};
+
+/**
+ * Namespaces closed to some roles at the handshake: customers never reach
+ * tickets or other people's presence, and `/dashboard` is for admins (001).
+ * Namespaces not listed are open to every authenticated role.
+ */
+export const NAMESPACE_ROLES: Partial<Record<NamespaceName, readonly Role[]>> = {
+  tickets: STAFF_ROLES,
+  presence: STAFF_ROLES,
+  dashboard: ['admin'],
 };

@@ -10,6 +10,13 @@ import type {
   Role,
   Ticket,
   User,
+  AgentMetrics,
+  QueueMetrics,
+  SlaMetrics,
+  SlaTarget,
+  TicketMetrics,
+  TicketStatus,
+  UserSummary,
 } from '@switchboard/protocol';
 
 /**
@@ -53,6 +60,11 @@ export type DomainEvent =
   | { type: 'ticket.sla'; accountId: string; ticket: Ticket; kind: 'warning' | 'breach'; minutesLeft: number }
   | { type: 'notification.created'; accountId: string; notification: Notification; unread: number }
   | { type: 'notification.read'; accountId: string; userId: string; ids: string[]; unread: number }
+  // 001's tickets: who was assigned and who changed a status travel as summaries, so renderers need no lookups.
+  | { type: 'ticket.assigned'; accountId: string; ticket: Ticket; agent: UserSummary | null; previousAssigneeId: string | null; by: string | null }
+  | { type: 'ticket.status_changed'; accountId: string; ticket: Ticket; previousStatus: TicketStatus | null; by: UserSummary | null }
+  /** A persisted SLA timer fired: which clock, and how long it has left (0 for a breach). */
+  | { type: 'ticket.sla_alert'; accountId: string; ticket: Ticket; kind: 'warning' | 'breach'; target: SlaTarget; minutesLeft: number; dueAt: string }
   /** Raised by a backend through the broadcast service or POST /internal/emit: an event name and payload given as is. */
   | { type: 'custom'; accountId: string; room: CustomRoom; event: string; payload: unknown };
 
@@ -70,7 +82,14 @@ export type EphemeralEvent =
   | { type: 'typing'; accountId: string; conversationId: string; userId: string; name: string | null; role: Role; typing: boolean }
   | { type: 'presence.changed'; accountId: string; userId: string; role: Role; name: string | null; status: PresenceStatus; lastSeen: string | null }
   | { type: 'ticket.typing'; accountId: string; ticketId: string; userId: string; name: string | null; typing: boolean }
-  | { type: 'system.maintenance'; message: string; startsAt: string };
+  | { type: 'system.maintenance'; message: string; startsAt: string }
+  /** A message of a conversation a ticket wraps, for the ticket's followers; the message itself is logged as message.created. */
+  | { type: 'ticket.message'; accountId: string; ticketId: string; message: Message }
+  | { type: 'ticket.typing_changed'; accountId: string; ticketId: string; user: UserSummary; typing: boolean }
+  /** Who has a conversation open on `/chat` right now. */
+  | { type: 'chat.online'; accountId: string; conversationId: string; users: UserSummary[] }
+  /** Dashboard metrics of one tenant that changed since they were last sent. */
+  | { type: 'metrics.updated'; accountId: string; tickets?: TicketMetrics; queue?: QueueMetrics; agents?: AgentMetrics; sla?: SlaMetrics };
 
 export type DomainEventType = DomainEvent['type'];
 

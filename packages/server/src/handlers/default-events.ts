@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { defaultClient as C, defaultServer as S, isStaff, type EventDef } from '@switchboard/protocol';
 import { AppError, forbidden } from '../errors';
 import { replayToSocket } from '../realtime/replay-to-socket';
+import { noteLeft } from '../realtime/room-joins';
 import { newMessagePayload } from '../realtime/render-default';
 import type { Services } from '../services';
 import { eventDeps } from '../transport/event-deps';
@@ -42,14 +43,18 @@ export function registerDefaultEvents(services: Services, socket: AppSocket): vo
   on(C.join_conversation, async ({ conversationId }) => {
     bound(conversationId);
     const conversation = await services.conversations.getReadable(who(), conversationId);
-    await joinRefs(socket, [{ kind: 'conversation', id: conversation.id }]);
+    await joinRefs(services, socket, [{ kind: 'conversation', id: conversation.id }]);
     if (!socket.data.conversations.includes(conversation.id)) socket.data.conversations.push(conversation.id);
     return { conversationId: conversation.id };
   });
 
   on(C.leave_conversation, async ({ conversationId }) => {
     if (socket.data.boundConversationId) throw forbidden('This socket is bound to its conversation');
-    for (const room of socket.rooms) if (room.endsWith(`:conversation:${conversationId}`)) await socket.leave(room);
+    for (const room of socket.rooms) {
+      if (!room.endsWith(`:conversation:${conversationId}`)) continue;
+      noteLeft(socket, room);
+      await socket.leave(room);
+    }
     socket.data.conversations = socket.data.conversations.filter((id) => id !== conversationId);
     return { conversationId };
   });

@@ -2,6 +2,7 @@ import { defaultServer as S, isStaff, WIDGET_NAMESPACE } from '@switchboard/prot
 import { AppError, toErrorPayload } from '../errors';
 import { roomName, type RoomRef, type Surface } from '../realtime/delivery';
 import { replayToSocket } from '../realtime/replay-to-socket';
+import { noteJoined } from '../realtime/room-joins';
 import type { Services } from '../services';
 import { principalOf } from '../transport/principal-of';
 import type { AppSocket } from '../transport/socket-types';
@@ -22,9 +23,11 @@ export function surfaceOf(socket: AppSocket): Surface {
   return { ns: '/', dialect: socket.data.dialect };
 }
 
-export async function joinRefs(socket: AppSocket, refs: RoomRef[]): Promise<void> {
+export async function joinRefs(services: Services, socket: AppSocket, refs: RoomRef[]): Promise<void> {
   const surface = surfaceOf(socket);
-  await socket.join(refs.map((r) => roomName(socket.data.accountId, r, surface)));
+  const names = refs.map((r) => roomName(socket.data.accountId, r, surface));
+  noteJoined(socket, names, services.broadcaster.ledger.position());
+  await socket.join(names);
 }
 
 /**
@@ -45,10 +48,10 @@ export async function startSession(services: Services, socket: AppSocket): Promi
     d.boundConversationId = conversation.id;
     d.conversations = [conversation.id];
     if (!socket.recovered) {
-      await joinRefs(socket, [{ kind: 'all' }, { kind: 'user', id: d.userId }, { kind: 'conversation', id: conversation.id }]);
+      await joinRefs(services, socket, [{ kind: 'all' }, { kind: 'user', id: d.userId }, { kind: 'conversation', id: conversation.id }]);
     }
   } else if (!socket.recovered) {
-    await joinRefs(socket, baseRooms(socket));
+    await joinRefs(services, socket, baseRooms(socket));
   }
 
   await services.presence.connected({ accountId: d.accountId, userId: d.userId, role: d.role, name: d.name }, socket.id);

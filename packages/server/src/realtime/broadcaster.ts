@@ -23,6 +23,7 @@ export class Broadcaster {
   readonly ledger = new PublishLedger();
   private renderers: readonly Renderer[];
   private readonly listeners = new Set<(e: LoggedEvent) => void>();
+  private readonly signalListeners = new Set<(e: EphemeralEvent) => void>();
 
   constructor(private readonly opts: BroadcasterOptions) {
     this.renderers = opts.renderers ?? DEFAULT_RENDERERS;
@@ -42,6 +43,12 @@ export class Broadcaster {
     return () => this.listeners.delete(listener);
   }
 
+  /** Like {@link onPublished}, for state changes that are not logged (presence moves the dashboard's agent metrics). */
+  onSignalled(listener: (e: EphemeralEvent) => void): () => void {
+    this.signalListeners.add(listener);
+    return () => this.signalListeners.delete(listener);
+  }
+
   /** A logged event: sent once per node, with its seq and id. */
   publish(e: LoggedEvent): void {
     if (this.ledger.has(e.seq)) return;
@@ -59,6 +66,13 @@ export class Broadcaster {
   /** A state change that is not logged (typing, presence). */
   signal(e: EphemeralEvent): void {
     for (const d of plan(e, this.renderers)) this.emit(e, d);
+    for (const listener of this.signalListeners) {
+      try {
+        listener(e);
+      } catch (err) {
+        this.opts.onListenerError?.(err);
+      }
+    }
   }
 
   deliveries(e: DomainEvent | EphemeralEvent): Delivery[] {

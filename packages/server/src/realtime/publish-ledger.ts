@@ -1,12 +1,9 @@
 /**
  * Remembers which logged events this node has already broadcast, and in what
- * order, so a replay to a reconnecting socket can leave out exactly the events
- * that socket will receive (or has received) live: no gap and no duplicate.
- *
- * A socket joins its rooms, takes a {@link position}, then reads the log. An
- * event read from the log is replayed only if it was broadcast before that
- * position; anything broadcast later reached the socket live, and anything not
- * yet broadcast will.
+ * order, so a replay to a socket can leave out exactly the events that socket
+ * received (or will receive) live: no gap and no duplicate. Sockets note the
+ * position at which they joined each room (see room-joins.ts); an event
+ * broadcast after that position reached the socket live.
  */
 export class PublishLedger {
   private readonly order = new Map<number, number>();
@@ -26,11 +23,13 @@ export class PublishLedger {
     return this.counter;
   }
 
-  /** Was `seq` broadcast before `position` was taken? */
-  broadcastBefore(seq: number, position: number): boolean {
-    if (seq <= this.floor) return true;
-    const at = this.order.get(seq);
-    return at !== undefined && at <= position;
+  /**
+   * When `seq` was broadcast, as a position; 0 when it is older than the window,
+   * undefined when this node has not broadcast it (yet).
+   */
+  positionOf(seq: number): number | undefined {
+    if (seq <= this.floor) return 0;
+    return this.order.get(seq);
   }
 
   has(seq: number): boolean {

@@ -36,6 +36,8 @@ export interface OpenDbOptions {
   databaseUrl?: string;
   /** Folder for embedded PGlite data (stored in `${dataDir}/pg`), or `memory://` for an in-memory database. Default `./data`. */
   dataDir?: string;
+  /** In-memory PGlite only: start from this data-directory dump (see PgliteDb.dumpDataDir) instead of an empty cluster. */
+  pgliteSnapshot?: Blob;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
   /** PostgreSQL pool size (default 10). */
@@ -53,7 +55,7 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
   } else {
     // Loaded lazily: PGlite's WebAssembly bundle is large and unused when PostgreSQL is configured.
     const { openPgliteDb } = await import('./pglite-db');
-    db = await openPgliteDb(opts.dataDir ?? './data');
+    db = await openPgliteDb(opts.dataDir ?? './data', { loadDataDir: opts.pgliteSnapshot });
   }
   if (opts.migrate !== false) {
     try {

@@ -21,13 +21,24 @@ async function run<T>(target: PgliteRunner, text: string, params?: readonly unkn
   }
 }
 
+export interface PgliteDb extends Db {
+  readonly kind: 'pglite';
+  /** The whole data directory as an uncompressed tarball, loadable with `loadDataDir`. */
+  dumpDataDir(): Promise<Blob>;
+}
+
+export interface PgliteDbOptions {
+  /** Start an in-memory database from a dump instead of running initdb (a migrated template makes tests start fast). */
+  loadDataDir?: Blob;
+}
+
 /**
  * Embedded PostgreSQL. PGlite has one connection and serialises work itself: `query` and `exec` take
  * the same lock as `transaction`, which holds it from BEGIN to COMMIT, so statements of concurrent
  * callers queue up behind an open transaction instead of running inside it. Statements sent through
  * the transaction handle bypass that lock, which is why only `tx` may be used inside `transaction`.
  */
-export async function openPgliteDb(dataDir: string): Promise<Db> {
+export async function openPgliteDb(dataDir: string, opts: PgliteDbOptions = {}): Promise<PgliteDb> {
   let location: string;
   if (dataDir === 'memory://') {
     location = 'memory://';
@@ -38,6 +49,7 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
   let pglite: PGlite;
   try {
     pglite = await PGlite.create(location, {
+      ...(opts.loadDataDir && location === 'memory://' ? { loadDataDir: opts.loadDataDir } : {}),
       parsers: { [types.INT8]: (v: string) => Number(v), [types.NUMERIC]: (v: string) => Number(v) },
     });
   } catch (err) {
@@ -78,6 +90,10 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
 
     async close(): Promise<void> {
       if (!pglite.closed) await pglite.close();
+    },
+
+    async dumpDataDir(): Promise<Blob> {
+      return pglite.dumpDataDir('none');
     },
   };
 }

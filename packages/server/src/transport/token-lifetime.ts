@@ -7,15 +7,18 @@ const MAX_TIMEOUT = 2 ** 31 - 1;
  * Enforces `exp` during a connection (001, "Token Refresh During Connection"):
  * `token:refresh` goes out `leadMs` before expiry; a socket still holding the
  * old token at `exp` gets `error { AUTH_TOKEN_EXPIRED }` and is disconnected.
- * Call again after a new token is accepted.
+ * Call again after a new token is accepted. `refresh: false` leaves out
+ * `token:refresh`, for namespaces where a token is renewed by reconnecting.
  */
-export function watchTokenLifetime(socket: AppSocket, leadMs: number): void {
+export function watchTokenLifetime(socket: AppSocket, leadMs: number, opts: { refresh?: boolean } = {}): void {
   clearTokenTimers(socket);
   const msLeft = socket.data.exp * 1000 - Date.now();
   const expiresAt = new Date(socket.data.exp * 1000).toISOString();
   const refreshIn = msLeft - leadMs;
   const timers: NodeJS.Timeout[] = [];
-  if (refreshIn > 0) {
+  if (opts.refresh === false) {
+    // Nothing to announce ahead: 001's namespaces have no token:update.
+  } else if (refreshIn > 0) {
     timers.push(setTimeout(() => socket.emit(S['token:refresh'].name, { expiresAt }), Math.min(refreshIn, MAX_TIMEOUT)));
   } else {
     socket.emit(S['token:refresh'].name, { expiresAt });

@@ -1,5 +1,8 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StorageError, isUniqueViolation } from '../../src/storage/index';
+import { AccountsRepo, StorageError, isUniqueViolation, migrate, openDb } from '../../src/storage/index';
 import { forEachEngine } from '../support/databases';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -112,9 +115,30 @@ forEachEngine('Db', ({ db, kind }) => {
   });
 });
 
+describe('embedded PGlite on disk', () => {
+  it('creates <dataDir>/pg and keeps data and schema across restarts', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-db-test-'));
+    try {
+      const first = await openDb({ dataDir: path.join(dataDir, 'nested') });
+      await new AccountsRepo(first).ensure('persisted', 'Kept');
+      await first.close();
+      expect((await stat(path.join(dataDir, 'nested', 'pg'))).isDirectory()).toBe(true);
+
+      const second = await openDb({ dataDir: path.join(dataDir, 'nested') });
+      try {
+        expect(await migrate(second)).toEqual([]);
+        expect(await new AccountsRepo(second).get('persisted')).toMatchObject({ name: 'Kept' });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe('Db on an unreachable PostgreSQL', () => {
   it('fails ping with an unavailable StorageError that names no credentials', async () => {
-    const { openDb } = await import('../../src/storage/index');
     const db = await openDb({ databaseUrl: 'postgres://someone:hunter2@127.0.0.1:1/nowhere', migrate: false });
     try {
       const err = await db.ping().catch((e: unknown) => e);

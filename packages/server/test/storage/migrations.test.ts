@@ -4,9 +4,16 @@ import { ENGINES, createTestDatabase, postgresAvailable } from '../support/datab
 
 const EXPECTED_TABLES = [
   'accounts',
+  'ai_agents',
+  'ai_jobs',
+  'ai_settings',
+  'classifications',
   'conversation_events',
   'conversations',
+  'credit_ledger',
   'events',
+  'handoffs',
+  'knowledge',
   'message_statuses',
   'messages',
   'notifications',
@@ -33,7 +40,7 @@ for (const kind of ENGINES) {
         expect(await migrate(t.db)).toEqual([]);
         expect(await tables(t.db)).toEqual(EXPECTED_TABLES);
         const recorded = await t.db.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
-        expect(recorded.map((r) => r.id)).toEqual(['001_initial']);
+        expect(recorded.map((r) => r.id)).toEqual(migrations.map((m) => m.id));
       } finally {
         await t.dispose();
       }
@@ -60,7 +67,7 @@ for (const kind of ENGINES) {
         await expect(migrate(t.db, broken)).rejects.toMatchObject({ name: 'StorageError' });
         expect(await tables(t.db)).not.toContain('half_done');
         const recorded = await t.db.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
-        expect(recorded.map((r) => r.id)).toEqual(['001_initial']);
+        expect(recorded.map((r) => r.id)).toEqual(migrations.map((m) => m.id));
       } finally {
         await t.dispose();
       }

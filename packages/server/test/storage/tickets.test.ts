@@ -41,7 +41,7 @@ forEachEngine('tickets', ({ db }) => {
     const result = await tickets.update(accountId, t.id, { status: 'pending', priority: 'urgent', assigneeId: null });
     expect(result?.before).toEqual(t);
     expect(result?.after).toMatchObject({ status: 'pending', priority: 'urgent', assigneeId: null, conversationId: conversation.id });
-    expect(result?.after.updatedAt > t.updatedAt).toBe(true);
+    expect(result!.after.updatedAt > t.updatedAt).toBe(true);
     expect(result?.changed.sort()).toEqual(['assigneeId', 'priority', 'status']);
     const noop = await tickets.update(accountId, t.id, { priority: 'urgent' });
     expect(noop?.changed).toEqual([]);

@@ -1,8 +1,14 @@
 import { execSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { openDb, type Db, type DbKind } from '../../src/storage/index';
+import { migrate, migrations, openDb, type Db, type DbKind } from '../../src/storage/index';
+import { openPgliteDb } from '../../src/storage/pglite-db';
 
 /**
  * Databases for tests. Contract suites run once per engine: PGlite in memory, and the PostgreSQL
@@ -75,6 +81,51 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   };
 }
 
+const snapshots = new Map<'empty' | 'migrated', Promise<Blob>>();
+
+function pgliteVersion(): string {
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  return (JSON.parse(readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * A PGlite data directory after initdb (and, for 'migrated', after every migration), cached in the
+ * OS temp folder. initdb costs seconds per in-memory database; loading this dump takes a fraction,
+ * which matters when every test file (and every server test) opens its own.
+ * The file name hashes the PGlite version and the migrations, so a change to either rebuilds it.
+ */
+export function pgliteSnapshot(kind: 'empty' | 'migrated'): Promise<Blob> {
+  let pending = snapshots.get(kind);
+  if (!pending) {
+    pending = loadOrBuildSnapshot(kind);
+    snapshots.set(kind, pending);
+  }
+  return pending;
+}
+
+async function loadOrBuildSnapshot(kind: 'empty' | 'migrated'): Promise<Blob> {
+  const hash = createHash('sha256').update(pgliteVersion()).update(kind);
+  if (kind === 'migrated') for (const m of migrations) hash.update(m.id).update(m.sql);
+  const file = path.join(os.tmpdir(), `switchboard-pglite-${hash.digest('hex').slice(0, 16)}.tar`);
+  try {
+    return new Blob([await readFile(file)]);
+  } catch {
+    // Not built yet on this machine.
+  }
+  const db = await openPgliteDb('memory://');
+  try {
+    if (kind === 'migrated') await migrate(db);
+    const dump = await db.dumpDataDir();
+    // Written aside and renamed, so a parallel test file never reads half a file.
+    const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, file).catch(() => rm(partial, { force: true }));
+    return dump;
+  } finally {
+    await db.close();
+  }
+}
+
 export interface TestDatabase {
   readonly kind: DbKind;
   readonly db: Db;
@@ -85,7 +136,8 @@ export interface TestDatabase {
 
 export async function createTestDatabase(kind: DbKind, opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
   if (kind === 'pglite') {
-    const db = await openDb({ dataDir: 'memory://', migrate: opts.migrate });
+    const migrated = opts.migrate !== false;
+    const db = await openDb({ dataDir: 'memory://', pgliteSnapshot: await pgliteSnapshot(migrated ? 'migrated' : 'empty'), migrate: migrated });
     return {
       kind,
       db,

@@ -36,6 +36,8 @@ export interface ConnectOptions {
   query?: Record<string, string>;
   extraHeaders?: Record<string, string>;
   options?: Partial<ManagerOptions & SocketOptions>;
+  /** Called with the socket before it connects, to attach listeners that must not miss the first events. */
+  before?: (socket: ClientSocket) => void;
 }
 
 /**
@@ -82,6 +84,7 @@ export function forEachServer(title: string, body: (ctx: ServerContext) => void,
           ...opts.options,
         });
         clients.add(socket);
+        opts.before?.(socket);
         return socket;
       };
 

@@ -136,6 +136,15 @@ export class MessagesRepo {
     return rows[0] ? toMessage(rows[0]) : null;
   }
 
+  /** The message a sender stored under its idempotency key, if any. */
+  async findByClientMessageId(accountId: string, conversationId: string, clientMessageId: string): Promise<Message | null> {
+    const rows = await this.q.query<MessageRow>(
+      'SELECT * FROM messages WHERE account_id = $1 AND conversation_id = $2 AND client_message_id = $3',
+      [accountId, conversationId, clientMessageId],
+    );
+    return rows[0] ? toMessage(rows[0]) : null;
+  }
+
   async findByExternalId(accountId: string, externalId: string): Promise<Message | null> {
     const rows = await this.q.query<MessageRow>(
       'SELECT * FROM messages WHERE account_id = $1 AND external_id = $2',

@@ -73,6 +73,14 @@ export class NotificationsRepo {
     return rows.map(toNotification);
   }
 
+  async get(accountId: string, userId: string, id: string): Promise<Notification | null> {
+    const rows = await this.q.query<NotificationRow>(
+      'SELECT * FROM notifications WHERE account_id = $1 AND user_id = $2 AND id = $3',
+      [accountId, userId, id],
+    );
+    return rows[0] ? toNotification(rows[0]) : null;
+  }
+
   async unreadCount(accountId: string, userId: string): Promise<number> {
     const rows = await this.q.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM notifications WHERE account_id = $1 AND user_id = $2 AND read_at IS NULL',

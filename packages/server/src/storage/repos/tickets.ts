@@ -49,7 +49,7 @@ export interface ListTicketsOptions {
 }
 
 /** Raw rows and rows rebuilt from to_jsonb (timestamps as strings) both map here. */
-interface TicketRow {
+export interface TicketRow {
   id: string;
   account_id: string;
   conversation_id: string | null;
@@ -64,7 +64,7 @@ interface TicketRow {
   updated_at: Date | string;
 }
 
-function toTicket(row: TicketRow): Ticket {
+export function toTicket(row: TicketRow): Ticket {
   return {
     id: row.id,
     accountId: row.account_id,

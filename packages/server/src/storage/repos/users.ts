@@ -96,6 +96,14 @@ export class UsersRepo {
     return rows.map(toUser);
   }
 
+  /** Which of `ids` are users of this tenant, in the order given. */
+  async known(accountId: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.q.query<{ id: string }>('SELECT id FROM users WHERE account_id = $1 AND id = ANY($2::text[])', [accountId, [...ids]]);
+    const found = new Set(rows.map((r) => r.id));
+    return ids.filter((id) => found.has(id));
+  }
+
   /** Whether the user is known in this tenant, optionally with one of `roles` (e.g. a valid assignee). */
   async exists(accountId: string, id: string, roles?: readonly Role[]): Promise<boolean> {
     const rows = await this.q.query(

@@ -15,6 +15,12 @@ const EmitBody = z.object({
   payload: z.unknown(),
 });
 
+/** 001's `system:maintenance`: when is given as an ISO date-time or epoch milliseconds, and sent as ISO. */
+const MaintenanceBody = z.object({
+  message: z.string().trim().min(1).max(2_000),
+  startsAt: z.union([z.iso.datetime({ offset: true }), z.number().int().min(0)]).transform((v) => new Date(v).toISOString()),
+});
+
 /**
  * Routes for the company's own backend, guarded by `x-internal-api-key`
  * (003's `POST /internal/emit`). Keys are compared in constant time over their
@@ -31,6 +37,13 @@ export function internalRoutes(app: FastifyInstance, services: Services, interna
   app.post('/internal/emit', { onRequest: guard }, async (request) => {
     const body = parse(EmitBody, request.body);
     await services.broadcast.emit(body.tenantId, roomOf(body), body.event, body.payload ?? null);
+    return { ok: true };
+  });
+
+  // A notice to every connected socket of every tenant, on every namespace; state, not history, so not logged.
+  app.post('/internal/maintenance', { onRequest: guard }, async (request) => {
+    const { message, startsAt } = parse(MaintenanceBody, request.body);
+    services.broadcaster.signal({ type: 'system.maintenance', message, startsAt });
     return { ok: true };
   });
 }

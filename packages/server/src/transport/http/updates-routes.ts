@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isStaff } from '@switchboard/protocol';
+import { withEnvelope } from '../../realtime/with-envelope';
+import { viewerReceives, type Viewer } from '../../realtime/viewer-receives';
 import type { Services } from '../../services';
 import { requirePrincipal } from './http-auth';
 import { parse } from './parse';
@@ -20,16 +22,20 @@ export function updatesRoutes(app: FastifyInstance, services: Services): void {
     const actor = await requirePrincipal(services.verify, request);
     const { since, limit } = parse(UpdatesQuery, request.query);
     const page = await services.replay.page({ accountId: actor.accountId, userId: actor.userId, isStaff: isStaff(actor.role) }, since, limit);
-    const events = page.map((e) => ({
+    const viewer: Viewer = { ns: '/', dialect: 'default', userId: actor.userId, role: actor.role, teamIds: actor.teamIds };
+    const events = page
+      .map((e) => ({
       seq: e.seq,
       id: e.eventId,
       type: e.type,
       createdAt: e.createdAt,
       deliveries: services.broadcaster
         .deliveries(e)
-        .filter((d) => d.surface.ns === '/' && d.surface.dialect === 'default')
-        .map((d) => ({ event: d.event, payload: d.payload })),
-    }));
+        .filter((d) => viewerReceives(d, viewer))
+        .map((d) => ({ event: d.event, payload: withEnvelope(d.payload, e.seq, e.eventId) })),
+      }))
+      .filter((e) => e.deliveries.length > 0);
+    // lastSeq covers events the caller may not see too, so the next poll starts after them.
     const lastSeq = page.length ? page[page.length - 1]!.seq : since;
     return { events, lastSeq, more: page.length === limit };
   });

@@ -1,0 +1,31 @@
+import { createChatRenderer } from '../realtime/render-chat';
+import { renderDashboard } from '../realtime/render-dashboard';
+import { renderNotifications } from '../realtime/render-notifications';
+import { renderPresence } from '../realtime/render-presence';
+import { renderTickets } from '../realtime/render-tickets';
+import type { Services } from '../services';
+import type { AppIo } from '../transport/socket-types';
+import { attachChatNamespace } from './chat-namespace';
+import { attachDashboardNamespace } from './dashboard-namespace';
+import { attachNotificationsNamespace } from './notifications-namespace';
+import { attachPresenceNamespace } from './presence-namespace';
+import { attachTicketsNamespace } from './tickets-namespace';
+
+/**
+ * Seed 001's five namespaces: their renderers join the broadcaster, so every
+ * fact the domain raises is also said in 001's words, and their handlers go
+ * onto `/tickets`, `/chat`, `/notifications`, `/presence` and `/dashboard`.
+ */
+export function attachInsightDesk(services: Services, io: AppIo): void {
+  const b = services.broadcaster;
+  b.addRenderer(renderTickets);
+  b.addRenderer(createChatRenderer(services.summaries));
+  b.addRenderer(renderNotifications);
+  b.addRenderer(renderPresence);
+  b.addRenderer(renderDashboard);
+  attachTicketsNamespace(services, io);
+  attachChatNamespace(services, io);
+  attachNotificationsNamespace(services, io);
+  attachPresenceNamespace(services, io);
+  attachDashboardNamespace(services, io);
+}

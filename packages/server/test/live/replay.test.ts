@@ -1,0 +1,95 @@
+import { expect, it } from 'vitest';
+import { forEachServer } from '../support/server';
+import { ask, nextEvent, sleep, until } from '../support/events';
+
+forEachServer('nothing lost, nothing twice', (t) => {
+  async function setup(tenant: string) {
+    const customerToken = await t.token({ sub: `${tenant}-cust`, accountId: tenant, role: 'customer' });
+    const agentToken = await t.token({ sub: `${tenant}-agent`, accountId: tenant, role: 'agent' });
+    const conv = (await t.http('POST', '/api/conversations', { token: customerToken, body: {} })).body;
+    const agent = await t.connect({ token: agentToken });
+    await ask(agent, 'join_conversation', conv.id);
+    return { customerToken, agentToken, conversationId: conv.id as string, agent };
+  }
+
+  it('a client that misses 100 messages gets all 100 on reconnect with auth.lastSeq, in order, exactly once', async () => {
+    const s = await setup('rp1');
+    let customer = await t.connect({ token: s.customerToken });
+    await ask(customer, 'join_conversation', s.conversationId);
+    const warmup = nextEvent(customer, 'new_message');
+    await ask(s.agent, 'send_message', { conversationId: s.conversationId, content: 'before' });
+    const lastSeq = (await warmup).seq as number;
+    customer.disconnect();
+
+    for (let i = 0; i < 100; i++) {
+      const res = await ask(s.agent, 'send_message', { conversationId: s.conversationId, content: `missed ${i}` });
+      expect(res.ok).toBe(true);
+    }
+
+    const got: any[] = [];
+    let complete: any;
+    customer = await t.connect({
+      token: s.customerToken,
+      auth: { lastSeq },
+      before: (sock) => {
+        sock.on('new_message', (p: any) => got.push(p));
+        sock.on('sync_complete', (p: any) => (complete = p));
+      },
+    });
+    await until(() => complete !== undefined);
+    expect(got.map((p) => p.content)).toEqual(Array.from({ length: 100 }, (_, i) => `missed ${i}`));
+    expect(new Set(got.map((p) => p.eventId)).size).toBe(100);
+    const seqs = got.map((p) => p.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(complete.lastSeq).toBe(seqs[seqs.length - 1]);
+  });
+
+  it('replays with sync { since } and delivers live traffic during the replay exactly once', async () => {
+    const s = await setup('rp2');
+    for (let i = 0; i < 50; i++) await ask(s.agent, 'send_message', { conversationId: s.conversationId, content: `old ${i}` });
+    const customer = await t.connect({ token: s.customerToken });
+    const seen = new Map<string, number>();
+    customer.on('new_message', (p) => seen.set(p.content, (seen.get(p.content) ?? 0) + 1));
+    const sender = (async () => {
+      for (let i = 0; i < 30; i++) await ask(s.agent, 'send_message', { conversationId: s.conversationId, content: `live ${i}` });
+    })();
+    // The customer is in its conversation room only after this join, so live traffic starts reaching it now.
+    await ask(customer, 'join_conversation', s.conversationId);
+    await ask(customer, 'sync', { since: 0 });
+    await sender;
+    await until(() => seen.size === 80, 5_000, 'all 80 messages');
+    await sleep(200);
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('serves the same log over GET /api/updates for polling clients, filtered to what the caller may see', async () => {
+    const s = await setup('rp3');
+    await ask(s.agent, 'send_message', { conversationId: s.conversationId, content: 'polled' });
+    const page = (await t.http('GET', '/api/updates?since=0', { token: s.customerToken })).body;
+    const names = page.events.flatMap((e: any) => e.deliveries.map((d: any) => d.event));
+    expect(names).toContain('new_message');
+    expect(page.lastSeq).toBeGreaterThanOrEqual(page.events[page.events.length - 1].seq);
+    expect(names).not.toContain("user_message");
+    const after = (await t.http('GET', `/api/updates?since=${page.lastSeq}`, { token: s.customerToken })).body;
+    expect(after.events).toEqual([]);
+    const stranger = await t.token({ sub: 'rp3-other', accountId: 'rp3', role: 'customer' });
+    expect((await t.http('GET', '/api/updates?since=0', { token: stranger })).body.events).toEqual([]);
+  });
+
+  it('recovers a briefly dropped connection with Socket.IO state recovery, re-running authentication', async () => {
+    const s = await setup('rp4');
+    const customer = await t.connect({ token: s.customerToken, options: { reconnection: true, reconnectionDelay: 100 } });
+    await ask(customer, 'join_conversation', s.conversationId);
+    const got: string[] = [];
+    customer.on('new_message', (p) => got.push(p.content));
+    // Drop the transport without a clean disconnect, as a network blip would.
+    (customer.io as any).engine.close();
+    await ask(s.agent, 'send_message', { conversationId: s.conversationId, content: 'while away' });
+    await nextEvent(customer, 'connect');
+    expect(customer.recovered).toBe(true);
+    await until(() => got.includes('while away'));
+    await ask(s.agent, 'send_message', { conversationId: s.conversationId, content: 'after' });
+    await until(() => got.includes('after'));
+    expect(got).toEqual(['while away', 'after']);
+  });
+}, { RATE_LIMIT_POINTS: 10_000 });

@@ -1,0 +1,71 @@
+import { expect, it } from 'vitest';
+import { forEachServer } from '../support/server';
+import { ask, nextEvent, record, sleep } from '../support/events';
+import { cast } from './setup';
+
+forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
+  it('004 portal sockets get conversation:* and message:* and typing:* events, never the default names', async () => {
+    const staffToken = await t.token({ sub: 'p1-admin', accountId: 'p1', role: 'admin' });
+    const watcher = await t.connect({ token: staffToken, auth: { dialect: 'portal' } });
+    const seen = record(watcher);
+    const created = nextEvent(watcher, 'conversation:new');
+    const c = await cast(t, 'p1', { dialect: 'portal' });
+    expect(await created).toMatchObject({ id: c.conversationId, conversation: { id: c.conversationId, status: 'OPEN' }, seq: expect.any(Number) });
+
+    const msg = (await ask(c.customer, 'send_message', { conversationId: c.conversationId, content: 'hi portal' })).data;
+    await ask(c.agent, 'typing_start', { conversationId: c.conversationId });
+    await ask(c.agent, 'assign_conversation', { conversationId: c.conversationId, agentId: 'p1-agent' });
+    await ask(c.agent, 'update_conversation_status', { conversationId: c.conversationId, status: 'PENDING' });
+    await ask(c.agent, 'mark_read', { conversationId: c.conversationId, messageId: msg.id });
+    await sleep(250);
+
+    expect(c.receivers('message:new', (p) => p.id === msg.id && p.message.content === 'hi portal')).toEqual(['agent', 'customer']);
+    expect(c.receivers('typing:start')).toEqual(['customer']);
+    expect(c.receivers('conversation:assigned', (p) => p.assigneeId === 'p1-agent')).toEqual(['agent', 'agentElsewhere', 'customer', 'viewer']);
+    expect(c.receivers('conversation:updated', (p) => p.changes.includes('status') && p.status === 'PENDING')).toEqual(['agent', 'agentElsewhere', 'customer', 'viewer']);
+    expect(c.receivers('message:delivered', (p) => p.status === 'read' && p.messageId === msg.id)).toEqual(['agent', 'customer']);
+    const defaultNames = ['new_message', 'user_message', 'typing_start', 'conversation_assigned', 'conversation_status_changed', 'message_status', 'conversation_created'];
+    for (const name of defaultNames) expect(c.receivers(name)).toEqual([]);
+    expect(seen.filter((e) => e.event === 'conversation:new')).toHaveLength(1);
+  });
+
+  it('003 widget sockets, by handshake query or by namespace, get inbound_message and status_update', async () => {
+    const customerToken = await t.token({ sub: 'w1-cust', accountId: 'w1', role: 'customer' });
+    const agentToken = await t.token({ sub: 'w1-agent', accountId: 'w1', role: 'agent' });
+    const conv = (await t.http('POST', '/api/conversations', { token: customerToken, body: {} })).body;
+    const byQuery = await t.connect({ token: customerToken, query: { tenantId: 'w1', conversationId: conv.id } });
+    const byNamespace = await t.connect({ token: customerToken, namespace: `/tenant/w1/conv/${conv.id}` });
+    const agent = await t.connect({ token: agentToken });
+    await ask(agent, 'join_conversation', conv.id);
+    const logs = [record(byQuery), record(byNamespace)];
+
+    const reply = (await ask(agent, 'send_message', { conversationId: conv.id, content: 'Hello from support' })).data;
+    await ask(byQuery, 'mark_read', { conversationId: conv.id, messageId: reply.id });
+    await sleep(250);
+    for (const log of logs) {
+      const inbound = log.filter((e) => e.event === 'inbound_message');
+      expect(inbound).toHaveLength(1);
+      expect(inbound[0]!.payload).toMatchObject({ text: 'Hello from support', messageId: reply.id, timestamp: expect.any(String) });
+      expect(log.filter((e) => e.event === 'status_update').map((e) => e.payload.status)).toEqual(['read']);
+      expect(log.some((e) => e.event === 'new_message' || e.event === 'message:new')).toBe(false);
+    }
+    // The widget socket may send into its own conversation, and nowhere else.
+    expect((await ask(byNamespace, 'send_message', { conversationId: conv.id, content: 'thanks' })).ok).toBe(true);
+    expect((await ask(byNamespace, 'send_message', { conversationId: 'other', content: 'x' })).error?.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses a widget socket for another tenant’s or another customer’s conversation', async () => {
+    const owner = await t.token({ sub: 'w2-cust', accountId: 'w2', role: 'customer' });
+    const stranger = await t.token({ sub: 'w2-stranger', accountId: 'w2', role: 'customer' });
+    const conv = (await t.http('POST', '/api/conversations', { token: owner, body: {} })).body;
+    for (const opts of [
+      { token: stranger, namespace: `/tenant/w2/conv/${conv.id}` },
+      { token: stranger, query: { tenantId: 'w2', conversationId: conv.id } },
+      { token: await t.token({ sub: 'x', accountId: 'w3', role: 'admin' }), namespace: `/tenant/w2/conv/${conv.id}` },
+    ]) {
+      const socket = await t.connect(opts).catch((err) => err);
+      const code = socket instanceof Error ? (socket as any).data?.code : (await nextEvent(socket, 'error')).code;
+      expect(['FORBIDDEN', 'NOT_FOUND']).toContain(code);
+    }
+  });
+});
