@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { Conversation, Message } from '@switchboard/protocol';
+import { plan } from '../../src/realtime/plan';
+import { roomName, type Delivery } from '../../src/realtime/delivery';
+import type { DomainEvent, EphemeralEvent } from '../../src/domain/domain-event';
+
+const conversation: Conversation = {
+  id: 'c1', accountId: 'acme', contactId: 'cust', status: 'OPEN', assigneeId: 'ag1', teamId: null, subject: null,
+  channelType: 'web', classification: null, createdAt: 't', updatedAt: 't', lastMessageAt: null,
+};
+const message = (role: Message['role']): Message => ({
+  id: 'm1', conversationId: 'c1', accountId: 'acme', role, senderId: role === 'USER' ? 'cust' : 'ag1', content: 'hi',
+  contentType: 'text', clientMessageId: null, status: 'sent', createdAt: 't',
+});
+
+/** Each delivery as `event -> namespace|rooms (except …)`, the exact list a fact becomes. */
+function routes(e: DomainEvent | EphemeralEvent): string[] {
+  return plan(e).map((d: Delivery) => {
+    const rooms = d.to.map((r) => roomName('acme', r, d.surface)).join(' + ');
+    const except = d.except?.length ? ` except ${d.except.map((r) => roomName('acme', r, d.surface)).join(', ')}` : '';
+    return `${d.event} -> ${d.surface.ns} ${rooms}${except}${d.volatile ? ' (volatile)' : ''}`;
+  });
+}
+
+describe('the broadcaster’s audience for each fact', () => {
+  it('a customer message: user_message to staff, new_message to the room; portal and widget in their words', () => {
+    expect(routes({ type: 'message.created', accountId: 'acme', conversation, message: message('USER') })).toEqual([
+      'user_message -> / default|tenant:acme:staff',
+      'new_message -> / default|tenant:acme:conversation:c1',
+      'message:new -> / portal|tenant:acme:conversation:c1',
+      'conversation:updated -> / portal|tenant:acme:staff',
+      'inbound_message -> / widget|tenant:acme:conversation:c1',
+    ]);
+  });
+
+  it('an agent reply: new_message to staff and the room', () => {
+    expect(routes({ type: 'message.created', accountId: 'acme', conversation, message: message('HUMAN_AGENT') })[0]).toBe(
+      'new_message -> / default|tenant:acme:staff + default|tenant:acme:conversation:c1',
+    );
+  });
+
+  it('an assignment: the assignee’s room, the conversation room and tenant staff', () => {
+    expect(routes({ type: 'conversation.assigned', accountId: 'acme', conversation, previousAssigneeId: null, by: 'ad1' })).toEqual([
+      'conversation_assigned -> / default|tenant:acme:staff + default|tenant:acme:conversation:c1 + default|tenant:acme:agent:ag1',
+      'conversation:assigned -> / portal|tenant:acme:staff + portal|tenant:acme:conversation:c1 + portal|tenant:acme:agent:ag1',
+    ]);
+  });
+
+  it('typing: the room except the typist, volatile, in each vocabulary', () => {
+    expect(routes({ type: 'typing', accountId: 'acme', conversationId: 'c1', userId: 'ag1', name: null, role: 'agent', typing: true })).toEqual([
+      'typing_start -> / default|tenant:acme:conversation:c1 except default|tenant:acme:user:ag1 (volatile)',
+      'typing:start -> / portal|tenant:acme:conversation:c1 except portal|tenant:acme:user:ag1 (volatile)',
+      'typing_start -> / widget|tenant:acme:conversation:c1 except widget|tenant:acme:user:ag1 (volatile)',
+    ]);
+  });
+
+  it('an AI draft goes to the assignee only', () => {
+    expect(routes({ type: 'ai.draft', accountId: 'acme', conversationId: 'c1', assigneeId: 'ag1', content: 'x', confidence: 0.9 })).toEqual([
+      'ai_draft -> / default|tenant:acme:agent:ag1',
+      'ai_draft -> / portal|tenant:acme:agent:ag1',
+    ]);
+  });
+
+  it('credits and handoffs reach tenant staff, never customers or widgets', () => {
+    expect(routes({ type: 'credits.updated', accountId: 'acme', balance: 1, delta: -1, reason: 'r' })).toEqual([
+      'credits_updated -> / default|tenant:acme:staff',
+      'credits_updated -> / portal|tenant:acme:staff',
+    ]);
+  });
+
+  it('a customer’s presence is not announced as an agent’s', () => {
+    expect(routes({ type: 'presence.changed', accountId: 'acme', userId: 'cust', role: 'customer', name: null, status: 'online', lastSeen: null })).toEqual([]);
+  });
+});
