@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresAvailable, uniqueAccountId } from '../support/databases';
+import { sleep } from '../support/events';
+import {
+  bridgeConfig,
+  bridgeStatus,
+  ensureBrokerUp,
+  holdBrokerForThisFile,
+  rabbitmqAvailable,
+  startBroker,
+  stopBroker,
+  TestBroker,
+  uniqueQueues,
+  waitForBridge,
+} from '../support/rabbitmq';
+import { forEachServer, type ServerContext } from '../support/server';
+
+holdBrokerForThisFile();
+
+const BEFORE = 100;
+const AFTER = 100;
+const THREADS = 5;
+
+async function storedIds(t: ServerContext, tenant: string): Promise<string[]> {
+  const rows = await t.sb().services.db.query<{ external_id: string }>('SELECT external_id FROM messages WHERE account_id = $1', [tenant]);
+  return rows.map((r) => r.external_id);
+}
+
+// The real PostgreSQL when there is one: this is a reliability test (issue 5), not an engine contract.
+describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: broker restart', () => {
+  const queues = uniqueQueues('restart');
+  forEachServer(
+    'the bridge',
+    (t) => {
+      const broker = new TestBroker();
+      beforeAll(() => waitForBridge(t.sb(), (s) => s.state === 'connected', 20_000, 'the bridge to connect'));
+      afterAll(async () => {
+        await ensureBrokerUp();
+        await t.sb().bridges.close();
+        await broker.deleteQueues(queues.all).catch(() => undefined);
+        await broker.close();
+      }, 60_000);
+
+      it('reconnects by itself after rabbitmqctl stop_app / start_app and loses no message the broker confirmed', async () => {
+        const tenant = uniqueAccountId('restart');
+        await t.sb().services.users.ensure({ userId: `${tenant}-admin`, accountId: tenant, role: 'admin', email: null, name: null, teamIds: [], exp: 0 });
+        const confirmed = new Set<string>();
+        const counts = { before: 0, during: 0, after: 0, publishRetries: 0 };
+        let next = 0;
+        const publishOne = async (phase: 'before' | 'during' | 'after') => {
+          const n = next++;
+          const id = `wamid.${tenant}.${n}`;
+          const body = {
+            tenantId: tenant, externalMessageId: id, conversationExternalId: `thread-${n % THREADS}`,
+            from: { contactId: `${tenant}-c${n % THREADS}` }, text: `message ${n}`, timestamp: Date.now(),
+          };
+          counts.publishRetries += (await broker.publishUntilConfirmed(queues.inbound, body)) - 1;
+          confirmed.add(id);
+          counts[phase] += 1;
+        };
+
+        for (let i = 0; i < BEFORE; i += 1) await publishOne('before');
+        let publishing = true;
+        const during = (async () => {
+          while (publishing) {
+            await publishOne('during');
+            await sleep(10);
+          }
+        })();
+        await sleep(300);
+
+        const stopAt = Date.now();
+        stopBroker();
+        const stoppedAt = Date.now();
+        const lost = await waitForBridge(t.sb(), (s) => s.state !== 'connected', 10_000, 'the bridge to notice');
+        const noticedAt = Date.now();
+        expect(lost.state).toBe('reconnecting');
+        await sleep(1_000);
+        const startAt = Date.now();
+        startBroker();
+        const startedAt = Date.now();
+        const back = await waitForBridge(t.sb(), (s) => s.state === 'connected' && s.reconnects >= 1, 30_000, 'the bridge to reconnect');
+        const reconnectedAt = Date.now();
+        await sleep(500);
+        publishing = false;
+        await during;
+        for (let i = 0; i < AFTER; i += 1) await publishOne('after');
+
+        const drainEnd = Date.now() + 30_000;
+        let stored = await storedIds(t, tenant);
+        while (stored.length < confirmed.size && Date.now() < drainEnd) {
+          await sleep(100);
+          stored = await storedIds(t, tenant);
+        }
+        const allStoredAt = Date.now();
+        const status = bridgeStatus(t.sb());
+        const figures = {
+          engine: t.kind,
+          stopAppMs: stoppedAt - stopAt,
+          bridgeNoticedLossMs: noticedAt - stopAt,
+          startAppMs: startedAt - startAt,
+          reconnectAfterStartAppMs: reconnectedAt - startedAt,
+          bridgeOfflineMs: reconnectedAt - noticedAt,
+          published: { ...counts, confirmed: confirmed.size },
+          stored: stored.length,
+          distinctStored: new Set(stored).size,
+          missing: [...confirmed].filter((id) => !stored.includes(id)).length,
+          redelivered: status.redelivered,
+          reconnects: back.reconnects,
+          drainAfterLastPublishMs: allStoredAt - reconnectedAt,
+        };
+        console.log(`[reliability] RabbitMQ restart: ${JSON.stringify(figures)}`);
+
+        expect(counts.during).toBeGreaterThan(0);
+        expect(figures.missing).toBe(0);
+        expect(stored).toHaveLength(confirmed.size);
+        expect(new Set(stored).size).toBe(stored.length);
+        expect(status.deadLettered).toBe(0);
+        expect(await broker.messageCount(queues.inbound)).toBe(0);
+      }, 120_000);
+    },
+    bridgeConfig(queues),
+    [postgresAvailable ? 'postgres' : 'pglite'],
+  );
+});
