@@ -1,0 +1,84 @@
+import { performance } from 'node:perf_hooks';
+import { benchClaims, signBenchToken } from '../core/benchToken';
+import { connectEioLite } from './eioLiteClient';
+import { connectRawWs } from './rawWsClient';
+import { connectSocketIoClient } from './socketIoClient';
+import { DeliveryTracker } from './deliveryTracker';
+import type { BenchClient, ConnectClient } from './benchClient';
+import type { ClientKind, ConnectResult, ConnectSpec } from './messages';
+
+const CONNECTORS: Record<ClientKind, ConnectClient> = {
+  'eio-lite': connectEioLite,
+  'socket.io-client': connectSocketIoClient,
+  ws: connectRawWs,
+};
+
+/**
+ * The load generator's clients, all authenticated as agents of one tenant, and
+ * the tracker that counts what they receive. Clients connect with at most
+ * `concurrency` handshakes in flight, so the server's accept queue never overflows.
+ */
+export class ClientPool {
+  private clients: BenchClient[] = [];
+  /** Connection drops since connecting. */
+  drops = 0;
+  tracker = new DeliveryTracker(0);
+
+  get size(): number {
+    return this.clients.length;
+  }
+
+  async connect(spec: ConnectSpec): Promise<ConnectResult> {
+    this.closeAll();
+    const started = performance.now();
+    const connectOne = CONNECTORS[spec.kind];
+    const connected: BenchClient[] = [];
+    const errors: Record<string, number> = {};
+    // Slots are filled in connection order; deliveries before the tracker exists are not ours.
+    let tracker: DeliveryTracker | null = null;
+    let nextIndex = 0;
+    let failed = 0;
+
+    const worker = async () => {
+      while (nextIndex < spec.count) {
+        nextIndex++;
+        const claims = benchClaims(nextIndex, spec.tenantId, spec.extraClaims);
+        const token = await signBenchToken(claims, spec.jwtSecret);
+        const slot = { index: -1 };
+        try {
+          const client = await connectOne(
+            spec.baseUrl,
+            token,
+            {
+              onSeq: (seq) => {
+                if (tracker && slot.index >= 0) tracker.record(slot.index, seq);
+              },
+              onDrop: () => this.drops++,
+            },
+            spec.timeoutMs,
+          );
+          slot.index = connected.length;
+          connected.push(client);
+        } catch (err) {
+          failed++;
+          const message = err instanceof Error ? err.message : String(err);
+          errors[message] = (errors[message] ?? 0) + 1;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, spec.concurrency) }, worker));
+
+    this.clients = connected;
+    this.drops = 0;
+    tracker = new DeliveryTracker(connected.length);
+    this.tracker = tracker;
+    return { connected: connected.length, failed, elapsedMs: performance.now() - started, errors };
+  }
+
+  closeAll(): number {
+    const n = this.clients.length;
+    for (const client of this.clients) client.close();
+    this.clients = [];
+    return n;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The conversation between the orchestrator (bench/run.ts) and a load generator
+ * process (bench/loadgen/main.ts) over Node's IPC channel. Each command is one
+ * request and one reply; `mark` messages fire at the edges of a measured window
+ * so the orchestrator can read both processes' CPU time exactly then.
+ */
+
+/**
+ * - `eio-lite`: a `ws` client that speaks just enough Engine.IO 4 / Socket.IO 5
+ *   (open, CONNECT with auth, ping/pong, EVENT) and does not decode events: it finds
+ *   the broadcast's sequence number in the raw frame. The cheapest correct client.
+ * - `socket.io-client`: the real client, websocket transport only, one Manager each.
+ * - `ws`: a bare WebSocket with the token in the URL (the raw-ws baseline).
+ */
+export type ClientKind = 'eio-lite' | 'socket.io-client' | 'ws';
+
+export interface ConnectSpec {
+  baseUrl: string;
+  kind: ClientKind;
+  count: number;
+  concurrency: number;
+  timeoutMs: number;
+  jwtSecret: string;
+  tenantId: string;
+  extraClaims: Record<string, unknown>;
+}
+
+export interface ConnectResult {
+  connected: number;
+  failed: number;
+  elapsedMs: number;
+  /** Distinct failure messages with their counts. */
+  errors: Record<string, number>;
+}
+
+export interface FanoutSpec {
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+  envelope: Record<string, unknown>;
+  payloadBytes: number;
+  durationMs: number;
+  /** Broadcasts posted but not yet received by every client, at most. */
+  inflight: number;
+  /** After the window, how long to wait for outstanding broadcasts. */
+  drainMs: number;
+  /** A broadcast not complete after this long frees its slot (and counts as lost unless it completes later). */
+  stallMs: number;
+  /** Send `mark` messages for this round. */
+  marks: boolean;
+}
+
+export interface FanoutResult {
+  label: string;
+  clients: number;
+  elapsedMs: number;
+  /** Deliveries received inside the window. */
+  deliveries: number;
+  deliveriesPerSec: number;
+  /** Broadcasts completed (received by every client) inside the window, per second. */
+  broadcastsPerSec: number;
+  broadcastsSent: number;
+  httpErrors: number;
+  /** After draining: expected minus received, over the broadcasts the server accepted. */
+  lost: number;
+  /** Deliveries beyond one per client per broadcast, or out of order. */
+  duplicates: number;
+  stalled: number;
+  /** Time from posting a broadcast to its last delivery, ms. */
+  completionP50Ms: number | null;
+  completionP99Ms: number | null;
+  /** Clients whose connection closed during the round. */
+  disconnects: number;
+}
+
+export interface LoadgenCommands {
+  connect: { spec: ConnectSpec; result: ConnectResult };
+  fanout: { spec: FanoutSpec; result: FanoutResult };
+  disconnect: { spec: Record<string, never>; result: { closed: number } };
+}
+export type LoadgenCommand = keyof LoadgenCommands;
+
+export interface LoadgenRequest<K extends LoadgenCommand = LoadgenCommand> {
+  type: 'request';
+  id: number;
+  command: K;
+  spec: LoadgenCommands[K]['spec'];
+}
+
+export type LoadgenMessage =
+  | { type: 'ready'; bufferutil: string }
+  | { type: 'reply'; id: number; ok: true; result: unknown }
+  | { type: 'reply'; id: number; ok: false; error: string }
+  | { type: 'mark'; label: string; phase: 'start' | 'end' };

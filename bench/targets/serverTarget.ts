@@ -1,0 +1,56 @@
+import type { OutputTail } from '../core/outputTail';
+
+/** What the load generator's clients speak to a server. */
+export type ClientProtocol = 'socket.io' | 'ws';
+
+/** Shared secrets and placement for one server start. */
+export interface StartContext {
+  cwd: string;
+  jwtSecret: string;
+  internalApiKey: string;
+  /** CPU to pin to, or null. */
+  cpu: string | null;
+  /** Open-file soft limit to raise to, or null. */
+  fdLimit: number | null;
+  /** Niceness to run at (0: unchanged). */
+  nice: number;
+  /** Start with `--inspect=127.0.0.1:0` so the harness can force GC and read heap figures. */
+  inspect: boolean;
+}
+
+/** How to make a server broadcast one event to every client of a tenant. */
+export interface TriggerSpec {
+  url: string;
+  headers: Record<string, string>;
+  /** The JSON body without its payload; the driver adds `payload`. */
+  envelope: Record<string, unknown>;
+}
+
+export interface RunningServer {
+  name: string;
+  pid: number;
+  /** `http://127.0.0.1:<port>` */
+  baseUrl: string;
+  /** DevTools endpoint when started with `inspect`, else null. */
+  inspectorUrl: string | null;
+  command: string;
+  output: OutputTail;
+  /** The broadcast trigger for `event` to every client of `tenantId`. */
+  trigger(tenantId: string, event: string): TriggerSpec;
+  stop(): Promise<void>;
+}
+
+/**
+ * A server under test. New targets (a multi-worker or two-node Switchboard, say)
+ * are one more file in this folder plus a line in `allTargets`.
+ */
+export interface ServerTarget {
+  name: string;
+  description: string;
+  protocol: ClientProtocol;
+  /** Token claims a client of this server needs beyond the contract's. */
+  extraClaims(tenantId: string): Record<string, unknown>;
+  /** Why the server cannot be started here, or null when it can. */
+  unavailableReason(cwd: string): string | null;
+  start(ctx: StartContext): Promise<RunningServer>;
+}
