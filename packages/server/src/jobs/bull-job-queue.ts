@@ -1,5 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { createClient } from 'redis';
+import { closeRedis, type RedisClient } from '../cluster/redis-connection';
 import type { JobHandler, JobQueue, JobQueueOptions } from './job-queue';
 import { runAttempt } from './run-attempt';
 
@@ -14,7 +15,6 @@ export interface BullJobQueueOptions extends JobQueueOptions {
   stalledIntervalMs?: number;
 }
 
-type RedisClient = ReturnType<typeof createClient>;
 
 /**
  * The job queue on Redis (BullMQ), used when `REDIS_URL` is set: durable, shared
@@ -28,9 +28,12 @@ export class BullJobQueue implements JobQueue {
   private readonly stop = new AbortController();
   private readonly queue: Queue;
   private worker: Worker | null = null;
+  private troubled = false;
 
   constructor(private readonly opts: BullJobQueueOptions) {
     this.queue = new Queue(this.name, { connection: this.client(), prefix: this.prefix });
+    // An EventEmitter 'error' without a listener ends the process; a Redis outage is not worth that.
+    this.queue.on('error', (err) => this.redisTrouble(err, 'bullmq queue'));
   }
 
   private get name(): string {
@@ -66,7 +69,7 @@ export class BullJobQueue implements JobQueue {
       lockDuration: this.opts.lockDurationMs ?? 30_000,
       stalledInterval: this.opts.stalledIntervalMs ?? 30_000,
     });
-    this.worker.on('error', (err) => this.opts.onError?.(err, 'bullmq worker'));
+    this.worker.on('error', (err) => this.redisTrouble(err, 'bullmq worker'));
     void this.worker.run().catch((err) => this.opts.onError?.(err, 'bullmq worker'));
     await this.worker.waitUntilReady();
   }
@@ -77,14 +80,15 @@ export class BullJobQueue implements JobQueue {
     if (worker) {
       const grace = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), this.opts.closeGraceMs ?? 5_000).unref());
       // Past the grace, running jobs are abandoned: their locks lapse and another worker takes them.
-      if ((await Promise.race([worker.close(), grace])) === 'late') {
+      if ((await Promise.race([worker.close().catch(() => undefined), grace])) === 'late') {
         this.stop.abort('node stopping');
-        await worker.close(true).catch(() => undefined);
+        await Promise.race([worker.close(true).catch(() => undefined), pause(1_000)]);
       }
     }
     this.stop.abort('node stopping');
-    await this.queue.close().catch(() => undefined);
-    await Promise.allSettled(this.clients.map((c) => (c.isOpen ? c.close() : Promise.resolve())));
+    // With Redis down, BullMQ's close waits for a reconnect that may never come.
+    await Promise.race([this.queue.close().catch(() => undefined), pause(this.opts.closeGraceMs ?? 5_000)]);
+    await Promise.allSettled(this.clients.map((c) => closeRedis(c)));
   }
 
   private async process(job: Job): Promise<void> {
@@ -114,9 +118,24 @@ export class BullJobQueue implements JobQueue {
 
   /** One node-redis connection per BullMQ user; BullMQ adapts it and duplicates what it blocks on. */
   private client(): RedisClient {
-    const client = createClient({ url: this.opts.redisUrl });
-    client.on('error', (err) => this.opts.onError?.(err, 'bullmq redis'));
+    const client: RedisClient = createClient({
+      url: this.opts.redisUrl,
+      socket: { reconnectStrategy: (attempt: number) => Math.min(100 * 2 ** Math.min(attempt, 5), 2_000), connectTimeout: 2_000 },
+    });
+    client.on('error', (err) => this.redisTrouble(err, 'bullmq redis'));
+    client.on('ready', () => {
+      this.troubled = false;
+    });
     this.clients.push(client);
     return client;
   }
+
+  /** During an outage every connection fails on every reconnect attempt: one report per outage is enough. */
+  private redisTrouble(err: unknown, context: string): void {
+    if (this.troubled) return;
+    this.troubled = true;
+    this.opts.onError?.(err, context);
+  }
 }
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -25,3 +25,10 @@ export {
   type EventViewer,
   type StoredEvent,
 } from './repos/event-log';
+export { AiAgentsRepo, type AiAgentPatch } from './repos/ai-agents';
+export { AiJobsRepo, type JobStatus, type StoredJob } from './repos/ai-jobs';
+export { AiSettingsRepo, type StoredAiSettings } from './repos/ai-settings';
+export { ClassificationsRepo } from './repos/classifications';
+export { CreditLedgerRepo, type ApplyCreditResult } from './repos/credit-ledger';
+export { HandoffsRepo } from './repos/handoffs';
+export { KnowledgeRepo, type KnowledgeInput } from './repos/knowledge';

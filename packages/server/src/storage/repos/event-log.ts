@@ -23,6 +23,8 @@ export interface AppendEventInput {
 
 export interface StoredEvent {
   seq: number;
+  /** The account's previous event (null for its first, and for events written before migration 003). */
+  prevSeq: number | null;
   id: string;
   accountId: string;
   type: string;
@@ -38,8 +40,9 @@ export interface EventViewer {
   userId: string;
 }
 
-interface EventRow {
+export interface EventRow {
   seq: number;
+  prev_seq: number | null;
   id: string;
   account_id: string;
   type: string;
@@ -50,9 +53,10 @@ interface EventRow {
   created_at: Date;
 }
 
-function toStoredEvent(row: EventRow): StoredEvent {
+export function toStoredEvent(row: EventRow): StoredEvent {
   return {
     seq: row.seq,
+    prevSeq: row.prev_seq ?? null,
     id: row.id,
     accountId: row.account_id,
     type: row.type,
@@ -80,12 +84,14 @@ const EVENT_LOCK_NAMESPACE = 42_105_502;
 export class EventLogRepo {
   constructor(private readonly q: Queryable) {}
 
-  async append(input: AppendEventInput): Promise<{ seq: number; id: string; createdAt: string }> {
-    const rows = await this.q.query<{ seq: number; id: string; created_at: Date }>(
+  async append(input: AppendEventInput): Promise<{ seq: number; prevSeq: number | null; id: string; createdAt: string }> {
+    // prev_seq and created_at are taken after the lock: the account's last event as of now (see migration 003),
+    // and the time the seq was drawn rather than the transaction's start, which the outbox tailer's window relies on.
+    const rows = await this.q.query<{ seq: number; prev_seq: number | null; id: string; created_at: Date }>(
       `WITH ordered AS (SELECT pg_advisory_xact_lock($1, hashtext($3)))
-       INSERT INTO events (id, account_id, type, audience, conversation_id, user_id, data)
-       SELECT $2, $3, $4, $5, $6, $7, $8::jsonb FROM ordered
-       RETURNING seq, id, created_at`,
+       INSERT INTO events (id, account_id, type, audience, conversation_id, user_id, data, prev_seq, created_at)
+       SELECT $2, $3, $4, $5, $6, $7, $8::jsonb, switchboard_last_event_seq($3), clock_timestamp() FROM ordered
+       RETURNING seq, prev_seq, id, created_at`,
       [
         EVENT_LOCK_NAMESPACE,
         input.id,
@@ -97,8 +103,8 @@ export class EventLogRepo {
         jsonParam(input.data ?? null) ?? 'null',
       ],
     );
-    const row = rows[0] as { seq: number; id: string; created_at: Date };
-    return { seq: row.seq, id: row.id, createdAt: iso(row.created_at) };
+    const row = rows[0] as { seq: number; prev_seq: number | null; id: string; created_at: Date };
+    return { seq: row.seq, prevSeq: row.prev_seq ?? null, id: row.id, createdAt: iso(row.created_at) };
   }
 
   /** What `viewer` may see after `since`, oldest first. Customers' conversations are resolved here, in SQL. */

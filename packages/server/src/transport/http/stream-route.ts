@@ -1,0 +1,62 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { Id, streamServer as SSE } from '@switchboard/protocol';
+import type { StreamEvent } from '../../ai/reply-streams';
+import { AppError } from '../../errors';
+import type { Services } from '../../services';
+import { bearerToken } from '../token-source';
+import { parse } from './parse';
+
+const IdParams = z.object({ id: Id });
+/** EventSource cannot send headers, so a browser may put the token in the query instead. */
+const StreamQuery = z.object({ token: z.string().min(1).max(4_096).optional() });
+const HEARTBEAT_MS = 15_000;
+/** setTimeout's ceiling; a token living longer is simply not watched. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * `GET /api/conversations/:id/stream`: assistant replies as Server-Sent Events
+ * while they are written (000's widget). Same access rule as reading the
+ * conversation. The stream ends when the token expires or the server stops; a
+ * client reconnects and reads stored messages for what it missed.
+ */
+export function streamRoute(app: FastifyInstance, services: Services): void {
+  app.get('/api/conversations/:id/stream', async (request, reply) => {
+    const token = bearerToken(request.headers.authorization) ?? parse(StreamQuery, request.query).token;
+    if (!token) throw new AppError('MISSING_TOKEN', 'Send Authorization: Bearer <token>');
+    const actor = await services.verify(token);
+    const conversation = await services.conversations.getReadable(actor, parse(IdParams, request.params).id);
+
+    reply.hijack();
+    const res = reply.raw;
+    // Headers set by hooks (CORS, helmet) are kept; the rest is what SSE needs through proxies.
+    res.writeHead(200, {
+      ...(reply.getHeaders() as OutgoingHttpHeaders),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const send = (e: StreamEvent) => {
+      if (!res.writableEnded) res.write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
+    };
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearInterval(heartbeat);
+      clearTimeout(expiry);
+      unsubscribe();
+      if (!res.writableEnded) res.end();
+    };
+    const unsubscribe = services.ai.streams.subscribe(actor.accountId, conversation.id, { send, end: finish });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const left = actor.exp * 1_000 - Date.now();
+    const expiry = left < MAX_TIMER_MS ? setTimeout(finish, Math.max(0, left)) : undefined;
+    // The response's close, not the request's: a GET's request "closes" as soon as its empty body is read.
+    res.on('close', finish);
+    if (res.destroyed) finish();
+    send({ event: SSE.ready.name, data: { conversationId: conversation.id } });
+  });
+}
