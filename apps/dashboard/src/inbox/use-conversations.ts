@@ -1,0 +1,46 @@
+import type { Conversation, Fact } from '@switchboard/client';
+import { useFacts, useSwitchboardClient } from '@switchboard/client/react';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+
+export const conversationsKey = ['conversations'] as const;
+
+/**
+ * The tenant's conversations, newest activity first, kept live (004 RT-05):
+ * each conversation fact updates the cached list in place, a conversation the
+ * list does not know yet is added, and a 30 s refetch covers anything missed
+ * (RT-09's fallback).
+ */
+export function useConversations() {
+  const client = useSwitchboardClient();
+  const queryClient = useQueryClient();
+  useFacts((fact) => applyConversationFact(queryClient, fact));
+  return useQuery({
+    queryKey: conversationsKey,
+    queryFn: async () => sortByActivity((await client!.api.listConversations({ limit: 200 })).conversations),
+    enabled: client !== null,
+    refetchInterval: 30_000,
+  });
+}
+
+export function applyConversationFact(queryClient: QueryClient, fact: Fact): void {
+  if (fact.kind !== 'conversation') return;
+  const list = queryClient.getQueryData<Conversation[]>(conversationsKey);
+  if (!list) return;
+  const known = list.find((c) => c.id === fact.conversationId);
+  if (!known && !fact.conversation) {
+    // Only a patch (default vocabulary, via polling) for a conversation we never saw: fetch the list again.
+    void queryClient.invalidateQueries({ queryKey: conversationsKey });
+    return;
+  }
+  const next: Conversation = fact.conversation ?? { ...(known as Conversation), ...fact.patch };
+  const rest = list.filter((c) => c.id !== fact.conversationId);
+  queryClient.setQueryData<Conversation[]>(conversationsKey, sortByActivity([next, ...rest]));
+}
+
+export function activityOf(c: Conversation): string {
+  return c.lastMessageAt && c.lastMessageAt > c.updatedAt ? c.lastMessageAt : c.updatedAt;
+}
+
+function sortByActivity(list: Conversation[]): Conversation[] {
+  return [...list].sort((a, b) => (activityOf(a) < activityOf(b) ? 1 : activityOf(a) > activityOf(b) ? -1 : 0));
+}

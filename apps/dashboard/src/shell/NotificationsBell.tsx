@@ -1,0 +1,81 @@
+import { NAMESPACE_PATHS, NotificationsIn, NotificationsOut, type Notification } from '@switchboard/client';
+import { useNamespace, useNamespaceEvent } from '@switchboard/client/react';
+import { useState } from 'react';
+
+/** 001's `/notifications`: the unread count as a badge and this session's notifications in a panel. */
+export function NotificationsBell() {
+  const { connection, state } = useNamespace(NAMESPACE_PATHS.notifications);
+  const [unread, setUnread] = useState(0);
+  const [items, setItems] = useState<Notification[]>([]);
+  const [open, setOpen] = useState(false);
+
+  useNamespaceEvent(NAMESPACE_PATHS.notifications, NotificationsIn['notification:count'], (c) => setUnread(c.unread));
+  useNamespaceEvent(NAMESPACE_PATHS.notifications, NotificationsIn.notification, (n) => {
+    setItems((list) => [n, ...list.filter((i) => i.id !== n.id)].slice(0, 50));
+  });
+  useNamespaceEvent(NAMESPACE_PATHS.notifications, NotificationsIn['notification:read'], (r) => {
+    setItems((list) => list.map((i) => (r.all || i.id === r.id ? { ...i, readAt: r.readAt } : i)));
+  });
+
+  if (state.status === 'unavailable') {
+    return (
+      <div className="bell bell-off" title="This server has no /notifications namespace">
+        <BellIcon /> <span className="muted small">Notifications off</span>
+      </div>
+    );
+  }
+  const markRead = (id: string) => void connection?.request(NotificationsOut['notification:markRead'], { id }).catch(() => undefined);
+  const markAll = () => void connection?.request(NotificationsOut['notification:markAllRead'], {}).catch(() => undefined);
+
+  return (
+    <div className="bell">
+      <button type="button" className="bell-button" aria-expanded={open} aria-controls="notifications-panel" onClick={() => setOpen((o) => !o)} data-testid="bell">
+        <BellIcon />
+        <span>Notifications</span>
+        {unread > 0 && (
+          <span className="badge" aria-label={`${unread} unread notifications`}>
+            {unread}
+          </span>
+        )}
+      </button>
+      {open && (
+        <div id="notifications-panel" className="popover" role="dialog" aria-label="Notifications">
+          <div className="popover-head">
+            <strong>Notifications</strong>
+            <button type="button" className="link-button" onClick={markAll} disabled={unread === 0}>
+              Mark all read
+            </button>
+          </div>
+          {items.length === 0 ? (
+            <p className="muted small">Nothing new since you signed in.</p>
+          ) : (
+            <ul className="notification-list">
+              {items.map((n) => (
+                <li key={n.id} className={n.readAt ? 'read' : 'unread'}>
+                  <button type="button" onClick={() => markRead(n.id)}>
+                    <strong>{n.title}</strong>
+                    <span>{n.message}</span>
+                  </button>
+                  {typeof n.data.conversationId === 'string' && (
+                    <a href={`#/c/${encodeURIComponent(n.data.conversationId)}`} className="small">
+                      Open
+                    </a>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function BellIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+      <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+    </svg>
+  );
+}

@@ -1,0 +1,49 @@
+import { usePresence, useSwitchboardClient } from '@switchboard/client/react';
+import type { PresenceStatus } from '@switchboard/client';
+import { useState } from 'react';
+
+const CHOICES: Array<{ value: PresenceStatus; label: string }> = [
+  { value: 'online', label: 'Online' },
+  { value: 'busy', label: 'Busy' },
+  { value: 'away', label: 'Away' },
+  { value: 'offline', label: 'Appear offline' },
+];
+
+/** One's own presence. Busy and away need the server's `/presence` namespace; without it they are disabled. */
+export function StatusPicker() {
+  const client = useSwitchboardClient();
+  const me = client?.session?.userId;
+  const { presence, setStatus, fullStatusAvailable } = usePresence(me ? [me] : []);
+  const current = (me && presence.get(me)?.status) || 'online';
+  const [error, setError] = useState<string | null>(null);
+
+  return (
+    <div className="status-picker">
+      <label htmlFor="my-status" className="muted small">
+        Status
+      </label>
+      <div className="status-select">
+        <span className={`presence-dot presence-${current}`} aria-hidden="true" />
+        <select
+          id="my-status"
+          value={current}
+          onChange={(e) => {
+            setError(null);
+            setStatus(e.target.value as PresenceStatus).catch((err: Error) => setError(err.message));
+          }}
+        >
+          {CHOICES.map((c) => (
+            <option key={c.value} value={c.value} disabled={!fullStatusAvailable && (c.value === 'busy' || c.value === 'away')}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {error && (
+        <p className="error small" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import { useSyncExternalStore } from 'react';
+
+export type Route = { name: 'inbox'; conversationId: string | null } | { name: 'metrics' };
+
+/**
+ * Hash routes (`#/`, `#/c/{id}`, `#/metrics`): the server serves one index.html
+ * and needs no fallback route, and a link in a toast is just an href.
+ */
+export function useHashRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => location.hash, () => '');
+  return parse(hash);
+}
+
+export const hrefOf = {
+  inbox: () => '#/',
+  conversation: (id: string) => `#/c/${encodeURIComponent(id)}`,
+  metrics: () => '#/metrics',
+};
+
+function parse(hash: string): Route {
+  const path = hash.replace(/^#/, '');
+  if (path === '/metrics') return { name: 'metrics' };
+  const match = /^\/c\/(.+)$/.exec(path);
+  return { name: 'inbox', conversationId: match ? decodeURIComponent(match[1] as string) : null };
+}
+
+function subscribe(notify: () => void): () => void {
+  window.addEventListener('hashchange', notify);
+  return () => window.removeEventListener('hashchange', notify);
+}

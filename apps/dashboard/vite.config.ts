@@ -1,0 +1,18 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+import { catalogueSnapshot } from '../../packages/client/vite/catalogue-snapshot';
+
+const server = process.env.SWITCHBOARD_URL ?? 'http://localhost:3000';
+
+/** Built into dist/ and served by Switchboard at `/`; `npm run dev -w apps/dashboard` proxies to a running server. */
+export default defineConfig({
+  plugins: [react(), catalogueSnapshot()],
+  base: '/',
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 600 },
+  server: {
+    proxy: {
+      '/api': server,
+      '/socket.io': { target: server, ws: true },
+    },
+  },
+});

@@ -1,0 +1,46 @@
+import {
+  ConversationStatus,
+  DeliveryStatus,
+  NAMESPACES,
+  PresenceStatus,
+  dashboardServer,
+  defaultClient,
+  defaultServer,
+  names,
+  notificationsClient,
+  notificationsServer,
+  portalServer,
+  presenceClient,
+  presenceServer,
+  streamServer,
+  widgetServer,
+} from '@switchboard/protocol';
+
+/*
+ * Everything the SDK needs from the catalogue at run time, as plain data: event
+ * names per group, namespace paths and enum values. Keeping it in one module of
+ * JSON-able constants lets browser builds swap in a snapshot taken at build time
+ * (see vite/catalogue-snapshot-plugin.ts), so zod and the schemas stay out of
+ * the widget's bundle while no name is ever spelled outside the catalogue.
+ */
+
+/** Client → server on `/` (every vocabulary sends these). */
+export const DefaultOut = names(defaultClient);
+/** Server → client on `/`, default vocabulary (000, 002, 001's `/` rows). */
+export const DefaultIn = names(defaultServer);
+/** Server → client on `/`, 004's portal vocabulary. */
+export const PortalIn = names(portalServer);
+/** Server → client for a socket bound to one conversation (003). */
+export const WidgetIn = names(widgetServer);
+export const PresenceOut = names(presenceClient);
+export const PresenceIn = names(presenceServer);
+export const NotificationsOut = names(notificationsClient);
+export const NotificationsIn = names(notificationsServer);
+export const DashboardIn = names(dashboardServer);
+/** SSE event names of `GET /api/conversations/:id/stream` (000's streamed assistant replies). */
+export const StreamIn = names(streamServer);
+
+export const NAMESPACE_PATHS = NAMESPACES;
+export const CONVERSATION_STATUSES = ConversationStatus.options;
+export const PRESENCE_STATUSES = PresenceStatus.options;
+export const DELIVERY_STATUSES = DeliveryStatus.options;

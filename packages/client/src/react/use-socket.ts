@@ -1,0 +1,19 @@
+import type { Socket } from 'socket.io-client';
+import type { ConnectionStatus, SwitchboardClient } from '../switchboard-client';
+import { useConnectionStatus } from './use-connection-status';
+import { useSwitchboardClient } from './switchboard-context';
+
+export interface SocketView {
+  client: SwitchboardClient | null;
+  /** The raw Socket.IO socket, for what the client does not wrap; prefer `client.on` and `client.request`. */
+  socket: Socket | null;
+  connected: boolean;
+  status: ConnectionStatus;
+}
+
+/** 004 RT-04's `useSocket`: the socket and whether it is connected, re-rendering when that changes. */
+export function useSocket(): SocketView {
+  const client = useSwitchboardClient();
+  const { status } = useConnectionStatus();
+  return { client, socket: (client?.socket as Socket | undefined) ?? null, connected: status === 'connected', status };
+}

@@ -1,0 +1,125 @@
+import { expect, it } from 'vitest';
+import { DefaultIn, DefaultOut, type Fact } from '../src/index';
+import { forEachServer } from '../../server/test/support/server';
+import { until } from '../../server/test/support/events';
+import { connected, newClient } from './support/clients';
+
+forEachServer(
+  'client session',
+  (t) => {
+    it('connects after login with its token and disconnects on logout (RT-03)', async () => {
+      const client = newClient({ url: t.url(), token: await t.token({ sub: 'se1-agent', accountId: 'se1', role: 'agent', name: 'Sam' }) });
+      expect(client.status).toBe('connecting');
+      await connected(client);
+      expect(client.session).toMatchObject({ userId: 'se1-agent', accountId: 'se1', role: 'agent', name: 'Sam' });
+      expect(client.lastSeq).toBe(client.session!.lastSeq);
+      client.disconnect();
+      expect(client.status).toBe('disconnected');
+      await new Promise((r) => setTimeout(r, 1_300));
+      expect(client.status).toBe('disconnected');
+    });
+
+    it('answers token:refresh with token:update using the app’s callback, and the server confirms', async () => {
+      // Expiring within TOKEN_REFRESH_LEAD_MS (60 s), so the server asks for a new one at once.
+      const short = await t.token({ sub: 'se2-agent', accountId: 'se2', role: 'agent' }, 30);
+      const fresh = await t.token({ sub: 'se2-agent', accountId: 'se2', role: 'agent' }, 3_600);
+      let calls = 0;
+      const client = newClient({
+        url: t.url(),
+        token: short,
+        refreshToken: async () => {
+          calls++;
+          return fresh;
+        },
+      });
+      const updated: string[] = [];
+      client.on(DefaultIn['token:updated'], (p) => updated.push(p.expiresAt));
+      await connected(client);
+      await until(() => updated.length === 1, 10_000, 'token:updated');
+      expect(calls).toBe(1);
+      expect(client.currentToken).toBe(fresh);
+      expect(Date.parse(updated[0]!)).toBeGreaterThan(Date.now() + 3_000_000);
+    });
+
+    it('refreshes a token that expired before the handshake (AUTH_TOKEN_EXPIRED) and connects', async () => {
+      const expired = await t.token({ sub: 'se3-agent', accountId: 'se3', role: 'agent' }, -60);
+      const fresh = await t.token({ sub: 'se3-agent', accountId: 'se3', role: 'agent' });
+      const client = newClient({ url: t.url(), token: expired, refreshToken: async () => fresh });
+      await connected(client);
+      expect(client.session?.userId).toBe('se3-agent');
+    });
+
+    it('stops with the reason when an expired token cannot be refreshed', async () => {
+      const expired = await t.token({ sub: 'se4-agent', accountId: 'se4', role: 'agent' }, -60);
+      const client = newClient({ url: t.url(), token: expired });
+      await until(() => client.status === 'disconnected', 10_000, 'gave up');
+      expect(client.state.error).toMatchObject({ code: 'AUTH_TOKEN_EXPIRED' });
+      expect(client.state.nextRetryAt).toBeNull();
+    });
+
+    it('drops an event delivered twice (same eventId and name), and keeps distinct ones', async () => {
+      const tenant = 'se5';
+      const customerToken = await t.token({ sub: `${tenant}-cust`, accountId: tenant, role: 'customer' });
+      const conv = (await t.http('POST', '/api/conversations', { token: customerToken, body: {} })).body;
+      const client = newClient({ url: t.url(), token: await t.token({ sub: `${tenant}-agent`, accountId: tenant, role: 'agent' }) });
+      const heard: Array<{ content: string; eventId?: string }> = [];
+      const facts: Fact[] = [];
+      client.on(DefaultIn.new_message, (p) => heard.push(p));
+      client.onFact((f) => facts.push(f));
+      await connected(client);
+      await client.joinConversation(conv.id);
+      await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: customerToken, body: { content: 'once' } });
+      await until(() => heard.length === 1, 10_000, 'first delivery');
+
+      // A second node or a replay racing live traffic delivers the same logged event again.
+      const again = heard[0]!;
+      t.sb().io.emit(DefaultIn.new_message, again as never);
+      t.sb().io.emit(DefaultIn.new_message, again as never);
+      t.sb().io.emit(DefaultIn.new_message, { ...again, eventId: 'another-event', content: 'distinct' } as never);
+      await until(() => heard.length === 2, 10_000, 'the distinct event');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(heard.map((h) => h.content)).toEqual(['once', 'distinct']);
+      expect(client.lastSeq).toBe((again as { seq?: number }).seq);
+      // user_message and new_message are one logged event under two names: both are delivered.
+      expect(facts.filter((f) => f.kind === 'message').length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('polls /api/updates while the socket cannot connect, and sends over HTTP meanwhile', async () => {
+      const tenant = 'se6';
+      const customerToken = await t.token({ sub: `${tenant}-cust`, accountId: tenant, role: 'customer' });
+      const conv = (await t.http('POST', '/api/conversations', { token: customerToken, body: { subject: 'old news' } })).body;
+      await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: customerToken, body: { content: 'before the client started' } });
+
+      // A proxy that refuses WebSocket upgrades looks like this to the client: HTTP works, the socket never does.
+      const client = newClient({
+        url: t.url(),
+        token: await t.token({ sub: `${tenant}-agent`, accountId: tenant, role: 'agent' }),
+        socketPath: '/blocked-by-proxy',
+        polling: { intervalMs: 150 },
+        reconnectDelaysMs: [60_000],
+      });
+      const facts: Fact[] = [];
+      client.onFact((f) => facts.push(f));
+      await until(() => client.state.polling && client.lastSeq !== null, 10_000, 'polling from the log head');
+      expect(client.connected).toBe(false);
+      expect(facts).toEqual([]);
+
+      await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: customerToken, body: { content: 'while polling' } });
+      await until(() => facts.some((f) => f.kind === 'message' && f.message.content === 'while polling'), 10_000, 'polled message');
+      expect(facts.some((f) => f.kind === 'message' && f.message.content === 'before the client started')).toBe(false);
+
+      const sent = await client.send({ conversationId: conv.id, content: 'reply over HTTP' }).done;
+      expect(sent).toMatchObject({ content: 'reply over HTTP', role: 'HUMAN_AGENT' });
+      const { body } = await t.http('GET', `/api/conversations/${conv.id}/messages`, { token: customerToken });
+      expect(body.messages.map((m: { content: string }) => m.content)).toEqual(['before the client started', 'while polling', 'reply over HTTP']);
+    });
+
+    it('signals typing without waiting, and drops it while offline', async () => {
+      const client = newClient({ url: t.url(), token: await t.token({ sub: 'se7-agent', accountId: 'se7', role: 'agent' }), autoConnect: false });
+      expect(() => client.signal(DefaultOut.typing_start, { conversationId: 'c1' })).not.toThrow();
+      await expect(client.request(DefaultOut.ping, { timestamp: 1 })).rejects.toMatchObject({ code: 'NETWORK' });
+    });
+  },
+  {},
+  ['pglite'],
+);

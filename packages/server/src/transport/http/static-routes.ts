@@ -1,0 +1,45 @@
+import { createReadStream, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
+const DASHBOARD_DIST = resolve(REPO, 'apps/dashboard/dist');
+const WIDGET_DIST = resolve(REPO, 'apps/widget/dist');
+
+/**
+ * The built front ends: the agent dashboard at `/` (hash routing, so no
+ * fallback route is needed) and the customer widget under `/widget/`, with its
+ * demo page at `/widget/demo`. Hashed assets are cached for good; HTML is
+ * always revalidated so a rebuild shows at once. When a build is missing the
+ * page says how to make it instead of a bare 404.
+ */
+export function staticRoutes(app: FastifyInstance, dirs: { dashboard?: string; widget?: string } = {}): void {
+  const dashboard = dirs.dashboard ?? DASHBOARD_DIST;
+  const widget = dirs.widget ?? WIDGET_DIST;
+  const headers = (reply: FastifyReply, path: string) => {
+    reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+  };
+
+  if (existsSync(dashboard)) {
+    void app.register(fastifyStatic, { root: dashboard, prefix: '/', index: 'index.html', cacheControl: false, setHeaders: headers });
+  } else {
+    app.get('/', (_req, reply) => notBuilt(reply, 'dashboard'));
+  }
+
+  if (existsSync(widget)) {
+    void app.register(fastifyStatic, { root: widget, prefix: '/widget/', decorateReply: false, cacheControl: false, setHeaders: headers });
+  }
+  app.get('/widget/demo', (_req, reply) => {
+    if (!existsSync(resolve(widget, 'demo.html'))) return notBuilt(reply, 'widget');
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(createReadStream(resolve(widget, 'demo.html')));
+  });
+}
+
+function notBuilt(reply: FastifyReply, what: string) {
+  return reply
+    .status(503)
+    .type('text/html; charset=utf-8')
+    .send(`<!doctype html><title>Switchboard</title><p>The ${what} is not built yet. Run <code>npm run build:web</code>, then reload.</p>`);
+}

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const WEB_APPS = ['apps/dashboard', 'apps/widget'] as const;
+
+/** Whether an app's build output is there (the server serves it from dist/). */
+export function isBuilt(app: (typeof WEB_APPS)[number]): boolean {
+  return existsSync(resolve(ROOT, app, 'dist', app === 'apps/widget' ? 'switchboard-widget.js' : 'index.html'));
+}
+
+/**
+ * Builds the dashboard and the widget with Vite, in process (a few seconds, no
+ * network). `onlyMissing` skips apps already built. Returns the apps that failed.
+ */
+export async function buildWeb(opts: { onlyMissing?: boolean; quiet?: boolean } = {}): Promise<string[]> {
+  const failed: string[] = [];
+  for (const app of WEB_APPS) {
+    if (opts.onlyMissing && isBuilt(app)) continue;
+    const { build } = await import('vite');
+    const root = resolve(ROOT, app);
+    try {
+      await build({ root, configFile: resolve(root, 'vite.config.ts'), configLoader: 'runner', logLevel: opts.quiet ? 'error' : 'warn' });
+      if (!opts.quiet) process.stdout.write(`built ${app}/dist\n`);
+    } catch (err) {
+      failed.push(app);
+      process.stderr.write(`could not build ${app}: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
+  return failed;
+}
+
+// As a script (postinstall, prestart, build:web), a failed build warns and never fails the install:
+// the server still runs and its pages say how to build.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const onlyMissing = process.argv.includes('--if-missing');
+  const strict = process.argv.includes('--strict');
+  buildWeb({ onlyMissing }).then(
+    (failed) => process.exit(strict && failed.length ? 1 : 0),
+    (err: unknown) => {
+      process.stderr.write(`web build skipped: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(strict ? 1 : 0);
+    },
+  );
+}
