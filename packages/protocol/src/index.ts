@@ -4,3 +4,4 @@ export * from './ids';
 export * from './models';
 export * from './rooms';
 export * from './catalogue/index';
+export * from './ai';

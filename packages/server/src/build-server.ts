@@ -1,9 +1,13 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import { createAi } from './ai/create-ai';
 import { createTokenVerifier } from './auth/token-verifier';
 import { createRateLimiter } from './cluster/rate-limiter';
-import { MemoryPresenceStore } from './cluster/presence-store';
+import { openClusterKit, type ClusterKit } from './cluster/cluster-kit';
+import { quietErrors } from './cluster/quiet-errors';
+import type { EventRelay } from './cluster/event-relay';
+import { startBridges, type Bridges } from './bridges/start-bridges';
 import type { Config } from './config';
 import { BroadcastService } from './domain/broadcast-service';
 import { MemoryThrottle } from './cluster/throttle';
@@ -26,13 +30,19 @@ import { UserDirectory } from './domain/user-directory';
 import { createLogger, type Logger } from './log';
 import { createMetrics } from './ops/metrics';
 import { Broadcaster } from './realtime/broadcaster';
+import { followLog } from './realtime/log-follower';
+import { PublishMarks } from './realtime/publish-marks';
 import type { Services } from './services';
 import { openDb, type Db } from './storage/db';
+import { aiRoutes } from './transport/http/ai-routes';
 import { conversationRoutes } from './transport/http/conversation-routes';
+import { streamRoute } from './transport/http/stream-route';
 import { installErrorHandler } from './transport/http/error-handler';
 import { healthRoutes } from './transport/http/health-routes';
 import { internalRoutes } from './transport/http/internal-routes';
 import { updatesRoutes } from './transport/http/updates-routes';
+import { devRoutes } from './transport/http/dev-routes';
+import { staticRoutes } from './transport/http/static-routes';
 import { attachDefaultNamespaces, createSocketServer } from './transport/socket-server';
 import type { AppIo } from './transport/socket-types';
 
@@ -40,6 +50,10 @@ export interface Switchboard {
   app: FastifyInstance;
   io: AppIo;
   services: Services;
+  /** How this node shares state with the others (cluster/cluster-kit.ts). */
+  cluster: ClusterKit;
+  /** The RabbitMQ bridge when AMQP_URL is set (bridges/start-bridges.ts). */
+  bridges: Bridges;
   /** Listens on config.PORT (0 for an ephemeral port) and returns the bound port. */
   listen(): Promise<number>;
   /** Stops accepting, tells every socket why it is closing, flushes, closes the database. */
@@ -55,17 +69,20 @@ export interface Switchboard {
  * const port = await sb.listen();
  * await sb.close();
  */
-export async function buildServer(config: Config, deps: { log?: Logger; db?: Db } = {}): Promise<Switchboard> {
+export async function buildServer(config: Config, deps: { log?: Logger; db?: Db; relay?: EventRelay } = {}): Promise<Switchboard> {
   if (!config.INTERNAL_API_KEY) throw new Error('INTERNAL_API_KEY is required');
   const log = deps.log ?? createLogger(config.LOG_LEVEL);
-  const db = deps.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+  const db = deps.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: config.DATABASE_POOL_SIZE }));
   const metrics = createMetrics();
+  const cluster = await openClusterKit(config, log, { relay: deps.relay });
 
   const app: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: config.MAX_PAYLOAD_BYTES });
   const { io, widgetParent } = createSocketServer(app.server, {
     corsOrigins: config.corsOrigins,
     // The transport's hard cap sits above the per-event limit, so oversized events get a PAYLOAD_TOO_LARGE answer instead of a cut connection.
     maxHttpBufferSize: config.MAX_PAYLOAD_BYTES * 4,
+    adapter: cluster.socketAdapter,
+    recovery: !cluster.clustered,
   });
 
   const broadcaster = new Broadcaster({
@@ -73,46 +90,74 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db 
     widgetParent,
     onEmit: (event) => metrics.eventsEmitted.inc({ event }),
     onListenerError: (err) => log.error({ err }, 'event listener failed'),
+    relay: cluster.relay,
+    onRelayError: (err) => {
+      metrics.relayFailures.inc();
+      log.debug({ err }, 'relay failed; the outbox tailer carries logged events');
+    },
+    onRelayed: (seq) => marks?.add(seq),
+    onOrderGiveUp: (e) => {
+      metrics.orderGiveUps.inc();
+      log.warn({ seq: e.seq, prevSeq: e.prevSeq }, 'emitted an event before its predecessor, which never came');
+    },
   });
-  const presence = new PresenceService(new MemoryPresenceStore(), db, broadcaster);
-  const conversations = new ConversationService(db, broadcaster);
   const onError = (what: string) => (err: unknown) => log.error({ err }, what);
+  const sharedStateError = quietErrors(log);
+  const marks = cluster.clustered ? new PublishMarks(db, onError('marking published events failed')) : null;
+  const presence = new PresenceService(cluster.presenceStore, db, broadcaster, sharedStateError('presence store failed'));
+  const conversations = new ConversationService(db, broadcaster);
   const sla = new SlaScheduler(db, broadcaster, { warningRatio: config.SLA_WARNING_RATIO, maxSleepMs: config.SLA_POLL_MS, onError: onError('sla timer failed') });
+  const messages = new MessageService(db, broadcaster, conversations);
+  const ai = await createAi({ config, db, log, metrics, publisher: broadcaster, conversations, messages });
   const services: Services = {
     config,
     log,
     db,
     metrics,
     verify: createTokenVerifier({ secret: config.JWT_SECRET, publicKeyPem: config.JWT_PUBLIC_KEY, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-    rateLimiter: createRateLimiter({ points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S }),
+    rateLimiter: createRateLimiter({ points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S }, cluster.rateLimitStore),
     broadcaster,
     users: new UserDirectory(db, broadcaster),
     conversations,
-    messages: new MessageService(db, broadcaster, conversations),
+    messages,
     presence,
-    typing: new TypingService(broadcaster, config.TYPING_TIMEOUT_MS),
+    typing: new TypingService(broadcaster, config.TYPING_TIMEOUT_MS, { timers: cluster.typingTimers, onError: sharedStateError('typing timers failed') }),
     replay: new ReplayService(db),
     broadcast: new BroadcastService(db, broadcaster, presence),
     tickets: new TicketService(db, broadcaster, sla, conversations, config.SLA_POLICY),
     sla,
-    ticketTyping: new TicketTypingService(broadcaster, config.TYPING_TIMEOUT_MS),
+    ticketTyping: new TicketTypingService(broadcaster, config.TYPING_TIMEOUT_MS, { timers: cluster.ticketTypingTimers, onError: sharedStateError('ticket typing timers failed') }),
     notifications: new NotificationService(db, broadcaster),
     presenceWatch: new PresenceWatch(db, presence),
     dashboard: new DashboardMetrics(db, broadcaster, presence, new MemoryThrottle(config.METRICS_THROTTLE_MS, onError('dashboard metrics failed')), config.SLA_WARNING_RATIO),
     summaries: new UserSummaries(),
+    ai,
   };
   const stopReactions = wireInsightDeskReactions(broadcaster, { ...services, onError: onError('reaction failed') });
   sla.start();
+  presence.startHeartbeat(Math.max(100, Math.floor(config.PRESENCE_TTL_MS / 3)), sharedStateError('presence heartbeat failed'));
+  const follower = await followLog(db, broadcaster, cluster.clustered, {
+    pollMs: config.OUTBOX_POLL_MS,
+    minAgeMs: config.OUTBOX_MIN_AGE_MS,
+    horizonMs: config.OUTBOX_HORIZON_MS,
+    onError: sharedStateError('outbox tailer failed'),
+    onRescued: (n) => metrics.outboxRescued.inc(n),
+  });
 
+  const bridges = startBridges(services);
   let closing = false;
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: false });
   await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : true, credentials: true });
   installErrorHandler(app);
-  healthRoutes(app, services, { extra: [], isClosing: () => closing });
+  healthRoutes(app, services, { extra: [...bridges.readiness, ...cluster.readiness], isClosing: () => closing });
   internalRoutes(app, services, config.INTERNAL_API_KEY);
   conversationRoutes(app, services);
   updatesRoutes(app, services);
+  aiRoutes(app, services);
+  streamRoute(app, services);
   ticketRoutes(app, services);
+  devRoutes(app, services);
+  staticRoutes(app);
   attachDefaultNamespaces(services, io, widgetParent);
   attachInsightDesk(services, io);
 
@@ -120,6 +165,8 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db 
     app,
     io,
     services,
+    cluster,
+    bridges,
     async listen() {
       await app.listen({ port: config.PORT, host: config.HOST });
       const address = app.server.address();
@@ -128,15 +175,25 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db 
     async close() {
       if (closing) return;
       closing = true;
+      // No new facts from the queues while closing; what was not acked goes back to the broker.
+      await bridges.close();
       // Tell clients we are going so they reconnect elsewhere, rather than waiting out a ping timeout.
-      for (const nsp of [io.of('/'), ...io._nsps.values()]) nsp.disconnectSockets(true);
+      // `local`: with an adapter across nodes a plain disconnectSockets would end the other nodes' sockets too.
+      for (const nsp of [io.of('/'), ...io._nsps.values()]) nsp.local.disconnectSockets(true);
       services.typing.close();
       services.ticketTyping.close();
+      // While facts can still be published: running AI jobs finish or are handed back; open SSE streams end here.
+      await services.ai.close();
+      await follower.stop();
+      await presence.stopHeartbeat();
+      broadcaster.close();
       await services.sla.stop();
       await services.dashboard.close();
       await stopReactions();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => undefined);
+      await marks?.close();
+      await cluster.close();
       if (!deps.db) await db.close();
     },
   };

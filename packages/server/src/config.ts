@@ -28,6 +28,13 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   REDIS_URL: optionalString,
   AMQP_URL: optionalString,
+  /** RabbitMQ bridge (bridges/): deliveries a queue's consumer holds unacknowledged at once. */
+  AMQP_PREFETCH: z.coerce.number().int().min(1).max(1_000).default(16),
+  /** Queue names (seed 004); each gets a durable dead-letter queue `<name>.dlq`. */
+  AMQP_INBOUND_QUEUE: z.string().min(1).max(200).default('INBOUND_WHATSAPP_MESSAGES'),
+  AMQP_STATUS_QUEUE: z.string().min(1).max(200).default('WHATSAPP_STATUS_UPDATES'),
+  /** First pause before a delivery that failed for a passing reason (database down) is requeued; doubles per consecutive failure, up to 30 s. */
+  AMQP_RETRY_DELAY_MS: z.coerce.number().int().min(10).default(1_000),
   CORS_ORIGINS: optionalString,
   LATE_AUTH_MS: int(0),
   DEFAULT_DIALECT: Dialect.exclude(['widget']).default('default'),
@@ -41,7 +48,22 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_WINDOW_S: int(10),
   TYPING_TIMEOUT_MS: int(5_000),
   DEMO: bool.optional(),
-  WORKERS: int(1),
+  /** Worker processes on this machine (node's cluster module, sticky sessions); more than 1 needs DATABASE_URL. */
+  WORKERS: z.coerce.number().int().min(1).max(256).default(1),
+  /** PostgreSQL connections per process (DATABASE_URL); raise with the message rate (docs/deploy.md). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** Prefix of every Redis key and channel, so clusters (or test runs) can share one Redis. */
+  REDIS_PREFIX: z.string().min(1).default('switchboard'),
+  /** Socket.IO adapter with REDIS_URL: sharded pub/sub or streams (docs/decisions.md has the measurements). */
+  REDIS_ADAPTER: z.enum(['sharded', 'streams']).default('sharded'),
+  /** In a cluster, how often each node reads the event log for events no relay brought it. */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(20).default(250),
+  /** Events younger than this are left to the relay by the tailer. */
+  OUTBOX_MIN_AGE_MS: int(250),
+  /** How long after it is written an event is still looked for by the tailer. */
+  OUTBOX_HORIZON_MS: z.coerce.number().int().min(1_000).default(10_000),
+  /** A connection not refreshed for this long counts as gone (its node died); refreshed every third of it. */
+  PRESENCE_TTL_MS: z.coerce.number().int().min(300).default(30_000),
   /** SLA durations per priority, as JSON overriding the defaults of domain/sla-policy.ts. */
   SLA_POLICY: SlaPolicyFromEnv,
   /** Share of an SLA clock's span after which `ticket:sla:warning` fires (0.75: with a quarter left). */
@@ -69,6 +91,8 @@ export const ConfigSchema = z.object({
   AI_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** How often the embedded job queue looks for due jobs nobody announced (other nodes, retries after a restart). */
   AI_JOB_POLL_MS: z.coerce.number().int().min(10).default(1_000),
+  /** BullMQ queue name (with REDIS_URL): deployments sharing one Redis need different names. */
+  AI_QUEUE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('switchboard-ai'),
   /** Credits per AI action unless the tenant's plan says otherwise (AI_PLAN_COSTS). */
   AI_COST_CLASSIFICATION: int(1),
   AI_COST_DRAFT: int(1),

@@ -1,4 +1,7 @@
+import cluster from 'node:cluster';
 import { buildServer } from './build-server';
+import { runPrimary } from './cluster/run-primary';
+import { serveFromPrimary } from './cluster/serve-from-primary';
 import { loadConfig } from './config';
 import { createLogger } from './log';
 import { seedDemoTenant } from './ops/demo-tenant';
@@ -14,16 +17,21 @@ async function main(): Promise<void> {
     config.INTERNAL_API_KEY ??= secrets.internalApiKey;
     log.warn('JWT_SECRET or INTERNAL_API_KEY unset: using local secrets from DATA_DIR (fine for development, not for production)');
   }
+  // WORKERS > 1: this process only routes connections; the workers (this file again) serve.
+  if (config.WORKERS > 1 && cluster.isPrimary) return runPrimary(config, log);
 
   const server = await buildServer(config, { log });
-  const port = await server.listen();
+  let port = config.PORT;
+  if (cluster.isWorker) await serveFromPrimary(server);
+  else port = await server.listen();
   const base = `http://localhost:${port}`;
   const lines = [
     '',
     `Switchboard is running on ${base}`,
+    `  Dashboard   ${base}/   (widget demo: ${base}/widget/demo)`,
     `  Socket.IO   ${base}/socket.io  (namespaces /, /tickets, /chat, /notifications, /presence, /dashboard)`,
     `  Health      ${base}/healthz   ${base}/readyz   ${base}/metrics`,
-    `  Database    ${config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.DATA_DIR}`}; adapter ${config.REDIS_URL ? 'Redis' : 'in memory'}`,
+    `  Database    ${config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.DATA_DIR}`}; adapter ${config.REDIS_URL ? 'Redis' : config.WORKERS > 1 ? `node cluster (${config.WORKERS} workers)` : 'in memory'}`,
   ];
   if (config.demo && config.JWT_SECRET) {
     const tokens = await seedDemoTenant(server.services, config.JWT_SECRET);
@@ -31,7 +39,8 @@ async function main(): Promise<void> {
     for (const t of tokens) lines.push(`  ${t.role.padEnd(9)} ${t.name.padEnd(15)} ${t.token}`);
     lines.push('', `Try: curl -H "Authorization: Bearer <agent token>" ${base}/api/conversations`);
   }
-  process.stdout.write(`${lines.join('\n')}\n\n`);
+  // With workers, the first one speaks for all.
+  if (!cluster.isWorker || cluster.worker?.id === 1) process.stdout.write(`${lines.join('\n')}\n\n`);
 
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');

@@ -1,3 +1,4 @@
+import type { Ai } from './ai/create-ai';
 import type { TokenVerifier } from './auth/token-verifier';
 import type { RateLimiter } from './cluster/rate-limiter';
 import type { Config } from './config';
@@ -44,4 +45,6 @@ export interface Services {
   presenceWatch: PresenceWatch;
   dashboard: DashboardMetrics;
   summaries: UserSummaries;
+  // AI triage, replies, handoff, credits and jobs (issue 6).
+  ai: Ai;
 }

@@ -264,8 +264,8 @@ export const defaultServer = defineEvents('default', 'server', {
   'user:updated': { seeds: ['001'], room: 'user:{userId}', description: 'The current user changed.', schema: User },
   'system:maintenance': {
     seeds: ['001'],
-    room: 'everyone',
-    description: 'Maintenance notice, sent by an admin through the internal API.',
+    room: 'everyone: every socket of every tenant, on / and on each of 001’s namespaces',
+    description: 'Maintenance notice, sent by an admin through the internal API (POST /internal/maintenance).',
     schema: z.object({ message: z.string(), startsAt: IsoDate }),
   },
   'token:refresh': {

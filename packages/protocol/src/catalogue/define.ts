@@ -6,9 +6,10 @@ export type Direction = 'client' | 'server';
 /**
  * Where an event lives. `default`, `portal` and `widget` are vocabularies of
  * the default namespace (`widget` also on 003's dynamic namespace); the rest are
- * 001's namespaces of the same name.
+ * 001's namespaces of the same name; `sse` is the Server-Sent Events stream of
+ * assistant replies (HTTP, not Socket.IO).
  */
-export type Surface = 'default' | 'portal' | 'widget' | 'tickets' | 'chat' | 'notifications' | 'presence' | 'dashboard';
+export type Surface = 'default' | 'portal' | 'widget' | 'tickets' | 'chat' | 'notifications' | 'presence' | 'dashboard' | 'sse';
 
 export interface EventSpec<S extends z.ZodType = z.ZodType> {
   seeds: readonly Seed[];

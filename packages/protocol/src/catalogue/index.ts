@@ -3,12 +3,14 @@ import type { EventDef } from './define';
 import { portalServer } from './portal';
 import { widgetServer } from './widget';
 import { insightdesk } from './insightdesk';
+import { streamServer } from './stream';
 
 export * from './define';
 export * from './default';
 export * from './portal';
 export * from './widget';
 export * from './insightdesk';
+export * from './stream';
 export type * from './socket-types';
 
 /** Every catalogued event, in one list: the docs and the tests read this. */
@@ -18,4 +20,5 @@ export const CATALOGUE: readonly EventDef[] = [
   ...Object.values(portalServer),
   ...Object.values(widgetServer),
   ...Object.values(insightdesk).flatMap((group): EventDef[] => Object.values(group)),
+  ...Object.values(streamServer),
 ];

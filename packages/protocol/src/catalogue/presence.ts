@@ -14,14 +14,14 @@ const UserIds = z.object({ userIds: z.array(Id).min(1).max(MAX_PRESENCE_USER_IDS
 export const presenceClient = defineEvents('presence', 'client', {
   'presence:status': {
     seeds: ['001'],
-    room: 'tenant staff; presence:{userId} watchers',
+    room: 'presence:{userId} watchers; tenant staff on / (agent_online, agent_offline)',
     description: 'Set one’s own status; offline while connected means appear offline.',
     schema: z.object({ status: PresenceStatus }),
   },
   'presence:subscribe': {
     seeds: ['001'],
     room: 'joins presence:{userId} for each user of the same tenant',
-    description: 'Watch users; answered by presence:list and acked with the same entries.',
+    description: 'Watch users; answered by presence:list and acked with the same entries. Ids that are not users of your tenant are dropped.',
     schema: UserIds,
     ack: z.array(PresenceEntry),
   },
@@ -37,14 +37,14 @@ export const presenceClient = defineEvents('presence', 'client', {
 export const presenceServer = defineEvents('presence', 'server', {
   'presence:update': {
     seeds: ['001'],
-    room: 'presence:{userId} watchers, tenant staff',
+    room: 'presence:{userId} watchers (presence:subscribe)',
     description: 'A user’s status changed.',
     schema: Envelope.extend(PresenceEntry.shape),
   },
   'presence:list': {
     seeds: ['001'],
     room: 'the subscribing socket',
-    description: 'Current status of the users just subscribed to (unknown users are offline).',
+    description: 'Current status of the users just subscribed to (users of the tenant not connected are offline).',
     schema: z.array(PresenceEntry),
   },
   error: {

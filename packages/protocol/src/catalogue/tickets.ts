@@ -113,7 +113,7 @@ export const ticketsServer = defineEvents('tickets', 'server', {
   },
   'ticket:sla:breached': {
     seeds: ['001'],
-    room: 'ticket:{ticketId}, user:{assigneeId}, team:{teamId}, tenant admins',
+    room: 'ticket:{ticketId}, user:{assigneeId}, team:{teamId}, tenant staff (admins included)',
     description: 'An SLA clock ran out.',
     schema: Envelope.extend({ ticket: Ticket, target: SlaTarget }),
   },

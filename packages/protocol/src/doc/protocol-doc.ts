@@ -34,6 +34,11 @@ const SURFACES: readonly SurfaceDoc[] = [
     title: '`/dashboard`, admins only (001)',
     noClientEvents: 'None: admins only listen.',
   },
+  {
+    surface: 'sse',
+    title: 'Server-Sent Events: `GET /api/conversations/:id/stream` (000)',
+    noClientEvents: 'None: the stream is one-way. Send with `POST /api/conversations/:id/messages` or `send_message`.',
+  },
 ];
 
 /**

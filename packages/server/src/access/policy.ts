@@ -42,6 +42,10 @@ export const can = {
   viewDashboard(a: Actor): boolean {
     return a.role === 'admin';
   },
+  /** AI agents, rules, knowledge and credit top-ups (issue 6). */
+  manageAi(a: Actor): boolean {
+    return a.role === 'admin';
+  },
   /** Assignment targets are people who work conversations. */
   beAssigned(role: Role): boolean {
     return role === 'admin' || role === 'agent';
@@ -56,11 +60,6 @@ export const can = {
   /** Watching a user's presence; the user ids themselves are resolved within the actor's tenant. */
   watchPresence(a: Actor): boolean {
     return isStaff(a.role);
-  },
-  /** Who may open one of 001's namespaces at all; each event still checks its own row. */
-  openNamespace(role: Role, ns: NamespaceName): boolean {
-    const allowed = NAMESPACE_ROLES[ns];
-    return !allowed || allowed.includes(role);
   },
 };
 

@@ -61,15 +61,57 @@ export class ConversationService {
     return conversation;
   }
 
-  async updateStatus(actor: Actor, id: string, status: ConversationStatus): Promise<Conversation> {
+  /**
+   * For channels that name their own threads (the RabbitMQ bridge's WhatsApp conversations): the
+   * first message opens the conversation and announces it, later ones, retries and racing nodes get
+   * the stored one. A thread that belongs to another contact is refused like any foreign conversation.
+   */
+  async openByExternalId(
+    actor: Actor,
+    input: CreateConversationInput & { externalId: string },
+  ): Promise<{ conversation: Conversation; created: boolean }> {
+    const contactId = input.contactId ?? (actor.role === 'customer' ? actor.userId : null);
+    if (!can.createConversationFor(actor, input.contactId ?? null)) throw forbidden('You may not open a conversation for someone else');
+    const [logged, conversation, created] = await this.db.transaction(async (tx) => {
+      const { conversation, created } = await new ConversationsRepo(tx).createOrGetByExternalId({
+        accountId: actor.accountId,
+        contactId,
+        subject: input.subject ?? null,
+        channelType: input.channelType ?? 'web',
+        teamId: input.teamId ?? null,
+        externalId: input.externalId,
+      });
+      if (!created) return [[], conversation, false] as const;
+      await new ConversationEventsRepo(tx).append({
+        accountId: actor.accountId, conversationId: conversation.id, type: 'created', actorId: actor.userId, data: { externalId: input.externalId },
+      });
+      return [await logEvents(tx, [{ type: 'conversation.created', accountId: actor.accountId, conversation }]), conversation, true] as const;
+    });
+    if (!created && !can.readConversation(actor, conversation)) throw forbidden('This conversation is not yours');
+    logged.forEach((e) => this.publisher.publish(e));
+    return { conversation, created };
+  }
+
+  /**
+   * `also` runs in the same transaction when the status really changes (never when it already was
+   * `status`), for changes that come with more: a handoff writes its record and assignment there,
+   * and its events follow the status change.
+   */
+  async updateStatus(
+    actor: Actor,
+    id: string,
+    status: ConversationStatus,
+    also?: (tx: Queryable, changed: { conversation: Conversation; previousStatus: ConversationStatus }) => Promise<DomainEvent[]>,
+  ): Promise<Conversation> {
     return this.change(actor, id, async (tx, before) => {
       if (before.status === status) return { conversation: before, events: [] };
       const { conversation, previousStatus } = found(await new ConversationsRepo(tx).updateStatus(actor.accountId, id, status));
+      const more = also && previousStatus !== status ? await also(tx, { conversation, previousStatus }) : [];
       return {
         conversation,
         type: 'status_changed',
         data: { from: previousStatus, to: status },
-        events: [{ type: 'conversation.status_changed', accountId: actor.accountId, conversation, previousStatus, by: actor.userId }],
+        events: [{ type: 'conversation.status_changed', accountId: actor.accountId, conversation, previousStatus, by: actor.userId }, ...more],
       };
     });
   }

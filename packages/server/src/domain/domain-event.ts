@@ -93,8 +93,11 @@ export type EphemeralEvent =
 
 export type DomainEventType = DomainEvent['type'];
 
-/** A domain event once it is in the log. */
-export type LoggedEvent = DomainEvent & { seq: number; eventId: string; createdAt: string };
+/**
+ * A domain event once it is in the log. `prevSeq` is the account's previous event, so any node can emit an
+ * account's events in log order (realtime/in-order-gate.ts); absent on events logged before it existed.
+ */
+export type LoggedEvent = DomainEvent & { seq: number; eventId: string; createdAt: string; prevSeq?: number | null };
 
 export type Audience =
   | { kind: 'tenant' }

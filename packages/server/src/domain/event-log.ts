@@ -22,12 +22,12 @@ export async function logEvents(tx: Queryable, events: DomainEvent[]): Promise<L
       userId: audience.kind === 'user' ? audience.userId : null,
       data: e,
     });
-    out.push({ ...e, seq: row.seq, eventId: row.id, createdAt: row.createdAt });
+    out.push({ ...e, seq: row.seq, eventId: row.id, createdAt: row.createdAt, prevSeq: row.prevSeq });
   }
   return out;
 }
 
 /** Rebuilds a logged event from its stored row. */
-export function fromLogRow(row: { seq: number; id: string; createdAt: string; data: unknown }): LoggedEvent {
-  return { ...(row.data as DomainEvent), seq: row.seq, eventId: row.id, createdAt: row.createdAt };
+export function fromLogRow(row: { seq: number; prevSeq?: number | null; id: string; createdAt: string; data: unknown }): LoggedEvent {
+  return { ...(row.data as DomainEvent), seq: row.seq, eventId: row.id, createdAt: row.createdAt, prevSeq: row.prevSeq ?? null };
 }

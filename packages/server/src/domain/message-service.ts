@@ -111,4 +111,40 @@ export class MessageService {
     logged.forEach((e) => this.publisher.publish(e));
     return updated;
   }
+
+  /**
+   * A delivery status the channel itself reported (WhatsApp's sent, delivered, read), for trusted
+   * system callers such as the RabbitMQ bridge, so there is no actor to check. The receipt is the
+   * conversation contact's, and the message's status only ever moves forward.
+   */
+  async applyChannelStatus(
+    accountId: string,
+    ref: { messageId: string } | { externalId: string },
+    status: DeliveryStatus,
+    at: string,
+  ): Promise<{ message: Message; changed: boolean }> {
+    const { result, logged } = await this.db.transaction(async (tx) => {
+      const messages = new MessagesRepo(tx);
+      const message = 'messageId' in ref ? await messages.get(accountId, ref.messageId) : await messages.findByExternalId(accountId, ref.externalId);
+      if (!message) throw notFound('Message');
+      const unchanged = { result: { message, changed: false }, logged: [] as LoggedEvent[] };
+      if (status === 'sent') return unchanged;
+      const conversation = await new ConversationsRepo(tx).get(accountId, message.conversationId);
+      const reader = conversation?.contactId && conversation.contactId !== message.senderId ? conversation.contactId : null;
+      if (reader) {
+        const receipts = new ReceiptsRepo(tx);
+        if (status === 'read') await receipts.record(accountId, message.id, reader, 'delivered', at);
+        await receipts.record(accountId, message.id, reader, status, at);
+      }
+      const moved = await messages.setStatus(accountId, message.id, status);
+      if (!moved?.changed) return { ...unchanged, result: { message: moved?.message ?? message, changed: false } };
+      const event: DomainEvent = {
+        type: 'message.status', accountId, conversationId: message.conversationId, messageId: message.id, senderId: message.senderId,
+        status: moved.message.status, userId: reader, at,
+      };
+      return { result: moved, logged: await logEvents(tx, [event]) };
+    });
+    logged.forEach((e) => this.publisher.publish(e));
+    return result;
+  }
 }

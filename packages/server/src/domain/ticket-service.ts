@@ -84,15 +84,17 @@ export class TicketService {
     const agent = input.assigneeId ? await this.assignee(actor.accountId, input.assigneeId) : null;
     const priority = input.priority ?? 'medium';
     const { ticket, logged, wake } = await this.db.transaction(async (tx) => {
-      const ticket = await new TicketsRepo(tx).create({
+      const repo = new TicketsRepo(tx);
+      const draft = await repo.create({
         accountId: actor.accountId,
         subject: input.subject,
         priority,
         conversationId: input.conversationId ?? null,
         teamId: input.teamId ?? null,
         assigneeId: agent?.id ?? null,
-        ...dueDates(this.policy, priority, Date.now(), Boolean(input.conversationId)),
       });
+      // Clocks start at the stored creation time, the same origin a later priority change computes from.
+      const ticket = (await repo.update(actor.accountId, draft.id, dueDates(this.policy, priority, draft.createdAt, Boolean(input.conversationId))))?.after ?? draft;
       const wake = await this.sla.sync(tx, ticket, false);
       const events: DomainEvent[] = [{ type: 'ticket.created', accountId: actor.accountId, ticket }];
       if (agent) events.push({ type: 'ticket.assigned', accountId: actor.accountId, ticket, agent, previousAssigneeId: null, by: actor.userId });

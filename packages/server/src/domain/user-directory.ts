@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal';
+import { forbidden, notFound } from '../errors';
 import type { Db } from '../storage/db';
 import { AccountsRepo } from '../storage/repos/accounts';
 import { UsersRepo } from '../storage/repos/users';
@@ -33,6 +34,28 @@ export class UserDirectory {
     });
     if (this.seen.size >= this.maxCached) this.seen.clear();
     this.seen.set(key, fingerprint);
+    logged.forEach((e) => this.publisher.publish(e));
+  }
+
+  /**
+   * For channels that speak for a customer (the RabbitMQ bridge): the tenant must already exist, and
+   * a contact seen for the first time is stored as a customer. An id that belongs to staff is
+   * refused, so a queue message can never demote an agent or write in an agent's name. A name the
+   * channel does not send leaves the stored one alone.
+   */
+  async ensureContact(accountId: string, contactId: string, name: string | null): Promise<void> {
+    if (!(await new AccountsRepo(this.db).get(accountId))) throw notFound('Tenant');
+    const existing = await new UsersRepo(this.db).get(accountId, contactId);
+    if (existing && existing.role !== 'customer') throw forbidden('This contact id belongs to a staff member');
+    if (existing && (name === null || name === existing.name)) return;
+    const logged = await this.db.transaction(async (tx) => {
+      const { user, changed, created } = await new UsersRepo(tx).upsertFromClaims({
+        accountId, id: contactId, role: 'customer', email: existing?.email ?? null, name: name ?? null, teamIds: existing?.teamIds ?? [],
+      });
+      return changed && !created ? logEvents(tx, [{ type: 'user.updated', accountId, user }]) : [];
+    });
+    // The token fingerprint cached for this user no longer matches the row.
+    this.seen.delete(`${accountId}\u0000${contactId}`);
     logged.forEach((e) => this.publisher.publish(e));
   }
 }

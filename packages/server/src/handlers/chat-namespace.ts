@@ -42,7 +42,7 @@ export function attachChatNamespace(services: Services, io: AppIo): void {
       if (!isTyping) return services.typing.stop(typist(), conversationId);
       const conversation = await asRoom(services.conversations.getReadable(who(), conversationId));
       if (!can.writeToConversation(who(), conversation)) throw forbidden('Viewers do not type');
-      services.typing.start(typist(), conversation.id);
+      await services.typing.start(typist(), conversation.id);
     });
 
     on(C['chat:read'], async ({ conversationId, messageId }) => {
@@ -50,7 +50,7 @@ export function attachChatNamespace(services: Services, io: AppIo): void {
     });
 
     socket.on('disconnect', () => {
-      services.typing.stopAll(typist());
+      void services.typing.stopAll(typist());
       for (const id of socket.data.conversations) {
         announceOnline(services, nsp, socket.data.accountId, id).catch((err) => services.log.warn({ err }, 'chat:online failed'));
       }

@@ -71,11 +71,11 @@ export function registerDefaultEvents(services: Services, socket: AppSocket): vo
     bound(conversationId);
     const conversation = await services.conversations.getReadable(who(), conversationId);
     if (socket.data.role === 'viewer') throw forbidden('Viewers do not type');
-    services.typing.start(typist(), conversation.id);
+    await services.typing.start(typist(), conversation.id);
   });
 
   on(C.typing_stop, async ({ conversationId }) => {
-    services.typing.stop(typist(), conversationId);
+    await services.typing.stop(typist(), conversationId);
   });
 
   on(C.agent_online, async () => {

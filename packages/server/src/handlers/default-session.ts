@@ -38,6 +38,10 @@ export async function joinRefs(services: Services, socket: AppSocket, refs: Room
 export async function startSession(services: Services, socket: AppSocket): Promise<void> {
   const d = socket.data;
   const principal = principalOf(socket);
+  const since = (socket.handshake.auth as { lastSeq?: unknown } | undefined)?.lastSeq;
+  const resumeFrom = !socket.recovered && typeof since === 'number' && Number.isInteger(since) && since >= 0 ? since : null;
+  // Before the socket joins any room: from then on it must not get live what it says it has.
+  if (resumeFrom !== null) services.broadcaster.resumes.note(d.accountId, socket.id, resumeFrom);
   await services.users.ensure(principal);
 
   const bound = boundConversation(socket);
@@ -63,9 +67,8 @@ export async function startSession(services: Services, socket: AppSocket): Promi
     userId: d.userId, accountId: d.accountId, email: d.email, name: d.name, role: d.role, teamIds: d.teamIds, lastSeq,
   });
 
-  const since = (socket.handshake.auth as { lastSeq?: unknown } | undefined)?.lastSeq;
-  if (!socket.recovered && typeof since === 'number' && Number.isInteger(since) && since >= 0) {
-    await replayToSocket(socket, since, services.replay, services.broadcaster);
+  if (resumeFrom !== null) {
+    await replayToSocket(socket, resumeFrom, services.replay, services.broadcaster);
   }
 }
 
@@ -74,7 +77,8 @@ export async function endSession(services: Services, socket: AppSocket): Promise
   const d = socket.data;
   if (!d.authenticated) return;
   services.metrics.connections.dec({ account: d.accountId });
-  services.typing.stopAll({ accountId: d.accountId, userId: d.userId, name: d.name, role: d.role });
+  services.broadcaster.resumes.forget(d.accountId, socket.id);
+  void services.typing.stopAll({ accountId: d.accountId, userId: d.userId, name: d.name, role: d.role });
   await services.presence.disconnected({ accountId: d.accountId, userId: d.userId, role: d.role, name: d.name }, socket.id);
 }
 

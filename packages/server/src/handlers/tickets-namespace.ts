@@ -30,13 +30,13 @@ export function attachTicketsNamespace(services: Services, io: AppIo): void {
     on(C['ticket:typing'], async ({ ticketId }) => {
       const ticket = await asRoom(services.tickets.get(who(), ticketId));
       if (!can.typeOnTicket(who(), ticket)) throw forbidden('Viewers do not type on tickets');
-      services.ticketTyping.start(socket.data.accountId, summaryOfSocket(socket), ticket.id);
+      await services.ticketTyping.start(socket.data.accountId, summaryOfSocket(socket), ticket.id);
     });
 
     on(C['ticket:stopTyping'], async ({ ticketId }) => {
-      services.ticketTyping.stop(socket.data.accountId, summaryOfSocket(socket), ticketId);
+      await services.ticketTyping.stop(socket.data.accountId, summaryOfSocket(socket), ticketId);
     });
 
-    socket.on('disconnect', () => services.ticketTyping.stopAll(socket.data.accountId, summaryOfSocket(socket)));
+    socket.on('disconnect', () => void services.ticketTyping.stopAll(socket.data.accountId, summaryOfSocket(socket)));
   });
 }

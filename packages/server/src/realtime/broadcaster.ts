@@ -1,8 +1,11 @@
+import { LocalEventRelay, type EventRelay, type Fact } from '../cluster/event-relay';
 import type { DomainEvent, EphemeralEvent, LoggedEvent } from '../domain/domain-event';
 import type { AppIo, AppNamespace } from '../transport/socket-types';
 import { roomName, type Delivery } from './delivery';
+import { InOrderGate } from './in-order-gate';
 import { plan, type Renderer, DEFAULT_RENDERERS } from './plan';
 import { PublishLedger } from './publish-ledger';
+import { ResumePoints } from './resume-points';
 import { withEnvelope } from './with-envelope';
 
 export interface BroadcasterOptions {
@@ -12,21 +15,64 @@ export interface BroadcasterOptions {
   renderers?: readonly Renderer[];
   onEmit?: (event: string) => void;
   onListenerError?: (err: unknown) => void;
+  /** How facts reach the other nodes; alone by default. */
+  relay?: EventRelay;
+  onRelayError?: (err: unknown) => void;
+  /** A logged event this node committed was handed to the relay. */
+  onRelayed?: (seq: number) => void;
+  /** Longest a logged event waits here for the account's previous one (see in-order-gate.ts). */
+  orderWaitMs?: number;
+  onOrderGiveUp?: (e: LoggedEvent) => void;
 }
 
 /**
  * The only code that emits to rooms. Takes a fact, asks {@link plan} who hears
  * it in which words, and emits each delivery once (Socket.IO encodes a
  * broadcast once for all its recipients).
+ *
+ * Every node emits every fact to its own sockets only (`local`), never through
+ * the Socket.IO adapter: a fact this node raised is relayed to the others, and
+ * each node emits what it hears. So a broadcast does not depend on the raising
+ * node living on after its commit: the outbox tailer feeds the same
+ * {@link receive} with logged events no relay brought. The ledger makes each
+ * logged event go out once per node, the gate in each account's log order.
  */
 export class Broadcaster {
   readonly ledger = new PublishLedger();
+  /** Sockets that resumed with auth.lastSeq; live emits of older events skip them. */
+  readonly resumes = new ResumePoints(60_000);
+  readonly relay: EventRelay;
+  private readonly gate: InOrderGate;
+  /** Logged events this node committed that the gate still holds: their listeners run when they go out. */
+  private readonly ownPending = new Set<number>();
+  /** Whether a logged event this node has not emitted yet still will be (see {@link willEmit}). */
+  private pendingCheck: (e: LoggedEvent) => boolean = () => true;
   private renderers: readonly Renderer[];
   private readonly listeners = new Set<(e: LoggedEvent) => void>();
   private readonly signalListeners = new Set<(e: EphemeralEvent) => void>();
 
   constructor(private readonly opts: BroadcasterOptions) {
     this.renderers = opts.renderers ?? DEFAULT_RENDERERS;
+    this.relay = opts.relay ?? new LocalEventRelay();
+    this.gate = new InOrderGate({
+      emitted: (seq) => this.ledger.has(seq),
+      emit: (e) => this.emitLogged(e),
+      maxWaitMs: opts.orderWaitMs ?? 2_000,
+      onGiveUp: opts.onOrderGiveUp,
+    });
+    this.relay.onFact((fact) => this.receiveFact(fact));
+  }
+
+  /**
+   * Where this node starts in the log (its last seq when the node starts). Alone, everything up to
+   * it counts as broadcast long ago (a reconnecting client gets it by replay). In a cluster only the
+   * ordering gate starts there: an older event another node is still committing must still go out,
+   * and `pending` tells replay which unseen events the tailer will yet bring.
+   */
+  startAt(seq: number, pending?: (e: LoggedEvent) => boolean): void {
+    this.gate.settleThrough(seq);
+    if (pending) this.pendingCheck = pending;
+    else this.ledger.settleThrough(seq);
   }
 
   addRenderer(renderer: Renderer): void {
@@ -49,12 +95,29 @@ export class Broadcaster {
     return () => this.signalListeners.delete(listener);
   }
 
-  /** A logged event: sent once per node, with its seq and id. */
+  /** A logged event this node committed: relayed to the other nodes, emitted here once, then its listeners run. */
   publish(e: LoggedEvent): void {
+    if (this.relay.clustered) {
+      this.relay.send({ kind: 'logged', event: e }).then(
+        () => this.opts.onRelayed?.(e.seq),
+        (err) => this.opts.onRelayError?.(err),
+      );
+    }
     if (this.ledger.has(e.seq)) return;
-    this.ledger.record(e.seq);
-    for (const d of plan(e, this.renderers)) this.emit(e, d, e.seq, e.eventId);
-    for (const listener of this.listeners) {
+    this.ownPending.add(e.seq);
+    this.gate.offer(e);
+  }
+
+  /** A logged event another node committed (relayed, or read back by the outbox tailer): emitted here once. */
+  receive(e: LoggedEvent): void {
+    this.gate.offer(e);
+  }
+
+  /** A state change that is not logged (typing, presence): relayed, emitted here, then its listeners run. */
+  signal(e: EphemeralEvent): void {
+    if (this.relay.clustered) this.relay.send({ kind: 'signal', event: e }).catch((err) => this.opts.onRelayError?.(err));
+    for (const d of plan(e, this.renderers)) this.emit(e, d);
+    for (const listener of this.signalListeners) {
       try {
         listener(e);
       } catch (err) {
@@ -63,10 +126,32 @@ export class Broadcaster {
     }
   }
 
-  /** A state change that is not logged (typing, presence). */
-  signal(e: EphemeralEvent): void {
-    for (const d of plan(e, this.renderers)) this.emit(e, d);
-    for (const listener of this.signalListeners) {
+  /**
+   * Whether a logged event this node has not emitted will still be emitted here: it waits in the
+   * ordering gate, or (in a cluster) the tailer's window still covers it. Replay leaves such events
+   * to live delivery.
+   */
+  willEmit(e: LoggedEvent): boolean {
+    return this.gate.holds(e.seq) || this.pendingCheck(e);
+  }
+
+  /** Stops waiting for predecessors; held events are dropped (the node is going). */
+  close(): void {
+    this.gate.close();
+  }
+
+  private receiveFact(fact: Fact): void {
+    if (fact.kind === 'logged') this.receive(fact.event);
+    else for (const d of plan(fact.event, this.renderers)) this.emit(fact.event, d);
+  }
+
+  private emitLogged(e: LoggedEvent): void {
+    this.ledger.record(e.seq);
+    const holding = this.resumes.holding(e.accountId, e.seq);
+    for (const d of plan(e, this.renderers)) this.emit(e, d, e.seq, e.eventId, holding);
+    // Reactions (notifications, AI, metrics) follow a fact once, on the node that committed it.
+    if (!this.ownPending.delete(e.seq)) return;
+    for (const listener of this.listeners) {
       try {
         listener(e);
       } catch (err) {
@@ -79,14 +164,18 @@ export class Broadcaster {
     return plan(e, this.renderers);
   }
 
-  private emit(e: DomainEvent | EphemeralEvent, d: Delivery, seq?: number, eventId?: string): void {
+  private emit(e: DomainEvent | EphemeralEvent, d: Delivery, seq?: number, eventId?: string, skipSockets: string[] = []): void {
     const accountId = 'accountId' in e ? e.accountId : '';
     const payload = withEnvelope(d.payload, seq, eventId);
     const targets: AppNamespace[] = [this.opts.io.of(d.surface.ns)];
     if (d.surface.ns === '/' && d.surface.dialect === 'widget') targets.push(this.opts.widgetParent);
     for (const nsp of targets) {
-      let op = nsp.to(d.to.map((r) => roomName(accountId, r, d.surface)));
+      // `local`: other nodes emit to their own sockets (see the class comment); the parent of 003's
+      // namespaces passes the flag on to each child's adapter.
+      let op = nsp.local.to(d.to.map((r) => roomName(accountId, r, d.surface)));
       if (d.except?.length) op = op.except(d.except.map((r) => roomName(accountId, r, d.surface)));
+      // A socket's id is a room of its own.
+      if (skipSockets.length) op = op.except(skipSockets);
       if (d.volatile) op = op.volatile;
       op.emit(d.event, payload);
     }

@@ -32,6 +32,14 @@ export class PublishLedger {
     return this.order.get(seq);
   }
 
+  /**
+   * Events up to `seq` count as broadcast long ago: a node alone starts here with the log's last seq,
+   * so a client replaying after a restart gets what was written before it, and nothing waits for it.
+   */
+  settleThrough(seq: number): void {
+    if (seq > this.floor) this.floor = seq;
+  }
+
   has(seq: number): boolean {
     return seq <= this.floor || this.order.has(seq);
   }

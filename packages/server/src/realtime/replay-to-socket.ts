@@ -25,7 +25,9 @@ export async function replayToSocket(socket: AppSocket, since: number, replay: R
       if (!reaches(delivery, socket)) continue;
       const live = delivery.to.map((r) => roomName(e.accountId, r, delivery.surface)).filter((room) => socket.rooms.has(room));
       const gotLive = at !== undefined && live.some((room) => joinedAt(socket, room) < at);
-      const willGetLive = at === undefined && live.length > 0;
+      // Not out here yet: it will reach the socket live if it will still go out here at all; one the
+      // node will never emit (written before it started, or outside the tailer's window) is replayed.
+      const willGetLive = at === undefined && live.length > 0 && broadcaster.willEmit(e);
       if (gotLive || willGetLive) continue;
       socket.emit(delivery.event, withEnvelope(delivery.payload, e.seq, e.eventId));
       replayed++;

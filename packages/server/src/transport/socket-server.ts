@@ -3,6 +3,7 @@ import { Server } from 'socket.io';
 import { WIDGET_NAMESPACE } from '@switchboard/protocol';
 import { endSession, refuse, startSession } from '../handlers/default-session';
 import { registerDefaultEvents } from '../handlers/default-events';
+import type { AdapterFactory } from '../cluster/socket-adapter';
 import type { Services } from '../services';
 import { allowRequest } from './origin-check';
 import { socketAuth } from './socket-auth';
@@ -12,6 +13,14 @@ import { defaultServer as S } from '@switchboard/protocol';
 export interface SocketServerOptions {
   corsOrigins: string[];
   maxHttpBufferSize: number;
+  /** The adapter across nodes (cluster/socket-adapter.ts); in memory when absent. */
+  adapter?: AdapterFactory;
+  /**
+   * Socket.IO connection state recovery (default on). Off in a cluster: domain events are emitted by
+   * each node to its own sockets, not through the adapter, so no adapter could restore them after a
+   * reconnect to another node; clients resume with `auth.lastSeq` instead (docs/decisions.md).
+   */
+  recovery?: boolean;
 }
 
 /**
@@ -29,7 +38,8 @@ export function createSocketServer(http: HttpServer, opts: SocketServerOptions):
     httpCompression: false,
     allowRequest: allowRequest(opts.corsOrigins),
     cors: { origin: opts.corsOrigins.length ? opts.corsOrigins : true, credentials: true },
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    ...(opts.recovery === false ? {} : { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false } }),
+    ...(opts.adapter ? { adapter: opts.adapter } : {}),
     serveClient: false,
   });
   const widgetParent = io.of(WIDGET_NAMESPACE) as unknown as AppNamespace;

@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { PresenceStatus, Role } from '@switchboard/protocol';
+import {
+  DEFAULT_PRESENCE_OPTIONS,
+  type PresenceConnection,
+  type PresenceProfile,
+  type PresenceRecord,
+  type PresenceStore,
+  type PresenceStoreOptions,
+} from './presence-store';
+import type { RedisClient } from './redis-connection';
+import { RedisScript } from './redis-script';
+
+// Keys per user: the record (hash: status, lastSeen, profile; TTL = recordTtlMs, as 002's one hour) and
+// its connections (sorted set: connection id -> expiry). Per account: who is online (user -> latest
+// expiry). Per cluster: users that may expire (account\nuser -> latest expiry), which sweep() walks.
+// Every script takes KEYS = [record, connections, online, expiring].
+
+const CONNECT = new RedisScript(`
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+local first = redis.call('ZCARD', KEYS[2]) == 0
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+if redis.call('HEXISTS', KEYS[1], 'status') == 0 then redis.call('HSET', KEYS[1], 'status', 'online') end
+redis.call('HSET', KEYS[1], 'lastSeen', ARGV[1])
+if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'profile', ARGV[7]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('ZADD', KEYS[3], 'GT', ARGV[2], ARGV[5])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+redis.call('ZADD', KEYS[4], 'GT', ARGV[2], ARGV[6])
+local r = redis.call('HMGET', KEYS[1], 'status', 'lastSeen', 'profile')
+return {first and 1 or 0, redis.call('ZCARD', KEYS[2]), r[1], r[2], r[3] or ''}
+`);
+
+const DISCONNECT = new RedisScript(`
+if redis.call('ZREM', KEYS[2], ARGV[2]) == 0 then return {0} end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+redis.call('HSET', KEYS[1], 'lastSeen', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+local left = redis.call('ZCARD', KEYS[2])
+if left == 0 then
+  redis.call('ZREM', KEYS[3], ARGV[4])
+  redis.call('ZREM', KEYS[4], ARGV[5])
+end
+local r = redis.call('HMGET', KEYS[1], 'status', 'lastSeen', 'profile')
+return {left == 0 and 1 or 0, left, r[1] or 'online', r[2], r[3] or ''}
+`);
+
+const HEARTBEAT = new RedisScript(`
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+if redis.call('HEXISTS', KEYS[1], 'status') == 0 then redis.call('HSET', KEYS[1], 'status', 'online') end
+redis.call('HSET', KEYS[1], 'lastSeen', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('ZADD', KEYS[3], 'GT', ARGV[2], ARGV[5])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+redis.call('ZADD', KEYS[4], 'GT', ARGV[2], ARGV[6])
+return 1
+`);
+
+const SWEEP_ONE = new RedisScript(`
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+local top = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+if top[2] then
+  redis.call('ZADD', KEYS[4], 'XX', top[2], ARGV[3])
+  return {0}
+end
+if redis.call('ZREM', KEYS[4], ARGV[3]) == 0 then return {0} end
+redis.call('ZREM', KEYS[3], ARGV[2])
+local r = redis.call('HMGET', KEYS[1], 'status', 'lastSeen', 'profile')
+return {1, 0, r[1] or 'online', r[2], r[3] or ''}
+`);
+
+const Chosen = PresenceStatus.exclude(['offline']);
+const Profile = z.object({ role: Role, name: z.string().nullable() });
+type Reply = [number, number?, string?, string?, string?];
+
+/**
+ * Presence across nodes in Redis, with the semantics of {@link MemoryPresenceStore} (the contract
+ * test runs against both). Each change is one Lua script, so two nodes seeing the same user's last
+ * connection go (a disconnect here, an expiry noticed there) cannot both announce it.
+ */
+export class RedisPresenceStore implements PresenceStore {
+  private readonly opts: Required<PresenceStoreOptions>;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+    opts: Partial<PresenceStoreOptions> = {},
+  ) {
+    this.opts = { ...DEFAULT_PRESENCE_OPTIONS, now: Date.now, ...opts };
+  }
+
+  async connect(accountId: string, userId: string, connectionId: string, profile?: PresenceProfile) {
+    const now = this.opts.now();
+    const args = [now, now + this.opts.connectionTtlMs, connectionId, this.opts.recordTtlMs, userId, member(accountId, userId), profile ? JSON.stringify(profile) : ''];
+    const r = (await CONNECT.run(this.redis, [...this.keys(accountId, userId)], args)) as Reply;
+    return { first: r[0] === 1, record: this.record(accountId, userId, r) };
+  }
+
+  async disconnect(accountId: string, userId: string, connectionId: string) {
+    const now = this.opts.now();
+    const args = [now, connectionId, this.opts.recordTtlMs, userId, member(accountId, userId)];
+    const r = (await DISCONNECT.run(this.redis, [...this.keys(accountId, userId)], args)) as Reply;
+    if (r[0] !== 1 && r[1] === undefined) return { last: false, record: null };
+    return { last: r[0] === 1, record: this.record(accountId, userId, r) };
+  }
+
+  async setStatus(accountId: string, userId: string, status: PresenceRecord['status']) {
+    const now = this.opts.now();
+    const [rec, conns] = this.keys(accountId, userId);
+    await this.redis.multi().hSet(rec, { status, lastSeen: String(now) }).pExpire(rec, this.opts.recordTtlMs).exec();
+    return this.get(accountId, userId, conns);
+  }
+
+  async get(accountId: string, userId: string, connsKey?: string) {
+    const [rec, conns] = this.keys(accountId, userId);
+    const now = this.opts.now();
+    const [live, fields] = await Promise.all([
+      this.redis.zCount(connsKey ?? conns, `(${now}`, '+inf'),
+      this.redis.hmGet(rec, ['status', 'lastSeen', 'profile']),
+    ]);
+    if (live === 0) return null;
+    return this.record(accountId, userId, [1, live, fields[0] ?? 'online', fields[1] ?? String(now), fields[2] ?? ''] as Reply);
+  }
+
+  async list(accountId: string) {
+    const now = this.opts.now();
+    const userIds = await this.redis.zRangeByScore(this.onlineKey(accountId), `(${now}`, '+inf');
+    const records = await Promise.all(userIds.map((u) => this.get(accountId, u)));
+    return records.filter((r): r is PresenceRecord => r !== null);
+  }
+
+  async heartbeat(connections: readonly PresenceConnection[]) {
+    const now = this.opts.now();
+    const expiry = now + this.opts.connectionTtlMs;
+    await Promise.all(
+      connections.map((c) =>
+        HEARTBEAT.run(this.redis, [...this.keys(c.accountId, c.userId)], [now, expiry, c.connectionId, this.opts.recordTtlMs, c.userId, member(c.accountId, c.userId)]),
+      ),
+    );
+  }
+
+  async sweep() {
+    const now = this.opts.now();
+    const due = await this.redis.zRangeByScore(this.expiringKey(), '-inf', String(now), { LIMIT: { offset: 0, count: 200 } });
+    const gone: PresenceRecord[] = [];
+    for (const m of due) {
+      const [accountId, userId] = m.split('\n') as [string, string];
+      const r = (await SWEEP_ONE.run(this.redis, [...this.keys(accountId, userId)], [now, userId, m])) as Reply;
+      if (r[0] === 1) gone.push(this.record(accountId, userId, r));
+    }
+    return gone;
+  }
+
+  async close() {}
+
+  private keys(accountId: string, userId: string): [record: string, connections: string, online: string, expiring: string] {
+    const user = `${this.prefix}:presence:${enc(accountId)}:user:${enc(userId)}`;
+    return [user, `${user}:connections`, this.onlineKey(accountId), this.expiringKey()];
+  }
+
+  private onlineKey(accountId: string): string {
+    return `${this.prefix}:presence:${enc(accountId)}:online`;
+  }
+
+  private expiringKey(): string {
+    return `${this.prefix}:presence:expiring`;
+  }
+
+  private record(accountId: string, userId: string, r: Reply): PresenceRecord {
+    const status = Chosen.safeParse(r[2]);
+    const lastSeen = Number(r[3]);
+    const rec: PresenceRecord = {
+      accountId,
+      userId,
+      status: status.success ? status.data : 'online',
+      connections: r[1] ?? 0,
+      lastSeen: new Date(Number.isFinite(lastSeen) ? lastSeen : this.opts.now()).toISOString(),
+    };
+    if (r[4]) {
+      try {
+        const profile = Profile.safeParse(JSON.parse(r[4]));
+        if (profile.success) Object.assign(rec, profile.data);
+      } catch {
+        // A profile written by a different version: the record stands without it.
+      }
+    }
+    return rec;
+  }
+}
+
+const enc = encodeURIComponent;
+const member = (accountId: string, userId: string) => `${accountId}\n${userId}`;
