@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { buildServer } from './build-server';
 import { runPrimary } from './cluster/run-primary';
-import { serveFromPrimary } from './cluster/serve-from-primary';
+import { holdConnectionsFromPrimary, serveFromPrimary } from './cluster/serve-from-primary';
 import { loadConfig } from './config';
 import { createLogger } from './log';
 import { seedDemoTenant } from './ops/demo-tenant';
@@ -9,6 +9,7 @@ import { localSecrets } from './ops/local-secrets';
 
 /** Reads the configuration, starts Switchboard, and stops it cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
+  if (cluster.isWorker) holdConnectionsFromPrimary();
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
   if (!config.JWT_SECRET && !config.JWT_PUBLIC_KEY || !config.INTERNAL_API_KEY) {

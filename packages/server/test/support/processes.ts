@@ -84,7 +84,7 @@ export async function spawnNode(name: string, env: Record<string, string>, ready
   let gone = false;
   void exited.then(() => (gone = true));
   while (Date.now() < deadline && !gone) {
-    const res = await fetch(node.url('/readyz')).catch(() => null);
+    const res = await fetch(node.url('/readyz'), { signal: AbortSignal.timeout(2_000) }).catch(() => null);
     if (res?.status === 200) return node;
     await new Promise((r) => setTimeout(r, 100));
   }
