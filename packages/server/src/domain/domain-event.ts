@@ -57,7 +57,6 @@ export type DomainEvent =
   | { type: 'user.updated'; accountId: string; user: User }
   | { type: 'ticket.created'; accountId: string; ticket: Ticket }
   | { type: 'ticket.updated'; accountId: string; ticket: Ticket; changes: string[]; by: string | null }
-  | { type: 'ticket.sla'; accountId: string; ticket: Ticket; kind: 'warning' | 'breach'; minutesLeft: number }
   | { type: 'notification.created'; accountId: string; notification: Notification; unread: number }
   | { type: 'notification.read'; accountId: string; userId: string; ids: string[]; unread: number }
   // 001's tickets: who was assigned and who changed a status travel as summaries, so renderers need no lookups.
@@ -81,7 +80,6 @@ export type CustomRoom =
 export type EphemeralEvent =
   | { type: 'typing'; accountId: string; conversationId: string; userId: string; name: string | null; role: Role; typing: boolean }
   | { type: 'presence.changed'; accountId: string; userId: string; role: Role; name: string | null; status: PresenceStatus; lastSeen: string | null }
-  | { type: 'ticket.typing'; accountId: string; ticketId: string; userId: string; name: string | null; typing: boolean }
   | { type: 'system.maintenance'; message: string; startsAt: string }
   /** A message of a conversation a ticket wraps, for the ticket's followers; the message itself is logged as message.created. */
   | { type: 'ticket.message'; accountId: string; ticketId: string; message: Message }
