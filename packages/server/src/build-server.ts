@@ -190,7 +190,13 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
       await services.sla.stop();
       await services.dashboard.close();
       await stopReactions();
+      // Keep-alive and long-lived HTTP connections (polling clients, SSE readers) would hold the HTTP server open
+      // forever: idle ones go now, the rest after a short grace for responses in flight.
+      app.server.closeIdleConnections();
+      const force = setTimeout(() => app.server.closeAllConnections(), 2_000);
+      force.unref();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      clearTimeout(force);
       await app.close().catch(() => undefined);
       await marks?.close();
       await cluster.close();
