@@ -5,6 +5,7 @@ import { DbJobQueue } from '../../src/jobs/db-job-queue';
 import type { JobContext, JobOutcome, JobQueue, JobQueueOptions } from '../../src/jobs/job-queue';
 import { JobTimeoutError } from '../../src/jobs/run-attempt';
 import { AiJobsRepo } from '../../src/storage/repos/ai-jobs';
+import type { Db } from '../../src/storage/db';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/databases';
 import { sleep, until } from '../support/events';
 import { dropRedisPrefix, openTestRedis, redisAvailable, TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis';
@@ -176,6 +177,29 @@ describe('job queue [database]: a node that died without a word', () => {
     database = await createTestDatabase('pglite');
   }, 60_000);
   afterAll(() => database.dispose());
+
+  it('reads an empty queue as nothing due, so an idle worker sleeps for pollMs instead of spinning', async () => {
+    const repo = new AiJobsRepo(database.db);
+    expect(await repo.msUntilNextDue(['test.idle'])).toBeNull();
+    await repo.enqueue({ id: 'due', kind: 'test.due', data: {}, maxAttempts: 1 });
+    expect(await repo.msUntilNextDue(['test.due'])).toBe(0);
+
+    let looks = 0;
+    const counting: Db = {
+      ...database.db,
+      query: (text, params) => {
+        looks++;
+        return database.db.query(text, params);
+      },
+    };
+    const q = new DbJobQueue(counting, { ...BASE, pollMs: 200 });
+    q.handle('test.idle', { run: async () => undefined });
+    await q.start();
+    await sleep(1_000);
+    await q.close();
+    // About five passes of two queries each; a spinning loop makes hundreds.
+    expect(looks).toBeLessThan(30);
+  });
 
   it('claims a job again once the dead node’s lease has run out', async () => {
     const repo = new AiJobsRepo(database.db);

@@ -104,12 +104,14 @@ export class AiJobsRepo {
 
   /** Milliseconds until the next queued job of these kinds is due (0 when one is due now); null when none waits. */
   async msUntilNextDue(kinds: readonly string[]): Promise<number | null> {
+    // Not GREATEST(0, …) in SQL: GREATEST skips NULL, so an empty queue would read as "due now" and the loop would spin.
     const rows = await this.q.query<{ ms: number | null }>(
-      `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(run_at) - now())) * 1000)::float8 AS ms
+      `SELECT (EXTRACT(EPOCH FROM (min(run_at) - now())) * 1000)::float8 AS ms
        FROM ai_jobs WHERE status = 'queued' AND kind = ANY($1::text[])`,
       [[...kinds]],
     );
-    return rows[0]?.ms ?? null;
+    const ms = rows[0]?.ms;
+    return ms == null ? null : Math.max(0, ms);
   }
 
   /** Forgets finished jobs older than `ageMs`; their ids stop deduplicating. */
