@@ -52,12 +52,19 @@ async function main(): Promise<void> {
   if (missing.length) throw new Error(`BENCH_ONLY: unknown ${missing.join(', ')} (known: ${available.map((s) => s.name).join(', ')})`);
   const scenarios = options.only.length ? available.filter((s) => options.only.includes(s.name)) : available;
 
+  const unavailableTargets = new Map<string, string>();
+  for (const target of targets) {
+    const why = await target.unavailableReason(cwd);
+    if (why) unavailableTargets.set(target.name, why);
+  }
+
   const ctx: ScenarioContext = {
     options,
     cwd,
     pin,
     fdLimit,
     targets,
+    unavailable: unavailableTargets,
     jwtSecret: randomBytes(32).toString('hex'),
     internalApiKey: randomBytes(16).toString('hex'),
     tenantId: 'bench-tenant',

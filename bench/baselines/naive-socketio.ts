@@ -2,7 +2,8 @@
  * Baseline `naive-000`: the Socket.IO server of seed 000 as the seed writes it.
  * JWT from `handshake.auth.token` (HS256, here verified with jose), auto-join of
  * `ws:{workspaceId}`, `join_conversation` / `leave_conversation` with no check,
- * default Socket.IO options, no persistence. The seed's socket service
+ * default Socket.IO options, no persistence. `send_message` (not in the seed)
+ * emits the seed's `new_message` for the chat-latency scenario. The seed's socket service
  * (`emitToWorkspace`) is reachable over a tiny HTTP endpoint so that the bench's
  * load generator can drive it exactly as it drives Switchboard's `/internal/emit`.
  *
@@ -12,6 +13,7 @@
  * curl -XPOST localhost:3100/emit -H 'content-type: application/json' \
  *   -d '{"workspaceId":"acme","event":"credits_updated","payload":{"balance":1}}'
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { jwtVerify, type JWTPayload } from 'jose';
 import { Server } from 'socket.io';
@@ -48,8 +50,17 @@ io.use((socket, next) => {
 io.on('connection', (socket) => {
   const { workspaceId } = socket.data as { workspaceId: string };
   socket.join(`ws:${workspaceId}`);
-  socket.on('join_conversation', (conversationId: string) => {
+  socket.on('join_conversation', (conversationId: string, ack?: () => void) => {
     socket.join(`conv:${conversationId}`);
+    ack?.();
+  });
+  // Not in seed 000, where only backend services emit: the bench's chat-latency scenario needs a client send,
+  // so this is the seed's `new_message` emit behind a socket event, with no check and no persistence.
+  socket.on('send_message', (input: { conversationId?: string; content?: string }, ack?: (reply: unknown) => void) => {
+    if (typeof input?.conversationId !== 'string' || typeof input.content !== 'string') return ack?.({ ok: false });
+    const message = { id: randomUUID(), role: 'HUMAN_AGENT', content: input.content, createdAt: new Date().toISOString() };
+    io.to(`ws:${workspaceId}`).to(`conv:${input.conversationId}`).emit('new_message', { conversationId: input.conversationId, message });
+    ack?.({ ok: true, data: message });
   });
   socket.on('leave_conversation', (conversationId: string) => {
     socket.leave(`conv:${conversationId}`);

@@ -53,6 +53,12 @@ export interface BenchOptions {
   pin: boolean;
   /** Where the dated section is appended; empty disables (BENCH_DOC, default docs/benchmarks.md). */
   doc: string;
+  /** Chat latency: conversations, each in a tenant of its own with a sender and its listeners (BENCH_CHAT_GROUPS, default 100). */
+  chatGroups: number;
+  /** Chat latency: listeners per conversation besides the sender (BENCH_CHAT_MEMBERS, default 6, at most 30). */
+  chatMembers: number;
+  /** Chat latency: message rates to measure, messages/s over all conversations (BENCH_CHAT_RATES, default 200,1000). */
+  chatRates: number[];
 }
 
 function int(name: string, fallback: number, min = 1): number {
@@ -84,6 +90,14 @@ function flag(name: string, fallback: boolean): boolean {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   return !['0', 'false', 'no', 'off'].includes(raw.toLowerCase());
+}
+
+function rates(): number[] {
+  const raw = list('BENCH_CHAT_RATES');
+  if (raw.length === 0) return [200, 1000];
+  const values = raw.map(Number);
+  if (values.some((v) => !Number.isFinite(v) || v <= 0)) throw new Error(`BENCH_CHAT_RATES must be positive numbers, got "${raw.join(',')}"`);
+  return values;
 }
 
 function clientKind(): BenchOptions['clientKind'] {
@@ -121,6 +135,9 @@ export function readBenchOptions(): BenchOptions {
     nice: niceness(),
     pin: flag('BENCH_PIN', true),
     doc: ['0', 'false', 'off', 'none'].includes(doc.toLowerCase()) ? '' : doc,
+    chatGroups: int('BENCH_CHAT_GROUPS', 100),
+    chatMembers: Math.min(30, int('BENCH_CHAT_MEMBERS', 6)),
+    chatRates: rates(),
   };
 }
 
@@ -140,6 +157,9 @@ export function describeOptions(o: BenchOptions): string {
     o.only.length ? `BENCH_ONLY=${o.only.join(',')}` : '',
     o.targets.length ? `BENCH_TARGETS=${o.targets.join(',')}` : '',
     o.nice ? `BENCH_NICE=${o.nice}` : '',
+    `BENCH_CHAT_GROUPS=${o.chatGroups}`,
+    `BENCH_CHAT_MEMBERS=${o.chatMembers}`,
+    `BENCH_CHAT_RATES=${o.chatRates.join(',')}`,
     o.pin ? '' : 'BENCH_PIN=0',
   ]
     .filter(Boolean)

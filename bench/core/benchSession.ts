@@ -57,7 +57,7 @@ export async function startServerAndLoadgen(
 /** Connects `count` clients of the bench tenant through the session's load generator. */
 export function connectClients(ctx: ScenarioContext, target: ServerTarget, session: ServerSession, count: number) {
   return session.loadgen.request('connect', {
-    baseUrl: session.server.baseUrl,
+    baseUrls: session.server.baseUrls,
     kind: clientKindFor(target, ctx),
     count,
     concurrency: ctx.options.connectConcurrency,
@@ -92,7 +92,7 @@ export async function openBenchSession(
 
 /** The reason a target cannot run here, or null. */
 export function unavailable(ctx: ScenarioContext, target: ServerTarget): string | null {
-  return target.unavailableReason(ctx.cwd);
+  return ctx.unavailable.get(target.name) ?? null;
 }
 
 /** The first line of an error, for a table cell. */

@@ -12,6 +12,8 @@ export interface ScenarioContext {
   fdLimit: number | null;
   /** The servers to measure, already filtered by BENCH_TARGETS. */
   targets: readonly ServerTarget[];
+  /** Why a target cannot run on this machine, by name; read once at the start of the run. */
+  unavailable: ReadonlyMap<string, string>;
   jwtSecret: string;
   internalApiKey: string;
   /** The one tenant every bench client belongs to. */

@@ -6,6 +6,8 @@ import type { PinPlan } from './pinPlan';
 export interface WindowUse {
   server: number | null;
   loadgen: number | null;
+  /** The outside services the server uses (its PostgreSQL backends, Redis), not pinned; null when it uses none. */
+  services: number | null;
   /** The whole server core (pinned runs only), including softirq and steal. */
   serverCore: CoreUse | null;
   loadgenCore: CoreUse | null;
@@ -21,33 +23,47 @@ export interface WindowUse {
  * other processes competing for the machine all show.
  */
 export class WindowMeter {
-  private readonly processes: CpuMeter<'server' | 'loadgen' | 'self'>;
+  private readonly processes: CpuMeter<string>;
   private readonly bystanders: CpuMeter<string>;
+  private readonly services: CpuMeter<string>;
   private readonly cores = new CoreMeter();
 
+  /** `server` lists every process of the server (its workers, or several nodes); their CPU is summed. */
   constructor(
-    pids: { server: number; loadgen: number },
+    private readonly pids: { server: readonly number[]; loadgen: number; services?: readonly number[] },
     bystanderPids: readonly number[],
     private readonly pin: PinPlan,
   ) {
-    this.processes = new CpuMeter({ ...pids, self: process.pid });
+    this.processes = new CpuMeter({
+      ...Object.fromEntries(pids.server.map((pid) => [`server:${pid}`, pid])),
+      loadgen: pids.loadgen,
+      self: process.pid,
+    });
     this.bystanders = new CpuMeter(Object.fromEntries(bystanderPids.map((pid) => [String(pid), pid])));
+    this.services = new CpuMeter(Object.fromEntries((pids.services ?? []).map((pid) => [String(pid), pid])));
   }
 
   start(): void {
     this.processes.start();
     this.bystanders.start();
+    this.services.start();
     this.cores.start();
   }
 
   stop(): WindowUse {
     const p = this.processes.stop();
+    const serverParts = this.pids.server.map((pid) => p[`server:${pid}`]);
+    const server = serverParts.some((v) => v == null) ? null : serverParts.reduce<number>((sum, v) => sum + (v ?? 0), 0);
     const by = Object.values(this.bystanders.stop()).reduce<number>((sum, v) => sum + (v ?? 0), 0);
+    const services = this.pids.services?.length
+      ? Object.values(this.services.stop()).reduce<number>((sum, v) => sum + (v ?? 0), 0)
+      : null;
     const cores = this.cores.stop();
-    const ours = (p.server ?? 0) + (p.loadgen ?? 0) + (p.self ?? 0) + by;
+    const ours = (server ?? 0) + (p.loadgen ?? 0) + (p.self ?? 0) + by + (services ?? 0);
     return {
-      server: p.server,
-      loadgen: p.loadgen,
+      server,
+      loadgen: p.loadgen ?? null,
+      services,
       bystanders: by,
       serverCore: this.pin.serverCpu ? (cores.get(this.pin.serverCpu) ?? null) : null,
       loadgenCore: this.pin.loadgenCpu ? (cores.get(this.pin.loadgenCpu) ?? null) : null,

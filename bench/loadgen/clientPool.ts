@@ -47,7 +47,7 @@ export class ClientPool {
         const slot = { index: -1 };
         try {
           const client = await connectOne(
-            spec.baseUrl,
+            spec.baseUrls[nextIndex % spec.baseUrls.length]!,
             token,
             {
               onSeq: (seq) => {

@@ -4,7 +4,9 @@
  * bench/core/loadgenProcess.ts with an IPC channel, pinned to its own core.
  */
 import { describeBufferutil } from '../core/nativeAddons';
+import { ChatGroups } from './chatGroups';
 import { ClientPool } from './clientPool';
+import { runChatRound } from './runChatRound';
 import { runFanoutRound } from './runFanoutRound';
 import type { LoadgenCommand, LoadgenCommands, LoadgenMessage, LoadgenRequest } from './messages';
 
@@ -15,13 +17,16 @@ if (!process.send) {
 
 const send = (message: LoadgenMessage) => process.send?.(message);
 const pool = new ClientPool();
+const chat = new ChatGroups();
 
 type Handlers = { [K in LoadgenCommand]: (spec: LoadgenCommands[K]['spec']) => Promise<LoadgenCommands[K]['result']> };
 
 const handlers: Handlers = {
   connect: (spec) => pool.connect(spec),
   fanout: (spec) => runFanoutRound(pool, spec, (phase) => send({ type: 'mark', label: spec.label, phase })),
-  disconnect: async () => ({ closed: pool.closeAll() }),
+  chatConnect: (spec) => chat.connect(spec),
+  chatRound: (spec) => runChatRound(chat, spec, (phase) => send({ type: 'mark', label: spec.label, phase })),
+  disconnect: async () => ({ closed: pool.closeAll() + chat.closeAll() }),
 };
 
 process.on('message', (raw) => {

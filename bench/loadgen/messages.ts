@@ -15,7 +15,8 @@
 export type ClientKind = 'eio-lite' | 'socket.io-client' | 'ws';
 
 export interface ConnectSpec {
-  baseUrl: string;
+  /** Clients are spread over these round-robin (several nodes of one server). */
+  baseUrls: string[];
   kind: ClientKind;
   count: number;
   concurrency: number;
@@ -73,9 +74,68 @@ export interface FanoutResult {
   disconnects: number;
 }
 
+/** How a chat server is driven: Switchboard's contract, or seed 000's bare handlers. */
+export interface ChatProfile {
+  /** `http`: the group's sender creates the conversation with `POST /api/conversations`; `local`: any id will do. */
+  conversations: 'http' | 'local';
+  /** `object`: `join_conversation { conversationId }`; `id`: `join_conversation(conversationId)` as seed 000 writes it. */
+  joinPayload: 'object' | 'id';
+}
+
+/** Chat groups: each a sender and `members` listeners in one conversation of one tenant. */
+export interface ChatConnectSpec {
+  /** Sockets are spread over these round-robin, so a group's members sit on different nodes when there are several. */
+  baseUrls: string[];
+  groups: Array<{ tenantId: string; extraClaims: Record<string, unknown> }>;
+  members: number;
+  profile: ChatProfile;
+  concurrency: number;
+  timeoutMs: number;
+  jwtSecret: string;
+}
+
+export interface ChatRoundSpec {
+  label: string;
+  /** Messages per second over all groups, sent open-loop (on schedule, whatever the replies). */
+  ratePerSec: number;
+  durationMs: number;
+  /** After the window, how long to wait for outstanding deliveries. */
+  drainMs: number;
+  /** Characters of message content. */
+  contentChars: number;
+  marks: boolean;
+}
+
+export interface ChatRoundResult {
+  label: string;
+  sent: number;
+  /** Messages sent per second over the window (the schedule kept, or not). */
+  sentPerSec: number;
+  acked: number;
+  /** Sends answered with an error, by error code. */
+  refused: Record<string, number>;
+  /** Sends with no answer after draining. */
+  unanswered: number;
+  /** Member deliveries over messages sent in the window. */
+  deliveries: number;
+  /** Member deliveries missing after draining, over acked messages. */
+  lost: number;
+  duplicates: number;
+  /** Send to delivery at a member, ms, over every delivery of a message sent in the window. */
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+  latencyMaxMs: number | null;
+  /** Send to the sender's ack, ms. */
+  ackP50Ms: number | null;
+  ackP99Ms: number | null;
+  disconnects: number;
+}
+
 export interface LoadgenCommands {
   connect: { spec: ConnectSpec; result: ConnectResult };
   fanout: { spec: FanoutSpec; result: FanoutResult };
+  chatConnect: { spec: ChatConnectSpec; result: ConnectResult };
+  chatRound: { spec: ChatRoundSpec; result: ChatRoundResult };
   disconnect: { spec: Record<string, never>; result: { closed: number } };
 }
 export type LoadgenCommand = keyof LoadgenCommands;

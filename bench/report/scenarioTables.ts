@@ -40,7 +40,9 @@ export function ratiosTable(result: ScenarioResult): Table {
     return o && o.status === 'ok' && o.median != null && o.median > 0 ? o.median : null;
   };
   const better = result.metric.better === 'higher' ? 'above 1 is better' : 'below 1 is better';
-  const rows = RATIO_PAIRS.filter(([a, b]) => result.outcomes.some((o) => o.target === a) && result.outcomes.some((o) => o.target === b)).map(
+  // Pairs where a side could not run here (a service missing, a scenario that does not apply) are left out.
+  const ran = (name: string) => result.outcomes.some((o) => o.target === name && o.status !== 'unavailable');
+  const rows = RATIO_PAIRS.filter(([a, b]) => ran(a) && ran(b)).map(
     ([a, b]) => [`${a} / ${b}`, formatRatio(ratio(medianOf(a), medianOf(b))), better],
   );
   return { headers: ['ratio of medians', result.metric.label, ''], rows };

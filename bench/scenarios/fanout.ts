@@ -14,7 +14,7 @@ interface Live {
   error?: string;
 }
 
-const COLUMNS = ['clients', 'broadcasts/s', 'fan-out p50 / p99 ms', 'lost', 'server CPU', 'loadgen CPU', 'other CPU', 'bound by'];
+const COLUMNS = ['clients', 'broadcasts/s', 'fan-out p50 / p99 ms', 'lost', 'server CPU', 'db/redis CPU', 'loadgen CPU', 'other CPU', 'bound by'];
 
 /** One round against one server, with the CPU of every party read over exactly its measured window. */
 async function fanoutRound(
@@ -27,7 +27,7 @@ async function fanoutRound(
 ) {
   const { server, loadgen } = live.session;
   const trigger = server.trigger(ctx.tenantId, ctx.options.event);
-  const meter = new WindowMeter({ server: server.pid, loadgen: loadgen.pid }, bystanders, ctx.pin);
+  const meter = new WindowMeter({ server: server.pids(), loadgen: loadgen.pid, services: await server.servicePids() }, bystanders, ctx.pin);
   let use: WindowUse | null = null;
   loadgen.onMark = (_label, phase) => (phase === 'start' ? meter.start() : (use = meter.stop()));
   // The other servers and load generators wait paused: an idle server still runs timers on the same core.
@@ -76,6 +76,7 @@ function outcomeOf(ctx: ScenarioContext, live: Live): TargetOutcome {
       'fan-out p50 / p99 ms': `${formatMs(median(rs.map((r) => r.completionP50Ms)))} / ${formatMs(median(rs.map((r) => r.completionP99Ms)))}`,
       lost: `${sum((r) => r.lost)}${dup ? ` (+${dup} dup)` : ''}`,
       'server CPU': `${formatPercent(median(uses.map((u) => u.server)))}${core('serverCore')}`,
+      'db/redis CPU': median(uses.map((u) => u.services)) == null ? '' : formatPercent(median(uses.map((u) => u.services))),
       'loadgen CPU': `${formatPercent(median(uses.map((u) => u.loadgen)))}${core('loadgenCore')}`,
       'other CPU': formatPercent(median(uses.map((u) => u.other))),
       'bound by': mid ? classifyBottleneck(mid.use, ctx.pin.enabled) : 'unknown',
@@ -124,7 +125,7 @@ const scenario: Scenario = {
     }
 
     /** A measured round is repeated (up to BENCH_NOISY_RETRIES times) when other processes took the CPUs during it. */
-    const pidsOf = (e: Live) => [e.session.server.pid, e.session.loadgen.pid];
+    const pidsOf = (e: Live) => [...e.session.server.pids(), e.session.loadgen.pid];
     const attempt = async (entry: Live, label: string, seconds: number, measured: boolean) => {
       if (entry.error) return;
       const bystanders = live.filter((e) => e !== entry).flatMap(pidsOf);

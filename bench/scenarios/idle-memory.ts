@@ -73,7 +73,7 @@ const scenario: Scenario = {
     const failed = new Map<string, string>();
     const runnable: ServerTarget[] = [];
     for (const target of ctx.targets) {
-      const why = unavailable(ctx, target);
+      const why = target.multiProcess ? 'several processes: memory per connection is read from one process' : unavailable(ctx, target);
       if (why) {
         ctx.log(`idle-memory: ${target.name} unavailable: ${why}`);
         outcomes.set(target.name, { target: target.name, status: 'unavailable', reason: why, rounds: [], median: null, details: {} });

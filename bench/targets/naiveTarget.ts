@@ -7,6 +7,7 @@ export const naiveTarget: ServerTarget = {
   description: "seed 000's Socket.IO server: JWT from handshake.auth, ws:{workspaceId} room, default options",
   protocol: 'socket.io',
   // Seed 000 reads the tenant from `workspaceId`.
+  chat: { conversations: 'local', joinPayload: 'id' },
   extraClaims: (tenantId) => ({ workspaceId: tenantId }),
   unavailableReason: () => null,
   start: (ctx) =>

@@ -6,6 +6,7 @@ export const rawWsTarget: ServerTarget = {
   name: 'raw-ws',
   description: 'bare ws + bufferutil, token in the URL, one pre-encoded frame per broadcast',
   protocol: 'ws',
+  chat: null,
   extraClaims: () => ({}),
   unavailableReason: () => null,
   start: (ctx) =>

@@ -1,4 +1,5 @@
 import type { OutputTail } from '../core/outputTail';
+import type { ChatProfile } from '../loadgen/messages';
 
 /** What the load generator's clients speak to a server. */
 export type ClientProtocol = 'socket.io' | 'ws';
@@ -29,8 +30,14 @@ export interface TriggerSpec {
 export interface RunningServer {
   name: string;
   pid: number;
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`: where broadcasts are triggered and HTTP calls go. */
   baseUrl: string;
+  /** Every node's address; clients are spread over them (one entry for a single node). */
+  baseUrls: string[];
+  /** The server's processes now: each node and its workers. */
+  pids(): number[];
+  /** Processes of the outside services it uses (its PostgreSQL backends, Redis): measured, never paused. */
+  servicePids(): Promise<number[]>;
   /** DevTools endpoint when started with `inspect`, else null. */
   inspectorUrl: string | null;
   command: string;
@@ -50,7 +57,11 @@ export interface ServerTarget {
   protocol: ClientProtocol;
   /** Token claims a client of this server needs beyond the contract's. */
   extraClaims(tenantId: string): Record<string, unknown>;
-  /** Why the server cannot be started here, or null when it can. */
-  unavailableReason(cwd: string): string | null;
+  /** Why the server cannot be started here, or null when it can (read once per run). */
+  unavailableReason(cwd: string): string | null | Promise<string | null>;
+  /** How the chat-latency scenario drives it, or null when it has no chat events (raw ws). */
+  chat: ChatProfile | null;
+  /** More than one process (workers or nodes): per-connection memory is not measured on it. */
+  multiProcess?: boolean;
   start(ctx: StartContext): Promise<RunningServer>;
 }

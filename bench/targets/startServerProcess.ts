@@ -1,4 +1,5 @@
 import { findFreePort } from '../core/findFreePort';
+import { processTree } from '../core/procStat';
 import { sleep } from '../core/sleep';
 import { spawnNode } from '../core/spawnNode';
 import { stopChild } from '../core/childProcesses';
@@ -42,7 +43,8 @@ export async function startServerProcess(spec: ServerProcessSpec, ctx: StartCont
     cpu: ctx.cpu,
     fdLimit: ctx.fdLimit,
     nice: ctx.nice,
-    nodeFlags: ctx.inspect ? ['--inspect=127.0.0.1:0'] : [],
+    // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers under load.
+    nodeFlags: [...(ctx.inspect ? ['--inspect=127.0.0.1:0'] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
   });
   let exited = false;
   spawned.child.once('exit', () => (exited = true));
@@ -87,6 +89,9 @@ export async function startServerProcess(spec: ServerProcessSpec, ctx: StartCont
     name: spec.name,
     pid: spawned.pid,
     baseUrl,
+    baseUrls: [baseUrl],
+    pids: () => processTree(spawned.pid),
+    servicePids: async () => [],
     inspectorUrl,
     command: spawned.command,
     output: spawned.output,

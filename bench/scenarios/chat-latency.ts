@@ -1,0 +1,187 @@
+import { classifyBottleneck } from '../core/classifyBottleneck';
+import { shortError, startServerAndLoadgen, unavailable, type ServerSession } from '../core/benchSession';
+import { waitForQuiet } from '../core/waitForQuiet';
+import { median } from '../core/stats';
+import { WindowMeter, type WindowUse } from '../core/windowMeter';
+import { formatCount, formatMs, formatPercent } from '../report/format';
+import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
+import type { ChatRoundResult } from '../loadgen/messages';
+import type { ServerTarget } from '../targets/serverTarget';
+
+interface Measured {
+  result: ChatRoundResult;
+  use: WindowUse | null;
+}
+
+const DRAIN_MS = 15000;
+const CONTENT_CHARS = 120;
+
+async function chatRound(ctx: ScenarioContext, session: ServerSession, rate: number, label: string, seconds: number, measured: boolean): Promise<Measured> {
+  const { server, loadgen } = session;
+  const meter = new WindowMeter({ server: server.pids(), loadgen: loadgen.pid, services: await server.servicePids() }, [], ctx.pin);
+  let use: WindowUse | null = null;
+  loadgen.onMark = (_label, phase) => (phase === 'start' ? meter.start() : (use = meter.stop()));
+  const result = await loadgen.request('chatRound', {
+    label,
+    ratePerSec: rate,
+    durationMs: seconds * 1000,
+    drainMs: DRAIN_MS,
+    contentChars: CONTENT_CHARS,
+    marks: measured,
+  });
+  return { result, use: use as WindowUse | null };
+}
+
+/** Every figure of one server at every rate. */
+async function measureTarget(ctx: ScenarioContext, target: ServerTarget): Promise<Map<number, Measured[]>> {
+  const o = ctx.options;
+  const session = await startServerAndLoadgen(ctx, target);
+  try {
+    const groups = Array.from({ length: o.chatGroups }, (_, g) => {
+      const tenantId = `bench-chat-${g + 1}`;
+      return { tenantId, extraClaims: target.extraClaims(tenantId) };
+    });
+    const connect = await session.loadgen.request('chatConnect', {
+      baseUrls: session.server.baseUrls,
+      groups,
+      members: o.chatMembers,
+      profile: target.chat!,
+      concurrency: Math.max(1, Math.floor(o.connectConcurrency / 10)),
+      timeoutMs: o.connectTimeoutSeconds * 1000,
+      jwtSecret: ctx.jwtSecret,
+    });
+    ctx.log(
+      `chat-latency: ${target.name}: ${connect.connected} sockets in ${(connect.elapsedMs / 1000).toFixed(1)} s` +
+        (connect.failed ? `; ${connect.failed} failed: ${JSON.stringify(connect.errors)}` : ''),
+    );
+    if (connect.connected === 0) throw new Error(`no chat group could connect: ${JSON.stringify(connect.errors)}`);
+
+    const byRate = new Map<number, Measured[]>();
+    for (const rate of o.chatRates) {
+      await chatRound(ctx, session, rate, `${rate}/s warm-up`, Math.max(1, o.warmupSeconds), false);
+      const rounds: Measured[] = [];
+      for (let r = 0; r < o.rounds; r++) {
+        if (o.quietWaitSeconds > 0) {
+          const own = [...session.server.pids(), session.loadgen.pid, ...(await session.server.servicePids())];
+          const quiet = await waitForQuiet(o.quietWaitSeconds * 1000, own);
+          if (!quiet.quiet) ctx.log(`chat-latency: machine not quiet (other work at ${quiet.busyPercent.toFixed(0)}% CPU); measuring anyway`);
+        }
+        const m = await chatRound(ctx, session, rate, `${rate}/s round ${r + 1}`, o.seconds, true);
+        const x = m.result;
+        ctx.log(
+          `chat-latency: ${target.name} ${x.label}: sent ${formatCount(x.sentPerSec)}/s, acked ${x.acked}/${x.sent}, ` +
+            `delivery p50 ${formatMs(x.latencyP50Ms)} p99 ${formatMs(x.latencyP99Ms)} max ${formatMs(x.latencyMaxMs)} ms, ` +
+            `ack p50 ${formatMs(x.ackP50Ms)} ms, lost ${x.lost}, dup ${x.duplicates}, refused ${JSON.stringify(x.refused)}; ` +
+            `CPU server ${formatPercent(m.use?.server ?? null)} services ${formatPercent(m.use?.services ?? null)} loadgen ${formatPercent(m.use?.loadgen ?? null)} other ${formatPercent(m.use?.other ?? null)}`,
+        );
+        rounds.push(m);
+      }
+      byRate.set(rate, rounds);
+    }
+    return byRate;
+  } finally {
+    await session.close();
+  }
+}
+
+const sum = (rounds: Measured[], f: (r: ChatRoundResult) => number) => rounds.reduce((acc, r) => acc + f(r.result), 0);
+const med = (rounds: Measured[], f: (m: Measured) => number | null | undefined) => median(rounds.map(f));
+
+function outcomeOf(ctx: ScenarioContext, target: ServerTarget, byRate: Map<number, Measured[]>): TargetOutcome {
+  const rates = ctx.options.chatRates;
+  const top = byRate.get(rates[rates.length - 1]!) ?? [];
+  const details: Record<string, string> = {};
+  for (const rate of rates) {
+    const rounds = byRate.get(rate) ?? [];
+    details[`${rate}/s p50 / p99 ms`] = `${formatMs(med(rounds, (m) => m.result.latencyP50Ms))} / ${formatMs(med(rounds, (m) => m.result.latencyP99Ms))}`;
+  }
+  details['ack p50 / p99 ms'] = rates
+    .map((rate) => {
+      const rounds = byRate.get(rate) ?? [];
+      return `${formatMs(med(rounds, (m) => m.result.ackP50Ms))} / ${formatMs(med(rounds, (m) => m.result.ackP99Ms))}`;
+    })
+    .join(' · ');
+  details['sent msg/s'] = rates.map((rate) => formatCount(med(byRate.get(rate) ?? [], (m) => m.result.sentPerSec))).join(' · ');
+  const all = [...byRate.values()].flat();
+  const refused: Record<string, number> = {};
+  for (const m of all) for (const [code, n] of Object.entries(m.result.refused)) refused[code] = (refused[code] ?? 0) + n;
+  const lost = sum(all, (r) => r.lost);
+  const dup = sum(all, (r) => r.duplicates);
+  const unanswered = sum(all, (r) => r.unanswered);
+  details['lost'] =
+    `${lost}${dup ? ` (+${dup} dup)` : ''}${unanswered ? `, ${unanswered} unanswered` : ''}` +
+    (Object.keys(refused).length ? `, refused ${Object.entries(refused).map(([c, n]) => `${c}×${n}`).join(' ')}` : '');
+  details['server CPU'] = rates.map((rate) => formatPercent(med(byRate.get(rate) ?? [], (m) => m.use?.server))).join(' · ');
+  const services = rates.map((rate) => med(byRate.get(rate) ?? [], (m) => m.use?.services));
+  details['db/redis CPU'] = services.every((v) => v == null) ? '' : services.map(formatPercent).join(' · ');
+  details['other CPU'] = rates.map((rate) => formatPercent(med(byRate.get(rate) ?? [], (m) => m.use?.other))).join(' · ');
+  const byP99 = [...top].sort((a, b) => (a.result.latencyP99Ms ?? Infinity) - (b.result.latencyP99Ms ?? Infinity));
+  const mid = byP99[(byP99.length - 1) >> 1];
+  details['bound by (top rate)'] = mid?.use ? classifyBottleneck(mid.use, ctx.pin.enabled) : 'unknown';
+  return {
+    target: target.name,
+    status: 'ok',
+    rounds: top.map((m) => m.result.latencyP99Ms),
+    median: med(top, (m) => m.result.latencyP99Ms),
+    details,
+  };
+}
+
+const scenario: Scenario = {
+  name: 'chat-latency',
+  title: 'End-to-end chat latency',
+  order: 20,
+  method:
+    'Conversations of one sender and 6 listeners (BENCH_CHAT_MEMBERS), all agents, each conversation in a tenant of its own, ' +
+    'sockets spread over the server\'s nodes; real socket.io-client sockets, websocket transport, in a load generator pinned to the other core. ' +
+    'The senders emit `send_message` (120 characters) on a fixed schedule, round-robin over the conversations, at each rate in turn ' +
+    '(open loop: a server that falls behind shows as latency, not as a slower schedule). ' +
+    'Latency is from the emit to the `new_message` at each listener, over every delivery of every message sent in the window; ' +
+    'ack is from the emit to the sender\'s acknowledgement (for Switchboard: after the commit). ' +
+    'After each window the deliveries drain and every acked message is checked for exactly one delivery per listener. ' +
+    'Servers run one at a time. The naive server of seed 000 takes the same events with no check and no persistence. ' +
+    'The headline figure is p99 at the highest rate, the median of the rounds.',
+  async run(ctx) {
+    const outcomes: TargetOutcome[] = [];
+    for (const target of ctx.targets) {
+      const why = target.chat ? unavailable(ctx, target) : 'no chat events';
+      if (why) {
+        outcomes.push({ target: target.name, status: 'unavailable', reason: why, rounds: [], median: null, details: {} });
+        continue;
+      }
+      ctx.log(`chat-latency: ${target.name}: ${ctx.options.chatGroups} conversations of 1 + ${ctx.options.chatMembers}`);
+      try {
+        outcomes.push(outcomeOf(ctx, target, await measureTarget(ctx, target)));
+      } catch (err) {
+        ctx.log(`chat-latency: ${target.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        outcomes.push({ target: target.name, status: 'failed', reason: shortError(err), rounds: [], median: null, details: {} });
+      }
+    }
+    const notes: string[] = [];
+    for (const oc of outcomes) {
+      if (oc.status === 'ok' && !oc.details.lost?.startsWith('0')) notes.push(`${oc.target}: ${oc.details.lost}.`);
+      if (oc.details['bound by (top rate)'] === 'LOAD GENERATOR') notes.push(`${oc.target}: the load generator was saturated at the top rate; its latency is an upper bound.`);
+    }
+    if (!ctx.pin.enabled) notes.push(`CPU pinning ${ctx.pin.description}: server and load generator share cores.`);
+    const rates = ctx.options.chatRates;
+    return {
+      name: 'chat-latency',
+      title: `Chat latency: send_message → commit → new_message at ${ctx.options.chatMembers} listeners, at ${rates.join(' and ')} messages/s`,
+      metric: { label: `p99 ms at ${rates[rates.length - 1]}/s`, better: 'lower', format: formatMs },
+      outcomes,
+      detailColumns: [
+        ...rates.map((r) => `${r}/s p50 / p99 ms`),
+        'ack p50 / p99 ms',
+        'sent msg/s',
+        'lost',
+        'server CPU',
+        'db/redis CPU',
+        'other CPU',
+        'bound by (top rate)',
+      ],
+      notes,
+    };
+  },
+};
+
+export default scenario;
