@@ -26,7 +26,14 @@ import type {
  * event log is replayed to a reconnecting client.
  */
 export type DomainEvent =
-  | { type: 'message.created'; accountId: string; conversation: Conversation; message: Message }
+  | {
+      type: 'message.created';
+      accountId: string;
+      conversation: Conversation;
+      message: Message;
+      /** Whether a ticket wrapped the conversation at commit; absent in events logged before it was recorded. */
+      ticketed?: boolean;
+    }
   | {
       type: 'message.status';
       accountId: string;

@@ -2,7 +2,6 @@ import type { ContentType, DeliveryStatus, Message, MessageRole } from '@switchb
 import { can, type Actor } from '../access/policy';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Db } from '../storage/db';
-import { ConversationEventsRepo } from '../storage/repos/conversation-events';
 import { ConversationsRepo } from '../storage/repos/conversations';
 import { MessagesRepo } from '../storage/repos/messages';
 import { ReceiptsRepo } from '../storage/repos/receipts';
@@ -48,37 +47,36 @@ export class MessageService {
     const role: MessageRole = input.role ?? (actor.role === 'customer' ? 'USER' : 'HUMAN_AGENT');
 
     const result = await this.db.transaction(async (tx) => {
-      const inserted = await new MessagesRepo(tx).insertOrGetExisting({
-        accountId: actor.accountId,
-        conversationId: conversation.id,
-        role,
-        senderId: role === 'ASSISTANT' || role === 'SYSTEM' ? null : actor.userId,
-        content: input.content,
-        contentType: input.contentType,
-        clientMessageId: input.clientMessageId ?? null,
-        externalId: input.externalId ?? null,
-        mediaUrl: input.mediaUrl ?? null,
-        confidence: input.confidence ?? null,
-        latencyMs: input.latencyMs ?? null,
-      });
-      if (!inserted) throw notFound('Conversation');
-      const { message, created } = inserted;
+      const appended = await new MessagesRepo(tx).append(
+        {
+          accountId: actor.accountId,
+          conversationId: conversation.id,
+          role,
+          senderId: role === 'ASSISTANT' || role === 'SYSTEM' ? null : actor.userId,
+          content: input.content,
+          contentType: input.contentType,
+          clientMessageId: input.clientMessageId ?? null,
+          externalId: input.externalId ?? null,
+          mediaUrl: input.mediaUrl ?? null,
+          confidence: input.confidence ?? null,
+          latencyMs: input.latencyMs ?? null,
+        },
+        actor.userId,
+      );
+      if (!appended) throw notFound('Conversation');
+      const { message, created, ticketed } = appended;
       if (!created) return { message, created, logged: [] as LoggedEvent[] };
-      const conversations = new ConversationsRepo(tx);
-      let current = (await conversations.touchLastMessage(actor.accountId, conversation.id, message.createdAt)) ?? conversation;
+      let current = appended.conversation ?? conversation;
       const events: DomainEvent[] = [];
       // A customer writing into a resolved conversation reopens it.
       if (role === 'USER' && current.status === 'RESOLVED') {
-        const changed = await conversations.updateStatus(actor.accountId, conversation.id, 'OPEN');
+        const changed = await new ConversationsRepo(tx).updateStatus(actor.accountId, conversation.id, 'OPEN');
         if (changed) {
           current = changed.conversation;
           events.push({ type: 'conversation.status_changed', accountId: actor.accountId, conversation: current, previousStatus: changed.previousStatus, by: actor.userId });
         }
       }
-      await new ConversationEventsRepo(tx).append({
-        accountId: actor.accountId, conversationId: conversation.id, type: 'message', actorId: actor.userId, data: { messageId: message.id, role },
-      });
-      events.unshift({ type: 'message.created', accountId: actor.accountId, conversation: current, message });
+      events.unshift({ type: 'message.created', accountId: actor.accountId, conversation: current, message, ticketed });
       return { message, created, logged: await logEvents(tx, events) };
     });
     result.logged.forEach((e) => this.publisher.publish(e));

@@ -150,6 +150,8 @@ export class TicketService {
    */
   async onMessageCreated(e: Extract<LoggedEvent, { type: 'message.created' }>): Promise<void> {
     const { accountId, message } = e;
+    // Most conversations have no ticket: the commit already said so, which spares a query per message.
+    if (e.ticketed === false) return;
     const tickets = await new TicketsRepo(this.db).list(accountId, { conversationId: message.conversationId, limit: 50 });
     if (tickets.length === 0) return;
     for (const t of tickets) this.publisher.signal({ type: 'ticket.message', accountId, ticketId: t.id, message });

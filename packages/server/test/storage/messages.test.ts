@@ -1,6 +1,6 @@
 import { Message } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
-import { ConversationsRepo, MessagesRepo, ReceiptsRepo, repositories, type InsertMessageInput } from '../../src/storage/index';
+import { ConversationEventsRepo, ConversationsRepo, MessagesRepo, ReceiptsRepo, TicketsRepo, repositories, type InsertMessageInput } from '../../src/storage/index';
 import { forEachEngine, uniqueAccountId } from '../support/databases';
 
 forEachEngine('messages', ({ db }) => {
@@ -78,6 +78,28 @@ forEachEngine('messages', ({ db }) => {
     expect(await messages.findByExternalId(a.accountId, 'wamid.1')).toEqual(first!.message);
     const other = await messages.insertOrGetExisting(text(b, { clientMessageId: 'same' }));
     expect(other?.created).toBe(true);
+  });
+
+  it('moves the conversation on, writes its audit row and says whether a ticket wraps it, in the same statement', async () => {
+    const base = await conversation();
+    const messages = new MessagesRepo(db());
+    const first = await messages.append(text(base, { clientMessageId: 'book-1' }), 'cust-1');
+    expect(first).toMatchObject({ created: true, ticketed: false });
+    expect(first!.conversation).toMatchObject({ id: base.conversationId, lastMessageAt: first!.message.createdAt });
+    expect(await new ConversationsRepo(db()).get(base.accountId, base.conversationId)).toEqual(first!.conversation);
+
+    await new TicketsRepo(db()).create({ accountId: base.accountId, conversationId: base.conversationId, subject: 'wrapped', priority: 'high' });
+    const second = await messages.append(text(base, { content: 'again' }), 'cust-1');
+    expect(second).toMatchObject({ created: true, ticketed: true });
+
+    // A retry writes nothing: no second message, no second audit row.
+    const retry = await messages.append(text(base, { clientMessageId: 'book-1', content: 'retried' }), 'cust-1');
+    expect(retry).toMatchObject({ created: false, conversation: null, message: first!.message });
+    const audit = await new ConversationEventsRepo(db()).list(base.accountId, base.conversationId);
+    expect(audit.filter((e) => e.type === 'message').map((e) => [e.actorId, e.data])).toEqual([
+      ['cust-1', { messageId: first!.message.id, role: 'USER' }],
+      ['cust-1', { messageId: second!.message.id, role: 'USER' }],
+    ]);
   });
 
   it('pages forwards and backwards in insertion order', async () => {

@@ -26,7 +26,7 @@ export interface ListConversationsOptions {
   beforeId?: string;
 }
 
-interface ConversationRow {
+export interface ConversationRow {
   id: string;
   account_id: string;
   contact_id: string | null;
@@ -36,9 +36,9 @@ interface ConversationRow {
   subject: string | null;
   channel_type: ChannelType;
   classification: Classification | null;
-  created_at: Date;
-  updated_at: Date;
-  last_message_at: Date | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+  last_message_at: Date | string | null;
 }
 
 export function toConversation(row: ConversationRow): Conversation {

@@ -1,5 +1,6 @@
-import type { ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
+import type { Conversation, ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
 import type { Queryable } from '../db';
+import { toConversation, type ConversationRow } from './conversations';
 import { newId } from '../ids';
 import { clampLimit, iso } from '../row-mapping';
 
@@ -28,6 +29,13 @@ export interface InsertMessageResult {
   created: boolean;
 }
 
+export interface AppendMessageResult extends InsertMessageResult {
+  /** The conversation after the message: last_message_at moved on. Only when `created`. */
+  conversation: Conversation | null;
+  /** Whether a ticket wrapped the conversation when the message was stored. Only when `created`. */
+  ticketed: boolean;
+}
+
 interface MessageRow {
   id: string;
   account_id: string;
@@ -42,7 +50,25 @@ interface MessageRow {
   status: DeliveryStatus;
   confidence: number | null;
   latency_ms: number | null;
-  created_at: Date;
+  created_at: Date | string;
+}
+
+function insertParams(input: InsertMessageInput): unknown[] {
+  return [
+    input.accountId,
+    input.conversationId,
+    input.id ?? newId(),
+    input.role,
+    input.senderId ?? null,
+    input.content,
+    input.contentType ?? 'text',
+    input.clientMessageId ?? null,
+    input.externalId ?? null,
+    input.mediaUrl ?? null,
+    input.status ?? 'sent',
+    input.confidence ?? null,
+    input.latencyMs ?? null,
+  ];
 }
 
 export function toMessage(row: MessageRow): Message {
@@ -76,42 +102,52 @@ const STATUS_RANK: Record<DeliveryStatus, number> = { sent: 0, delivered: 1, rea
 export class MessagesRepo {
   constructor(private readonly q: Queryable) {}
 
-  /**
-   * Stores the message unless its clientMessageId or externalId is already stored, in which case
-   * the stored one comes back with `created: false`. Conflicts are resolved with
-   * ON CONFLICT DO NOTHING, never by catching an error, so this is safe inside a transaction.
-   * Null when the conversation does not exist in this account.
-   */
+  /** The message without its bookkeeping result; see `append`. */
   async insertOrGetExisting(input: InsertMessageInput): Promise<InsertMessageResult | null> {
-    const rows = await this.q.query<MessageRow>(
+    const result = await this.append(input, input.senderId ?? null);
+    return result && { message: result.message, created: result.created };
+  }
+
+  /**
+   * Stores a message, or finds the one a retry (same clientMessageId, externalId or id) already
+   * stored; null when the conversation is not the account's. A new message's bookkeeping happens
+   * in the same statement: the conversation's last_message_at, its `message` audit row, and
+   * whether a ticket wraps it. One round trip instead of four matters on the send path, where a
+   * statement costs about as much as the broadcast (docs/decisions.md, "One statement per message").
+   * Conflicts are resolved with ON CONFLICT DO NOTHING, never by catching an error, so this is safe
+   * inside a transaction.
+   */
+  async append(input: InsertMessageInput, actorId: string | null): Promise<AppendMessageResult | null> {
+    const rows = await this.q.query<{ message: MessageRow; conversation: ConversationRow; ticketed: boolean }>(
       `WITH conv AS (
          SELECT id, account_id FROM conversations WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE
+       ), msg AS (
+         INSERT INTO messages (id, account_id, conversation_id, role, sender_id, content, content_type,
+                               client_message_id, external_id, media_url, status, confidence, latency_ms, created_at)
+         SELECT $3, conv.account_id, conv.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, clock_timestamp()
+         FROM conv
+         ON CONFLICT DO NOTHING
+         RETURNING *
+       ), touched AS (
+         UPDATE conversations c
+         SET last_message_at = GREATEST(c.last_message_at, msg.created_at), updated_at = now()
+         FROM msg WHERE c.account_id = msg.account_id AND c.id = msg.conversation_id
+         RETURNING c.*
+       ), audited AS (
+         INSERT INTO conversation_events (account_id, conversation_id, type, actor_id, data)
+         SELECT msg.account_id, msg.conversation_id, 'message', $14, jsonb_build_object('messageId', msg.id, 'role', msg.role)
+         FROM msg
+         RETURNING id
        )
-       INSERT INTO messages (id, account_id, conversation_id, role, sender_id, content, content_type,
-                             client_message_id, external_id, media_url, status, confidence, latency_ms, created_at)
-       SELECT $3, conv.account_id, conv.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, clock_timestamp()
-       FROM conv
-       ON CONFLICT DO NOTHING
-       RETURNING *`,
-      [
-        input.accountId,
-        input.conversationId,
-        input.id ?? newId(),
-        input.role,
-        input.senderId ?? null,
-        input.content,
-        input.contentType ?? 'text',
-        input.clientMessageId ?? null,
-        input.externalId ?? null,
-        input.mediaUrl ?? null,
-        input.status ?? 'sent',
-        input.confidence ?? null,
-        input.latencyMs ?? null,
-      ],
+       SELECT to_jsonb(msg.*) AS message, to_jsonb(touched.*) AS conversation,
+              EXISTS (SELECT 1 FROM tickets t WHERE t.account_id = msg.account_id AND t.conversation_id = msg.conversation_id) AS ticketed
+       FROM msg, touched, (SELECT count(*) FROM audited) AS audit_done`,
+      [...insertParams(input), actorId],
     );
-    if (rows[0]) return { message: toMessage(rows[0]), created: true };
+    const row = rows[0];
+    if (row) return { message: toMessage(row.message), created: true, conversation: toConversation(row.conversation), ticketed: row.ticketed };
     const existing = await this.findDuplicate(input);
-    return existing ? { message: existing, created: false } : null;
+    return existing ? { message: existing, created: false, conversation: null, ticketed: false } : null;
   }
 
   /** Like insertOrGetExisting, for callers that only want the message. Null when the conversation is not found. */
