@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable } from './db';
 import { StorageError, wrapDriverFailure } from './storage-error';
@@ -24,9 +25,31 @@ function rowsOf<T>(result: pg.QueryResult | pg.QueryResult[]): T[] {
   return (last?.rows ?? []) as T[];
 }
 
+/**
+ * Parameterised statements are prepared once per connection under a name derived from their text,
+ * so PostgreSQL parses and plans the send path's statements once instead of on every call
+ * (docs/decisions.md, "Prepared statements"). The repositories' texts are a fixed set; past
+ * MAX_NAMED distinct texts, the rest run unnamed, so a caller building texts cannot grow every
+ * connection's statement cache without bound.
+ */
+const MAX_NAMED = 1_000;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED) {
+    name = `sb_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 async function run<T>(client: pg.Pool | pg.PoolClient, text: string, params?: readonly unknown[]): Promise<T[]> {
   try {
-    const result = params && params.length > 0 ? await client.query(text, params as unknown[]) : await client.query(text);
+    const result =
+      params && params.length > 0
+        ? await client.query({ name: statementName(text), text, values: params as unknown[] })
+        : await client.query(text);
     return rowsOf<T>(result as pg.QueryResult | pg.QueryResult[]);
   } catch (err) {
     throw wrapDriverFailure(err);
