@@ -1,20 +1,15 @@
 import { z } from 'zod';
 import { Role } from '@switchboard/protocol';
-import { MemoryTypingTimers, type TypingTimers } from '../cluster/typing-timers';
 import type { Publisher } from './publisher';
+import { TypingTimerService, type TypingOptions } from './typing-timer-service';
+
+export type { TypingOptions } from './typing-timer-service';
 
 export interface Typist {
   accountId: string;
   userId: string;
   name: string | null;
   role: Role;
-}
-
-export interface TypingOptions {
-  /** Where the timers live: memory for one node, Redis across nodes. */
-  timers?: TypingTimers;
-  /** Store failures; typing then still goes out, only without a shared timer. */
-  onError?: (err: unknown) => void;
 }
 
 const Entry = z.object({
@@ -24,89 +19,50 @@ const Entry = z.object({
   role: Role,
   conversationId: z.string(),
 });
+type Entry = z.infer<typeof Entry>;
 
-/**
- * Typing state per conversation and user. A start with no new start within the
- * timeout stops by itself (002: 5 s), so a closed tab never leaves someone
- * "typing" forever; with shared timers that holds even when the typist's node
- * dies, since any node's sweep takes the expired timer and announces the stop.
- * Never rejects: typing is a courtesy, and a store that is away must not turn
- * it into an error for the client.
- */
+const ownerOf = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
+
+/** Who is typing in which conversation (000/002's typing_start / typing_stop); see TypingTimerService. */
 export class TypingService {
-  private readonly timers: TypingTimers;
-  private readonly sweeper: NodeJS.Timeout;
-  private sweeping = false;
+  private readonly timers: TypingTimerService<Entry>;
 
-  constructor(
-    private readonly publisher: Publisher,
-    private readonly timeoutMs: number,
-    private readonly opts: TypingOptions = {},
-  ) {
-    this.timers = opts.timers ?? new MemoryTypingTimers();
-    // A sweep a few times per timeout keeps the automatic stop within a quarter of it.
-    this.sweeper = setInterval(() => void this.sweep(), Math.max(20, Math.min(250, Math.floor(timeoutMs / 4))));
-    this.sweeper.unref();
+  constructor(publisher: Publisher, timeoutMs: number, opts: TypingOptions = {}) {
+    this.timers = new TypingTimerService<Entry>(
+      {
+        entry: Entry,
+        key: (e) => `${e.accountId}\u0000${e.conversationId}\u0000${e.userId}`,
+        owner: (e) => ownerOf(e.accountId, e.userId),
+        announce: ({ accountId, conversationId, userId, name, role }, typing) =>
+          publisher.signal({ type: 'typing', accountId, conversationId, userId, name, role, typing }),
+      },
+      timeoutMs,
+      opts,
+    );
   }
 
-  async start(who: Typist, conversationId: string): Promise<void> {
-    const entry = { accountId: who.accountId, userId: who.userId, name: who.name, role: who.role, conversationId };
-    const isNew = await this.timers.arm(keyOf(who, conversationId), ownerOf(who), JSON.stringify(entry), this.timeoutMs).catch((err) => this.failed(err, true));
-    if (isNew) this.emit(who, conversationId, true);
+  start(who: Typist, conversationId: string): Promise<void> {
+    return this.timers.start(entryOf(who, conversationId));
   }
 
-  async stop(who: Typist, conversationId: string): Promise<void> {
-    const was = await this.timers.disarm(keyOf(who, conversationId), ownerOf(who)).catch((err) => this.failed(err, null));
-    if (was !== null) this.emit(who, conversationId, false);
+  stop(who: Typist, conversationId: string): Promise<void> {
+    return this.timers.stop(entryOf(who, conversationId));
   }
 
   /** Everything a user was typing stops when its socket goes. */
-  async stopAll(who: Typist): Promise<void> {
-    const entries = await this.timers.disarmOwner(ownerOf(who)).catch((err) => this.failed(err, [] as string[]));
-    for (const raw of entries) {
-      const e = parse(raw);
-      if (e) this.emit(who, e.conversationId, false);
-    }
+  stopAll(who: Typist): Promise<void> {
+    return this.timers.stopAll(ownerOf(who.accountId, who.userId));
+  }
+
+  sweep(): Promise<void> {
+    return this.timers.sweep();
   }
 
   close(): void {
-    clearInterval(this.sweeper);
-  }
-
-  /** Announces the stop of every timer that ran out, on whichever node takes it. */
-  async sweep(): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
-    try {
-      for (const raw of await this.timers.takeExpired()) {
-        const e = parse(raw);
-        if (e) this.emit(e, e.conversationId, false);
-      }
-    } catch (err) {
-      this.opts.onError?.(err);
-    } finally {
-      this.sweeping = false;
-    }
-  }
-
-  private failed<T>(err: unknown, fallback: T): T {
-    this.opts.onError?.(err);
-    return fallback;
-  }
-
-  private emit(who: Typist, conversationId: string, typing: boolean): void {
-    this.publisher.signal({ type: 'typing', accountId: who.accountId, conversationId, userId: who.userId, name: who.name, role: who.role, typing });
+    this.timers.close();
   }
 }
 
-const keyOf = (who: Typist, conversationId: string) => `${who.accountId}\u0000${conversationId}\u0000${who.userId}`;
-const ownerOf = (who: Typist) => `${who.accountId}\u0000${who.userId}`;
-
-function parse(raw: string): z.infer<typeof Entry> | null {
-  try {
-    const parsed = Entry.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+function entryOf(who: Typist, conversationId: string): Entry {
+  return { accountId: who.accountId, userId: who.userId, name: who.name, role: who.role, conversationId };
 }
