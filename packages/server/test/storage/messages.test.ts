@@ -8,6 +8,7 @@ forEachEngine('messages', ({ db }) => {
     const c = await new ConversationsRepo(db()).create({ accountId, contactId: 'cust-1' });
     return { accountId, conversationId: c.id };
   }
+  const insert = async (input: InsertMessageInput) => (await new MessagesRepo(db()).append(input, null))?.message ?? null;
   const text = (base: { accountId: string; conversationId: string }, over: Partial<InsertMessageInput> = {}): InsertMessageInput => ({
     ...base,
     role: 'USER',
@@ -19,7 +20,7 @@ forEachEngine('messages', ({ db }) => {
   it('stores a message in the wire shape', async () => {
     const messages = new MessagesRepo(db());
     const base = await conversation();
-    const result = await messages.insertOrGetExisting(text(base, { clientMessageId: 'c-1', confidence: 0.5, latencyMs: 120 }));
+    const result = await messages.append(text(base, { clientMessageId: 'c-1', confidence: 0.5, latencyMs: 120 }), null);
     expect(result?.created).toBe(true);
     const m = result!.message;
     expect(Message.strict().parse(m)).toEqual(m);
@@ -31,8 +32,8 @@ forEachEngine('messages', ({ db }) => {
     const messages = new MessagesRepo(db());
     const base = await conversation();
     const intruder = uniqueAccountId();
-    expect(await messages.insertOrGetExisting(text({ accountId: intruder, conversationId: base.conversationId }))).toBeNull();
-    const m = (await messages.insert(text(base)))!;
+    expect(await messages.append(text({ accountId: intruder, conversationId: base.conversationId }), null)).toBeNull();
+    const m = (await insert(text(base)))!;
     expect(await messages.get(intruder, m.id)).toBeNull();
     expect(await messages.listAfter(intruder, base.conversationId)).toEqual([]);
     expect(await messages.setStatus(intruder, m.id, 'read')).toBeNull();
@@ -43,7 +44,7 @@ forEachEngine('messages', ({ db }) => {
     const messages = new MessagesRepo(db());
     const base = await conversation();
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => messages.insertOrGetExisting(text(base, { clientMessageId: 'retry-1', content: `attempt ${i}` }))),
+      Array.from({ length: 10 }, (_, i) => messages.append(text(base, { clientMessageId: 'retry-1', content: `attempt ${i}` }), null)),
     );
     expect(results.filter((r) => r?.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r?.message.id)).size).toBe(1);
@@ -57,7 +58,7 @@ forEachEngine('messages', ({ db }) => {
       Array.from({ length: 10 }, () =>
         db().transaction(async (tx) => {
           const r = repositories(tx);
-          const res = await r.messages.insertOrGetExisting(text(base, { clientMessageId: 'tx-retry' }));
+          const res = await r.messages.append(text(base, { clientMessageId: 'tx-retry' }), null);
           // The transaction must still be usable after a duplicate.
           await r.conversations.touchLastMessage(base.accountId, base.conversationId, res!.message.createdAt);
           return res;
@@ -72,11 +73,11 @@ forEachEngine('messages', ({ db }) => {
     const messages = new MessagesRepo(db());
     const a = await conversation();
     const b = await conversation(a.accountId);
-    const first = await messages.insertOrGetExisting(text(a, { externalId: 'wamid.1', clientMessageId: 'same' }));
-    const again = await messages.insertOrGetExisting(text(b, { externalId: 'wamid.1' }));
-    expect(again).toEqual({ message: first!.message, created: false });
+    const first = await messages.append(text(a, { externalId: 'wamid.1', clientMessageId: 'same' }), null);
+    const again = await messages.append(text(b, { externalId: 'wamid.1' }), null);
+    expect(again).toMatchObject({ message: first!.message, created: false });
     expect(await messages.findByExternalId(a.accountId, 'wamid.1')).toEqual(first!.message);
-    const other = await messages.insertOrGetExisting(text(b, { clientMessageId: 'same' }));
+    const other = await messages.append(text(b, { clientMessageId: 'same' }), null);
     expect(other?.created).toBe(true);
   });
 
@@ -106,7 +107,7 @@ forEachEngine('messages', ({ db }) => {
     const messages = new MessagesRepo(db());
     const base = await conversation();
     const ids: string[] = [];
-    for (let i = 0; i < 7; i += 1) ids.push((await messages.insert(text(base, { content: `m${i}` })))!.id);
+    for (let i = 0; i < 7; i += 1) ids.push((await insert(text(base, { content: `m${i}` })))!.id);
     const all = await messages.listAfter(base.accountId, base.conversationId);
     expect(all.map((m) => m.id)).toEqual(ids);
     expect((await messages.listAfter(base.accountId, base.conversationId, { afterId: ids[2], limit: 3 })).map((m) => m.content)).toEqual(['m3', 'm4', 'm5']);
@@ -119,7 +120,7 @@ forEachEngine('messages', ({ db }) => {
   it('keeps concurrent sends to one conversation in commit order', async () => {
     const messages = new MessagesRepo(db());
     const base = await conversation();
-    await Promise.all(Array.from({ length: 20 }, (_, i) => messages.insert(text(base, { content: `p${i}` }))));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => insert(text(base, { content: `p${i}` }))));
     const listed = await messages.listAfter(base.accountId, base.conversationId, { limit: 100 });
     expect(listed).toHaveLength(20);
     const times = listed.map((m) => m.createdAt);
@@ -129,7 +130,7 @@ forEachEngine('messages', ({ db }) => {
   it('moves the delivery status forward only', async () => {
     const messages = new MessagesRepo(db());
     const base = await conversation();
-    const m = (await messages.insert(text(base)))!;
+    const m = (await insert(text(base)))!;
     expect(await messages.setStatus(base.accountId, m.id, 'delivered')).toMatchObject({ changed: true, message: { status: 'delivered' } });
     expect(await messages.setStatus(base.accountId, m.id, 'delivered')).toMatchObject({ changed: false });
     expect(await messages.setStatus(base.accountId, m.id, 'read')).toMatchObject({ changed: true, message: { status: 'read' } });
@@ -141,10 +142,10 @@ forEachEngine('messages', ({ db }) => {
   it("advances everything up to a message, except the reader's own", async () => {
     const messages = new MessagesRepo(db());
     const base = await conversation();
-    const m1 = (await messages.insert(text(base)))!;
-    const mine = (await messages.insert(text(base, { role: 'HUMAN_AGENT', senderId: 'agent-1' })))!;
-    const m3 = (await messages.insert(text(base)))!;
-    const m4 = (await messages.insert(text(base)))!;
+    const m1 = (await insert(text(base)))!;
+    const mine = (await insert(text(base, { role: 'HUMAN_AGENT', senderId: 'agent-1' })))!;
+    const m3 = (await insert(text(base)))!;
+    const m4 = (await insert(text(base)))!;
     await messages.setStatus(base.accountId, m1.id, 'read');
     const moved = await messages.advanceStatusUpTo(base.accountId, base.conversationId, m3.id, 'read', 'agent-1');
     expect(moved).toEqual([m3.id]);
@@ -154,10 +155,11 @@ forEachEngine('messages', ({ db }) => {
 });
 
 forEachEngine('receipts', ({ db }) => {
+  const insert = async (input: InsertMessageInput) => (await new MessagesRepo(db()).append(input, null))?.message ?? null;
   it('records each receipt once per recipient and status, within the tenant only', async () => {
     const accountId = uniqueAccountId();
     const c = await new ConversationsRepo(db()).create({ accountId });
-    const m = (await new MessagesRepo(db()).insert({ accountId, conversationId: c.id, role: 'USER', content: 'hi' }))!;
+    const m = (await insert({ accountId, conversationId: c.id, role: 'USER', content: 'hi' }))!;
     const receipts = new ReceiptsRepo(db());
     expect(await receipts.record(accountId, m.id, 'agent-1', 'delivered')).toBe(true);
     expect(await receipts.record(accountId, m.id, 'agent-1', 'delivered')).toBe(false);
@@ -173,7 +175,7 @@ forEachEngine('receipts', ({ db }) => {
   it('counts one new receipt when the same one arrives concurrently', async () => {
     const accountId = uniqueAccountId();
     const c = await new ConversationsRepo(db()).create({ accountId });
-    const m = (await new MessagesRepo(db()).insert({ accountId, conversationId: c.id, role: 'USER', content: 'hi' }))!;
+    const m = (await insert({ accountId, conversationId: c.id, role: 'USER', content: 'hi' }))!;
     const receipts = new ReceiptsRepo(db());
     const results = await Promise.all(Array.from({ length: 10 }, () => receipts.record(accountId, m.id, 'agent-1', 'read')));
     expect(results.filter(Boolean)).toHaveLength(1);

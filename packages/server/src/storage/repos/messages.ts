@@ -102,12 +102,6 @@ const STATUS_RANK: Record<DeliveryStatus, number> = { sent: 0, delivered: 1, rea
 export class MessagesRepo {
   constructor(private readonly q: Queryable) {}
 
-  /** The message without its bookkeeping result; see `append`. */
-  async insertOrGetExisting(input: InsertMessageInput): Promise<InsertMessageResult | null> {
-    const result = await this.append(input, input.senderId ?? null);
-    return result && { message: result.message, created: result.created };
-  }
-
   /**
    * Stores a message, or finds the one a retry (same clientMessageId, externalId or id) already
    * stored; null when the conversation is not the account's. A new message's bookkeeping happens
@@ -148,11 +142,6 @@ export class MessagesRepo {
     if (row) return { message: toMessage(row.message), created: true, conversation: toConversation(row.conversation), ticketed: row.ticketed };
     const existing = await this.findDuplicate(input);
     return existing ? { message: existing, created: false, conversation: null, ticketed: false } : null;
-  }
-
-  /** Like insertOrGetExisting, for callers that only want the message. Null when the conversation is not found. */
-  async insert(input: InsertMessageInput): Promise<Message | null> {
-    return (await this.insertOrGetExisting(input))?.message ?? null;
   }
 
   private async findDuplicate(input: InsertMessageInput): Promise<Message | null> {
