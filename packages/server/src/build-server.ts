@@ -42,6 +42,9 @@ import { healthRoutes } from './transport/http/health-routes';
 import { internalRoutes } from './transport/http/internal-routes';
 import { updatesRoutes } from './transport/http/updates-routes';
 import { devRoutes } from './transport/http/dev-routes';
+import { meRoute } from './transport/http/me-route';
+import { catalogueRoutes } from './transport/http/openapi/route-catalogue';
+import { openapiRoutes } from './transport/http/openapi-routes';
 import { staticRoutes } from './transport/http/static-routes';
 import { attachDefaultNamespaces, createSocketServer } from './transport/socket-server';
 import type { AppIo } from './transport/socket-types';
@@ -77,6 +80,8 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   const cluster = await openClusterKit(config, log, { relay: deps.relay });
 
   const app: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: config.MAX_PAYLOAD_BYTES });
+  // Before any route, so each one lands in /openapi.json or fails test/openapi.test.ts.
+  const routes = catalogueRoutes(app);
   const { io, widgetParent } = createSocketServer(app.server, {
     corsOrigins: config.corsOrigins,
     // The transport's hard cap sits above the per-event limit, so oversized events get a PAYLOAD_TOO_LARGE answer instead of a cut connection.
@@ -158,6 +163,8 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   ticketRoutes(app, services);
   devRoutes(app, services);
   staticRoutes(app);
+  meRoute(app, services);
+  openapiRoutes(app, routes);
   attachDefaultNamespaces(services, io, widgetParent);
   attachInsightDesk(services, io);
 

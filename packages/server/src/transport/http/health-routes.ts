@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { Services } from '../../services';
+import { doc } from './openapi/route-doc';
 
 export interface HealthChecks {
   /** Extra readiness checks (Redis when configured); each rejects when its service is down. */
@@ -7,13 +9,15 @@ export interface HealthChecks {
   isClosing: () => boolean;
 }
 
+const Readiness = z.object({ status: z.enum(['ready', 'unavailable']), checks: z.record(z.string(), z.enum(['ok', 'down'])) });
+
 export function healthRoutes(app: FastifyInstance, services: Services, health: HealthChecks): void {
-  app.get('/healthz', async (_req, reply) => {
+  app.get('/healthz', doc({ tag: 'Operations', auth: 'none', summary: 'Liveness: 200 while serving, 503 while closing', responses: { 200: { description: 'Serving', schema: z.object({ status: z.literal('ok') }) }, 503: { description: 'Closing', schema: z.object({ status: z.literal('closing') }) } } }), async (_req, reply) => {
     if (health.isClosing()) return reply.status(503).send({ status: 'closing' });
     return { status: 'ok' };
   });
 
-  app.get('/readyz', async (_req, reply) => {
+  app.get('/readyz', doc({ tag: 'Operations', auth: 'none', summary: 'Readiness: 200 when the database (and Redis, RabbitMQ when configured) answer', responses: { 200: { description: 'Ready', schema: Readiness }, 503: { description: 'Not ready; checks says which', schema: Readiness } } }), async (_req, reply) => {
     const checks: Record<string, 'ok' | 'down'> = {};
     const all = [{ name: 'database', check: () => services.db.ping() }, ...health.extra];
     await Promise.all(
@@ -25,7 +29,7 @@ export function healthRoutes(app: FastifyInstance, services: Services, health: H
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', doc({ tag: 'Operations', auth: 'none', summary: 'Prometheus metrics', responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } } }), async (_req, reply) => {
     reply.header('content-type', services.metrics.registry.contentType);
     return services.metrics.registry.metrics();
   });

@@ -6,6 +6,7 @@ import type { StreamEvent } from '../../ai/reply-streams';
 import { AppError } from '../../errors';
 import type { Services } from '../../services';
 import { bearerToken } from '../token-source';
+import { doc } from './openapi/route-doc';
 import { parse } from './parse';
 
 const IdParams = z.object({ id: Id });
@@ -22,7 +23,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * client reconnects and reads stored messages for what it missed.
  */
 export function streamRoute(app: FastifyInstance, services: Services): void {
-  app.get('/api/conversations/:id/stream', async (request, reply) => {
+  app.get('/api/conversations/:id/stream', doc({ tag: 'Messages', auth: 'bearer', summary: 'Assistant replies as Server-Sent Events while they are written', description: 'EventSource cannot send headers: a browser may pass the token as `?token=`. Events: ready, then assistant tokens and the stored reply; ends when the token expires.', params: IdParams, query: StreamQuery, responses: { 200: { description: 'An event stream', contentType: 'text/event-stream' } } }), async (request, reply) => {
     const token = bearerToken(request.headers.authorization) ?? parse(StreamQuery, request.query).token;
     if (!token) throw new AppError('MISSING_TOKEN', 'Send Authorization: Bearer <token>');
     const actor = await services.verify(token);

@@ -5,11 +5,24 @@ import { withEnvelope } from '../../realtime/with-envelope';
 import { viewerReceives, type Viewer } from '../../realtime/viewer-receives';
 import type { Services } from '../../services';
 import { requirePrincipal } from './http-auth';
+import { doc } from './openapi/route-doc';
 import { parse } from './parse';
 
 const UpdatesQuery = z.object({
   since: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
+const UpdatesPage = z.object({
+  events: z.array(z.object({
+    seq: z.number().int(),
+    id: z.string(),
+    type: z.string().describe('the domain event type, e.g. message.created'),
+    createdAt: z.string(),
+    deliveries: z.array(z.object({ event: z.string().describe('the socket event name'), payload: z.unknown() })),
+  })),
+  lastSeq: z.number().int().describe('poll again with since=lastSeq'),
+  more: z.boolean().describe('true when the page was full: poll again at once'),
 });
 
 /**
@@ -18,7 +31,7 @@ const UpdatesQuery = z.object({
  * default vocabulary, plus its domain `type`.
  */
 export function updatesRoutes(app: FastifyInstance, services: Services): void {
-  app.get('/api/updates', async (request) => {
+  app.get('/api/updates', doc({ tag: 'Updates', auth: 'bearer', summary: 'What the caller may see since a sequence number', description: 'The polling fallback for clients without a socket: the same events, in the default vocabulary, that a socket would have received.', query: UpdatesQuery, responses: { 200: { description: 'A page of events', schema: UpdatesPage } } }), async (request) => {
     const actor = await requirePrincipal(services.verify, request);
     const { since, limit } = parse(UpdatesQuery, request.query);
     const page = await services.replay.page({ accountId: actor.accountId, userId: actor.userId, isStaff: isStaff(actor.role) }, since, limit);
