@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import { createAi } from './ai/create-ai';
@@ -28,6 +28,8 @@ import { ReplayService } from './domain/replay-service';
 import { TypingService } from './domain/typing-service';
 import { UserDirectory } from './domain/user-directory';
 import { createLogger, type Logger } from './log';
+import { logConnectionCounts } from './ops/connection-log';
+import { logRequests } from './transport/http/request-log';
 import { createMetrics } from './ops/metrics';
 import { Broadcaster } from './realtime/broadcaster';
 import { followLog } from './realtime/log-follower';
@@ -79,9 +81,11 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   const metrics = createMetrics();
   const cluster = await openClusterKit(config, log, { relay: deps.relay });
 
-  const app: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: config.MAX_PAYLOAD_BYTES });
+  // Requests are logged by logRequests (at debug, without query strings, which may carry a token), not by Fastify.
+  const app: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: config.MAX_PAYLOAD_BYTES });
   // Before any route, so each one lands in /openapi.json or fails test/openapi.test.ts.
   const routes = catalogueRoutes(app);
+  logRequests(app);
   const { io, widgetParent } = createSocketServer(app.server, {
     corsOrigins: config.corsOrigins,
     // The transport's hard cap sits above the per-event limit, so oversized events get a PAYLOAD_TOO_LARGE answer instead of a cut connection.
@@ -119,7 +123,16 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     log,
     db,
     metrics,
-    verify: createTokenVerifier({ secret: config.JWT_SECRET, publicKeyPem: config.JWT_PUBLIC_KEY, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+    verify: createTokenVerifier({
+      secret: config.JWT_SECRET,
+      publicKeyPem: config.JWT_PUBLIC_KEY,
+      jwksUrl: config.JWT_JWKS_URL,
+      jwksCooldownMs: config.JWT_JWKS_COOLDOWN_MS,
+      jwksCacheMs: config.JWT_JWKS_CACHE_MS,
+      claimPrefix: config.JWT_CLAIM_PREFIX,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    }),
     rateLimiter: createRateLimiter({ points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S }, cluster.rateLimitStore),
     broadcaster,
     users: new UserDirectory(db, broadcaster),
@@ -149,6 +162,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     onRescued: (n) => metrics.outboxRescued.inc(n),
   });
 
+  const stopConnectionLog = logConnectionCounts(io, log);
   const bridges = startBridges(services);
   let closing = false;
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: false });
@@ -182,6 +196,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     async close() {
       if (closing) return;
       closing = true;
+      stopConnectionLog();
       // No new facts from the queues while closing; what was not acked goes back to the broker.
       await bridges.close();
       // Tell clients we are going so they reconnect elsewhere, rather than waiting out a ping timeout.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Dialect } from '@switchboard/protocol';
 import { PlanCostsFromEnv } from './ai/plan-costs';
+import { ConfigError, configProblems, EXPECTED } from './config-problems';
 import { SlaPolicyFromEnv } from './domain/sla-policy';
 
 const bool = z
@@ -21,6 +22,14 @@ export const ConfigSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   JWT_SECRET: optionalString,
   JWT_PUBLIC_KEY: optionalString,
+  /** RS256/ES256 keys from an identity provider's JWKS, cached and refetched on an unknown `kid` (key rotation). */
+  JWT_JWKS_URL: optionalString,
+  /** Shortest pause between two JWKS fetches (jose's cooldown). */
+  JWT_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Longest a fetched JWKS is used before it is fetched again. */
+  JWT_JWKS_CACHE_MS: z.coerce.number().int().min(1_000).default(600_000),
+  /** Claims under this prefix count as the plain names (`https://acme.com/` for Auth0, `custom:` for Cognito): docs/auth.md. */
+  JWT_CLAIM_PREFIX: optionalString,
   JWT_ISSUER: optionalString,
   JWT_AUDIENCE: optionalString,
   INTERNAL_API_KEY: optionalString,
@@ -114,9 +123,15 @@ export interface Config extends Omit<RawConfig, 'CORS_ORIGINS' | 'DEMO'> {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const variable = i.path.join('.');
+        return { variable, expected: EXPECTED[variable] ?? i.message, problem: i.message };
+      }),
+    );
   }
+  const problems = configProblems(parsed.data);
+  if (problems.length) throw new ConfigError(problems);
   const { CORS_ORIGINS, DEMO, ...rest } = parsed.data;
   return {
     ...rest,

@@ -2,23 +2,33 @@ import cluster from 'node:cluster';
 import { buildServer } from './build-server';
 import { runPrimary } from './cluster/run-primary';
 import { holdConnectionsFromPrimary, serveFromPrimary } from './cluster/serve-from-primary';
-import { loadConfig } from './config';
-import { createLogger } from './log';
+import { loadConfig, type Config } from './config';
+import { ConfigError } from './config-problems';
+import { createLogger, type Logger } from './log';
 import { seedDemoTenant } from './ops/demo-tenant';
 import { localSecrets } from './ops/local-secrets';
+import { assertPortFree, databaseProblem } from './ops/startup-problem';
+
+/** EX_CONFIG (sysexits.h): the configuration is wrong, so restarting as is will not help. */
+const EXIT_CONFIG = 78;
+/** What main() had read when it failed, for the failure's log line. */
+let started: { config: Config; log: Logger } | undefined;
 
 /** Reads the configuration, starts Switchboard, and stops it cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   if (cluster.isWorker) holdConnectionsFromPrimary();
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
-  if (!config.JWT_SECRET && !config.JWT_PUBLIC_KEY || !config.INTERNAL_API_KEY) {
+  started = { config, log };
+  const noVerifyKey = !config.JWT_SECRET && !config.JWT_PUBLIC_KEY && !config.JWT_JWKS_URL;
+  if (noVerifyKey || !config.INTERNAL_API_KEY) {
     const secrets = await localSecrets(config.DATA_DIR);
-    if (!config.JWT_SECRET && !config.JWT_PUBLIC_KEY) config.JWT_SECRET = secrets.jwtSecret;
+    if (noVerifyKey) config.JWT_SECRET = secrets.jwtSecret;
     config.INTERNAL_API_KEY ??= secrets.internalApiKey;
     log.warn('JWT_SECRET or INTERNAL_API_KEY unset: using local secrets from DATA_DIR (fine for development, not for production)');
   }
   // WORKERS > 1: this process only routes connections; the workers (this file again) serve.
+  if (!cluster.isWorker) await assertPortFree(config);
   if (config.WORKERS > 1 && cluster.isPrimary) return runPrimary(config, log);
 
   const server = await buildServer(config, { log });
@@ -42,17 +52,32 @@ async function main(): Promise<void> {
   }
   // With workers, the first one speaks for all.
   if (!cluster.isWorker || cluster.worker?.id === 1) process.stdout.write(`${lines.join('\n')}\n\n`);
+  log.info({ port, database: config.DATABASE_URL ? 'postgres' : 'pglite', redis: Boolean(config.REDIS_URL), amqp: Boolean(config.AMQP_URL), jwt: jwtMode(config), worker: cluster.worker?.id }, 'started');
 
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     await server.close();
+    log.info({ signal }, 'stopped');
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((err) => {
-  process.stderr.write(`Switchboard failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+function jwtMode(c: Config): string[] {
+  return [c.JWT_SECRET && 'HS256 secret', c.JWT_PUBLIC_KEY && 'public key', c.JWT_JWKS_URL && 'JWKS'].filter((m): m is string => Boolean(m));
+}
+
+/*
+ * A failure to start is one JSON line, like every other log line, so a log
+ * pipeline sees it. Config errors name the variable and the expected form.
+ */
+main().catch((err: unknown) => {
+  const problem = started && databaseProblem(err, started.config);
+  const configError = err instanceof ConfigError ? err : problem ? new ConfigError([problem]) : null;
+  // Config was not read (or was wrong): log at fatal with LOG_LEVEL as given, when it is a level.
+  const out = started?.log ?? createLogger(/^(fatal|error|warn|info|debug|trace)$/.test(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL! : 'info');
+  if (configError) out.fatal({ problems: configError.problems }, configError.message);
+  else out.fatal({ err }, `Switchboard failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(configError ? EXIT_CONFIG : 1);
 });

@@ -66,9 +66,10 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 without Redis', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';
+    child.stdout.on('data', (c: Buffer) => (err += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code).toBe(1);
+    expect(code).toBe(78);
     expect(err).toContain('WORKERS=2 needs DATABASE_URL');
   }, 60_000);
 });
