@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,14 +10,25 @@ export function isBuilt(app: (typeof WEB_APPS)[number]): boolean {
   return existsSync(resolve(ROOT, app, 'dist', app === 'apps/widget' ? 'switchboard-widget.js' : 'index.html'));
 }
 
+/** Whether a source of the app (or of the packages it bundles) changed after its last build. */
+export function isStale(app: (typeof WEB_APPS)[number]): boolean {
+  const built = statSync(resolve(ROOT, app, 'dist', app === 'apps/widget' ? 'switchboard-widget.js' : 'index.html')).mtimeMs;
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
+      const path = resolve(dir, e.name);
+      return Math.max(max, e.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+    }, 0);
+  return [resolve(ROOT, app, 'src'), resolve(ROOT, 'packages/client/src'), resolve(ROOT, 'packages/protocol/src')].some((dir) => existsSync(dir) && newest(dir) > built);
+}
+
 /**
  * Builds the dashboard and the widget with Vite, in process (a few seconds, no
- * network). `onlyMissing` skips apps already built. Returns the apps that failed.
+ * network). `onlyMissing` skips apps already built from their current sources. Returns the apps that failed.
  */
 export async function buildWeb(opts: { onlyMissing?: boolean; quiet?: boolean } = {}): Promise<string[]> {
   const failed: string[] = [];
   for (const app of WEB_APPS) {
-    if (opts.onlyMissing && isBuilt(app)) continue;
+    if (opts.onlyMissing && isBuilt(app) && !isStale(app)) continue;
     const { build } = await import('vite');
     const root = resolve(ROOT, app);
     try {

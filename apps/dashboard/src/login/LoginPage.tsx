@@ -1,24 +1,31 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fetchDemoAccounts, type DemoAccount } from '../session/demo-accounts';
-import { sessionFromToken, type Session } from '../session/session-store';
+import type { Session } from '../session/session-store';
+import { verifySession } from '../session/verify-session';
 
-/** Demo accounts in development, a pasted token anywhere. Customers belong in the widget, not here. */
-export function LoginPage(props: { onLogin: (session: Session) => void }) {
+/**
+ * Demo accounts in development, a pasted token anywhere; a host app can also
+ * hand a token over with `/#token=…` (App, docs/auth.md). Every token is
+ * checked with the server before the app opens. Customers belong in the widget.
+ */
+export function LoginPage(props: { onLogin: (session: Session) => void; initialError?: string | null }) {
   const demo = useQuery({ queryKey: ['demo-accounts'], queryFn: fetchDemoAccounts, retry: false, staleTime: 60_000 });
   const [pasted, setPasted] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(props.initialError ?? null);
+  const [checking, setChecking] = useState(false);
 
-  const login = (token: string, isDemo: boolean) => {
-    const session = sessionFromToken(token, isDemo);
-    if (!session) return setError('That is not a valid, unexpired Switchboard token.');
-    if (session.claims.role === 'customer') return setError('Customer tokens are for the chat widget; sign in as staff here.');
+  const login = async (token: string, isDemo: boolean) => {
+    setChecking(true);
     setError(null);
-    props.onLogin(session);
+    const verdict = await verifySession(token, isDemo);
+    setChecking(false);
+    if (!verdict.ok) return setError(verdict.message);
+    props.onLogin(verdict.session);
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    login(pasted, false);
+    void login(pasted, false);
   };
   const staff = (demo.data ?? []).filter((a: DemoAccount) => a.role !== 'customer');
 
@@ -38,7 +45,7 @@ export function LoginPage(props: { onLogin: (session: Session) => void }) {
             <ul className="demo-list">
               {staff.map((a) => (
                 <li key={a.userId}>
-                  <button type="button" className="demo-account" onClick={() => login(a.token, true)} data-testid={`demo-login-${a.role}`}>
+                  <button type="button" className="demo-account" onClick={() => void login(a.token, true)} disabled={checking} data-testid={`demo-login-${a.role}`}>
                     <span className="avatar" aria-hidden="true">{a.name.slice(0, 1)}</span>
                     <span>
                       <strong>{a.name}</strong>
@@ -56,13 +63,13 @@ export function LoginPage(props: { onLogin: (session: Session) => void }) {
 
         <form onSubmit={submit} className="login-token">
           <label htmlFor="token">{staff.length ? 'Or paste an access token' : 'Access token'}</label>
-          <textarea id="token" rows={3} value={pasted} onChange={(e) => setPasted(e.target.value)} placeholder="eyJhbGciOi…" spellCheck={false} />
-          <button type="submit" className="primary" disabled={!pasted.trim()}>
-            Sign in
+          <textarea id="token" data-testid="token-input" rows={3} value={pasted} onChange={(e) => setPasted(e.target.value)} placeholder="eyJhbGciOi…" spellCheck={false} />
+          <button type="submit" className="primary" data-testid="token-submit" disabled={!pasted.trim() || checking}>
+            {checking ? 'Checking…' : 'Sign in'}
           </button>
         </form>
         {error && (
-          <p role="alert" className="error">
+          <p role="alert" className="error" data-testid="login-error">
             {error}
           </p>
         )}
