@@ -69,6 +69,7 @@ function awaitLateAuth(services: Services, socket: AppSocket): void {
   const timer = setTimeout(() => {
     if (socket.data.authenticated) return;
     services.metrics.handshakeFailures.inc({ code: 'MISSING_TOKEN' });
+    services.log.info({ code: 'MISSING_TOKEN', namespace: socket.nsp.name, late: true }, 'handshake refused');
     socket.emit(S.error.name, { code: 'MISSING_TOKEN', message: 'No authenticate event within the allowed time' });
     socket.disconnect();
   }, services.config.LATE_AUTH_MS);
