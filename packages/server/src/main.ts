@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
   started = { config, log };
+  // Before anything is written or opened: a taken port is a wrong setting, not a crash after the database work.
+  if (!cluster.isWorker) await assertPortFree(config);
   const noVerifyKey = !config.JWT_SECRET && !config.JWT_PUBLIC_KEY && !config.JWT_JWKS_URL;
   if (noVerifyKey || !config.INTERNAL_API_KEY) {
     const secrets = await localSecrets(config.DATA_DIR);
@@ -28,7 +30,6 @@ async function main(): Promise<void> {
     log.warn('JWT_SECRET or INTERNAL_API_KEY unset: using local secrets from DATA_DIR (fine for development, not for production)');
   }
   // WORKERS > 1: this process only routes connections; the workers (this file again) serve.
-  if (!cluster.isWorker) await assertPortFree(config);
   if (config.WORKERS > 1 && cluster.isPrimary) return runPrimary(config, log);
 
   const server = await buildServer(config, { log });
@@ -75,8 +76,8 @@ function jwtMode(c: Config): string[] {
 main().catch((err: unknown) => {
   const problem = started && databaseProblem(err, started.config);
   const configError = err instanceof ConfigError ? err : problem ? new ConfigError([problem]) : null;
-  // Config was not read (or was wrong): log at fatal with LOG_LEVEL as given, when it is a level.
-  const out = started?.log ?? createLogger(/^(fatal|error|warn|info|debug|trace)$/.test(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL! : 'info');
+  // Config not read (or wrong), or LOG_LEVEL=silent: a failure to start is still said, at fatal.
+  const out = started && started.config.LOG_LEVEL !== 'silent' ? started.log : createLogger(/^(fatal|error|warn|info|debug|trace)$/.test(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL! : 'info');
   if (configError) out.fatal({ problems: configError.problems }, configError.message);
   else out.fatal({ err }, `Switchboard failed to start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(configError ? EXIT_CONFIG : 1);

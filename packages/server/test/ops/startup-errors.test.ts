@@ -72,7 +72,8 @@ describe('configuration errors', () => {
     it('is named as PORT before any database set-up', async () => {
       blocker = createServer();
       const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
-      const r = await startWith({ PORT: String(port) });
+      // No JWT_SECRET: local secrets would be written to DATA_DIR, after the probe.
+      const r = await startWith({ PORT: String(port), JWT_SECRET: '' });
       expect(r.code).toBe(78);
       expect(fatalOf(r).problems).toEqual([{ variable: 'PORT', problem: `127.0.0.1:${port} is already in use`, expected: expect.any(String) }]);
       expect(existsSync(r.dataDir)).toBe(false);
