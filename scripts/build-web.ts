@@ -21,7 +21,7 @@ export async function buildWeb(opts: { onlyMissing?: boolean; quiet?: boolean } 
     const { build } = await import('vite');
     const root = resolve(ROOT, app);
     try {
-      await build({ root, configFile: resolve(root, 'vite.config.ts'), configLoader: 'runner', logLevel: opts.quiet ? 'error' : 'warn' });
+      await build({ root, configFile: resolve(root, 'vite.config.ts'), configLoader: 'native', logLevel: opts.quiet ? 'error' : 'warn' });
       if (!opts.quiet) process.stdout.write(`built ${app}/dist\n`);
     } catch (err) {
       failed.push(app);
