@@ -15,13 +15,14 @@ import { build } from 'esbuild';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER = join(ROOT, 'packages/server');
 
-export async function buildServerDist(): Promise<void> {
-  rmSync(join(SERVER, 'dist'), { recursive: true, force: true });
+/** Builds into packages/server/dist, or into `outDir` (the release script's tree). */
+export async function buildServerDist(outDir = join(SERVER, 'dist')): Promise<void> {
+  rmSync(outDir, { recursive: true, force: true });
   await build({
     absWorkingDir: SERVER,
     entryPoints: ['src/main.ts', 'src/cli.ts', 'src/index.ts'],
     outbase: 'src',
-    outdir: 'dist',
+    outdir: outDir,
     tsconfig: join(ROOT, 'tsconfig.json'),
     bundle: true,
     packages: 'external',
@@ -35,8 +36,10 @@ export async function buildServerDist(): Promise<void> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  buildServerDist().then(
-    () => process.stdout.write('built packages/server/dist\n'),
+  const out = process.argv.indexOf('--out');
+  const outDir = out > 0 && process.argv[out + 1] ? resolve(process.argv[out + 1] as string) : undefined;
+  buildServerDist(outDir).then(
+    () => process.stdout.write(`built ${outDir ?? 'packages/server/dist'}\n`),
     (err: unknown) => {
       process.stderr.write(`server build failed: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);
