@@ -16,6 +16,19 @@ export function isBuilt(app: (typeof WEB_APPS)[number]): boolean {
  */
 export async function buildWeb(opts: { onlyMissing?: boolean; quiet?: boolean; outRoot?: string } = {}): Promise<string[]> {
   const failed: string[] = [];
+  // Vite's `native` config loader imports vite.config.ts with Node itself; tsx's hooks make that work (with the
+  // tsconfig `paths` to the workspace's sources) even when this runs outside tsx, e.g. inside a vitest worker.
+  const { register } = await import('tsx/esm/api');
+  const unregister = register({ tsconfig: resolve(ROOT, 'tsconfig.json') });
+  try {
+    await buildApps(opts, failed);
+  } finally {
+    await unregister();
+  }
+  return failed;
+}
+
+async function buildApps(opts: { onlyMissing?: boolean; quiet?: boolean; outRoot?: string }, failed: string[]): Promise<void> {
   for (const app of WEB_APPS) {
     if (opts.onlyMissing && isBuilt(app)) continue;
     const { build } = await import('vite');
@@ -30,7 +43,6 @@ export async function buildWeb(opts: { onlyMissing?: boolean; quiet?: boolean; o
       process.stderr.write(`could not build ${app}: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   }
-  return failed;
 }
 
 // As a script (postinstall, prestart, build:web), a failed build warns and never fails the install:
