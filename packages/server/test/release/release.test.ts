@@ -53,11 +53,11 @@ describe('the release tree the Dockerfile builds', () => {
     server = spawn(process.execPath, CMD.slice(1), { cwd: app, env, stdio: ['ignore', 'ignore', 'inherit'] });
     const exited = new Promise<never>((_, fail) => server?.once('exit', (code) => fail(new Error(`server exited (${code})`))));
     const ready = (async () => {
-      for (;;) {
+      for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(250)) {
         const res = await fetch(`${base}/readyz`).catch(() => null);
         if (res?.status === 200) return;
-        await sleep(250);
       }
+      throw new Error('the release did not become ready within 120 s');
     })();
     await Promise.race([ready, exited]);
   }, 600_000);
