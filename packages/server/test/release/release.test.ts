@@ -84,6 +84,16 @@ describe('the release tree the Dockerfile builds', () => {
     for (const dep of ['fastify', 'socket.io', 'zod', '@electric-sql/pglite']) expect(existsSync(join(app, 'node_modules', dep))).toBe(true);
   });
 
+  it('loads the native WebSocket add-ons from their prebuilt binaries, not the JavaScript fallbacks', async () => {
+    // bufferutil and utf-8-validate fall back to JavaScript silently; node-gyp-build throws when no binary loads.
+    const probe = `const { createRequire } = require('node:module'); const r = createRequire(process.cwd() + '/');
+      for (const m of ['bufferutil', 'utf-8-validate']) {
+        const pkg = r.resolve(m + '/package.json');
+        createRequire(pkg)('node-gyp-build')(require('node:path').dirname(pkg));
+      }`;
+    await run(process.execPath, ['-e', probe], { cwd: app, env, timeout: 30_000 });
+  });
+
   it('answers the image HEALTHCHECK and serves the dashboard and the widget', async () => {
     expect(HEALTHCHECK).toContain('/readyz');
     await run('sh', ['-c', HEALTHCHECK], { env, timeout: 30_000 });
