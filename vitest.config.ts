@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Workspace packages resolve to their sources (tsconfig.base.json `paths`); their package.json exports name dist/.
+  resolve: { tsconfigPaths: true },
   test: {
     include: ['packages/*/test/**/*.test.ts'],
     testTimeout: 20_000,

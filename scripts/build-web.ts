@@ -25,21 +25,35 @@ export function isStale(app: (typeof WEB_APPS)[number]): boolean {
  * Builds the dashboard and the widget with Vite, in process (a few seconds, no
  * network). `onlyMissing` skips apps already built from their current sources. Returns the apps that failed.
  */
-export async function buildWeb(opts: { onlyMissing?: boolean; quiet?: boolean } = {}): Promise<string[]> {
+export async function buildWeb(opts: { onlyMissing?: boolean; quiet?: boolean; outRoot?: string } = {}): Promise<string[]> {
   const failed: string[] = [];
+  // Vite's `native` config loader imports vite.config.ts with Node itself; tsx's hooks make that work (with the
+  // tsconfig `paths` to the workspace's sources) even when this runs outside tsx, e.g. inside a vitest worker.
+  const { register } = await import('tsx/esm/api');
+  const unregister = register({ tsconfig: resolve(ROOT, 'tsconfig.json') });
+  try {
+    await buildApps(opts, failed);
+  } finally {
+    await unregister();
+  }
+  return failed;
+}
+
+async function buildApps(opts: { onlyMissing?: boolean; quiet?: boolean; outRoot?: string }, failed: string[]): Promise<void> {
   for (const app of WEB_APPS) {
     if (opts.onlyMissing && isBuilt(app) && !isStale(app)) continue;
     const { build } = await import('vite');
     const root = resolve(ROOT, app);
     try {
-      await build({ root, configFile: resolve(root, 'vite.config.ts'), configLoader: 'runner', logLevel: opts.quiet ? 'error' : 'warn' });
-      if (!opts.quiet) process.stdout.write(`built ${app}/dist\n`);
+      // `outRoot` (the release script) builds into another tree and leaves this checkout's dist/ alone.
+      const outDir = opts.outRoot ? resolve(opts.outRoot, app, 'dist') : undefined;
+      await build({ root, configFile: resolve(root, 'vite.config.ts'), configLoader: 'native', logLevel: opts.quiet ? 'error' : 'warn', ...(outDir ? { build: { outDir } } : {}) });
+      if (!opts.quiet) process.stdout.write(`built ${outDir ?? `${app}/dist`}\n`);
     } catch (err) {
       failed.push(app);
       process.stderr.write(`could not build ${app}: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   }
-  return failed;
 }
 
 // As a script (postinstall, prestart, build:web), a failed build warns and never fails the install:
@@ -47,7 +61,9 @@ export async function buildWeb(opts: { onlyMissing?: boolean; quiet?: boolean } 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const onlyMissing = process.argv.includes('--if-missing');
   const strict = process.argv.includes('--strict');
-  buildWeb({ onlyMissing }).then(
+  const out = process.argv.indexOf('--out');
+  const outRoot = out > 0 ? process.argv[out + 1] : undefined;
+  buildWeb({ onlyMissing, ...(outRoot ? { outRoot: resolve(outRoot) } : {}) }).then(
     (failed) => process.exit(strict && failed.length ? 1 : 0),
     (err: unknown) => {
       process.stderr.write(`web build skipped: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -6,6 +6,8 @@ import { catalogueSnapshot } from '../../packages/client/vite/catalogue-snapshot
  * plus the demo page from public/. Served by Switchboard under `/widget/`.
  */
 export default defineConfig({
+  // Workspace packages resolve to their sources (tsconfig.base.json `paths`), never to a stale dist/.
+  resolve: { tsconfigPaths: true },
   plugins: [catalogueSnapshot()],
   publicDir: 'public',
   build: {

@@ -20,7 +20,7 @@ import {
  * Everything the SDK needs from the catalogue at run time, as plain data: event
  * names per group, namespace paths and enum values. Keeping it in one module of
  * JSON-able constants lets browser builds swap in a snapshot taken at build time
- * (see vite/catalogue-snapshot-plugin.ts), so zod and the schemas stay out of
+ * (see vite/catalogue-snapshot.ts; the published package is built the same way), so zod and the schemas stay out of
  * the widget's bundle while no name is ever spelled outside the catalogue.
  */
 

@@ -8,7 +8,7 @@ import { doc } from './openapi/route-doc';
 // The files themselves (fastify-static) are marked schema.hide: pages, not API.
 const page = (summary: string) => doc({ tag: 'Web apps', auth: 'none', summary, responses: { 200: { description: 'HTML', contentType: 'text/html' }, 503: { description: 'Not built yet (npm run build:web)', contentType: 'text/html' } } });
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
+const REPO = rootWithApps(dirname(fileURLToPath(import.meta.url)));
 const DASHBOARD_DIST = resolve(REPO, 'apps/dashboard/dist');
 const WIDGET_DIST = resolve(REPO, 'apps/widget/dist');
 
@@ -46,4 +46,12 @@ function notBuilt(reply: FastifyReply, what: string) {
     .status(503)
     .type('text/html; charset=utf-8')
     .send(`<!doctype html><title>Switchboard</title><p>The ${what} is not built yet. Run <code>npm run build:web</code>, then reload.</p>`);
+}
+
+/** The nearest ancestor holding `apps/`: the checkout from src/, the release tree from the bundled dist/. */
+function rootWithApps(from: string): string {
+  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(resolve(dir, 'apps'))) return dir;
+  }
+  return from;
 }
