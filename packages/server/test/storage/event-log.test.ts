@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { ConversationsRepo, EventLogRepo, repositories, type AppendEventInput, type EventViewer } from '../../src/storage/index';
+import { appendEvents } from '../../src/storage/repos/event-log-batch';
 import { forEachEngine, uniqueAccountId } from '../support/databases';
 
 forEachEngine('event log', ({ db }) => {
@@ -98,18 +99,20 @@ forEachEngine('event log', ({ db }) => {
     expect(s1).toBeLessThan(s2);
   });
 
-  it('tracks publication for the outbox', async () => {
-    const accountId = uniqueAccountId();
+  it('appends a batch over several accounts in input order, each event naming its account\'s previous one', async () => {
+    const [x, y] = [uniqueAccountId(), uniqueAccountId()];
     const events = new EventLogRepo(db());
-    const a = await events.append({ id: randomUUID(), accountId, type: 'a', audience: 'tenant', data: {} });
-    const b = await events.append({ id: randomUUID(), accountId, type: 'b', audience: 'tenant', data: {} });
-    const pending = (await events.listUnpublished(0, 1000)).filter((e) => e.accountId === accountId);
-    expect(pending.map((e) => e.seq)).toEqual([a.seq, b.seq]);
-    expect((await events.listUnpublished(60_000, 1000)).filter((e) => e.accountId === accountId)).toEqual([]);
-    expect(await events.markPublished([a.seq])).toBe(1);
-    expect(await events.markPublished([a.seq, b.seq])).toBe(1);
-    expect(await events.markPublished([])).toBe(0);
-    expect((await events.listUnpublished(0, 1000)).filter((e) => e.accountId === accountId)).toEqual([]);
+    const before = await events.append({ id: randomUUID(), accountId: x, type: 'before', audience: 'tenant', data: {} });
+    const batch = await db().transaction((tx) =>
+      appendEvents(tx, ['x1', 'y1', 'x2', 'y2', 'x3'].map((type) => ({ id: randomUUID(), accountId: type.startsWith('x') ? x : y, type, audience: 'tenant' as const, data: { type } }))),
+    );
+    const seqs = batch.map((e) => e.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(batch.map((e) => e.prevSeq)).toEqual([before.seq, null, seqs[0], seqs[1], seqs[2]]);
+    const stored = await events.listVisible(x, 0, { isStaff: true, userId: 'u' });
+    expect(stored.map((e) => e.type)).toEqual(['before', 'x1', 'x2', 'x3']);
+    expect(stored.map((e) => e.prevSeq)).toEqual([null, before.seq, seqs[0], seqs[2]]);
+    expect(await events.append({ id: randomUUID(), accountId: x, type: 'after', audience: 'tenant', data: {} })).toMatchObject({ prevSeq: seqs[4] });
   });
 
   it('rejects a reused event id', async () => {

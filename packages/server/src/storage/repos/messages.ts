@@ -36,7 +36,7 @@ export interface AppendMessageResult extends InsertMessageResult {
   ticketed: boolean;
 }
 
-interface MessageRow {
+export interface MessageRow {
   id: string;
   account_id: string;
   conversation_id: string;
