@@ -20,7 +20,7 @@ export async function logEvents(tx: Queryable, events: DomainEvent[]): Promise<L
 }
 
 /**
- * Like {@link logEvents} for many events of many accounts in two statements, whatever their number:
+ * Like {@link logEvents} for many events of many accounts in one statement, whatever their number:
  * the write pipeline's flush. Each account's events keep the order given.
  */
 export async function logEventsBatch(tx: Queryable, events: readonly DomainEvent[]): Promise<LoggedEvent[]> {

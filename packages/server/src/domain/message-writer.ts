@@ -26,7 +26,7 @@ const RACE_ATTEMPTS = 3;
 
 /**
  * The write pipeline's flush for messages: one transaction for the whole batch, with the messages,
- * their conversations' updates and audit rows in one statement and their log events in two
+ * their conversations' updates and audit rows in one statement and their log events in one
  * (storage/repos/message-batch.ts, event-log-batch.ts), then the events published in log order.
  *
  * Outcomes are per send. Two sends with one idempotency key are written once and both answered with
@@ -110,6 +110,7 @@ export class MessageWriter {
           continue;
         }
         if (outcome.kind === 'forbidden') {
+          facts.push({ accountId, conversationId, contactId: outcome.contactId });
           outcomes.push({ ok: false, error: forbidden('This conversation is not yours') });
           continue;
         }

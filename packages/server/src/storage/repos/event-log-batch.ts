@@ -10,7 +10,7 @@ export interface AppendedEvent {
 }
 
 /**
- * Appends many events in two statements, whatever their number and accounts: the write pipeline's
+ * Appends many events in one statement, whatever their number and accounts: the write pipeline's
  * event log (docs/decisions.md, "The write pipeline").
  *
  * The guarantees are those of {@link EventLogRepo.append}: every account of the batch is locked
@@ -22,33 +22,38 @@ export interface AppendedEvent {
 export async function appendEvents(q: Queryable, inputs: readonly AppendEventInput[]): Promise<AppendedEvent[]> {
   if (inputs.length === 0) return [];
   const accounts = [...new Set(inputs.map((e) => e.accountId))].sort();
-  // `done` scans every lock first, so the seqs and the accounts' last events are read after all of them.
-  // switchboard_last_event_seq is VOLATILE: a fresh snapshot that sees appends committed during the wait.
-  const [drawn] = await q.query<{ prevs: Record<string, number | null>; seqs: number[] }>(
-    `WITH locked AS MATERIALIZED (
-       SELECT a, pg_advisory_xact_lock($1, hashtext(a)) AS l FROM unnest($2::text[]) AS u(a)
-     ), done AS MATERIALIZED (SELECT count(*) AS n FROM locked)
-     SELECT (SELECT jsonb_object_agg(a, switchboard_last_event_seq(a)) FROM locked, done) AS prevs,
-            ARRAY(SELECT nextval(pg_get_serial_sequence('events', 'seq')) FROM done, generate_series(1, $3::int)) AS seqs`,
-    [EVENT_LOCK_NAMESPACE, accounts, inputs.length],
-  );
-  if (!drawn) throw new Error('drawing event seqs returned nothing');
-  const seqs = drawn.seqs.map(Number).sort((a, b) => a - b);
-  const last = new Map<string, number | null>(accounts.map((a) => [a, drawn.prevs[a] ?? null]));
-  const prevSeqs = inputs.map((e, i) => {
-    const prev = last.get(e.accountId) ?? null;
-    last.set(e.accountId, seqs[i]!);
+  // For each event, the position (1-based) of its account's previous event in this batch, 0 for none.
+  const lastAt = new Map<string, number>();
+  const prevOrd = inputs.map((e, i) => {
+    const prev = lastAt.get(e.accountId) ?? 0;
+    lastAt.set(e.accountId, i + 1);
     return prev;
   });
-  // created_at is taken here, after the locks: the outbox tailer's window relies on it (see EventLogRepo.append).
-  const rows = await q.query<{ seq: number; created_at: Date | string }>(
-    `INSERT INTO events (seq, id, account_id, type, audience, conversation_id, user_id, data, prev_seq, created_at)
-     SELECT seq, id, account_id, type, audience, conversation_id, user_id, data::jsonb, prev_seq, clock_timestamp()
-     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
-       AS u(seq, id, account_id, type, audience, conversation_id, user_id, data, prev_seq)
-     RETURNING seq, created_at`,
+  // One statement: `done` takes every lock before anything else is read or drawn. The seqs are drawn
+  // after the locks and handed out in input order (the k-th smallest to the k-th event), whatever order
+  // nextval ran in. switchboard_last_event_seq is VOLATILE: a fresh snapshot that sees appends
+  // committed while this one waited for a lock. created_at is taken after the locks too: the outbox
+  // tailer's window relies on it (see EventLogRepo.append).
+  const rows = await q.query<{ seq: number; prev_seq: number | null; id: string; created_at: Date | string }>(
+    `WITH locked AS MATERIALIZED (
+       SELECT a, pg_advisory_xact_lock($1, hashtext(a)) AS l FROM unnest($2::text[]) AS u(a)
+     ), done AS MATERIALIZED (SELECT count(*) AS n FROM locked),
+     prevs AS MATERIALIZED (SELECT a, switchboard_last_event_seq(a) AS prev FROM locked, done),
+     drawn AS MATERIALIZED (
+       SELECT array_agg(s ORDER BY s) AS seqs FROM (SELECT nextval(pg_get_serial_sequence('events', 'seq')) AS s FROM done, generate_series(1, $3::int)) x
+     )
+     INSERT INTO events (seq, id, account_id, type, audience, conversation_id, user_id, data, prev_seq, created_at)
+     SELECT drawn.seqs[u.ord], u.id, u.account_id, u.type, u.audience, u.conversation_id, u.user_id, u.data::jsonb,
+            CASE WHEN u.prev_ord > 0 THEN drawn.seqs[u.prev_ord] ELSE prevs.prev END, clock_timestamp()
+     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[])
+            WITH ORDINALITY AS u(id, account_id, type, audience, conversation_id, user_id, data, prev_ord, ord)
+     JOIN prevs ON prevs.a = u.account_id
+     CROSS JOIN drawn
+     RETURNING seq, prev_seq, id, created_at`,
     [
-      seqs,
+      EVENT_LOCK_NAMESPACE,
+      accounts,
+      inputs.length,
       inputs.map((e) => e.id),
       inputs.map((e) => e.accountId),
       inputs.map((e) => e.type),
@@ -56,9 +61,13 @@ export async function appendEvents(q: Queryable, inputs: readonly AppendEventInp
       inputs.map((e) => e.conversationId ?? null),
       inputs.map((e) => e.userId ?? null),
       inputs.map((e) => jsonParam(e.data ?? null) ?? 'null'),
-      prevSeqs,
+      prevOrd,
     ],
   );
-  const createdAt = new Map(rows.map((r) => [Number(r.seq), iso(r.created_at)]));
-  return inputs.map((e, i) => ({ seq: seqs[i]!, prevSeq: prevSeqs[i]!, id: e.id, createdAt: createdAt.get(seqs[i]!) ?? new Date().toISOString() }));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return inputs.map((e) => {
+    const row = byId.get(e.id);
+    if (!row) throw new Error('an appended event did not come back');
+    return { seq: Number(row.seq), prevSeq: row.prev_seq === null ? null : Number(row.prev_seq), id: row.id, createdAt: iso(row.created_at) };
+  });
 }

@@ -20,7 +20,8 @@ export type BatchMessageOutcome =
   /** A retry: the message stored earlier under the same clientMessageId, externalId or id. */
   | { kind: 'duplicate'; message: Message }
   | { kind: 'not_found' }
-  | { kind: 'forbidden' };
+  /** The conversation's contact is not the sender (a customer): `contactId` is who it is. */
+  | { kind: 'forbidden'; contactId: string | null };
 
 /**
  * Stores many messages in one statement: locks their conversations (in one order), inserts the
@@ -37,7 +38,7 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
   if (inputs.length === 0) return [];
   const ids = inputs.map((i) => i.id ?? newId());
   const col = <T>(f: (i: BatchMessageInput) => T) => inputs.map(f);
-  const [row] = await q.query<{ messages: MessageRow[]; conversations: Array<ConversationRow & { ticketed: boolean }>; found: Array<{ account_id: string; id: string; contact_id: string | null }> }>(
+  const [row] = await q.query<{ messages: Array<[string, string]>; conversations: Array<ConversationRow & { ticketed: boolean }>; found: Array<{ account_id: string; id: string; contact_id: string | null }> }>(
     `WITH input AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                             $9::text[], $10::text[], $11::text[], $12::float8[], $13::int[], $14::text[], $15::text[])
@@ -72,7 +73,7 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
        FROM msg m JOIN input i ON i.id = m.id
        RETURNING id
      )
-     SELECT COALESCE((SELECT jsonb_agg(to_jsonb(m.*)) FROM msg m), '[]'::jsonb) AS messages,
+     SELECT COALESCE((SELECT jsonb_agg(jsonb_build_array(m.id, m.created_at)) FROM msg m), '[]'::jsonb) AS messages,
             COALESCE((SELECT jsonb_agg(to_jsonb(t.*) || jsonb_build_object('ticketed', EXISTS (
                         SELECT 1 FROM tickets k WHERE k.account_id = t.account_id AND k.conversation_id = t.id)))
                       FROM touched t), '[]'::jsonb) AS conversations,
@@ -96,20 +97,28 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
       col((i) => i.requiredContactId),
     ],
   );
-  const stored = new Map((row?.messages ?? []).map((m) => [m.id, toMessage(m)]));
+  // Only ids and times come back: the rest of each stored message is its input.
+  const stored = new Map((row?.messages ?? []).map(([id, createdAt]) => [id, createdAt]));
   const conversations = new Map((row?.conversations ?? []).map((c) => [`${c.account_id}\u0000${c.id}`, { conversation: toConversation(c), ticketed: c.ticketed }]));
   const found = new Map((row?.found ?? []).map((c) => [`${c.account_id}\u0000${c.id}`, c.contact_id]));
 
   const outcomes: Array<BatchMessageOutcome | null> = inputs.map((input, n) => {
     const key = `${input.accountId}\u0000${input.conversationId}`;
-    const message = stored.get(ids[n]!);
+    const createdAt = stored.get(ids[n]!);
     const conv = conversations.get(key);
-    if (message && conv) {
+    if (createdAt !== undefined && conv) {
+      const message = toMessage({
+        id: ids[n]!, account_id: input.accountId, conversation_id: input.conversationId, role: input.role, sender_id: input.senderId ?? null,
+        content: input.content, content_type: input.contentType ?? 'text', client_message_id: input.clientMessageId ?? null,
+        external_id: input.externalId ?? null, media_url: input.mediaUrl ?? null, status: input.status ?? 'sent',
+        confidence: input.confidence ?? null, latency_ms: input.latencyMs ?? null, created_at: createdAt,
+      });
       // Each message's event carries the conversation as of that message.
       return { kind: 'created', message, conversation: { ...conv.conversation, lastMessageAt: message.createdAt }, ticketed: conv.ticketed };
     }
     if (!found.has(key)) return { kind: 'not_found' };
-    if (input.requiredContactId !== null && found.get(key) !== input.requiredContactId) return { kind: 'forbidden' };
+    const contactId = found.get(key) ?? null;
+    if (input.requiredContactId !== null && contactId !== input.requiredContactId) return { kind: 'forbidden', contactId };
     return null;
   });
   const retried = inputs.map((input, n) => ({ input, n })).filter(({ n }) => outcomes[n] === null);
