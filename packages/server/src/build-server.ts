@@ -110,6 +110,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   const sla = new SlaScheduler(db, broadcaster, { warningRatio: config.SLA_WARNING_RATIO, maxSleepMs: config.SLA_POLL_MS, onError: onError('sla timer failed') });
   const messages = new MessageService(db, broadcaster, conversations, {
     onFlush: (sends) => metrics.writeFlushes.observe(sends),
+    ackDelayMs: config.WRITE_ACK_DELAY_MS,
   });
   broadcaster.onPublished((e) => messages.access.observe(e));
   const ai = await createAi({ config, db, log, metrics, publisher: broadcaster, conversations, messages });

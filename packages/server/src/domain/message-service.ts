@@ -50,10 +50,18 @@ export class MessageService {
     private readonly db: Db,
     private readonly publisher: Publisher,
     private readonly conversations: ConversationService,
-    opts: { onFlush?: (sends: number, ms: number) => void; maxBatch?: number } = {},
+    opts: { onFlush?: (sends: number, ms: number) => void; maxBatch?: number; maxInFlight?: number; ackDelayMs?: number } = {},
   ) {
-    const writer = new MessageWriter(db, publisher, (facts) => this.access.learn(facts));
-    this.pipeline = new GroupCommit({ flush: writer.flush, maxBatch: opts.maxBatch ?? 1_000, onFlush: opts.onFlush });
+    const writer = new MessageWriter(db, publisher, (facts) => this.access.learn(facts), opts.ackDelayMs);
+    // On PostgreSQL a second flush runs its statements while the first waits for its commit (they
+    // queue on the same row and append locks only where they share conversations and tenants); PGlite
+    // has one connection, where a second transaction would only wait.
+    this.pipeline = new GroupCommit({
+      flush: writer.flush,
+      maxBatch: opts.maxBatch ?? 1_000,
+      maxInFlight: opts.maxInFlight ?? (db.kind === 'postgres' ? 2 : 1),
+      onFlush: opts.onFlush,
+    });
   }
 
   async send(actor: Actor, input: SendInput): Promise<SendResult> {

@@ -39,6 +39,8 @@ export class MessageWriter {
     private readonly db: Db,
     private readonly publisher: Publisher,
     private readonly onFacts: (facts: AccessFact[]) => void = () => {},
+    /** Tests only: a pause after the commit, before answers and broadcasts (a node killed in between). */
+    private readonly ackDelayMs = 0,
   ) {}
 
   readonly flush = async (jobs: SendJob[]): Promise<Array<Settled<SendResult>>> => {
@@ -73,6 +75,7 @@ export class MessageWriter {
       }
     }
     leaders.forEach((n, k) => answers.set(n, batch.outcomes[k]!));
+    if (this.ackDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.ackDelayMs));
     for (const e of batch.logged) this.publisher.publish(e);
     return jobs.map((_, n) => {
       const leader = follows[n]!;
