@@ -21,7 +21,7 @@ interface Waiting<J, R> {
 /**
  * Group commit: jobs submitted while a flush is running are written together by the next flush,
  * so under load one transaction (and one commit's wait for the disk) serves many jobs, and when idle
- * a job is flushed at once (at the end of the current microtask queue: jobs submitted in the same
+ * a job is flushed at once (at the end of the event loop's current turn: jobs submitted in the same
  * turn share a flush, no timer adds latency). Each submitter's promise settles only after the flush
  * that holds its job has finished, which for the write pipeline means after the commit.
  *
@@ -63,7 +63,10 @@ export class GroupCommit<J, R> {
   private kick(): void {
     if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
     this.scheduled = true;
-    queueMicrotask(() => {
+    // setImmediate, not a microtask: it runs after the event loop has read every socket that had data
+    // in this turn, so the sends of all of them share the flush (a microtask would start it after the
+    // first socket's). No timer: an idle pipeline still flushes in the same turn.
+    setImmediate(() => {
       this.scheduled = false;
       while (this.inFlight < this.maxInFlight && this.queue.length > 0) void this.run(this.queue.splice(0, this.maxBatch));
     });
