@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { ConversationsRepo, EventLogRepo, repositories, type AppendEventInput, type EventViewer } from '../../src/storage/index';
 import { appendEvents } from '../../src/storage/repos/event-log-batch';
+import { RelayMarks } from '../../src/realtime/relay-marks';
+import type { LoggedEvent } from '../../src/domain/domain-event';
 import { forEachEngine, uniqueAccountId } from '../support/databases';
 
 forEachEngine('event log', ({ db }) => {
@@ -121,5 +123,23 @@ forEachEngine('event log', ({ db }) => {
     const accountId = uniqueAccountId();
     await events.append({ id, accountId, type: 'a', audience: 'tenant', data: {} });
     await expect(events.append({ id, accountId, type: 'a', audience: 'tenant', data: {} })).rejects.toMatchObject({ kind: 'unique_violation' });
+  });
+
+  it('keeps one relay mark row per node, written once per flush whatever the number of events', async () => {
+    const node = `node-${randomUUID().slice(0, 8)}`;
+    const errors: unknown[] = [];
+    const marks = new RelayMarks(db(), node, (err) => errors.push(err), 60_000);
+    const event = (seq: number, createdAt: string) => ({ seq, createdAt }) as LoggedEvent;
+    for (let i = 1; i <= 500; i++) marks.relayed(event(i, new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)).toISOString()));
+    marks.failed(event(501, '2026-01-01T00:00:01.000Z'));
+    await marks.flush();
+    marks.relayed(event(502, '2026-01-01T00:00:02.000Z'));
+    await marks.close();
+    const rows = await db().query<{ relayed_through: Date; relay_failures: number; last_failure_at: Date }>('SELECT * FROM relay_marks WHERE node_id = $1', [node]);
+    expect(errors).toEqual([]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ relay_failures: 1 });
+    expect(new Date(rows[0]!.relayed_through).toISOString()).toBe('2026-01-01T00:00:02.000Z');
+    expect(new Date(rows[0]!.last_failure_at).toISOString()).toBe('2026-01-01T00:00:01.000Z');
   });
 });
