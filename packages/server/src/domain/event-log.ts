@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../storage/ids';
 import type { Queryable } from '../storage/db';
 import { EventLogRepo, type AppendEventInput } from '../storage/repos/event-log';
 import { appendEvents } from '../storage/repos/event-log-batch';
@@ -34,7 +34,7 @@ export async function logEventsBatch(tx: Queryable, events: readonly DomainEvent
 function toAppendInput(e: DomainEvent): AppendEventInput {
   const audience = audienceOf(e);
   return {
-    id: randomUUID(),
+    id: newId(),
     accountId: e.accountId,
     type: e.type,
     audience: audience.kind,
