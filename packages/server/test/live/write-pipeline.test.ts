@@ -129,6 +129,31 @@ forEachServer(
       expect(heard.filter((e) => e.event === 'new_message')).toHaveLength(1);
     });
 
+    it('two customer messages in one flush reopen a resolved conversation once', async () => {
+      const tenant = 'wp-reopen';
+      const conversationId = await conversationFor(t, tenant, 'wp-reopen-cust');
+      const { messages, conversations, db } = t.sb().services;
+      await conversations.updateStatus(agent(tenant), conversationId, 'RESOLVED');
+      const customer: Actor = { userId: 'wp-reopen-cust', accountId: tenant, role: 'customer', teamIds: [] };
+      const before = await flushes(t);
+      const [a, b] = await Promise.all([
+        messages.send(customer, { conversationId, content: 'still broken', contentType: 'text' }),
+        messages.send(customer, { conversationId, content: 'hello?', contentType: 'text' }),
+      ]);
+      expect((await flushes(t)) - before).toBe(1);
+      expect([a.created, b.created]).toEqual([true, true]);
+      const events = await db.query<{ type: string; status: string }>(
+        "SELECT type, data->'conversation'->>'status' AS status FROM events WHERE account_id = $1 AND type <> 'conversation.created' ORDER BY seq",
+        [tenant],
+      );
+      expect(events).toEqual([
+        { type: 'conversation.status_changed', status: 'RESOLVED' },
+        { type: 'message.created', status: 'OPEN' },
+        { type: 'conversation.status_changed', status: 'OPEN' },
+        { type: 'message.created', status: 'OPEN' },
+      ]);
+    });
+
     it('a revoked right stops the next send, whatever this node remembers', async () => {
       const tenant = 'wp-revoke';
       const conversationId = await conversationFor(t, tenant, 'wp-revoke-cust');
