@@ -8,6 +8,7 @@ import { ChatGroups } from './chatGroups';
 import { ClientPool } from './clientPool';
 import { runChatRound } from './runChatRound';
 import { runFanoutRound } from './runFanoutRound';
+import { runIngestRound } from './runIngestRound';
 import type { LoadgenCommand, LoadgenCommands, LoadgenMessage, LoadgenRequest } from './messages';
 
 if (!process.send) {
@@ -26,6 +27,7 @@ const handlers: Handlers = {
   fanout: (spec) => runFanoutRound(pool, spec, (phase) => send({ type: 'mark', label: spec.label, phase })),
   chatConnect: (spec) => chat.connect(spec),
   chatRound: (spec) => runChatRound(chat, spec, (phase) => send({ type: 'mark', label: spec.label, phase })),
+  ingestRound: (spec) => runIngestRound(chat, spec, (phase) => send({ type: 'mark', label: spec.label, phase })),
   disconnect: async () => ({ closed: pool.closeAll() + chat.closeAll() }),
 };
 

@@ -131,11 +131,39 @@ export interface ChatRoundResult {
   disconnects: number;
 }
 
+export interface IngestRoundSpec {
+  label: string;
+  durationMs: number;
+  /** Sends each group's sender keeps in flight: the next goes when one is answered (closed loop). */
+  window: number;
+  drainMs: number;
+  contentChars: number;
+  marks: boolean;
+}
+
+export interface IngestRoundResult {
+  label: string;
+  elapsedMs: number;
+  sent: number;
+  /** Sends answered ok inside the window: for Switchboard, committed. */
+  acked: number;
+  ackedPerSec: number;
+  refused: Record<string, number>;
+  /** Sends with no answer after draining. */
+  unanswered: number;
+  /** Member deliveries missing after draining, over acked messages, and deliveries beyond one. */
+  lost: number;
+  duplicates: number;
+  ackP50Ms: number | null;
+  ackP99Ms: number | null;
+}
+
 export interface LoadgenCommands {
   connect: { spec: ConnectSpec; result: ConnectResult };
   fanout: { spec: FanoutSpec; result: FanoutResult };
   chatConnect: { spec: ChatConnectSpec; result: ConnectResult };
   chatRound: { spec: ChatRoundSpec; result: ChatRoundResult };
+  ingestRound: { spec: IngestRoundSpec; result: IngestRoundResult };
   disconnect: { spec: Record<string, never>; result: { closed: number } };
 }
 export type LoadgenCommand = keyof LoadgenCommands;

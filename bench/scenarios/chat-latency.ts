@@ -1,4 +1,5 @@
 import { classifyBottleneck } from '../core/classifyBottleneck';
+import { chatGroupSpecs, supportsTenancy, type ChatTenancy } from '../core/chatTenancy';
 import { shortError, startServerAndLoadgen, unavailable, type ServerSession } from '../core/benchSession';
 import { waitForQuiet } from '../core/waitForQuiet';
 import { median } from '../core/stats';
@@ -33,14 +34,12 @@ async function chatRound(ctx: ScenarioContext, session: ServerSession, rate: num
 }
 
 /** Every figure of one server at every rate. */
-async function measureTarget(ctx: ScenarioContext, target: ServerTarget): Promise<Map<number, Measured[]>> {
+async function measureTarget(ctx: ScenarioContext, target: ServerTarget, tenancy: ChatTenancy): Promise<Map<number, Measured[]>> {
   const o = ctx.options;
   const session = await startServerAndLoadgen(ctx, target);
   try {
-    const groups = Array.from({ length: o.chatGroups }, (_, g) => {
-      const tenantId = `bench-chat-${g + 1}`;
-      return { tenantId, extraClaims: target.extraClaims(tenantId) };
-    });
+    const label = tenancy === 'one' ? `${target.name} one tenant` : target.name;
+    const groups = chatGroupSpecs(target, o.chatGroups, tenancy);
     const connect = await session.loadgen.request('chatConnect', {
       baseUrls: session.server.baseUrls,
       groups,
@@ -51,7 +50,7 @@ async function measureTarget(ctx: ScenarioContext, target: ServerTarget): Promis
       jwtSecret: ctx.jwtSecret,
     });
     ctx.log(
-      `chat-latency: ${target.name}: ${connect.connected} sockets in ${(connect.elapsedMs / 1000).toFixed(1)} s` +
+      `chat-latency: ${label}: ${connect.connected} sockets in ${(connect.elapsedMs / 1000).toFixed(1)} s` +
         (connect.failed ? `; ${connect.failed} failed: ${JSON.stringify(connect.errors)}` : ''),
     );
     if (connect.connected === 0) throw new Error(`no chat group could connect: ${JSON.stringify(connect.errors)}`);
@@ -69,7 +68,7 @@ async function measureTarget(ctx: ScenarioContext, target: ServerTarget): Promis
         const m = await chatRound(ctx, session, rate, `${rate}/s round ${r + 1}`, o.seconds, true);
         const x = m.result;
         ctx.log(
-          `chat-latency: ${target.name} ${x.label}: sent ${formatCount(x.sentPerSec)}/s, acked ${x.acked}/${x.sent}, ` +
+          `chat-latency: ${label} ${x.label}: sent ${formatCount(x.sentPerSec)}/s, acked ${x.acked}/${x.sent}, ` +
             `delivery p50 ${formatMs(x.latencyP50Ms)} p99 ${formatMs(x.latencyP99Ms)} max ${formatMs(x.latencyMaxMs)} ms, ` +
             `ack p50 ${formatMs(x.ackP50Ms)} ms, lost ${x.lost}, dup ${x.duplicates}, refused ${JSON.stringify(x.refused)}; ` +
             `CPU server ${formatPercent(m.use?.server ?? null)} services ${formatPercent(m.use?.services ?? null)} loadgen ${formatPercent(m.use?.loadgen ?? null)} other ${formatPercent(m.use?.other ?? null)}`,
@@ -87,7 +86,7 @@ async function measureTarget(ctx: ScenarioContext, target: ServerTarget): Promis
 const sum = (rounds: Measured[], f: (r: ChatRoundResult) => number) => rounds.reduce((acc, r) => acc + f(r.result), 0);
 const med = (rounds: Measured[], f: (m: Measured) => number | null | undefined) => median(rounds.map(f));
 
-function outcomeOf(ctx: ScenarioContext, target: ServerTarget, byRate: Map<number, Measured[]>): TargetOutcome {
+function outcomeOf(ctx: ScenarioContext, name: string, byRate: Map<number, Measured[]>): TargetOutcome {
   const rates = ctx.options.chatRates;
   const top = byRate.get(rates[rates.length - 1]!) ?? [];
   const details: Record<string, string> = {};
@@ -119,7 +118,7 @@ function outcomeOf(ctx: ScenarioContext, target: ServerTarget, byRate: Map<numbe
   const mid = byP99[(byP99.length - 1) >> 1];
   details['bound by (top rate)'] = mid?.use ? classifyBottleneck(mid.use, ctx.pin.enabled) : 'unknown';
   return {
-    target: target.name,
+    target: name,
     status: 'ok',
     rounds: top.map((m) => m.result.latencyP99Ms),
     median: med(top, (m) => m.result.latencyP99Ms),
@@ -140,21 +139,28 @@ const scenario: Scenario = {
     'ack is from the emit to the sender\'s acknowledgement (for Switchboard: after the commit). ' +
     'After each window the deliveries drain and every acked message is checked for exactly one delivery per listener. ' +
     'Servers run one at a time. The naive server of seed 000 takes the same events with no check and no persistence. ' +
+    'Each Switchboard target runs a second time with every conversation in ONE tenant ("… one tenant"): each conversation ' +
+    "belongs to a customer of its own whose 1 + 6 sockets send and listen, so all writes are one tenant's. " +
     'The headline figure is p99 at the highest rate, the median of the rounds.',
   async run(ctx) {
     const outcomes: TargetOutcome[] = [];
-    for (const target of ctx.targets) {
+    const runs = ctx.targets.flatMap((target) =>
+      (['per-conversation', 'one'] as const)
+        .filter((tenancy) => supportsTenancy(target, tenancy))
+        .map((tenancy) => ({ target, tenancy, name: tenancy === 'one' ? `${target.name} one tenant` : target.name })),
+    );
+    for (const { target, tenancy, name } of runs) {
       const why = target.chat ? unavailable(ctx, target) : 'no chat events';
       if (why) {
-        outcomes.push({ target: target.name, status: 'unavailable', reason: why, rounds: [], median: null, details: {} });
+        outcomes.push({ target: name, status: 'unavailable', reason: why, rounds: [], median: null, details: {} });
         continue;
       }
-      ctx.log(`chat-latency: ${target.name}: ${ctx.options.chatGroups} conversations of 1 + ${ctx.options.chatMembers}`);
+      ctx.log(`chat-latency: ${name}: ${ctx.options.chatGroups} conversations of 1 + ${ctx.options.chatMembers}`);
       try {
-        outcomes.push(outcomeOf(ctx, target, await measureTarget(ctx, target)));
+        outcomes.push(outcomeOf(ctx, name, await measureTarget(ctx, target, tenancy)));
       } catch (err) {
-        ctx.log(`chat-latency: ${target.name} failed: ${err instanceof Error ? err.message : String(err)}`);
-        outcomes.push({ target: target.name, status: 'failed', reason: shortError(err), rounds: [], median: null, details: {} });
+        ctx.log(`chat-latency: ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        outcomes.push({ target: name, status: 'failed', reason: shortError(err), rounds: [], median: null, details: {} });
       }
     }
     const notes: string[] = [];

@@ -33,7 +33,7 @@ import { logRequests } from './transport/http/request-log';
 import { createMetrics } from './ops/metrics';
 import { Broadcaster } from './realtime/broadcaster';
 import { followLog } from './realtime/log-follower';
-import { PublishMarks } from './realtime/publish-marks';
+import { RelayMarks } from './realtime/relay-marks';
 import type { Services } from './services';
 import { openDb, type Db } from './storage/db';
 import { aiRoutes } from './transport/http/ai-routes';
@@ -100,11 +100,12 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     onEmit: (event) => metrics.eventsEmitted.inc({ event }),
     onListenerError: (err) => log.error({ err }, 'event listener failed'),
     relay: cluster.relay,
-    onRelayError: (err) => {
+    onRelayError: (err, e) => {
       metrics.relayFailures.inc();
+      if (e) marks?.failed(e);
       log.debug({ err }, 'relay failed; the outbox tailer carries logged events');
     },
-    onRelayed: (seq) => marks?.add(seq),
+    onRelayed: (e) => marks?.relayed(e),
     onOrderGiveUp: (e) => {
       metrics.orderGiveUps.inc();
       log.warn({ seq: e.seq, prevSeq: e.prevSeq }, 'emitted an event before its predecessor, which never came');
@@ -112,11 +113,15 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   });
   const onError = (what: string) => (err: unknown) => log.error({ err }, what);
   const sharedStateError = quietErrors(log);
-  const marks = cluster.clustered ? new PublishMarks(db, onError('marking published events failed')) : null;
+  const marks = cluster.clustered ? new RelayMarks(db, cluster.relay.nodeId, onError('writing the relay mark failed')) : null;
   const presence = new PresenceService(cluster.presenceStore, db, broadcaster, sharedStateError('presence store failed'));
   const conversations = new ConversationService(db, broadcaster);
   const sla = new SlaScheduler(db, broadcaster, { warningRatio: config.SLA_WARNING_RATIO, maxSleepMs: config.SLA_POLL_MS, onError: onError('sla timer failed') });
-  const messages = new MessageService(db, broadcaster, conversations);
+  const messages = new MessageService(db, broadcaster, conversations, {
+    onFlush: (sends) => metrics.writeFlushes.observe(sends),
+    ackDelayMs: config.WRITE_ACK_DELAY_MS,
+  });
+  broadcaster.onPublished((e) => messages.access.observe(e));
   const ai = await createAi({ config, db, log, metrics, publisher: broadcaster, conversations, messages });
   const services: Services = {
     config,
@@ -206,6 +211,8 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
       services.ticketTyping.close();
       // While facts can still be published: running AI jobs finish or are handed back; open SSE streams end here.
       await services.ai.close();
+      // Sends already in the pipeline are written and answered before the database goes.
+      await messages.drain();
       await follower.stop();
       await presence.stopHeartbeat();
       broadcaster.close();

@@ -71,6 +71,8 @@ export const ConfigSchema = z.object({
   OUTBOX_MIN_AGE_MS: int(250),
   /** How long after it is written an event is still looked for by the tailer. */
   OUTBOX_HORIZON_MS: z.coerce.number().int().min(1_000).default(10_000),
+  /** Fault injection for tests only: a pause between a write pipeline flush's commit and its answers and broadcasts (0: none). */
+  WRITE_ACK_DELAY_MS: int(0),
   /** A connection not refreshed for this long counts as gone (its node died); refreshed every third of it. */
   PRESENCE_TTL_MS: z.coerce.number().int().min(300).default(30_000),
   /** SLA durations per priority, as JSON overriding the defaults of domain/sla-policy.ts. */

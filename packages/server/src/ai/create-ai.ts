@@ -98,7 +98,7 @@ export async function createAi(deps: AiDeps): Promise<Ai> {
     if (e.type !== 'message.created' || e.message.role !== 'USER') return;
     const { accountId, message } = e;
     const work = (async () => {
-      if (!(await settings.get(accountId)).enabled) return;
+      if (!(await settings.getRecent(accountId)).enabled) return;
       await queue.enqueue(TRIAGE_JOB, triageJobId(message.id), { accountId, conversationId: message.conversationId, messageId: message.id });
     })()
       .catch((err) => onError(err, 'enqueue triage'))

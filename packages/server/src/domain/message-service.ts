@@ -6,8 +6,11 @@ import { ConversationsRepo } from '../storage/repos/conversations';
 import { MessagesRepo } from '../storage/repos/messages';
 import { ReceiptsRepo } from '../storage/repos/receipts';
 import type { ConversationService } from './conversation-service';
+import { ConversationAccess } from './conversation-access';
 import type { DomainEvent, LoggedEvent } from './domain-event';
 import { logEvents } from './event-log';
+import { GroupCommit } from './group-commit';
+import { MessageWriter, type SendJob } from './message-writer';
 import type { Publisher } from './publisher';
 
 export interface SendInput {
@@ -33,54 +36,49 @@ export interface SendResult {
  * The one path every message takes, whatever surface it came through
  * (002's "New Message Flow"): check, store the message with its audit row and
  * log event in one transaction, and only then answer and broadcast.
+ *
+ * Sends go through the write pipeline (group-commit.ts, message-writer.ts): sends
+ * arriving while a flush runs are written together by the next one, so under load one
+ * commit serves many messages. The right to write is decided by the write itself
+ * (no read before it); `access` refuses early what this node already knows is refused.
  */
 export class MessageService {
+  readonly access = new ConversationAccess();
+  private readonly pipeline: GroupCommit<SendJob, SendResult>;
+
   constructor(
     private readonly db: Db,
     private readonly publisher: Publisher,
     private readonly conversations: ConversationService,
-  ) {}
+    opts: { onFlush?: (sends: number, ms: number) => void; maxBatch?: number; maxInFlight?: number; ackDelayMs?: number } = {},
+  ) {
+    const writer = new MessageWriter(db, publisher, (facts) => this.access.learn(facts), opts.ackDelayMs);
+    // One flush at a time by default. Measured on PostgreSQL with one tenant: a second flush in flight
+    // waits for the first's conversation and tenant locks anyway, and 1,000-send flushes took 1.4 s
+    // instead of 0.4 s; PGlite has one connection, where a second transaction would only wait.
+    this.pipeline = new GroupCommit({
+      flush: writer.flush,
+      maxBatch: opts.maxBatch ?? 1_000,
+      maxInFlight: opts.maxInFlight ?? 1,
+      onFlush: opts.onFlush,
+    });
+  }
 
   async send(actor: Actor, input: SendInput): Promise<SendResult> {
-    const conversation = await this.conversations.getReadable(actor, input.conversationId);
-    if (!can.writeToConversation(actor, conversation)) throw forbidden('Viewers cannot send messages');
+    if (actor.role === 'viewer') {
+      // Refused whatever the conversation; read first so a missing one still answers NOT_FOUND.
+      const conversation = await this.conversations.getReadable(actor, input.conversationId);
+      if (!can.writeToConversation(actor, conversation)) throw forbidden('Viewers cannot send messages');
+    }
+    const refusal = this.access.refusal(actor, input.conversationId);
+    if (refusal) throw refusal;
     const role: MessageRole = input.role ?? (actor.role === 'customer' ? 'USER' : 'HUMAN_AGENT');
+    return this.pipeline.submit({ actor, input, role });
+  }
 
-    const result = await this.db.transaction(async (tx) => {
-      const appended = await new MessagesRepo(tx).append(
-        {
-          accountId: actor.accountId,
-          conversationId: conversation.id,
-          role,
-          senderId: role === 'ASSISTANT' || role === 'SYSTEM' ? null : actor.userId,
-          content: input.content,
-          contentType: input.contentType,
-          clientMessageId: input.clientMessageId ?? null,
-          externalId: input.externalId ?? null,
-          mediaUrl: input.mediaUrl ?? null,
-          confidence: input.confidence ?? null,
-          latencyMs: input.latencyMs ?? null,
-        },
-        actor.userId,
-      );
-      if (!appended) throw notFound('Conversation');
-      const { message, created, ticketed } = appended;
-      if (!created) return { message, created, logged: [] as LoggedEvent[] };
-      let current = appended.conversation ?? conversation;
-      const events: DomainEvent[] = [];
-      // A customer writing into a resolved conversation reopens it.
-      if (role === 'USER' && current.status === 'RESOLVED') {
-        const changed = await new ConversationsRepo(tx).updateStatus(actor.accountId, conversation.id, 'OPEN');
-        if (changed) {
-          current = changed.conversation;
-          events.push({ type: 'conversation.status_changed', accountId: actor.accountId, conversation: current, previousStatus: changed.previousStatus, by: actor.userId });
-        }
-      }
-      events.unshift({ type: 'message.created', accountId: actor.accountId, conversation: current, message, ticketed });
-      return { message, created, logged: await logEvents(tx, events) };
-    });
-    result.logged.forEach((e) => this.publisher.publish(e));
-    return { message: result.message, created: result.created };
+  /** Resolves when every send submitted so far is written and answered (for shutdown). */
+  drain(): Promise<void> {
+    return this.pipeline.drain();
   }
 
   async list(actor: Actor, conversationId: string, opts: { after?: string; limit?: number }): Promise<Message[]> {

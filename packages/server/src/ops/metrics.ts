@@ -18,6 +18,10 @@ export function createMetrics() {
       labelNames: ['kind', 'outcome'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry],
     }),
     aiJobs: new Counter({ name: 'switchboard_ai_jobs_total', help: 'AI job attempts, per job kind and outcome', labelNames: ['kind', 'outcome'], registers: [registry] }),
+    writeFlushes: new Histogram({
+      name: 'switchboard_write_flush_sends', help: 'Sends written per flush of the write pipeline (one transaction each)',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], registers: [registry],
+    }),
     httpRequests: new Histogram({
       name: 'switchboard_http_request_seconds', help: 'HTTP request duration', labelNames: ['route', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],

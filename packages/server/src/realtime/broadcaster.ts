@@ -17,9 +17,10 @@ export interface BroadcasterOptions {
   onListenerError?: (err: unknown) => void;
   /** How facts reach the other nodes; alone by default. */
   relay?: EventRelay;
-  onRelayError?: (err: unknown) => void;
+  /** `e` is the logged event that could not be relayed (absent for signals). */
+  onRelayError?: (err: unknown, e?: LoggedEvent) => void;
   /** A logged event this node committed was handed to the relay. */
-  onRelayed?: (seq: number) => void;
+  onRelayed?: (e: LoggedEvent) => void;
   /** Longest a logged event waits here for the account's previous one (see in-order-gate.ts). */
   orderWaitMs?: number;
   onOrderGiveUp?: (e: LoggedEvent) => void;
@@ -99,8 +100,8 @@ export class Broadcaster {
   publish(e: LoggedEvent): void {
     if (this.relay.clustered) {
       this.relay.send({ kind: 'logged', event: e }).then(
-        () => this.opts.onRelayed?.(e.seq),
-        (err) => this.opts.onRelayError?.(err),
+        () => this.opts.onRelayed?.(e),
+        (err) => this.opts.onRelayError?.(err, e),
       );
     }
     if (this.ledger.has(e.seq)) return;

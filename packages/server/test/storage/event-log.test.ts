@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { ConversationsRepo, EventLogRepo, repositories, type AppendEventInput, type EventViewer } from '../../src/storage/index';
+import { appendEvents } from '../../src/storage/repos/event-log-batch';
+import { RelayMarks } from '../../src/realtime/relay-marks';
+import type { LoggedEvent } from '../../src/domain/domain-event';
 import { forEachEngine, uniqueAccountId } from '../support/databases';
 
 forEachEngine('event log', ({ db }) => {
@@ -98,18 +101,20 @@ forEachEngine('event log', ({ db }) => {
     expect(s1).toBeLessThan(s2);
   });
 
-  it('tracks publication for the outbox', async () => {
-    const accountId = uniqueAccountId();
+  it('appends a batch over several accounts in input order, each event naming its account\'s previous one', async () => {
+    const [x, y] = [uniqueAccountId(), uniqueAccountId()];
     const events = new EventLogRepo(db());
-    const a = await events.append({ id: randomUUID(), accountId, type: 'a', audience: 'tenant', data: {} });
-    const b = await events.append({ id: randomUUID(), accountId, type: 'b', audience: 'tenant', data: {} });
-    const pending = (await events.listUnpublished(0, 1000)).filter((e) => e.accountId === accountId);
-    expect(pending.map((e) => e.seq)).toEqual([a.seq, b.seq]);
-    expect((await events.listUnpublished(60_000, 1000)).filter((e) => e.accountId === accountId)).toEqual([]);
-    expect(await events.markPublished([a.seq])).toBe(1);
-    expect(await events.markPublished([a.seq, b.seq])).toBe(1);
-    expect(await events.markPublished([])).toBe(0);
-    expect((await events.listUnpublished(0, 1000)).filter((e) => e.accountId === accountId)).toEqual([]);
+    const before = await events.append({ id: randomUUID(), accountId: x, type: 'before', audience: 'tenant', data: {} });
+    const batch = await db().transaction((tx) =>
+      appendEvents(tx, ['x1', 'y1', 'x2', 'y2', 'x3'].map((type) => ({ id: randomUUID(), accountId: type.startsWith('x') ? x : y, type, audience: 'tenant' as const, data: { type } }))),
+    );
+    const seqs = batch.map((e) => e.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(batch.map((e) => e.prevSeq)).toEqual([before.seq, null, seqs[0], seqs[1], seqs[2]]);
+    const stored = await events.listVisible(x, 0, { isStaff: true, userId: 'u' });
+    expect(stored.map((e) => e.type)).toEqual(['before', 'x1', 'x2', 'x3']);
+    expect(stored.map((e) => e.prevSeq)).toEqual([null, before.seq, seqs[0], seqs[2]]);
+    expect(await events.append({ id: randomUUID(), accountId: x, type: 'after', audience: 'tenant', data: {} })).toMatchObject({ prevSeq: seqs[4] });
   });
 
   it('rejects a reused event id', async () => {
@@ -118,5 +123,23 @@ forEachEngine('event log', ({ db }) => {
     const accountId = uniqueAccountId();
     await events.append({ id, accountId, type: 'a', audience: 'tenant', data: {} });
     await expect(events.append({ id, accountId, type: 'a', audience: 'tenant', data: {} })).rejects.toMatchObject({ kind: 'unique_violation' });
+  });
+
+  it('keeps one relay mark row per node, written once per flush whatever the number of events', async () => {
+    const node = `node-${randomUUID().slice(0, 8)}`;
+    const errors: unknown[] = [];
+    const marks = new RelayMarks(db(), node, (err) => errors.push(err), 60_000);
+    const event = (seq: number, createdAt: string) => ({ seq, createdAt }) as LoggedEvent;
+    for (let i = 1; i <= 500; i++) marks.relayed(event(i, new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)).toISOString()));
+    marks.failed(event(501, '2026-01-01T00:00:01.000Z'));
+    await marks.flush();
+    marks.relayed(event(502, '2026-01-01T00:00:02.000Z'));
+    await marks.close();
+    const rows = await db().query<{ relayed_through: Date; relay_failures: number; last_failure_at: Date }>('SELECT * FROM relay_marks WHERE node_id = $1', [node]);
+    expect(errors).toEqual([]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ relay_failures: 1 });
+    expect(new Date(rows[0]!.relayed_through).toISOString()).toBe('2026-01-01T00:00:02.000Z');
+    expect(new Date(rows[0]!.last_failure_at).toISOString()).toBe('2026-01-01T00:00:01.000Z');
   });
 });

@@ -69,11 +69,11 @@ export function toStoredEvent(row: EventRow): StoredEvent {
 }
 
 /** Namespace half of the two-key advisory lock that orders appends per account. */
-const EVENT_LOCK_NAMESPACE = 42_105_502;
+export const EVENT_LOCK_NAMESPACE = 42_105_502;
 
 /**
  * The event log: the replay source for `GET /api/updates?since=SEQ` and reconnect catch-up, and a
- * transactional outbox (`published_at`) for multi-node broadcasting.
+ * transactional outbox for multi-node broadcasting (read by time, see outbox.ts).
  *
  * A reader resuming from `since` must never skip an event, so within an account `seq` has to follow
  * commit order. A bigserial alone does not (a transaction can take seq 10, commit after one that took
@@ -134,27 +134,5 @@ export class EventLogRepo {
       [accountId],
     );
     return rows[0]?.seq ?? 0;
-  }
-
-  /** Marks events as broadcast. Returns how many were still unpublished. */
-  async markPublished(seqs: readonly number[]): Promise<number> {
-    if (seqs.length === 0) return 0;
-    const rows = await this.q.query(
-      'UPDATE events SET published_at = now() WHERE seq = ANY($1::bigint[]) AND published_at IS NULL RETURNING seq',
-      [[...seqs]],
-    );
-    return rows.length;
-  }
-
-  /** Events still unpublished `olderThanMs` after they were written (their node presumably died), oldest first. */
-  async listUnpublished(olderThanMs: number, limit?: number): Promise<StoredEvent[]> {
-    const rows = await this.q.query<EventRow>(
-      `SELECT * FROM events
-       WHERE published_at IS NULL AND created_at <= now() - make_interval(secs => $1::double precision / 1000)
-       ORDER BY seq
-       LIMIT $2`,
-      [Math.max(0, olderThanMs), clampLimit(limit, 100, 1000)],
-    );
-    return rows.map(toStoredEvent);
   }
 }

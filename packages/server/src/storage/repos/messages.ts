@@ -1,7 +1,6 @@
 import type { Conversation, ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
 import type { Queryable } from '../db';
-import { toConversation, type ConversationRow } from './conversations';
-import { newId } from '../ids';
+import { appendMessages } from './message-batch';
 import { clampLimit, iso } from '../row-mapping';
 
 export interface InsertMessageInput {
@@ -36,7 +35,7 @@ export interface AppendMessageResult extends InsertMessageResult {
   ticketed: boolean;
 }
 
-interface MessageRow {
+export interface MessageRow {
   id: string;
   account_id: string;
   conversation_id: string;
@@ -51,24 +50,6 @@ interface MessageRow {
   confidence: number | null;
   latency_ms: number | null;
   created_at: Date | string;
-}
-
-function insertParams(input: InsertMessageInput): unknown[] {
-  return [
-    input.accountId,
-    input.conversationId,
-    input.id ?? newId(),
-    input.role,
-    input.senderId ?? null,
-    input.content,
-    input.contentType ?? 'text',
-    input.clientMessageId ?? null,
-    input.externalId ?? null,
-    input.mediaUrl ?? null,
-    input.status ?? 'sent',
-    input.confidence ?? null,
-    input.latencyMs ?? null,
-  ];
 }
 
 export function toMessage(row: MessageRow): Message {
@@ -104,56 +85,16 @@ export class MessagesRepo {
 
   /**
    * Stores a message, or finds the one a retry (same clientMessageId, externalId or id) already
-   * stored; null when the conversation is not the account's. A new message's bookkeeping happens
-   * in the same statement: the conversation's last_message_at, its `message` audit row, and
-   * whether a ticket wraps it. One round trip instead of four matters on the send path, where a
-   * statement costs about as much as the broadcast (docs/decisions.md, "One statement per message").
-   * Conflicts are resolved with ON CONFLICT DO NOTHING, never by catching an error, so this is safe
-   * inside a transaction.
+   * stored; null when the conversation is not the account's. The write pipeline's batch statement
+   * with a batch of one (message-batch.ts): the conversation's last_message_at, its `message` audit
+   * row and whether a ticket wraps it come in the same statement. Conflicts are resolved with
+   * ON CONFLICT DO NOTHING, never by catching an error, so this is safe inside a transaction.
    */
   async append(input: InsertMessageInput, actorId: string | null): Promise<AppendMessageResult | null> {
-    const rows = await this.q.query<{ message: MessageRow; conversation: ConversationRow; ticketed: boolean }>(
-      `WITH conv AS (
-         SELECT id, account_id FROM conversations WHERE account_id = $1 AND id = $2 FOR NO KEY UPDATE
-       ), msg AS (
-         INSERT INTO messages (id, account_id, conversation_id, role, sender_id, content, content_type,
-                               client_message_id, external_id, media_url, status, confidence, latency_ms, created_at)
-         SELECT $3, conv.account_id, conv.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, clock_timestamp()
-         FROM conv
-         ON CONFLICT DO NOTHING
-         RETURNING *
-       ), touched AS (
-         UPDATE conversations c
-         SET last_message_at = GREATEST(c.last_message_at, msg.created_at), updated_at = now()
-         FROM msg WHERE c.account_id = msg.account_id AND c.id = msg.conversation_id
-         RETURNING c.*
-       ), audited AS (
-         INSERT INTO conversation_events (account_id, conversation_id, type, actor_id, data)
-         SELECT msg.account_id, msg.conversation_id, 'message', $14, jsonb_build_object('messageId', msg.id, 'role', msg.role)
-         FROM msg
-         RETURNING id
-       )
-       SELECT to_jsonb(msg.*) AS message, to_jsonb(touched.*) AS conversation,
-              EXISTS (SELECT 1 FROM tickets t WHERE t.account_id = msg.account_id AND t.conversation_id = msg.conversation_id) AS ticketed
-       FROM msg, touched, (SELECT count(*) FROM audited) AS audit_done`,
-      [...insertParams(input), actorId],
-    );
-    const row = rows[0];
-    if (row) return { message: toMessage(row.message), created: true, conversation: toConversation(row.conversation), ticketed: row.ticketed };
-    const existing = await this.findDuplicate(input);
-    return existing ? { message: existing, created: false, conversation: null, ticketed: false } : null;
-  }
-
-  private async findDuplicate(input: InsertMessageInput): Promise<Message | null> {
-    if (!input.clientMessageId && !input.externalId && !input.id) return null;
-    const rows = await this.q.query<MessageRow>(
-      `SELECT * FROM messages
-       WHERE account_id = $1
-         AND ((conversation_id = $2 AND client_message_id = $3) OR external_id = $4 OR id = $5)
-       ORDER BY created_at, id LIMIT 1`,
-      [input.accountId, input.conversationId, input.clientMessageId ?? null, input.externalId ?? null, input.id ?? null],
-    );
-    return rows[0] ? toMessage(rows[0]) : null;
+    const [outcome] = await appendMessages(this.q, [{ ...input, actorId, requiredContactId: null }]);
+    if (outcome?.kind === 'created') return { message: outcome.message, created: true, conversation: outcome.conversation, ticketed: outcome.ticketed };
+    if (outcome?.kind === 'duplicate') return { message: outcome.message, created: false, conversation: null, ticketed: false };
+    return null;
   }
 
   async get(accountId: string, id: string): Promise<Message | null> {

@@ -1,0 +1,185 @@
+import type { Conversation, MessageRole } from '@switchboard/protocol';
+import type { Actor } from '../access/policy';
+import { forbidden, invalid, notFound } from '../errors';
+import type { Db } from '../storage/db';
+import { ConversationsRepo } from '../storage/repos/conversations';
+import { appendMessages, type BatchMessageInput } from '../storage/repos/message-batch';
+import { StorageError } from '../storage/storage-error';
+import type { DomainEvent, LoggedEvent } from './domain-event';
+import { logEventsBatch } from './event-log';
+import type { Settled } from './group-commit';
+import type { Publisher } from './publisher';
+import type { SendInput, SendResult } from './message-service';
+
+/** One send waiting in the write pipeline; the sender's right to read was not checked yet (the write decides it). */
+export interface SendJob {
+  actor: Actor;
+  input: SendInput;
+  role: MessageRole;
+}
+
+/** What a flush learnt about a conversation's access facts, for the node's cache. */
+export type AccessFact = { accountId: string; conversationId: string; contactId: string | null } | { accountId: string; conversationId: string; gone: true };
+
+/** Attempts of a batch that lost a deadlock or serialisation race to another node's transaction. */
+const RACE_ATTEMPTS = 3;
+
+/**
+ * The write pipeline's flush for messages: one transaction for the whole batch, with the messages,
+ * their conversations' updates and audit rows in one statement and their log events in one
+ * (storage/repos/message-batch.ts, event-log-batch.ts), then the events published in log order.
+ *
+ * Outcomes are per send. Two sends with one idempotency key are written once and both answered with
+ * the stored message; a send whose conversation is gone or not the sender's fails alone. A batch
+ * the database refuses as a whole (a value it cannot store) is rolled back and written again send
+ * by send, so only the send at fault fails.
+ */
+export class MessageWriter {
+  constructor(
+    private readonly db: Db,
+    private readonly publisher: Publisher,
+    private readonly onFacts: (facts: AccessFact[]) => void = () => {},
+    /** Tests only: a pause after the commit, before answers and broadcasts (a node killed in between). */
+    private readonly ackDelayMs = 0,
+  ) {}
+
+  readonly flush = async (jobs: SendJob[]): Promise<Array<Settled<SendResult>>> => {
+    // Later sends with a key already in the batch get the first one's answer (a retry inside one flush).
+    const firstOf = new Map<string, number>();
+    const leaders: number[] = [];
+    const follows = jobs.map((job, n) => {
+      const keys = idempotencyKeys(job);
+      const earlier = keys.map((k) => firstOf.get(k)).find((i) => i !== undefined);
+      if (earlier !== undefined) return earlier;
+      for (const k of keys) firstOf.set(k, n);
+      leaders.push(n);
+      return n;
+    });
+
+    const answers = new Map<number, Settled<SendResult>>();
+    let batch: Awaited<ReturnType<MessageWriter['write']>>;
+    try {
+      batch = await this.writeRacing(leaders.map((n) => jobs[n]!));
+    } catch (err) {
+      if (!isWholeBatchRefusal(err)) throw err;
+      batch = { outcomes: [], logged: [] };
+      if (leaders.length === 1) batch.outcomes.push({ ok: false, error: asSendError(err) });
+      else for (const n of leaders) {
+        try {
+          const one = await this.writeRacing([jobs[n]!]);
+          batch.outcomes.push(one.outcomes[0]!);
+          batch.logged.push(...one.logged);
+        } catch (oneErr) {
+          batch.outcomes.push({ ok: false, error: asSendError(oneErr) });
+        }
+      }
+    }
+    leaders.forEach((n, k) => answers.set(n, batch.outcomes[k]!));
+    if (this.ackDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.ackDelayMs));
+    for (const e of batch.logged) this.publisher.publish(e);
+    return jobs.map((_, n) => {
+      const leader = follows[n]!;
+      const answer = answers.get(leader)!;
+      if (leader === n || !answer.ok) return answer;
+      return { ok: true, value: { message: answer.value.message, created: false } };
+    });
+  };
+
+  private async writeRacing(jobs: SendJob[]): ReturnType<MessageWriter['write']> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.write(jobs);
+      } catch (err) {
+        const raced = err instanceof StorageError && (err.kind === 'deadlock' || err.kind === 'serialization_failure');
+        if (!raced || attempt >= RACE_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private async write(jobs: SendJob[]): Promise<{ outcomes: Array<Settled<SendResult>>; logged: LoggedEvent[] }> {
+    const facts: AccessFact[] = [];
+    const result = await this.db.transaction(async (tx) => {
+      const stored = await appendMessages(tx, jobs.map(toBatchInput));
+      const events: DomainEvent[] = [];
+      const current = new Map<string, Conversation>();
+      const outcomes: Array<Settled<SendResult>> = [];
+      for (const [n, outcome] of stored.entries()) {
+        const job = jobs[n]!;
+        const { accountId } = job.actor;
+        const conversationId = job.input.conversationId;
+        if (outcome.kind === 'not_found') {
+          facts.push({ accountId, conversationId, gone: true });
+          outcomes.push({ ok: false, error: notFound('Conversation') });
+          continue;
+        }
+        if (outcome.kind === 'forbidden') {
+          facts.push({ accountId, conversationId, contactId: outcome.contactId });
+          outcomes.push({ ok: false, error: forbidden('This conversation is not yours') });
+          continue;
+        }
+        if (outcome.kind === 'duplicate') {
+          outcomes.push({ ok: true, value: { message: outcome.message, created: false } });
+          continue;
+        }
+        const { message, ticketed } = outcome;
+        facts.push({ accountId, conversationId, contactId: outcome.conversation.contactId });
+        const reopened = current.get(conversationId);
+        let conversation: Conversation = reopened ? { ...reopened, lastMessageAt: message.createdAt } : outcome.conversation;
+        const follow: DomainEvent[] = [];
+        // A customer writing into a resolved conversation reopens it.
+        if (job.role === 'USER' && conversation.status === 'RESOLVED') {
+          const changed = await new ConversationsRepo(tx).updateStatus(accountId, conversationId, 'OPEN');
+          if (changed) {
+            conversation = { ...changed.conversation, lastMessageAt: message.createdAt };
+            current.set(conversationId, changed.conversation);
+            follow.push({ type: 'conversation.status_changed', accountId, conversation, previousStatus: changed.previousStatus, by: job.actor.userId });
+          }
+        }
+        events.push({ type: 'message.created', accountId, conversation, message, ticketed }, ...follow);
+        outcomes.push({ ok: true, value: { message, created: true } });
+      }
+      return { outcomes, logged: await logEventsBatch(tx, events) };
+    });
+    this.onFacts(facts);
+    return result;
+  }
+}
+
+function toBatchInput(job: SendJob): BatchMessageInput {
+  const { actor, input, role } = job;
+  return {
+    accountId: actor.accountId,
+    conversationId: input.conversationId,
+    role,
+    senderId: role === 'ASSISTANT' || role === 'SYSTEM' ? null : actor.userId,
+    content: input.content,
+    contentType: input.contentType,
+    clientMessageId: input.clientMessageId ?? null,
+    externalId: input.externalId ?? null,
+    mediaUrl: input.mediaUrl ?? null,
+    confidence: input.confidence ?? null,
+    latencyMs: input.latencyMs ?? null,
+    actorId: actor.userId,
+    requiredContactId: actor.role === 'customer' ? actor.userId : null,
+  };
+}
+
+/** The keys under which a send is a retry of another: its clientMessageId in its conversation, its externalId in its account. */
+function idempotencyKeys(job: SendJob): string[] {
+  const { accountId } = job.actor;
+  const keys: string[] = [];
+  if (job.input.clientMessageId) keys.push(`c\u0000${accountId}\u0000${job.input.conversationId}\u0000${job.input.clientMessageId}`);
+  if (job.input.externalId) keys.push(`e\u0000${accountId}\u0000${job.input.externalId}`);
+  return keys;
+}
+
+/** A statement the database refused for its data (not for its availability): some send of the batch is at fault. */
+function isWholeBatchRefusal(err: unknown): boolean {
+  return err instanceof StorageError && err.kind !== 'unavailable' && err.kind !== 'misuse';
+}
+
+/** A value PostgreSQL cannot store (SQLSTATE class 22, e.g. a NUL character in text) is the sender's to fix. */
+function asSendError(err: unknown): unknown {
+  if (err instanceof StorageError && err.code?.startsWith('22')) return invalid('The message cannot be stored as sent');
+  return err;
+}

@@ -1,0 +1,73 @@
+import type { Queryable } from '../db';
+import { iso, jsonParam } from '../row-mapping';
+import { EVENT_LOCK_NAMESPACE, type AppendEventInput } from './event-log';
+
+export interface AppendedEvent {
+  seq: number;
+  prevSeq: number | null;
+  id: string;
+  createdAt: string;
+}
+
+/**
+ * Appends many events in one statement, whatever their number and accounts: the write pipeline's
+ * event log (docs/decisions.md, "The write pipeline").
+ *
+ * The guarantees are those of {@link EventLogRepo.append}: every account of the batch is locked
+ * (in one order, so two batches never wait for each other in a cycle) before any seq is drawn, and
+ * the locks hold until commit, so within an account seq follows commit order. The batch draws all
+ * its seqs at once, after the locks, and hands them out in input order, so one account's events keep
+ * the order they were given in and each names the one before it (`prev_seq`).
+ */
+export async function appendEvents(q: Queryable, inputs: readonly AppendEventInput[]): Promise<AppendedEvent[]> {
+  if (inputs.length === 0) return [];
+  const accounts = [...new Set(inputs.map((e) => e.accountId))].sort();
+  // For each event, the position (1-based) of its account's previous event in this batch, 0 for none.
+  const lastAt = new Map<string, number>();
+  const prevOrd = inputs.map((e, i) => {
+    const prev = lastAt.get(e.accountId) ?? 0;
+    lastAt.set(e.accountId, i + 1);
+    return prev;
+  });
+  // One statement: `done` takes every lock before anything else is read or drawn. The seqs are drawn
+  // after the locks and handed out in input order (the k-th smallest to the k-th event), whatever order
+  // nextval ran in. switchboard_last_event_seq is VOLATILE: a fresh snapshot that sees appends
+  // committed while this one waited for a lock. created_at is taken after the locks too: the outbox
+  // tailer's window relies on it (see EventLogRepo.append).
+  const rows = await q.query<{ seq: number; prev_seq: number | null; id: string; created_at: Date | string }>(
+    `WITH locked AS MATERIALIZED (
+       SELECT a, pg_advisory_xact_lock($1, hashtext(a)) AS l FROM unnest($2::text[]) AS u(a)
+     ), done AS MATERIALIZED (SELECT count(*) AS n FROM locked),
+     prevs AS MATERIALIZED (SELECT a, switchboard_last_event_seq(a) AS prev FROM locked, done),
+     drawn AS MATERIALIZED (
+       SELECT array_agg(s ORDER BY s) AS seqs FROM (SELECT nextval(pg_get_serial_sequence('events', 'seq')) AS s FROM done, generate_series(1, $3::int)) x
+     )
+     INSERT INTO events (seq, id, account_id, type, audience, conversation_id, user_id, data, prev_seq, created_at)
+     SELECT drawn.seqs[u.ord], u.id, u.account_id, u.type, u.audience, u.conversation_id, u.user_id, u.data::jsonb,
+            CASE WHEN u.prev_ord > 0 THEN drawn.seqs[u.prev_ord] ELSE prevs.prev END, clock_timestamp()
+     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[])
+            WITH ORDINALITY AS u(id, account_id, type, audience, conversation_id, user_id, data, prev_ord, ord)
+     JOIN prevs ON prevs.a = u.account_id
+     CROSS JOIN drawn
+     RETURNING seq, prev_seq, id, created_at`,
+    [
+      EVENT_LOCK_NAMESPACE,
+      accounts,
+      inputs.length,
+      inputs.map((e) => e.id),
+      inputs.map((e) => e.accountId),
+      inputs.map((e) => e.type),
+      inputs.map((e) => e.audience),
+      inputs.map((e) => e.conversationId ?? null),
+      inputs.map((e) => e.userId ?? null),
+      inputs.map((e) => jsonParam(e.data ?? null) ?? 'null'),
+      prevOrd,
+    ],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return inputs.map((e) => {
+    const row = byId.get(e.id);
+    if (!row) throw new Error('an appended event did not come back');
+    return { seq: Number(row.seq), prevSeq: row.prev_seq === null ? null : Number(row.prev_seq), id: row.id, createdAt: iso(row.created_at) };
+  });
+}

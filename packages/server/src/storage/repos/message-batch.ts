@@ -1,0 +1,153 @@
+import type { Conversation, Message } from '@switchboard/protocol';
+import type { Queryable } from '../db';
+import { newId } from '../ids';
+import { toConversation, type ConversationRow } from './conversations';
+import { toMessage, type InsertMessageInput, type MessageRow } from './messages';
+
+export interface BatchMessageInput extends InsertMessageInput {
+  /** Who wrote it, for the audit row. */
+  actorId: string | null;
+  /**
+   * Set for customers: the message is written only when the conversation's contact is still this
+   * id. The right to write is decided by the write itself, under the conversation's row lock, so a
+   * cached answer can never let a revoked right through.
+   */
+  requiredContactId: string | null;
+}
+
+export type BatchMessageOutcome =
+  | { kind: 'created'; message: Message; conversation: Conversation; ticketed: boolean }
+  /** A retry: the message stored earlier under the same clientMessageId, externalId or id. */
+  | { kind: 'duplicate'; message: Message }
+  | { kind: 'not_found' }
+  /** The conversation's contact is not the sender (a customer): `contactId` is who it is. */
+  | { kind: 'forbidden'; contactId: string | null };
+
+/**
+ * Stores many messages in one statement: locks their conversations (in one order), inserts the
+ * messages in input order, moves each conversation's last_message_at on once, writes one audit row
+ * per message and reads whether a ticket wraps each conversation. Retries (ON CONFLICT) are looked
+ * up in a second statement only when there are any. Inputs must not repeat an idempotency key;
+ * the write pipeline folds those first.
+ *
+ * created_at is clock_timestamp() per row, taken after the row locks and in input order (the
+ * ordered subquery is scanned in order), so `(created_at, id)` keeps both commit order across
+ * transactions and input order within this one.
+ */
+export async function appendMessages(q: Queryable, inputs: readonly BatchMessageInput[]): Promise<BatchMessageOutcome[]> {
+  if (inputs.length === 0) return [];
+  const ids = inputs.map((i) => i.id ?? newId());
+  const col = <T>(f: (i: BatchMessageInput) => T) => inputs.map(f);
+  const [row] = await q.query<{ messages: Array<[string, string]>; conversations: Array<ConversationRow & { ticketed: boolean }>; found: Array<{ account_id: string; id: string; contact_id: string | null }> }>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                            $9::text[], $10::text[], $11::text[], $12::float8[], $13::int[], $14::text[], $15::text[])
+         WITH ORDINALITY AS i(id, account_id, conversation_id, role, sender_id, content, content_type, client_message_id,
+                              external_id, media_url, status, confidence, latency_ms, actor_id, required_contact, ord)
+     ), conv AS (
+       SELECT c.account_id, c.id, c.contact_id FROM conversations c
+       WHERE (c.account_id, c.id) IN (SELECT account_id, conversation_id FROM input)
+       ORDER BY c.account_id, c.id
+       FOR NO KEY UPDATE
+     ), msg AS (
+       INSERT INTO messages (id, account_id, conversation_id, role, sender_id, content, content_type,
+                             client_message_id, external_id, media_url, status, confidence, latency_ms, created_at)
+       SELECT id, account_id, conversation_id, role, sender_id, content, content_type,
+              client_message_id, external_id, media_url, status, confidence, latency_ms, clock_timestamp()
+       FROM (
+         SELECT i.* FROM input i JOIN conv c ON c.account_id = i.account_id AND c.id = i.conversation_id
+         WHERE i.required_contact IS NULL OR c.contact_id = i.required_contact
+         ORDER BY i.ord OFFSET 0
+       ) ordered
+       ON CONFLICT DO NOTHING
+       RETURNING *
+     ), touched AS (
+       UPDATE conversations c
+       SET last_message_at = GREATEST(c.last_message_at, m.at), updated_at = now()
+       FROM (SELECT account_id, conversation_id, max(created_at) AS at FROM msg GROUP BY account_id, conversation_id) m
+       WHERE c.account_id = m.account_id AND c.id = m.conversation_id
+       RETURNING c.*
+     ), audited AS (
+       INSERT INTO conversation_events (account_id, conversation_id, type, actor_id, data)
+       SELECT m.account_id, m.conversation_id, 'message', i.actor_id, jsonb_build_object('messageId', m.id, 'role', m.role)
+       FROM msg m JOIN input i ON i.id = m.id
+       RETURNING id
+     )
+     SELECT COALESCE((SELECT jsonb_agg(jsonb_build_array(m.id, m.created_at)) FROM msg m), '[]'::jsonb) AS messages,
+            COALESCE((SELECT jsonb_agg(to_jsonb(t.*) || jsonb_build_object('ticketed', EXISTS (
+                        SELECT 1 FROM tickets k WHERE k.account_id = t.account_id AND k.conversation_id = t.id)))
+                      FROM touched t), '[]'::jsonb) AS conversations,
+            COALESCE((SELECT jsonb_agg(to_jsonb(c.*)) FROM conv c), '[]'::jsonb) AS found,
+            (SELECT count(*) FROM audited) AS audited`,
+    [
+      ids,
+      col((i) => i.accountId),
+      col((i) => i.conversationId),
+      col((i) => i.role),
+      col((i) => i.senderId ?? null),
+      col((i) => i.content),
+      col((i) => i.contentType ?? 'text'),
+      col((i) => i.clientMessageId ?? null),
+      col((i) => i.externalId ?? null),
+      col((i) => i.mediaUrl ?? null),
+      col((i) => i.status ?? 'sent'),
+      col((i) => i.confidence ?? null),
+      col((i) => i.latencyMs ?? null),
+      col((i) => i.actorId),
+      col((i) => i.requiredContactId),
+    ],
+  );
+  // Only ids and times come back: the rest of each stored message is its input.
+  const stored = new Map((row?.messages ?? []).map(([id, createdAt]) => [id, createdAt]));
+  const conversations = new Map((row?.conversations ?? []).map((c) => [`${c.account_id}\u0000${c.id}`, { conversation: toConversation(c), ticketed: c.ticketed }]));
+  const found = new Map((row?.found ?? []).map((c) => [`${c.account_id}\u0000${c.id}`, c.contact_id]));
+
+  const outcomes: Array<BatchMessageOutcome | null> = inputs.map((input, n) => {
+    const key = `${input.accountId}\u0000${input.conversationId}`;
+    const createdAt = stored.get(ids[n]!);
+    const conv = conversations.get(key);
+    if (createdAt !== undefined && conv) {
+      const message = toMessage({
+        id: ids[n]!, account_id: input.accountId, conversation_id: input.conversationId, role: input.role, sender_id: input.senderId ?? null,
+        content: input.content, content_type: input.contentType ?? 'text', client_message_id: input.clientMessageId ?? null,
+        external_id: input.externalId ?? null, media_url: input.mediaUrl ?? null, status: input.status ?? 'sent',
+        confidence: input.confidence ?? null, latency_ms: input.latencyMs ?? null, created_at: createdAt,
+      });
+      // Each message's event carries the conversation as of that message.
+      return { kind: 'created', message, conversation: { ...conv.conversation, lastMessageAt: message.createdAt }, ticketed: conv.ticketed };
+    }
+    if (!found.has(key)) return { kind: 'not_found' };
+    const contactId = found.get(key) ?? null;
+    if (input.requiredContactId !== null && contactId !== input.requiredContactId) return { kind: 'forbidden', contactId };
+    return null;
+  });
+  const retried = inputs.map((input, n) => ({ input, n })).filter(({ n }) => outcomes[n] === null);
+  if (retried.length > 0) {
+    const existing = await findStored(q, retried.map(({ input }) => input));
+    retried.forEach(({ n }, k) => {
+      const message = existing[k];
+      outcomes[n] = message ? { kind: 'duplicate', message } : { kind: 'not_found' };
+    });
+  }
+  return outcomes as BatchMessageOutcome[];
+}
+
+/** For each input, the message a retry hit (same clientMessageId in its conversation, externalId or id), oldest first. */
+async function findStored(q: Queryable, inputs: readonly BatchMessageInput[]): Promise<Array<Message | undefined>> {
+  const rows = await q.query<{ ord: number; message: MessageRow }>(
+    `SELECT DISTINCT ON (i.ord) i.ord, to_jsonb(m.*) AS message
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS i(account_id, conversation_id, client_message_id, external_id, id, ord)
+     JOIN messages m ON m.account_id = i.account_id
+       AND ((m.conversation_id = i.conversation_id AND m.client_message_id = i.client_message_id) OR m.external_id = i.external_id OR m.id = i.id)
+     ORDER BY i.ord, m.created_at, m.id`,
+    [
+      inputs.map((i) => i.accountId),
+      inputs.map((i) => i.conversationId),
+      inputs.map((i) => i.clientMessageId ?? null),
+      inputs.map((i) => i.externalId ?? null),
+      inputs.map((i) => i.id ?? null),
+    ],
+  );
+  const byOrd = new Map(rows.map((r) => [Number(r.ord), toMessage(r.message)]));
+  return inputs.map((_, k) => byOrd.get(k + 1));
+}
