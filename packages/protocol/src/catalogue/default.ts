@@ -201,7 +201,7 @@ export const defaultServer = defineEvents('default', 'server', {
     schema: Assignment,
   },
   typing_start: { seeds: ['002'], room: 'conversation:{conversationId} except the typist', description: 'Someone is typing.', schema: Typing, volatile: true },
-  typing_stop: { seeds: ['002'], room: 'conversation:{conversationId} except the typist', description: 'Typing stopped, or timed out after 5 s.', schema: Typing, volatile: true },
+  typing_stop: { seeds: ['002'], room: 'conversation:{conversationId} except the typist', description: 'Typing stopped (by the typist, by its sending a message, or after 5 s of silence). Never volatile, so an indicator cannot stay on.', schema: Typing },
   agent_online: { seeds: ['002'], room: 'tenant staff', description: 'A staff member came online.', schema: AgentPresence },
   agent_offline: { seeds: ['002'], room: 'tenant staff', description: 'A staff member went offline.', schema: AgentPresence },
   handoff_triggered: {

@@ -54,6 +54,14 @@ describe('the broadcaster’s audience for each fact', () => {
     ]);
   });
 
+  it('typing stop: the room except the typist, never volatile, in each vocabulary', () => {
+    expect(routes({ type: 'typing', accountId: 'acme', conversationId: 'c1', userId: 'ag1', name: null, role: 'agent', typing: false })).toEqual([
+      'typing_stop -> / default|tenant:acme:conversation:c1 except default|tenant:acme:user:ag1',
+      'typing:stop -> / portal|tenant:acme:conversation:c1 except portal|tenant:acme:user:ag1',
+      'typing_stop -> / widget|tenant:acme:conversation:c1 except widget|tenant:acme:user:ag1',
+    ]);
+  });
+
   it('an AI draft goes to the assignee only', () => {
     expect(routes({ type: 'ai.draft', accountId: 'acme', conversationId: 'c1', assigneeId: 'ag1', content: 'x', confidence: 0.9 })).toEqual([
       'ai_draft -> / default|tenant:acme:agent:ag1',
