@@ -101,7 +101,7 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: inbound messages and statu
           expect(await agentNew).toMatchObject({ conversationId, content: 'here is the receipt', role: 'USER' });
           expect((await agentUser).conversationId).toBe(conversationId);
           const seen = await widgetNew;
-          expect(seen).toMatchObject({ mediaUrl: 'https://cdn.example.com/r.jpg', conversationId, role: 'USER', timestamp: expect.any(String) });
+          expect(seen).toMatchObject({ mediaUrl: 'https://cdn.example.com/r.jpg', conversationId, role: 'USER', direction: 'inbound', timestamp: expect.any(String) });
           expect(widgetLog.some((e) => e.event === 'conversation:new' || e.event === 'new_message' || e.event === 'message:new')).toBe(false);
         });
 
