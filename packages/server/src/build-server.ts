@@ -28,7 +28,7 @@ import { ReplayService } from './domain/replay-service';
 import { TypingService } from './domain/typing-service';
 import { UserDirectory } from './domain/user-directory';
 import { createLogger, type Logger } from './log';
-import { createMetrics } from './ops/metrics';
+import { createMetrics, emittedEventLabel } from './ops/metrics';
 import { Broadcaster } from './realtime/broadcaster';
 import { followLog } from './realtime/log-follower';
 import { PublishMarks } from './realtime/publish-marks';
@@ -88,7 +88,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   const broadcaster = new Broadcaster({
     io,
     widgetParent,
-    onEmit: (event) => metrics.eventsEmitted.inc({ event }),
+    onEmit: (event) => metrics.eventsEmitted.inc({ event: emittedEventLabel(event) }),
     onListenerError: (err) => log.error({ err }, 'event listener failed'),
     relay: cluster.relay,
     onRelayError: (err) => {

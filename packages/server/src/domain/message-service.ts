@@ -98,7 +98,7 @@ export class MessageService {
       const receipts = new ReceiptsRepo(tx);
       if (status === 'read') await receipts.record(actor.accountId, messageId, actor.userId, 'delivered');
       const isNew = await receipts.record(actor.accountId, messageId, actor.userId, status);
-      const moved = isNew ? await new MessagesRepo(tx).setStatus(actor.accountId, messageId, status) : null;
+      const moved = isNew && can.moveDeliveryStatus(actor) ? await new MessagesRepo(tx).setStatus(actor.accountId, messageId, status) : null;
       if (!moved?.changed) return { updated: moved?.message ?? message, logged: [] as LoggedEvent[] };
       const event: DomainEvent = {
         type: 'message.status', accountId: actor.accountId, conversationId, messageId, senderId: message.senderId,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services';
+import { requireInternalKey } from './internal-key';
 
 export interface HealthChecks {
   /** Extra readiness checks (Redis when configured); each rejects when its service is down. */
@@ -25,7 +26,8 @@ export function healthRoutes(app: FastifyInstance, services: Services, health: H
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  // Operators only: the series describe the whole node (and no tenant by name), not one caller's data.
+  app.get('/metrics', { onRequest: requireInternalKey(services.config.INTERNAL_API_KEY) }, async (_req, reply) => {
     reply.header('content-type', services.metrics.registry.contentType);
     return services.metrics.registry.metrics();
   });
