@@ -72,6 +72,10 @@ forEachServer('conversation HTTP routes', (t) => {
     const tenants = ['metrics-tenant-a', 'metrics-tenant-b'];
     for (const accountId of tenants) await t.connect({ token: await t.token({ sub: 'metrics-user', accountId }) });
     await t.connectError({ token: 'bad' });
+    // A session refused after authentication (a widget bound to no conversation of its own) is counted neither in nor out.
+    const refused = await t.connect({ token: await t.token({ sub: 'metrics-cust', accountId: tenants[0]!, role: 'customer' }), query: { tenantId: tenants[0]!, conversationId: 'nope' } })
+      .catch((err: Error) => err);
+    if (!(refused instanceof Error)) await new Promise((resolve) => (refused.connected ? refused.once('disconnect', resolve) : resolve(null)));
     await t.http('POST', '/internal/emit', { headers: { 'x-internal-api-key': INTERNAL_KEY }, body: { tenantId: tenants[0], event: 'metrics-probe-event', payload: {} } });
 
     for (const headers of [{}, { 'x-internal-api-key': 'wrong' }] as Array<Record<string, string>>) {

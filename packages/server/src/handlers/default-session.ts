@@ -30,6 +30,9 @@ export async function joinRefs(services: Services, socket: AppSocket, refs: Room
   await socket.join(names);
 }
 
+/** Sockets counted in the connection metrics, so only those are counted out. */
+const counted = new WeakSet<AppSocket>();
+
 /**
  * After `token:update`: a staff socket follows its new `teamIds`, leaving the rooms of teams it
  * no longer belongs to and joining those of new ones, so a team change needs no reconnect.
@@ -79,6 +82,7 @@ export async function startSession(services: Services, socket: AppSocket): Promi
   await services.presence.connected({ accountId: d.accountId, userId: d.userId, role: d.role, name: d.name }, socket.id);
   watchTokenLifetime(socket, services.config.TOKEN_REFRESH_LEAD_MS);
   services.metrics.connectionOpened(d.accountId);
+  counted.add(socket);
 
   const lastSeq = await services.replay.lastSeq(d.accountId);
   socket.emit(S.authenticated.name, {
@@ -94,7 +98,8 @@ export async function endSession(services: Services, socket: AppSocket): Promise
   clearTokenTimers(socket);
   const d = socket.data;
   if (!d.authenticated) return;
-  services.metrics.connectionClosed(d.accountId);
+  // A session refused half-way (a widget's conversation check) was never counted.
+  if (counted.delete(socket)) services.metrics.connectionClosed(d.accountId);
   services.broadcaster.resumes.forget(d.accountId, socket.id);
   void services.typing.stopAll({ accountId: d.accountId, userId: d.userId, name: d.name, role: d.role });
   await services.presence.disconnected({ accountId: d.accountId, userId: d.userId, role: d.role, name: d.name }, socket.id);
