@@ -2,7 +2,7 @@ import type { ContentType, DeliveryStatus, Message, MessageRole } from '@switchb
 
 /**
  * A message as every vocabulary can describe it: 000/002's `new_message`,
- * 004's `message:new`, 003's `inbound_message` (which says less: no account,
+ * 004's `message:new`, 003's `inbound_message` / `outbound_message` (which say less: no account,
  * no status) and the HTTP API all map onto this.
  */
 export interface ChatMessage {

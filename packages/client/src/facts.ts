@@ -44,8 +44,11 @@ export function factsOf(event: string, payload: unknown): Fact[] {
       return [{ kind: 'message', message: fromMessage((payload as In<typeof DefaultIn.user_message>).message) }];
     case PortalIn['message:new']:
       return [{ kind: 'message', message: fromMessage((payload as In<(typeof PortalIn)['message:new']>).message) }];
-    case WidgetIn.inbound_message: {
-      const p = payload as In<typeof WidgetIn.inbound_message>;
+    // 003's widget hears the customer's messages as inbound_message and the replies as outbound_message;
+    // the role (not the event) says who wrote it, so both read the same.
+    case WidgetIn.inbound_message:
+    case WidgetIn.outbound_message: {
+      const p = payload as In<typeof WidgetIn.inbound_message> | In<typeof WidgetIn.outbound_message>;
       return [
         {
           kind: 'message',

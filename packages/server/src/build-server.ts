@@ -30,7 +30,7 @@ import { UserDirectory } from './domain/user-directory';
 import { createLogger, type Logger } from './log';
 import { logConnectionCounts } from './ops/connection-log';
 import { logRequests } from './transport/http/request-log';
-import { createMetrics } from './ops/metrics';
+import { createMetrics, emittedEventLabel } from './ops/metrics';
 import { Broadcaster } from './realtime/broadcaster';
 import { followLog } from './realtime/log-follower';
 import { RelayMarks } from './realtime/relay-marks';
@@ -97,7 +97,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   const broadcaster = new Broadcaster({
     io,
     widgetParent,
-    onEmit: (event) => metrics.eventsEmitted.inc({ event }),
+    onEmit: (event) => metrics.eventsEmitted.inc({ event: emittedEventLabel(event) }),
     onListenerError: (err) => log.error({ err }, 'event listener failed'),
     relay: cluster.relay,
     onRelayError: (err, e) => {

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     `Switchboard is running on ${base}`,
     `  Dashboard   ${base}/   (widget demo: ${base}/widget/demo)`,
     `  Socket.IO   ${base}/socket.io  (namespaces /, /tickets, /chat, /notifications, /presence, /dashboard)`,
-    `  Health      ${base}/healthz   ${base}/readyz   ${base}/metrics`,
+    `  Health      ${base}/healthz   ${base}/readyz   ${base}/metrics (header x-internal-api-key)`,
     `  Database    ${config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.DATA_DIR}`}; adapter ${config.REDIS_URL ? 'Redis' : config.WORKERS > 1 ? `node cluster (${config.WORKERS} workers)` : 'in memory'}`,
   ];
   if (config.demo && config.JWT_SECRET) {

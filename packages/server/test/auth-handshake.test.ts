@@ -64,7 +64,7 @@ forEachServer('handshake authentication', (t) => {
   it('refuses a token that names no tenant or has no exp', async () => {
     const noTenant = await new SignJWT({ role: 'agent' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
     expect((await t.connectError({ token: noTenant })).message).toBe('AUTH_TOKEN_INVALID');
-    const noExp = await new SignJWT({ accountId: 'acme' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').sign(new TextEncoder().encode(SECRET));
+    const noExp = await new SignJWT({ accountId: 'acme', role: 'agent' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').sign(new TextEncoder().encode(SECRET));
     expect((await t.connectError({ token: noExp })).message).toBe('AUTH_TOKEN_INVALID');
   });
 });
@@ -91,7 +91,7 @@ describe('asymmetric keys and algorithm confusion', async () => {
 forEachServer('issuer and audience', (t) => {
   it('checks iss and aud when configured', async () => {
     const key = new TextEncoder().encode(SECRET);
-    const base = () => new SignJWT({ accountId: 'acme' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('1h');
+    const base = () => new SignJWT({ accountId: 'acme', role: 'agent' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('1h');
     const good = await base().setIssuer('https://idp.test').setAudience('switchboard').sign(key);
     const wrongIss = await base().setIssuer('https://evil.test').setAudience('switchboard').sign(key);
     const noAud = await base().setIssuer('https://idp.test').sign(key);

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { forEachServer } from './support/server';
+import { forEachServer, INTERNAL_KEY } from './support/server';
 
 forEachServer('conversation HTTP routes', (t) => {
   it('lets a customer open its own conversation and nobody else’s', async () => {
@@ -63,15 +63,35 @@ forEachServer('conversation HTTP routes', (t) => {
     expect(text).not.toMatch(/at .*\.ts|SELECT|INSERT|stack/i);
   });
 
-  it('serves health, readiness and Prometheus metrics', async () => {
+  it('serves health, readiness and Prometheus metrics; metrics only with the internal key, and no series names a tenant', async () => {
     expect((await t.http('GET', '/healthz')).status).toBe(200);
     expect((await t.http('GET', '/readyz')).body).toMatchObject({ status: 'ready', checks: { database: 'ok' } });
-    await t.connect({ token: await t.token({ sub: 'metrics-user', accountId: 'metrics' }) });
+    const scrape = () => t.http('GET', '/metrics', { headers: { 'x-internal-api-key': INTERNAL_KEY } });
+    const gauge = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+    const before = (await scrape()).body as string;
+    const tenants = ['metrics-tenant-a', 'metrics-tenant-b'];
+    for (const accountId of tenants) await t.connect({ token: await t.token({ sub: 'metrics-user', accountId }) });
     await t.connectError({ token: 'bad' });
-    const metrics = (await t.http('GET', '/metrics')).body as string;
-    expect(metrics).toContain('switchboard_connections{account="metrics"} 1');
+    // A session refused after authentication (a widget bound to no conversation of its own) is counted neither in nor out.
+    const refused = await t.connect({ token: await t.token({ sub: 'metrics-cust', accountId: tenants[0]!, role: 'customer' }), query: { tenantId: tenants[0]!, conversationId: 'nope' } })
+      .catch((err: Error) => err);
+    if (!(refused instanceof Error)) await new Promise((resolve) => (refused.connected ? refused.once('disconnect', resolve) : resolve(null)));
+    await t.http('POST', '/internal/emit', { headers: { 'x-internal-api-key': INTERNAL_KEY }, body: { tenantId: tenants[0], event: 'metrics-probe-event', payload: {} } });
+
+    for (const headers of [{}, { 'x-internal-api-key': 'wrong' }] as Array<Record<string, string>>) {
+      const refused = await t.http('GET', '/metrics', { headers });
+      expect(refused.status).toBe(401);
+      expect(refused.body.error.code).toBe('AUTH_TOKEN_INVALID');
+    }
+    const res = await scrape();
+    expect(res.status).toBe(200);
+    const metrics = res.body as string;
+    expect(gauge(metrics, 'switchboard_connections') - gauge(before, 'switchboard_connections')).toBe(2);
+    expect(gauge(metrics, 'switchboard_connected_tenants') - gauge(before, 'switchboard_connected_tenants')).toBe(2);
     expect(metrics).toMatch(/switchboard_handshake_failures_total\{code="AUTH_TOKEN_INVALID"\} \d/);
     expect(metrics).toContain('nodejs_eventloop_lag_seconds');
-    expect(metrics).toContain('switchboard_events_emitted_total');
+    expect(metrics).toMatch(/switchboard_events_emitted_total\{event="custom"\} \d/);
+    // Neither tenant ids nor names chosen by callers become labels.
+    expect(metrics).not.toMatch(/account="|tenant="|metrics-tenant-|metrics-probe-event/);
   });
 });

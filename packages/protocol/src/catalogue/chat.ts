@@ -71,9 +71,9 @@ export const chatServer = defineEvents('chat', 'server', {
   'chat:typing': {
     seeds: ['001'],
     room: 'conversation:{conversationId} except the typist',
-    description: 'Someone started (isTyping true) or stopped typing.',
+    // One event for both, so volatility is per emit: a lost start costs a flicker, a lost stop an indicator stuck on.
+    description: 'Someone started (isTyping true; volatile) or stopped (isTyping false; never volatile) typing.',
     schema: z.object({ conversationId: Id, user: UserSummary, isTyping: z.boolean() }),
-    volatile: true,
   },
   'chat:read': {
     seeds: ['001'],

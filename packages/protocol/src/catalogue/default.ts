@@ -28,18 +28,21 @@ export const defaultClient = defineEvents('default', 'client', {
     schema: z.union([z.string().min(1), z.object({ token: z.string().min(1) })]).transform((v) =>
       typeof v === 'string' ? { token: v } : v,
     ),
+    ack: z.object({ userId: Id }),
   },
   join_conversation: {
     seeds: ['000', '002'],
     room: 'joins conversation:{conversationId} after a tenant and role check',
-    description: 'Join a conversation room.',
+    description: 'Join a conversation room; acked with the conversation’s id.',
     schema: ConversationRef,
+    ack: ConversationOnly,
   },
   leave_conversation: {
     seeds: ['000'],
     room: 'leaves conversation:{conversationId}',
-    description: 'Leave a conversation room.',
+    description: 'Leave a conversation room; acked with the conversation’s id.',
     schema: ConversationRef,
+    ack: ConversationOnly,
   },
   send_message: {
     seeds: ['002'],
@@ -65,32 +68,37 @@ export const defaultClient = defineEvents('default', 'client', {
   update_conversation_status: {
     seeds: ['002'],
     room: 'conversation:{conversationId}',
-    description: 'Change a conversation status (agents and admins).',
+    description: 'Change a conversation status (agents and admins); acked with the conversation.',
     schema: z.object({ conversationId: Id, status: ConversationStatus }),
+    ack: Conversation,
   },
   assign_conversation: {
     seeds: ['002'],
     room: 'conversation:{conversationId}',
-    description: 'Assign a conversation to an agent of the same tenant.',
+    description: 'Assign a conversation to an agent of the same tenant; acked with the conversation.',
     schema: z.object({ conversationId: Id, agentId: Id }),
+    ack: Conversation,
   },
   unassign_conversation: {
     seeds: ['002'],
     room: 'conversation:{conversationId}',
-    description: 'Remove the assignee.',
+    description: 'Remove the assignee; acked with the conversation.',
     schema: ConversationOnly,
+    ack: Conversation,
   },
   mark_read: {
     seeds: ['002'],
     room: 'conversation:{conversationId}',
-    description: 'Read receipt up to and including messageId (002 message_reads).',
+    description: 'Read receipt up to and including messageId (002 message_reads); acked with the message.',
     schema: z.object({ conversationId: Id, messageId: Id }),
+    ack: Message,
   },
   mark_delivered: {
     seeds: ['004'],
     room: 'conversation:{conversationId}',
-    description: "A recipient's client confirms it received messageId (004 delivery ticks).",
+    description: "A recipient's client confirms it received messageId (004 delivery ticks); acked with the message.",
     schema: z.object({ conversationId: Id, messageId: Id }),
+    ack: Message,
   },
   sync: {
     seeds: ['001'],
@@ -101,14 +109,16 @@ export const defaultClient = defineEvents('default', 'client', {
   ping: {
     seeds: ['001'],
     room: 'the socket itself',
-    description: 'Keep-alive ping, answered by pong.',
+    description: 'Keep-alive ping, answered by pong (and acked with the same).',
     schema: z.object({ timestamp: z.number() }),
+    ack: z.object({ timestamp: z.number(), serverTime: z.number() }),
   },
   'token:update': {
     seeds: ['001'],
     room: 'the socket itself',
-    description: 'A fresh token, in answer to token:refresh.',
+    description: 'A fresh token, in answer to token:refresh; acked (and followed by token:updated) with its expiry.',
     schema: z.object({ token: z.string().min(1) }),
+    ack: z.object({ expiresAt: IsoDate }),
   },
 });
 
@@ -201,7 +211,7 @@ export const defaultServer = defineEvents('default', 'server', {
     schema: Assignment,
   },
   typing_start: { seeds: ['002'], room: 'conversation:{conversationId} except the typist', description: 'Someone is typing.', schema: Typing, volatile: true },
-  typing_stop: { seeds: ['002'], room: 'conversation:{conversationId} except the typist', description: 'Typing stopped, or timed out after 5 s.', schema: Typing, volatile: true },
+  typing_stop: { seeds: ['002'], room: 'conversation:{conversationId} except the typist', description: 'Typing stopped (by the typist, by its sending a message, or after 5 s of silence). Never volatile, so an indicator cannot stay on.', schema: Typing },
   agent_online: { seeds: ['002'], room: 'tenant staff', description: 'A staff member came online.', schema: AgentPresence },
   agent_offline: { seeds: ['002'], room: 'tenant staff', description: 'A staff member went offline.', schema: AgentPresence },
   handoff_triggered: {
@@ -227,13 +237,13 @@ export const defaultServer = defineEvents('default', 'server', {
   },
   ai_processing_started: {
     seeds: ['002'],
-    room: 'conversation:{conversationId}, tenant staff',
+    room: 'tenant staff only (never the conversation’s customer)',
     description: 'AI work started on a message.',
     schema: Envelope.extend({ conversationId: Id, messageId: Id }),
   },
   ai_classification: {
     seeds: ['002'],
-    room: 'conversation:{conversationId}, tenant staff',
+    room: 'tenant staff only (never the conversation’s customer)',
     description: 'AI classification of a customer message.',
     schema: Envelope.extend({ conversationId: Id, messageId: Id }).extend(Classification.shape),
   },
@@ -245,7 +255,7 @@ export const defaultServer = defineEvents('default', 'server', {
   },
   ai_processing_completed: {
     seeds: ['002'],
-    room: 'conversation:{conversationId}, tenant staff',
+    room: 'tenant staff only (never the conversation’s customer)',
     description: 'AI work on a message finished.',
     schema: Envelope.extend({ conversationId: Id, messageId: Id, ok: z.boolean(), durationMs: z.number() }),
   },

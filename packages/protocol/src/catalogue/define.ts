@@ -17,7 +17,7 @@ export interface EventSpec<S extends z.ZodType = z.ZodType> {
   room: string;
   description: string;
   schema: S;
-  /** Dropped rather than queued when a client cannot take it now (typing). */
+  /** Dropped rather than queued when a client cannot take it now (a typing start; never a stop). */
   volatile?: boolean;
   /** Client events: the ack's `data`, when the event answers with data. */
   ack?: z.ZodType;

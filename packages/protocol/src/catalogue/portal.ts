@@ -49,8 +49,7 @@ export const portalServer = defineEvents('portal', 'server', {
   'typing:stop': {
     seeds: ['004'],
     room: 'conversation:{conversationId} except the typist',
-    description: 'Typing stopped.',
+    description: 'Typing stopped (also when the typist sends). Never volatile, so an indicator cannot stay on.',
     schema: z.object({ conversationId: Id, userId: Id, name: z.string().nullable(), role: Role }),
-    volatile: true,
   },
 });

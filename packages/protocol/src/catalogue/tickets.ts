@@ -89,9 +89,8 @@ export const ticketsServer = defineEvents('tickets', 'server', {
   'ticket:stopTyping': {
     seeds: ['001'],
     room: 'ticket:{ticketId} except the typist',
-    description: 'Typing stopped, or timed out.',
+    description: 'Typing stopped, or timed out. Never volatile, so an indicator cannot stay on.',
     schema: z.object({ ticketId: Id, userId: Id }),
-    volatile: true,
   },
   'ticket:status': {
     seeds: ['001'],

@@ -57,6 +57,13 @@ export const can = {
   typeOnTicket(a: Actor, t: Pick<Ticket, 'accountId'>): boolean {
     return can.changeTicket(a, t);
   },
+  /**
+   * Whether the actor's receipt moves a message's delivery status, which its sender and the customer
+   * see as ticks. A viewer's read position is its own: stored, never shown to anyone as "read".
+   */
+  moveDeliveryStatus(a: Actor): boolean {
+    return a.role !== 'viewer';
+  },
   /** Watching a user's presence; the user ids themselves are resolved within the actor's tenant. */
   watchPresence(a: Actor): boolean {
     return isStaff(a.role);

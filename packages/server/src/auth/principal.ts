@@ -12,7 +12,8 @@ export const Claims = z
     workspaceId: Id.optional(),
     tenantId: Id.optional(),
     orgId: Id.optional(),
-    role: Role.default('viewer'),
+    // No default: a token that does not say who its bearer is gets no rights at all (AUTH_TOKEN_INVALID).
+    role: Role,
     email: z.string().max(320).optional(),
     name: z.string().max(200).optional(),
     teamIds: z.array(Id).max(100).default([]),

@@ -96,7 +96,7 @@ export class MessageService {
       const receipts = new ReceiptsRepo(tx);
       if (status === 'read') await receipts.record(actor.accountId, messageId, actor.userId, 'delivered');
       const isNew = await receipts.record(actor.accountId, messageId, actor.userId, status);
-      const moved = isNew ? await new MessagesRepo(tx).setStatus(actor.accountId, messageId, status) : null;
+      const moved = isNew && can.moveDeliveryStatus(actor) ? await new MessagesRepo(tx).setStatus(actor.accountId, messageId, status) : null;
       if (!moved?.changed) return { updated: moved?.message ?? message, logged: [] as LoggedEvent[] };
       const event: DomainEvent = {
         type: 'message.status', accountId: actor.accountId, conversationId, messageId, senderId: message.senderId,
@@ -124,9 +124,21 @@ export class MessageService {
       const message = 'messageId' in ref ? await messages.get(accountId, ref.messageId) : await messages.findByExternalId(accountId, ref.externalId);
       if (!message) throw notFound('Message');
       const unchanged = { result: { message, changed: false }, logged: [] as LoggedEvent[] };
-      if (status === 'sent') return unchanged;
       const conversation = await new ConversationsRepo(tx).get(accountId, message.conversationId);
       const reader = conversation?.contactId && conversation.contactId !== message.senderId ? conversation.contactId : null;
+      const announce = async (m: Message) => {
+        const event: DomainEvent = {
+          type: 'message.status', accountId, conversationId: m.conversationId, messageId: m.id, senderId: m.senderId, status: m.status, userId: reader, at,
+        };
+        return { result: { message: m, changed: true }, logged: await logEvents(tx, [event]) };
+      };
+      if (status === 'sent') {
+        // Every message is stored as `sent`, so this moves nothing; it is announced (003's status_update)
+        // once per recipient, and only while nothing later was reported.
+        if (!reader || message.status !== 'sent') return unchanged;
+        if (!(await new ReceiptsRepo(tx).record(accountId, message.id, reader, 'sent', at))) return unchanged;
+        return announce(message);
+      }
       if (reader) {
         const receipts = new ReceiptsRepo(tx);
         if (status === 'read') await receipts.record(accountId, message.id, reader, 'delivered', at);
@@ -134,11 +146,7 @@ export class MessageService {
       }
       const moved = await messages.setStatus(accountId, message.id, status);
       if (!moved?.changed) return { ...unchanged, result: { message: moved?.message ?? message, changed: false } };
-      const event: DomainEvent = {
-        type: 'message.status', accountId, conversationId: message.conversationId, messageId: message.id, senderId: message.senderId,
-        status: moved.message.status, userId: reader, at,
-      };
-      return { result: moved, logged: await logEvents(tx, [event]) };
+      return announce(moved.message);
     });
     logged.forEach((e) => this.publisher.publish(e));
     return result;

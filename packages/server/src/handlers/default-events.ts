@@ -10,7 +10,7 @@ import { onEvent, type EventHandler } from '../transport/on-event';
 import { applyPrincipal, principalOf } from '../transport/principal-of';
 import type { AppSocket } from '../transport/socket-types';
 import { watchTokenLifetime } from '../transport/token-lifetime';
-import { joinRefs, refuse, startSession } from './default-session';
+import { followTeams, joinRefs, refuse, startSession } from './default-session';
 
 /**
  * The client events of the default namespace (000, 002 and 001's default rows):
@@ -115,7 +115,9 @@ export function registerDefaultEvents(services: Services, socket: AppSocket): vo
     if (next.userId !== socket.data.userId || next.accountId !== socket.data.accountId || next.role !== socket.data.role) {
       throw new AppError('AUTH_TOKEN_INVALID', 'A refreshed token must be for the same user, tenant and role');
     }
+    const teamsBefore = socket.data.teamIds;
     applyPrincipal(socket, next);
+    await followTeams(services, socket, teamsBefore);
     watchTokenLifetime(socket, services.config.TOKEN_REFRESH_LEAD_MS);
     const expiresAt = new Date(next.exp * 1000).toISOString();
     socket.emit(S['token:updated'].name, { expiresAt });

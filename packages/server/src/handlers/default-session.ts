@@ -2,7 +2,7 @@ import { defaultServer as S, isStaff, WIDGET_NAMESPACE } from '@switchboard/prot
 import { AppError, toErrorPayload } from '../errors';
 import { roomName, type RoomRef, type Surface } from '../realtime/delivery';
 import { replayToSocket } from '../realtime/replay-to-socket';
-import { noteJoined } from '../realtime/room-joins';
+import { noteJoined, noteLeft } from '../realtime/room-joins';
 import type { Services } from '../services';
 import { principalOf } from '../transport/principal-of';
 import type { AppSocket } from '../transport/socket-types';
@@ -28,6 +28,27 @@ export async function joinRefs(services: Services, socket: AppSocket, refs: Room
   const names = refs.map((r) => roomName(socket.data.accountId, r, surface));
   noteJoined(socket, names, services.broadcaster.ledger.position());
   await socket.join(names);
+}
+
+/** Sockets counted in the connection metrics, so only those are counted out. */
+const counted = new WeakSet<AppSocket>();
+
+/**
+ * After `token:update`: a staff socket follows its new `teamIds`, leaving the rooms of teams it
+ * no longer belongs to and joining those of new ones, so a team change needs no reconnect.
+ */
+export async function followTeams(services: Services, socket: AppSocket, before: readonly string[]): Promise<void> {
+  if (!isStaff(socket.data.role) || socket.data.boundConversationId) return;
+  const now = new Set(socket.data.teamIds);
+  const surface = surfaceOf(socket);
+  for (const team of before) {
+    if (now.has(team)) continue;
+    const name = roomName(socket.data.accountId, { kind: 'team', id: team }, surface);
+    noteLeft(socket, name);
+    await socket.leave(name);
+  }
+  const joined = socket.data.teamIds.filter((team) => !before.includes(team));
+  if (joined.length) await joinRefs(services, socket, joined.map((id): RoomRef => ({ kind: 'team', id })));
 }
 
 /**
@@ -60,7 +81,8 @@ export async function startSession(services: Services, socket: AppSocket): Promi
 
   await services.presence.connected({ accountId: d.accountId, userId: d.userId, role: d.role, name: d.name }, socket.id);
   watchTokenLifetime(socket, services.config.TOKEN_REFRESH_LEAD_MS);
-  services.metrics.connections.inc({ account: d.accountId });
+  services.metrics.connectionOpened(d.accountId);
+  counted.add(socket);
 
   const lastSeq = await services.replay.lastSeq(d.accountId);
   socket.emit(S.authenticated.name, {
@@ -76,7 +98,8 @@ export async function endSession(services: Services, socket: AppSocket): Promise
   clearTokenTimers(socket);
   const d = socket.data;
   if (!d.authenticated) return;
-  services.metrics.connections.dec({ account: d.accountId });
+  // A session refused half-way (a widget's conversation check) was never counted.
+  if (counted.delete(socket)) services.metrics.connectionClosed(d.accountId);
   services.broadcaster.resumes.forget(d.accountId, socket.id);
   void services.typing.stopAll({ accountId: d.accountId, userId: d.userId, name: d.name, role: d.role });
   await services.presence.disconnected({ accountId: d.accountId, userId: d.userId, role: d.role, name: d.name }, socket.id);

@@ -1,13 +1,43 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CATALOGUE } from '@switchboard/protocol';
 
-/** Prometheus metrics, in a registry of the server's own so two servers in one process don't collide. */
+const SERVER_EVENTS = new Set(CATALOGUE.filter((e) => e.direction === 'server').map((e) => e.name));
+
+/**
+ * An emitted event's label: its catalogue name, or `custom` for names a backend chose
+ * (`POST /internal/emit`), which would otherwise grow the series without bound.
+ */
+export function emittedEventLabel(event: string): string {
+  return SERVER_EVENTS.has(event) ? event : 'custom';
+}
+
+/**
+ * Prometheus metrics, in a registry of the server's own so two servers in one process don't collide.
+ * No series is labelled by tenant (or user): their number would grow with the tenants, and the
+ * scrape would name every customer. Per-tenant figures belong to `/dashboard`, behind a token.
+ */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+  const connections = new Gauge({ name: 'switchboard_connections', help: 'Open authenticated sockets', registers: [registry] });
+  const tenants = new Gauge({ name: 'switchboard_connected_tenants', help: 'Tenants with at least one open authenticated socket on this node', registers: [registry] });
+  const perTenant = new Map<string, number>();
   return {
     registry,
-    connections: new Gauge({ name: 'switchboard_connections', help: 'Open authenticated sockets per account', labelNames: ['account'], registers: [registry] }),
-    eventsEmitted: new Counter({ name: 'switchboard_events_emitted_total', help: 'Events emitted, per event name', labelNames: ['event'], registers: [registry] }),
+    /** A socket of `accountId` authenticated; the tenant is counted, never named. */
+    connectionOpened(accountId: string): void {
+      connections.inc();
+      perTenant.set(accountId, (perTenant.get(accountId) ?? 0) + 1);
+      tenants.set(perTenant.size);
+    },
+    connectionClosed(accountId: string): void {
+      connections.dec();
+      const left = (perTenant.get(accountId) ?? 1) - 1;
+      if (left > 0) perTenant.set(accountId, left);
+      else perTenant.delete(accountId);
+      tenants.set(perTenant.size);
+    },
+    eventsEmitted: new Counter({ name: 'switchboard_events_emitted_total', help: 'Events emitted, per catalogue event name (custom for /internal/emit names)', labelNames: ['event'], registers: [registry] }),
     handshakeFailures: new Counter({ name: 'switchboard_handshake_failures_total', help: 'Refused handshakes, per error code', labelNames: ['code'], registers: [registry] }),
     clientEvents: new Counter({ name: 'switchboard_client_events_total', help: 'Client events handled, per event and outcome', labelNames: ['event', 'outcome'], registers: [registry] }),
     outboxRescued: new Counter({ name: 'switchboard_outbox_rescued_total', help: 'Logged events this node emitted only because the outbox tailer found them (no relay brought them)', registers: [registry] }),

@@ -11,10 +11,11 @@ export function deliver<S extends z.ZodType>(
   def: EventDef<string, S>,
   to: RoomRef[],
   payload: z.input<S>,
-  opts: { except?: RoomRef[] } = {},
+  /** `volatile` overrides the catalogue, for an event that carries both a start and a stop (001's chat:typing). */
+  opts: { except?: RoomRef[]; volatile?: boolean } = {},
 ): Delivery {
   const d: Delivery = { surface, to, event: def.name, payload };
   if (opts.except) d.except = opts.except;
-  if (def.volatile) d.volatile = true;
+  if (opts.volatile ?? def.volatile) d.volatile = true;
   return d;
 }

@@ -31,6 +31,8 @@ export function createChatRenderer(summaries: UserSummaries): Renderer {
         return [
           deliver(s, C['chat:typing'], [conv(e.conversationId)], { conversationId: e.conversationId, user, isTyping: e.typing }, {
             except: [{ kind: 'user', id: e.userId }],
+            // A stop goes out right behind the typist's message, while the transport is busy: never drop it.
+            volatile: e.typing,
           }),
         ];
       }

@@ -7,7 +7,7 @@ import { renderDefault } from './render-default';
 const s: Surface = { ns: '/', dialect: 'widget' };
 
 /**
- * Seed 003's vocabulary for sockets bound to one conversation. Besides its two
+ * Seed 003's vocabulary for sockets bound to one conversation. Besides its own
  * events a widget hears conversation-scoped facts (typing, status) in the default
  * vocabulary; tenant-wide ones never reach it, as it joins no tenant room.
  */
@@ -15,17 +15,22 @@ export function renderWidget(e: DomainEvent | EphemeralEvent): Delivery[] {
   switch (e.type) {
     case 'message.created': {
       const m = e.message;
+      const to = [{ kind: 'conversation', id: m.conversationId } as const];
+      const body = {
+        text: m.content,
+        ...(m.mediaUrl ? { mediaUrl: m.mediaUrl } : {}),
+        messageId: m.id,
+        timestamp: m.createdAt,
+        role: m.role,
+        senderId: m.senderId,
+        clientMessageId: m.clientMessageId,
+        conversationId: m.conversationId,
+      };
+      // Only the customer's own words are inbound; everything said to them is outbound.
       return [
-        deliver(s, W.inbound_message, [{ kind: 'conversation', id: m.conversationId }], {
-          text: m.content,
-          ...(m.mediaUrl ? { mediaUrl: m.mediaUrl } : {}),
-          messageId: m.id,
-          timestamp: m.createdAt,
-          role: m.role,
-          senderId: m.senderId,
-          clientMessageId: m.clientMessageId,
-          conversationId: m.conversationId,
-        }),
+        m.role === 'USER'
+          ? deliver(s, W.inbound_message, to, { ...body, direction: 'inbound' })
+          : deliver(s, W.outbound_message, to, { ...body, direction: 'outbound' }),
       ];
     }
     case 'message.status':

@@ -3,7 +3,7 @@ import { defaultServer as S, streamServer as SSE } from '@switchboard/protocol';
 import { AiTenant, HELP } from '../support/ai-tenant';
 import { nextEvent, record } from '../support/events';
 import { FakeOpenAi, type Behaviour } from '../support/fake-openai';
-import { forEachServer, type ServerContext } from '../support/server';
+import { forEachServer, INTERNAL_KEY, type ServerContext } from '../support/server';
 import { openSse } from '../support/sse';
 
 const fake = await FakeOpenAi.start();
@@ -52,7 +52,7 @@ forEachServer('AI failures through an OpenAI-compatible server', (t) => {
     expect((await tenant.ok('GET', `/api/conversations/${id}`)).status).toBe('HANDED_OFF');
     expect(await tenant.credits()).toMatchObject({ balance: 100 });
 
-    const metrics = (await t.http('GET', '/metrics')).body as string;
+    const metrics = (await t.http('GET', '/metrics', { headers: { 'x-internal-api-key': INTERNAL_KEY } })).body as string;
     expect(metrics).toMatch(/switchboard_ai_jobs_total\{kind="ai.triage",outcome="retried"\} [1-9]/);
     expect(metrics).toMatch(/switchboard_ai_jobs_total\{kind="ai.triage",outcome="failed"\} [1-9]/);
     expect(metrics).toContain('switchboard_ai_job_seconds_bucket{le="0.5",kind="ai.triage",outcome="failed"}');

@@ -101,7 +101,7 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: inbound messages and statu
           expect(await agentNew).toMatchObject({ conversationId, content: 'here is the receipt', role: 'USER' });
           expect((await agentUser).conversationId).toBe(conversationId);
           const seen = await widgetNew;
-          expect(seen).toMatchObject({ mediaUrl: 'https://cdn.example.com/r.jpg', conversationId, role: 'USER', timestamp: expect.any(String) });
+          expect(seen).toMatchObject({ mediaUrl: 'https://cdn.example.com/r.jpg', conversationId, role: 'USER', direction: 'inbound', timestamp: expect.any(String) });
           expect(widgetLog.some((e) => e.event === 'conversation:new' || e.event === 'new_message' || e.event === 'message:new')).toBe(false);
         });
 
@@ -118,7 +118,7 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: inbound messages and statu
           expect(rows.map((r) => r.conversation_id)).toEqual([conversationId, conversationId]);
         });
 
-        it('a status update moves the message forward once: message:delivered, message_status, status_update; late ones change nothing', async () => {
+        it('a status update moves the message forward once: message:delivered, message_status, status_update (sent included); late ones change nothing', async () => {
           const { tenant, portal, agent, portalLog, agentLog } = await staffOf(t);
           const opened = nextEvent(portal, 'conversation:new');
           const first = inbound(tenant);
@@ -130,6 +130,11 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: inbound messages and statu
           const reply = (await ask(agent, 'send_message', { conversationId, content: 'Checking your order now' })).data;
 
           const at = '2025-01-02T03:04:05.000Z';
+          // 003 T3.5: WhatsApp's `sent` is announced too, once though it is reported twice.
+          const sent = nextEvent(widget, 'status_update', (p) => p.messageId === reply.id && p.status === 'sent');
+          await broker.publish(queues.status, { tenantId: tenant, messageId: reply.id, status: 'sent', timestamp: at });
+          await broker.publish(queues.status, { tenantId: tenant, messageId: reply.id, status: 'sent', timestamp: at });
+          expect(await sent).toMatchObject({ conversationId, messageId: reply.id, status: 'sent' });
           const delivered = nextEvent(portal, 'message:delivered', (p) => p.messageId === reply.id);
           await broker.publish(queues.status, { tenantId: tenant, messageId: reply.id, status: 'delivered', timestamp: at });
           expect(await delivered).toMatchObject({ conversationId, messageId: reply.id, status: 'delivered', userId: `${tenant}-c1`, at });
@@ -138,16 +143,17 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: inbound messages and statu
           await read;
           const ackedBefore = bridgeStatus(t.sb()).acked;
           await broker.publish(queues.status, { tenantId: tenant, messageId: reply.id, status: 'delivered', timestamp: Date.now() });
+          await broker.publish(queues.status, { tenantId: tenant, messageId: reply.id, status: 'sent', timestamp: Date.now() });
           // By the channel's own id, as WhatsApp reports it.
           const byExternal = nextEvent(agent, 'message_status', (p) => p.status === 'read' && p.messageId !== reply.id);
           await broker.publish(queues.status, { tenantId: tenant, externalMessageId: first.externalMessageId, status: 'read', timestamp: at });
           expect(await byExternal).toMatchObject({ conversationId, status: 'read', userId: null });
-          await waitForBridge(t.sb(), (s) => s.acked >= ackedBefore + 2, 10_000, 'the late update to be acked');
+          await waitForBridge(t.sb(), (s) => s.acked >= ackedBefore + 3, 10_000, 'the late updates to be acked');
 
           const statuses = (log: typeof portalLog, event: string) => log.filter((e) => e.event === event && e.payload.messageId === reply.id).map((e) => e.payload.status);
-          expect(statuses(portalLog, 'message:delivered')).toEqual(['delivered', 'read']);
-          expect(statuses(agentLog, 'message_status')).toEqual(['delivered', 'read']);
-          expect(statuses(widgetLog, 'status_update')).toEqual(['delivered', 'read']);
+          expect(statuses(portalLog, 'message:delivered')).toEqual(['sent', 'delivered', 'read']);
+          expect(statuses(agentLog, 'message_status')).toEqual(['sent', 'delivered', 'read']);
+          expect(statuses(widgetLog, 'status_update')).toEqual(['sent', 'delivered', 'read']);
           const [row] = await t.sb().services.db.query<{ status: string }>('SELECT status FROM messages WHERE id = $1', [reply.id]);
           expect(row?.status).toBe('read');
         });

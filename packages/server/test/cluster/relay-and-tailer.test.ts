@@ -84,11 +84,11 @@ for (const kind of ENGINES) {
       await nodes.connect(1, {
         token: c.customerToken,
         namespace: `/tenant/rt4/conv/${c.conversationId}`,
-        before: (s: ClientSocket) => s.on('inbound_message', (p: any) => widget.push(p)),
+        before: (s: ClientSocket) => s.on('outbound_message', (p: any) => widget.push(p)),
       });
       const agent = await member(0, c.agentToken, c.conversationId);
       for (let i = 0; i < 3; i++) await ask(agent.socket, 'send_message', { conversationId: c.conversationId, content: `w${i}` });
-      await until(() => widget.length >= 3, 5_000, 'three inbound_message');
+      await until(() => widget.length >= 3, 5_000, 'three outbound_message');
       await sleep(300);
       expect(widget).toHaveLength(3);
     });

@@ -6,7 +6,7 @@ import { createPostgresDatabase, postgresAvailable } from '../support/databases'
 import { sleep, until } from '../support/events';
 import { freePort, spawnNode, stopAllNodes, type NodeProcess } from '../support/processes';
 import { PrivateRedis, redisAvailable } from '../support/redis';
-import { SECRET } from '../support/server';
+import { INTERNAL_KEY, SECRET } from '../support/server';
 
 /**
  * Issue 5's reliability scenarios with real processes: two Switchboard nodes (`node --import tsx
@@ -89,7 +89,7 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
   }
 
   async function metric(node: NodeProcess, name: string): Promise<number> {
-    const text = await (await fetch(node.url('/metrics'))).text();
+    const text = await (await fetch(node.url('/metrics'), { headers: { 'x-internal-api-key': INTERNAL_KEY } })).text();
     const line = text.split('\n').find((l) => l.startsWith(`${name} `));
     return line ? Number(line.split(' ')[1]) : 0;
   }

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { forEachServer } from '../support/server';
-import { ask, nextEvent, record, sleep } from '../support/events';
+import { ask, nextEvent, record, sleep, until } from '../support/events';
 import { cast } from './setup';
 
 forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
@@ -29,7 +29,7 @@ forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
     expect(seen.filter((e) => e.event === 'conversation:new')).toHaveLength(1);
   });
 
-  it('003 widget sockets, by handshake query or by namespace, get inbound_message and status_update', async () => {
+  it('003 widget sockets, by handshake query or by namespace, get outbound_message for replies, inbound_message for the customer, and status_update', async () => {
     const customerToken = await t.token({ sub: 'w1-cust', accountId: 'w1', role: 'customer' });
     const agentToken = await t.token({ sub: 'w1-agent', accountId: 'w1', role: 'agent' });
     const conv = (await t.http('POST', '/api/conversations', { token: customerToken, body: {} })).body;
@@ -43,14 +43,24 @@ forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
     await ask(byQuery, 'mark_read', { conversationId: conv.id, messageId: reply.id });
     await sleep(250);
     for (const log of logs) {
-      const inbound = log.filter((e) => e.event === 'inbound_message');
-      expect(inbound).toHaveLength(1);
-      expect(inbound[0]!.payload).toMatchObject({ text: 'Hello from support', messageId: reply.id, timestamp: expect.any(String) });
+      // 003's widget shows an inbound_message as the customer's own: an agent's reply must not be one.
+      expect(log.filter((e) => e.event === 'inbound_message')).toHaveLength(0);
+      const outbound = log.filter((e) => e.event === 'outbound_message');
+      expect(outbound).toHaveLength(1);
+      expect(outbound[0]!.payload).toMatchObject({ text: 'Hello from support', messageId: reply.id, timestamp: expect.any(String), role: 'HUMAN_AGENT', direction: 'outbound' });
       expect(log.filter((e) => e.event === 'status_update').map((e) => e.payload.status)).toEqual(['read']);
       expect(log.some((e) => e.event === 'new_message' || e.event === 'message:new')).toBe(false);
     }
-    // The widget socket may send into its own conversation, and nowhere else.
-    expect((await ask(byNamespace, 'send_message', { conversationId: conv.id, content: 'thanks' })).ok).toBe(true);
+    // The widget socket may send into its own conversation, and nowhere else; the customer's words are inbound.
+    const mine = (await ask(byNamespace, 'send_message', { conversationId: conv.id, content: 'thanks' })).data;
+    expect(mine.id).toEqual(expect.any(String));
+    await until(() => logs.every((log) => log.some((e) => e.event === 'inbound_message')), 2_000, 'inbound_message');
+    for (const log of logs) {
+      expect(log.filter((e) => e.event === 'inbound_message').map((e) => e.payload)).toEqual([
+        expect.objectContaining({ text: 'thanks', messageId: mine.id, role: 'USER', direction: 'inbound' }),
+      ]);
+      expect(log.filter((e) => e.event === 'outbound_message')).toHaveLength(1);
+    }
     expect((await ask(byNamespace, 'send_message', { conversationId: 'other', content: 'x' })).error?.code).toBe('FORBIDDEN');
   });
 

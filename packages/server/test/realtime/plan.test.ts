@@ -39,6 +39,13 @@ describe('the broadcaster’s audience for each fact', () => {
     );
   });
 
+  it('an agent or assistant reply reaches the widget as outbound_message, never inbound_message', () => {
+    for (const role of ['HUMAN_AGENT', 'ASSISTANT', 'SYSTEM'] as const) {
+      const widget = routes({ type: 'message.created', accountId: 'acme', conversation, message: message(role) }).filter((r) => r.includes('widget|'));
+      expect(widget).toEqual(['outbound_message -> / widget|tenant:acme:conversation:c1']);
+    }
+  });
+
   it('an assignment: the assignee’s room, the conversation room and tenant staff', () => {
     expect(routes({ type: 'conversation.assigned', accountId: 'acme', conversation, previousAssigneeId: null, by: 'ad1' })).toEqual([
       'conversation_assigned -> / default|tenant:acme:staff + default|tenant:acme:conversation:c1 + default|tenant:acme:agent:ag1',
@@ -51,6 +58,14 @@ describe('the broadcaster’s audience for each fact', () => {
       'typing_start -> / default|tenant:acme:conversation:c1 except default|tenant:acme:user:ag1 (volatile)',
       'typing:start -> / portal|tenant:acme:conversation:c1 except portal|tenant:acme:user:ag1 (volatile)',
       'typing_start -> / widget|tenant:acme:conversation:c1 except widget|tenant:acme:user:ag1 (volatile)',
+    ]);
+  });
+
+  it('typing stop: the room except the typist, never volatile, in each vocabulary', () => {
+    expect(routes({ type: 'typing', accountId: 'acme', conversationId: 'c1', userId: 'ag1', name: null, role: 'agent', typing: false })).toEqual([
+      'typing_stop -> / default|tenant:acme:conversation:c1 except default|tenant:acme:user:ag1',
+      'typing:stop -> / portal|tenant:acme:conversation:c1 except portal|tenant:acme:user:ag1',
+      'typing_stop -> / widget|tenant:acme:conversation:c1 except widget|tenant:acme:user:ag1',
     ]);
   });
 

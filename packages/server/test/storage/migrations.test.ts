@@ -17,6 +17,7 @@ const EXPECTED_TABLES = [
   'message_statuses',
   'messages',
   'notifications',
+  'relay_marks',
   'schema_migrations',
   'sla_timers',
   'teams',

@@ -2,9 +2,10 @@ import { migration001Initial } from './001_initial';
 import { migration002Ai } from './002_ai';
 import { migration003EventChain } from './003_event_chain';
 import { migration004RelayMarks } from './004_relay_marks';
+import { migration005SentReceipts } from './005_sent_receipts';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
 /** Every migration, in the order it is applied. Append only; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [migration001Initial, migration002Ai, migration003EventChain, migration004RelayMarks];
+export const migrations: readonly Migration[] = [migration001Initial, migration002Ai, migration003EventChain, migration004RelayMarks, migration005SentReceipts];

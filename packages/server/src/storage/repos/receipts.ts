@@ -1,8 +1,8 @@
 import type { Queryable } from '../db';
 import { iso, timeParam, type TimeInput } from '../row-mapping';
 
-/** Per-recipient delivery and read receipts (seed 002's message_reads). */
-export type ReceiptStatus = 'delivered' | 'read';
+/** Per-recipient delivery and read receipts (seed 002's message_reads); `sent` only as a channel reports it. */
+export type ReceiptStatus = 'sent' | 'delivered' | 'read';
 
 export interface Receipt {
   messageId: string;

@@ -27,12 +27,16 @@ const MessageBody = SendMessage.omit({ conversationId: true });
 
 /** The conversation routes of the contract: the same services, and so the same rules, as the sockets. */
 export function conversationRoutes(app: FastifyInstance, services: Services): void {
-  const who = (req: Parameters<typeof requirePrincipal>[1]) => requirePrincipal(services.verify, req);
+  // Every caller becomes a user of its tenant with its first request, whichever route that is (002: users upserted).
+  const who = async (req: Parameters<typeof requirePrincipal>[1]) => {
+    const actor = await requirePrincipal(services.verify, req);
+    await services.users.ensure(actor);
+    return actor;
+  };
 
   app.post('/api/conversations', doc({ tag: 'Conversations', auth: 'bearer', summary: 'Open a conversation', description: 'A customer opens its own (contactId is its sub); staff may name a contactId.', body: CreateBody, responses: { 201: { description: 'The new conversation', schema: ConversationModel } } }), async (request, reply) => {
     const actor = await who(request);
     const body = parse(CreateBody, request.body ?? {});
-    await services.users.ensure(actor);
     const conversation = await services.conversations.create(actor, body);
     return reply.status(201).send(conversation);
   });
@@ -59,7 +63,6 @@ export function conversationRoutes(app: FastifyInstance, services: Services): vo
     const actor = await who(request);
     const { id } = parse(IdParams, request.params);
     const body = parse(MessageBody, request.body ?? {});
-    await services.users.ensure(actor);
     const { message, created } = await services.messages.send(actor, { ...body, conversationId: id });
     return reply.status(created ? 201 : 200).send(message);
   });

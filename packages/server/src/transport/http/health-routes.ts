@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services';
 import { doc } from './openapi/route-doc';
+import { requireInternalKey } from './internal-key';
 
 export interface HealthChecks {
   /** Extra readiness checks (Redis when configured); each rejects when its service is down. */
@@ -29,7 +30,8 @@ export function healthRoutes(app: FastifyInstance, services: Services, health: H
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
   });
 
-  app.get('/metrics', doc({ tag: 'Operations', auth: 'none', summary: 'Prometheus metrics', responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } } }), async (_req, reply) => {
+  // Operators only: the series describe the whole node (and no tenant by name), not one caller's data.
+  app.get('/metrics', { onRequest: requireInternalKey(services.config.INTERNAL_API_KEY), ...doc({ tag: 'Operations', auth: 'internal', summary: 'Prometheus metrics', responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } } }) }, async (_req, reply) => {
     reply.header('content-type', services.metrics.registry.contentType);
     return services.metrics.registry.metrics();
   });

@@ -1,5 +1,4 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Id, resolveRoom } from '@switchboard/protocol';
 import type { CustomRoom } from '../../domain/domain-event';
@@ -7,6 +6,7 @@ import { AppError } from '../../errors';
 import type { Services } from '../../services';
 import { Ok } from './openapi/api-models';
 import { doc } from './openapi/route-doc';
+import { requireInternalKey } from './internal-key';
 import { parse } from './parse';
 
 const EmitBody = z.object({
@@ -23,18 +23,9 @@ const MaintenanceBody = z.object({
   startsAt: z.union([z.iso.datetime({ offset: true }), z.number().int().min(0)]).transform((v) => new Date(v).toISOString()),
 });
 
-/**
- * Routes for the company's own backend, guarded by `x-internal-api-key`
- * (003's `POST /internal/emit`). Keys are compared in constant time over their
- * hashes, so neither content nor length leaks through timing.
- */
+/** Routes for the company's own backend, guarded by `x-internal-api-key` (003's `POST /internal/emit`). */
 export function internalRoutes(app: FastifyInstance, services: Services, internalKey: string): void {
-  const expected = createHash('sha256').update(internalKey).digest();
-  const guard = async (request: FastifyRequest) => {
-    const given = request.headers['x-internal-api-key'];
-    const ok = typeof given === 'string' && timingSafeEqual(createHash('sha256').update(given).digest(), expected);
-    if (!ok) throw new AppError('AUTH_TOKEN_INVALID', 'A valid x-internal-api-key header is required');
-  };
+  const guard = requireInternalKey(internalKey);
 
   app.post('/internal/emit', { onRequest: guard, ...doc({ tag: 'Internal', auth: 'internal', summary: 'Emit a custom event to a tenant, room or conversation', description: 'For the company\'s backend. `room` is a room name of the tenant (e.g. `team:<id>`); without room or conversationId the whole tenant receives it. Logged, so clients catch up on it.', body: EmitBody, responses: { 200: { description: 'Emitted', schema: Ok } } }) }, async (request) => {
     const body = parse(EmitBody, request.body);

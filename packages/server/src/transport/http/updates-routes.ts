@@ -31,6 +31,7 @@ const UpdatesPage = z.object({
  * default vocabulary, plus its domain `type`.
  */
 export function updatesRoutes(app: FastifyInstance, services: Services): void {
+  aliasRoute(app, 'GET', '/api/updates', '/tickets/updates');
   app.get('/api/updates', doc({ tag: 'Updates', auth: 'bearer', summary: 'What the caller may see since a sequence number', description: 'The polling fallback for clients without a socket: the same events, in the default vocabulary, that a socket would have received.', query: UpdatesQuery, responses: { 200: { description: 'A page of events', schema: UpdatesPage } } }), async (request) => {
     const actor = await requirePrincipal(services.verify, request);
     const { since, limit } = parse(UpdatesQuery, request.query);
@@ -51,5 +52,19 @@ export function updatesRoutes(app: FastifyInstance, services: Services): void {
     // lastSeq covers events the caller may not see too, so the next poll starts after them.
     const lastSeq = page.length ? page[page.length - 1]!.seq : since;
     return { events, lastSeq, more: page.length === limit };
+  });
+}
+
+/**
+ * Serves `route` at `alias` as well, with everything the route is registered with (handler, auth,
+ * config, documentation): seed 001 polls `GET /tickets/updates?since=`. Done in Fastify's `onRoute`,
+ * the documented place to add a route for another one; once, so the copy is not copied again.
+ */
+function aliasRoute(app: FastifyInstance, method: 'GET', route: string, alias: string): void {
+  let added = false;
+  app.addHook('onRoute', function (options) {
+    if (added || options.method !== method || options.url !== route) return;
+    added = true;
+    this.route({ ...options, url: alias });
   });
 }
