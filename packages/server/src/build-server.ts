@@ -72,7 +72,7 @@ export interface Switchboard {
 export async function buildServer(config: Config, deps: { log?: Logger; db?: Db; relay?: EventRelay } = {}): Promise<Switchboard> {
   if (!config.INTERNAL_API_KEY) throw new Error('INTERNAL_API_KEY is required');
   const log = deps.log ?? createLogger(config.LOG_LEVEL);
-  const db = deps.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: config.DATABASE_POOL_SIZE }));
+  const db = deps.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: config.DATABASE_POOL_SIZE, pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS }));
   const metrics = createMetrics();
   const cluster = await openClusterKit(config, log, { relay: deps.relay });
 

@@ -149,3 +149,15 @@ describe('Db on an unreachable PostgreSQL', () => {
     }
   });
 });
+
+describe('embedded PostgreSQL memory', () => {
+  it('starts PGlite with the shared_buffers asked for (PGLITE_SHARED_BUFFERS)', async () => {
+    const db = await openDb({ dataDir: 'memory://', pgliteSharedBuffers: '16MB', migrate: false });
+    try {
+      const [row] = await db.query<{ shared_buffers: string }>('SHOW shared_buffers');
+      expect(row?.shared_buffers).toBe('16MB');
+    } finally {
+      await db.close();
+    }
+  });
+});
