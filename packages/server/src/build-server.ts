@@ -43,7 +43,7 @@ import { internalRoutes } from './transport/http/internal-routes';
 import { updatesRoutes } from './transport/http/updates-routes';
 import { devRoutes } from './transport/http/dev-routes';
 import { staticRoutes } from './transport/http/static-routes';
-import { attachDefaultNamespaces, createSocketServer } from './transport/socket-server';
+import { attachDefaultNamespaces, createSocketServer, RECOVERY_WINDOW_MS } from './transport/socket-server';
 import type { AppIo } from './transport/socket-types';
 
 export interface Switchboard {
@@ -89,6 +89,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     io,
     widgetParent,
     onEmit: (event) => metrics.eventsEmitted.inc({ event }),
+    recoveryWindowMs: cluster.clustered ? 0 : RECOVERY_WINDOW_MS,
     onListenerError: (err) => log.error({ err }, 'event listener failed'),
     relay: cluster.relay,
     onRelayError: (err) => {
