@@ -31,6 +31,10 @@ export interface BenchOptions {
   payloadBytes: number;
   /** Event name the fan-out broadcasts (BENCH_EVENT, default bench_tick). */
   event: string;
+  /** Idle connections of the many-connections scenario (BENCH_MANY_CLIENTS, default 50000). */
+  manyClients: number;
+  /** Clients per tenant in the many-connections scenario (BENCH_MANY_PER_TENANT, default 100). */
+  manyPerTenant: number;
   /** Wait after connecting before memory is read, ms (BENCH_SETTLE_MS, default 3000). */
   settleMs: number;
   /** Handshakes in flight while connecting clients (BENCH_CONNECT_CONCURRENCY, default 100). */
@@ -128,6 +132,8 @@ export function readBenchOptions(): BenchOptions {
     payloadBytes: int('BENCH_PAYLOAD_BYTES', 200, 64),
     event: process.env.BENCH_EVENT?.trim() || 'bench_tick',
     settleMs: int('BENCH_SETTLE_MS', 3000, 0),
+    manyClients: int('BENCH_MANY_CLIENTS', 50000),
+    manyPerTenant: int('BENCH_MANY_PER_TENANT', 100),
     connectConcurrency: int('BENCH_CONNECT_CONCURRENCY', 100),
     quietWaitSeconds: num('BENCH_QUIET_WAIT', 30),
     noisyRetries: int('BENCH_NOISY_RETRIES', 2, 0),
@@ -152,6 +158,8 @@ export function describeOptions(o: BenchOptions): string {
     `BENCH_INFLIGHT=${o.inflight}`,
     `BENCH_PAYLOAD_BYTES=${o.payloadBytes}`,
     `BENCH_SETTLE_MS=${o.settleMs}`,
+    `BENCH_MANY_CLIENTS=${o.manyClients}`,
+    `BENCH_MANY_PER_TENANT=${o.manyPerTenant}`,
     `BENCH_QUIET_WAIT=${o.quietWaitSeconds}`,
     `BENCH_NOISY_RETRIES=${o.noisyRetries}`,
     o.only.length ? `BENCH_ONLY=${o.only.join(',')}` : '',

@@ -42,7 +42,7 @@ export class ClientPool {
     const worker = async () => {
       while (nextIndex < spec.count) {
         nextIndex++;
-        const claims = benchClaims(nextIndex, spec.tenantId, spec.extraClaims);
+        const claims = claimsOf(spec, nextIndex + (spec.firstIndex ?? 1) - 1);
         const token = await signBenchToken(claims, spec.jwtSecret);
         const slot = { index: -1 };
         try {
@@ -81,4 +81,12 @@ export class ClientPool {
     this.clients = [];
     return n;
   }
+}
+
+/** The claims of client number `index`: its tenant is the spec's, or one of its tenants (`clientsPerTenant`). */
+function claimsOf(spec: ConnectSpec, index: number) {
+  if (!spec.clientsPerTenant) return benchClaims(index, spec.tenantId, spec.extraClaims);
+  const tenant = `${spec.tenantId}-${Math.ceil(index / spec.clientsPerTenant)}`;
+  const extra = Object.fromEntries(Object.entries(spec.extraClaims).map(([k, v]) => [k, v === spec.tenantId ? tenant : v]));
+  return benchClaims(index, tenant, extra);
 }

@@ -24,6 +24,13 @@ export interface ConnectSpec {
   jwtSecret: string;
   tenantId: string;
   extraClaims: Record<string, unknown>;
+  /** Number of the first client (its `sub` is bench-agent-N); several load generators take disjoint ranges. Default 1. */
+  firstIndex?: number;
+  /**
+   * Spread the clients over tenants of this many clients each (`{tenantId}-1`, `{tenantId}-2`, …, by
+   * client number); extra claims whose value is `tenantId` follow the client's tenant. Default: one tenant.
+   */
+  clientsPerTenant?: number;
 }
 
 export interface ConnectResult {

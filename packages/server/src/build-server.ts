@@ -48,7 +48,7 @@ import { meRoute } from './transport/http/me-route';
 import { catalogueRoutes } from './transport/http/openapi/route-catalogue';
 import { openapiRoutes } from './transport/http/openapi-routes';
 import { staticRoutes } from './transport/http/static-routes';
-import { attachDefaultNamespaces, createSocketServer } from './transport/socket-server';
+import { attachDefaultNamespaces, createSocketServer, RECOVERY_WINDOW_MS } from './transport/socket-server';
 import type { AppIo } from './transport/socket-types';
 
 export interface Switchboard {
@@ -77,7 +77,7 @@ export interface Switchboard {
 export async function buildServer(config: Config, deps: { log?: Logger; db?: Db; relay?: EventRelay } = {}): Promise<Switchboard> {
   if (!config.INTERNAL_API_KEY) throw new Error('INTERNAL_API_KEY is required');
   const log = deps.log ?? createLogger(config.LOG_LEVEL);
-  const db = deps.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: config.DATABASE_POOL_SIZE }));
+  const db = deps.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: config.DATABASE_POOL_SIZE, pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS }));
   const metrics = createMetrics();
   const cluster = await openClusterKit(config, log, { relay: deps.relay });
 
@@ -98,6 +98,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     io,
     widgetParent,
     onEmit: (event) => metrics.eventsEmitted.inc({ event: emittedEventLabel(event) }),
+    recoveryWindowMs: cluster.clustered ? 0 : RECOVERY_WINDOW_MS,
     onListenerError: (err) => log.error({ err }, 'event listener failed'),
     relay: cluster.relay,
     onRelayError: (err, e) => {

@@ -61,6 +61,11 @@ export const ConfigSchema = z.object({
   WORKERS: z.coerce.number().int().min(1).max(256).default(1),
   /** PostgreSQL connections per process (DATABASE_URL); raise with the message rate (docs/deploy.md). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /**
+   * Embedded PostgreSQL's buffer cache. PGlite touches all of it at start: 128MB (PostgreSQL's default) made
+   * ~110 MB of the resident memory of an idle server; 32MB holds a small help desk's working set (docs/decisions.md).
+   */
+  PGLITE_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/).default('32MB'),
   /** Prefix of every Redis key and channel, so clusters (or test runs) can share one Redis. */
   REDIS_PREFIX: z.string().min(1).default('switchboard'),
   /** Socket.IO adapter with REDIS_URL: sharded pub/sub or streams (docs/decisions.md has the measurements). */

@@ -1,12 +1,11 @@
-import type { z } from 'zod';
-import { defaultClient as C, defaultServer as S, isStaff, type EventDef } from '@switchboard/protocol';
+import { defaultClient as C, defaultServer as S, isStaff } from '@switchboard/protocol';
 import { AppError, forbidden } from '../errors';
 import { replayToSocket } from '../realtime/replay-to-socket';
 import { noteLeft } from '../realtime/room-joins';
 import { newMessagePayload } from '../realtime/render-default';
 import type { Services } from '../services';
 import { eventDeps } from '../transport/event-deps';
-import { onEvent, type EventHandler } from '../transport/on-event';
+import { EventTable, onEvents } from '../transport/on-event';
 import { applyPrincipal, principalOf } from '../transport/principal-of';
 import type { AppSocket } from '../transport/socket-types';
 import { watchTokenLifetime } from '../transport/token-lifetime';
@@ -15,20 +14,32 @@ import { followTeams, joinRefs, refuse, startSession } from './default-session';
 /**
  * The client events of the default namespace (000, 002 and 001's default rows):
  * parse, authorise through a service, answer. Short on purpose: the rules live
- * in access/ and domain/.
+ * in access/ and domain/. One table per server, one listener per socket.
  */
 export function registerDefaultEvents(services: Services, socket: AppSocket): void {
-  const deps = eventDeps(services);
-  const on = <S extends z.ZodType>(def: EventDef<string, S>, handler: EventHandler<S>, beforeAuth = false) =>
-    onEvent(deps, socket, def, handler, { beforeAuth });
-  const who = () => principalOf(socket);
-  const typist = () => ({ accountId: socket.data.accountId, userId: socket.data.userId, name: socket.data.name, role: socket.data.role });
-  const bound = (conversationId: string) => {
-    const b = socket.data.boundConversationId;
-    if (b && b !== conversationId) throw forbidden('This socket is bound to another conversation');
-  };
+  onEvents(eventDeps(services), socket, defaultEvents(services));
+}
 
-  on(C.authenticate, async ({ token }) => {
+const tables = new WeakMap<Services, EventTable>();
+
+function defaultEvents(services: Services): EventTable {
+  let table = tables.get(services);
+  if (!table) tables.set(services, (table = buildTable(services)));
+  return table;
+}
+
+const who = (socket: AppSocket) => principalOf(socket);
+const typist = (socket: AppSocket) => ({
+  accountId: socket.data.accountId, userId: socket.data.userId, name: socket.data.name, role: socket.data.role,
+});
+function bound(socket: AppSocket, conversationId: string): void {
+  const b = socket.data.boundConversationId;
+  if (b && b !== conversationId) throw forbidden('This socket is bound to another conversation');
+}
+
+function buildTable(services: Services): EventTable {
+  const t = new EventTable();
+  t.on(C.authenticate, async ({ token }, socket) => {
     if (socket.data.authenticated) return { userId: socket.data.userId };
     applyPrincipal(socket, await services.verify(token));
     try {
@@ -38,17 +49,17 @@ export function registerDefaultEvents(services: Services, socket: AppSocket): vo
       throw err;
     }
     return { userId: socket.data.userId };
-  }, true);
+  }, { beforeAuth: true });
 
-  on(C.join_conversation, async ({ conversationId }) => {
-    bound(conversationId);
-    const conversation = await services.conversations.getReadable(who(), conversationId);
+  t.on(C.join_conversation, async ({ conversationId }, socket) => {
+    bound(socket, conversationId);
+    const conversation = await services.conversations.getReadable(who(socket), conversationId);
     await joinRefs(services, socket, [{ kind: 'conversation', id: conversation.id }]);
     if (!socket.data.conversations.includes(conversation.id)) socket.data.conversations.push(conversation.id);
     return { conversationId: conversation.id };
   });
 
-  on(C.leave_conversation, async ({ conversationId }) => {
+  t.on(C.leave_conversation, async ({ conversationId }, socket) => {
     if (socket.data.boundConversationId) throw forbidden('This socket is bound to its conversation');
     for (const room of socket.rooms) {
       if (!room.endsWith(`:conversation:${conversationId}`)) continue;
@@ -59,58 +70,58 @@ export function registerDefaultEvents(services: Services, socket: AppSocket): vo
     return { conversationId };
   });
 
-  on(C.send_message, async (input) => {
-    bound(input.conversationId);
-    const { message } = await services.messages.send(who(), input);
-    services.typing.stop(typist(), input.conversationId);
+  t.on(C.send_message, async (input, socket) => {
+    bound(socket, input.conversationId);
+    const { message } = await services.messages.send(who(socket), input);
+    services.typing.stop(typist(socket), input.conversationId);
     socket.emit(S.message_sent.name, newMessagePayload(message));
     return message;
   });
 
-  on(C.typing_start, async ({ conversationId }) => {
-    bound(conversationId);
-    const conversation = await services.conversations.getReadable(who(), conversationId);
+  t.on(C.typing_start, async ({ conversationId }, socket) => {
+    bound(socket, conversationId);
+    const conversation = await services.conversations.getReadable(who(socket), conversationId);
     if (socket.data.role === 'viewer') throw forbidden('Viewers do not type');
-    await services.typing.start(typist(), conversation.id);
+    await services.typing.start(typist(socket), conversation.id);
   });
 
-  on(C.typing_stop, async ({ conversationId }) => {
-    await services.typing.stop(typist(), conversationId);
+  t.on(C.typing_stop, async ({ conversationId }, socket) => {
+    await services.typing.stop(typist(socket), conversationId);
   });
 
-  on(C.agent_online, async () => {
+  t.on(C.agent_online, async (_payload, socket) => {
     if (!isStaff(socket.data.role)) throw forbidden('Only staff have agent presence');
-    await services.presence.setStatus(typist(), 'online');
+    await services.presence.setStatus(typist(socket), 'online');
   });
 
-  on(C.agent_offline, async () => {
+  t.on(C.agent_offline, async (_payload, socket) => {
     if (!isStaff(socket.data.role)) throw forbidden('Only staff have agent presence');
-    await services.presence.setStatus(typist(), 'offline');
+    await services.presence.setStatus(typist(socket), 'offline');
   });
 
-  on(C.update_conversation_status, async ({ conversationId, status }) => services.conversations.updateStatus(who(), conversationId, status));
-  on(C.assign_conversation, async ({ conversationId, agentId }) => services.conversations.assign(who(), conversationId, agentId));
-  on(C.unassign_conversation, async ({ conversationId }) => services.conversations.unassign(who(), conversationId));
+  t.on(C.update_conversation_status, async ({ conversationId, status }, socket) => services.conversations.updateStatus(who(socket), conversationId, status));
+  t.on(C.assign_conversation, async ({ conversationId, agentId }, socket) => services.conversations.assign(who(socket), conversationId, agentId));
+  t.on(C.unassign_conversation, async ({ conversationId }, socket) => services.conversations.unassign(who(socket), conversationId));
 
-  on(C.mark_read, async ({ conversationId, messageId }) => {
-    bound(conversationId);
-    return services.messages.mark(who(), conversationId, messageId, 'read');
+  t.on(C.mark_read, async ({ conversationId, messageId }, socket) => {
+    bound(socket, conversationId);
+    return services.messages.mark(who(socket), conversationId, messageId, 'read');
   });
-  on(C.mark_delivered, async ({ conversationId, messageId }) => {
-    bound(conversationId);
-    return services.messages.mark(who(), conversationId, messageId, 'delivered');
+  t.on(C.mark_delivered, async ({ conversationId, messageId }, socket) => {
+    bound(socket, conversationId);
+    return services.messages.mark(who(socket), conversationId, messageId, 'delivered');
   });
 
-  on(C.sync, async ({ since }) => {
+  t.on(C.sync, async ({ since }, socket) => {
     await replayToSocket(socket, since, services.replay, services.broadcaster);
   });
 
-  on(C.ping, async ({ timestamp }) => {
+  t.on(C.ping, async ({ timestamp }, socket) => {
     socket.emit(S.pong.name, { timestamp, serverTime: Date.now() });
     return { timestamp, serverTime: Date.now() };
   });
 
-  on(C['token:update'], async ({ token }) => {
+  t.on(C['token:update'], async ({ token }, socket) => {
     const next = await services.verify(token);
     if (next.userId !== socket.data.userId || next.accountId !== socket.data.accountId || next.role !== socket.data.role) {
       throw new AppError('AUTH_TOKEN_INVALID', 'A refreshed token must be for the same user, tenant and role');
@@ -123,4 +134,5 @@ export function registerDefaultEvents(services: Services, socket: AppSocket): vo
     socket.emit(S['token:updated'].name, { expiresAt });
     return { expiresAt };
   });
+  return t;
 }

@@ -1,6 +1,6 @@
 import { defaultServer as S, isStaff, WIDGET_NAMESPACE } from '@switchboard/protocol';
 import { AppError, toErrorPayload } from '../errors';
-import { roomName, type RoomRef, type Surface } from '../realtime/delivery';
+import { joinedRoomName, roomName, type RoomRef, type Surface } from '../realtime/delivery';
 import { replayToSocket } from '../realtime/replay-to-socket';
 import { noteJoined, noteLeft } from '../realtime/room-joins';
 import type { Services } from '../services';
@@ -25,7 +25,7 @@ export function surfaceOf(socket: AppSocket): Surface {
 
 export async function joinRefs(services: Services, socket: AppSocket, refs: RoomRef[]): Promise<void> {
   const surface = surfaceOf(socket);
-  const names = refs.map((r) => roomName(socket.data.accountId, r, surface));
+  const names = refs.map((r) => joinedRoomName(socket.data.accountId, r, surface));
   noteJoined(socket, names, services.broadcaster.ledger.position());
   await socket.join(names);
 }

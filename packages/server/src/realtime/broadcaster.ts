@@ -1,6 +1,7 @@
 import { LocalEventRelay, type EventRelay, type Fact } from '../cluster/event-relay';
 import type { DomainEvent, EphemeralEvent, LoggedEvent } from '../domain/domain-event';
 import type { AppIo, AppNamespace } from '../transport/socket-types';
+import { AudibleRooms } from './audible-rooms';
 import { roomName, type Delivery } from './delivery';
 import { InOrderGate } from './in-order-gate';
 import { plan, type Renderer, DEFAULT_RENDERERS } from './plan';
@@ -24,6 +25,8 @@ export interface BroadcasterOptions {
   /** Longest a logged event waits here for the account's previous one (see in-order-gate.ts). */
   orderWaitMs?: number;
   onOrderGiveUp?: (e: LoggedEvent) => void;
+  /** Socket.IO's connection-state-recovery window (0 when recovery is off): rooms emptied this recently are still heard. */
+  recoveryWindowMs?: number;
 }
 
 /**
@@ -51,10 +54,12 @@ export class Broadcaster {
   private renderers: readonly Renderer[];
   private readonly listeners = new Set<(e: LoggedEvent) => void>();
   private readonly signalListeners = new Set<(e: EphemeralEvent) => void>();
+  private readonly audible: AudibleRooms;
 
   constructor(private readonly opts: BroadcasterOptions) {
     this.renderers = opts.renderers ?? DEFAULT_RENDERERS;
     this.relay = opts.relay ?? new LocalEventRelay();
+    this.audible = new AudibleRooms(opts.io, opts.recoveryWindowMs ?? 0);
     this.gate = new InOrderGate({
       emitted: (seq) => this.ledger.has(seq),
       emit: (e) => this.emitLogged(e),
@@ -167,13 +172,17 @@ export class Broadcaster {
 
   private emit(e: DomainEvent | EphemeralEvent, d: Delivery, seq?: number, eventId?: string, skipSockets: string[] = []): void {
     const accountId = 'accountId' in e ? e.accountId : '';
-    const payload = withEnvelope(d.payload, seq, eventId);
-    const targets: AppNamespace[] = [this.opts.io.of(d.surface.ns)];
+    const rooms = d.to.map((r) => roomName(accountId, r, d.surface));
+    const nsp = this.opts.io.of(d.surface.ns);
+    // Nobody on this node speaks this vocabulary in these rooms (nor may come back to them): nothing to encode or keep.
+    const targets: AppNamespace[] = this.audible.any(nsp, rooms) ? [nsp] : [];
     if (d.surface.ns === '/' && d.surface.dialect === 'widget') targets.push(this.opts.widgetParent);
+    if (targets.length === 0) return;
+    const payload = withEnvelope(d.payload, seq, eventId);
     for (const nsp of targets) {
       // `local`: other nodes emit to their own sockets (see the class comment); the parent of 003's
       // namespaces passes the flag on to each child's adapter.
-      let op = nsp.local.to(d.to.map((r) => roomName(accountId, r, d.surface)));
+      let op = nsp.local.to(rooms);
       if (d.except?.length) op = op.except(d.except.map((r) => roomName(accountId, r, d.surface)));
       // A socket's id is a room of its own.
       if (skipSockets.length) op = op.except(skipSockets);

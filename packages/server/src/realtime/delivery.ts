@@ -32,6 +32,26 @@ export function roomName(accountId: string, ref: RoomRef, surface: Surface): str
   return surface.ns === '/' ? `${surface.dialect}|${base}` : base;
 }
 
+const SHARED_KINDS = new Set<RoomRef['kind']>(['tenant', 'tenantStaff', 'team', 'all']);
+const MAX_SHARED_NAMES = 10_000;
+const sharedNames = new Map<string, string>();
+
+/**
+ * The name of a room a socket joins, as one string for every socket of a tenant-wide room: each
+ * socket otherwise keeps its own copy (built by concatenation, so with its cons-string wrappers),
+ * about 0.3 KiB per connection for its tenant, staff and everyone rooms. Bounded: when full the
+ * table starts over, which costs only sharing.
+ */
+export function joinedRoomName(accountId: string, ref: RoomRef, surface: Surface): string {
+  const name = roomName(accountId, ref, surface);
+  if (!SHARED_KINDS.has(ref.kind)) return name;
+  const known = sharedNames.get(name);
+  if (known !== undefined) return known;
+  if (sharedNames.size >= MAX_SHARED_NAMES) sharedNames.clear();
+  sharedNames.set(name, name);
+  return name;
+}
+
 function canonical(accountId: string, ref: RoomRef): string {
   switch (ref.kind) {
     case 'tenant':

@@ -40,6 +40,8 @@ export interface OpenDbOptions {
   pgliteSnapshot?: Blob;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
+  /** PGlite's shared_buffers, e.g. `32MB` (PGlite's own default is 128MB). */
+  pgliteSharedBuffers?: string;
   /** PostgreSQL pool size (default 10). */
   maxConnections?: number;
   /** Called when an idle PostgreSQL connection fails; the pool replaces it on its own. */
@@ -55,7 +57,7 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
   } else {
     // Loaded lazily: PGlite's WebAssembly bundle is large and unused when PostgreSQL is configured.
     const { openPgliteDb } = await import('./pglite-db');
-    db = await openPgliteDb(opts.dataDir ?? './data', { loadDataDir: opts.pgliteSnapshot });
+    db = await openPgliteDb(opts.dataDir ?? './data', { loadDataDir: opts.pgliteSnapshot, sharedBuffers: opts.pgliteSharedBuffers });
   }
   if (opts.migrate !== false) {
     try {

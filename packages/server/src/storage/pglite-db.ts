@@ -30,6 +30,8 @@ export interface PgliteDb extends Db {
 export interface PgliteDbOptions {
   /** Start an in-memory database from a dump instead of running initdb (a migrated template makes tests start fast). */
   loadDataDir?: Blob;
+  /** PostgreSQL's shared_buffers (`32MB`); PGlite's default otherwise. */
+  sharedBuffers?: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function openPgliteDb(dataDir: string, opts: PgliteDbOptions = {}):
   try {
     pglite = await PGlite.create(location, {
       ...(opts.loadDataDir && location === 'memory://' ? { loadDataDir: opts.loadDataDir } : {}),
+      ...(opts.sharedBuffers ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.sharedBuffers}`] } : {}),
       parsers: { [types.INT8]: (v: string) => Number(v), [types.NUMERIC]: (v: string) => Number(v) },
     });
   } catch (err) {

@@ -15,12 +15,54 @@ export interface OnEventDeps {
 
 export type EventHandler<S extends z.ZodType> = (payload: z.output<S>, socket: AppSocket) => Promise<unknown> | unknown;
 
+/** One client event of a surface: its catalogue entry, its handler, and whether it may come before authentication. */
+interface EventRoute {
+  def: EventDef<string, z.ZodType>;
+  handler: EventHandler<z.ZodType>;
+  beforeAuth: boolean;
+}
+
 /**
- * Registers one client event: checks authentication, size and rate, parses the
- * payload with the catalogue's schema, runs the handler, then answers. With a
- * callback the answer is `{ ok, data | error }`; without one a failure is an
- * `error` event. The handler only ever sees a typed, valid payload.
+ * The client events of one surface, built once per server. A socket takes the whole table with
+ * {@link onEvents}: one listener per socket instead of a listener, a handler closure and their
+ * contexts per event and socket, which cost about 4 KiB per idle connection on the default
+ * namespace (docs/decisions.md, "Memory per connection"). Handlers get the socket as an argument.
+ *
+ * @example
+ * const table = new EventTable().on(C.ping, ({ timestamp }, socket) => ({ timestamp }));
+ * io.on('connection', (socket) => onEvents(deps, socket, table));
  */
+export class EventTable {
+  private readonly routes = new Map<string, EventRoute>();
+
+  on<S extends z.ZodType>(def: EventDef<string, S>, handler: EventHandler<S>, opts: { beforeAuth?: boolean } = {}): this {
+    this.routes.set(def.name, {
+      def: def as unknown as EventDef<string, z.ZodType>,
+      handler: handler as EventHandler<z.ZodType>,
+      beforeAuth: opts.beforeAuth ?? false,
+    });
+    return this;
+  }
+
+  get(event: string): EventRoute | undefined {
+    return this.routes.get(event);
+  }
+}
+
+/**
+ * Registers a table of client events on one socket: each checks authentication, size and rate,
+ * parses the payload with the catalogue's schema, runs its handler, then answers. With a callback
+ * the answer is `{ ok, data | error }`; without one a failure is an `error` event. A handler only
+ * ever sees a typed, valid payload. Events the table does not name are ignored, as before.
+ */
+export function onEvents(deps: OnEventDeps, socket: AppSocket, table: EventTable): void {
+  socket.onAny((event: string, ...args: unknown[]) => {
+    const route = table.get(event);
+    if (route) void handle(deps, socket, route, args);
+  });
+}
+
+/** Registers one client event (see {@link onEvents}); for surfaces that have not moved to a table. */
 export function onEvent<S extends z.ZodType>(
   deps: OnEventDeps,
   socket: AppSocket,
@@ -28,30 +70,38 @@ export function onEvent<S extends z.ZodType>(
   handler: EventHandler<S>,
   opts: { beforeAuth?: boolean } = {},
 ): void {
-  socket.on(def.name, async (...args: unknown[]) => {
-    const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: Ack) => void) : undefined;
-    try {
-      if (!opts.beforeAuth && !socket.data.authenticated) {
-        throw new AppError('MISSING_TOKEN', 'Authenticate first');
-      }
-      if (approximateSize(args[0]) > deps.maxPayloadBytes) {
-        throw new AppError('PAYLOAD_TOO_LARGE', `Payloads are limited to ${deps.maxPayloadBytes} bytes`, {
-          limit: deps.maxPayloadBytes,
-        });
-      }
-      await deps.rateLimiter.consume(socket, def.name);
-      const parsed = def.schema.safeParse(args[0]);
-      if (!parsed.success) throw validationError(parsed.error);
-      const data = await handler(parsed.data as z.output<S>, socket);
-      deps.onHandled?.(def.name, 'ok');
-      ack?.(data === undefined ? { ok: true } : { ok: true, data });
-    } catch (err) {
-      const error = toErrorPayload(err, deps.log, def.name);
-      deps.onHandled?.(def.name, error.code);
-      if (ack) ack({ ok: false, error });
-      else if (socket.connected) socket.emit('error', error);
+  const route: EventRoute = {
+    def: def as unknown as EventDef<string, z.ZodType>,
+    handler: handler as EventHandler<z.ZodType>,
+    beforeAuth: opts.beforeAuth ?? false,
+  };
+  socket.on(def.name, (...args: unknown[]) => handle(deps, socket, route, args));
+}
+
+async function handle(deps: OnEventDeps, socket: AppSocket, route: EventRoute, args: unknown[]): Promise<void> {
+  const { def } = route;
+  const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: Ack) => void) : undefined;
+  try {
+    if (!route.beforeAuth && !socket.data.authenticated) {
+      throw new AppError('MISSING_TOKEN', 'Authenticate first');
     }
-  });
+    if (approximateSize(args[0]) > deps.maxPayloadBytes) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `Payloads are limited to ${deps.maxPayloadBytes} bytes`, {
+        limit: deps.maxPayloadBytes,
+      });
+    }
+    await deps.rateLimiter.consume(socket, def.name);
+    const parsed = def.schema.safeParse(args[0]);
+    if (!parsed.success) throw validationError(parsed.error);
+    const data = await route.handler(parsed.data, socket);
+    deps.onHandled?.(def.name, 'ok');
+    ack?.(data === undefined ? { ok: true } : { ok: true, data });
+  } catch (err) {
+    const error = toErrorPayload(err, deps.log, def.name);
+    deps.onHandled?.(def.name, error.code);
+    if (ack) ack({ ok: false, error });
+    else if (socket.connected) socket.emit('error', error);
+  }
 }
 
 /** Too-long content is PAYLOAD_TOO_LARGE, not a generic validation failure. */

@@ -10,6 +10,9 @@ import { socketAuth } from './socket-auth';
 import type { AppIo, AppNamespace, AppSocket } from './socket-types';
 import { defaultServer as S } from '@switchboard/protocol';
 
+/** Connection state recovery's window: a socket back within it gets the packets it missed. */
+export const RECOVERY_WINDOW_MS = 2 * 60_000;
+
 export interface SocketServerOptions {
   corsOrigins: string[];
   maxHttpBufferSize: number;
@@ -38,7 +41,7 @@ export function createSocketServer(http: HttpServer, opts: SocketServerOptions):
     httpCompression: false,
     allowRequest: allowRequest(opts.corsOrigins),
     cors: { origin: opts.corsOrigins.length ? opts.corsOrigins : true, credentials: true },
-    ...(opts.recovery === false ? {} : { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false } }),
+    ...(opts.recovery === false ? {} : { connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false } }),
     ...(opts.adapter ? { adapter: opts.adapter } : {}),
     serveClient: false,
   });

@@ -1,7 +1,17 @@
 import { defaultServer as S } from '@switchboard/protocol';
+import { DeadlineSchedule } from './deadline-schedule';
 import type { AppSocket } from './socket-types';
 
-const MAX_TIMEOUT = 2 ** 31 - 1;
+interface Lifetime {
+  /** When to send `token:refresh` (epoch ms), or null when it went out or is not wanted. */
+  refreshAt: number | null;
+  expiresAt: number;
+}
+
+const lifetimes = new WeakMap<AppSocket, Lifetime>();
+
+/** One schedule for every socket's token deadlines instead of two timers per socket. */
+const schedule = new DeadlineSchedule<AppSocket>(due);
 
 /**
  * Enforces `exp` during a connection (001, "Token Refresh During Connection"):
@@ -11,33 +21,35 @@ const MAX_TIMEOUT = 2 ** 31 - 1;
  * `token:refresh`, for namespaces where a token is renewed by reconnecting.
  */
 export function watchTokenLifetime(socket: AppSocket, leadMs: number, opts: { refresh?: boolean } = {}): void {
-  clearTokenTimers(socket);
-  const msLeft = socket.data.exp * 1000 - Date.now();
-  const expiresAt = new Date(socket.data.exp * 1000).toISOString();
-  const refreshIn = msLeft - leadMs;
-  const timers: NodeJS.Timeout[] = [];
-  if (opts.refresh === false) {
-    // Nothing to announce ahead: 001's namespaces have no token:update.
-  } else if (refreshIn > 0) {
-    timers.push(setTimeout(() => socket.emit(S['token:refresh'].name, { expiresAt }), Math.min(refreshIn, MAX_TIMEOUT)));
-  } else {
-    socket.emit(S['token:refresh'].name, { expiresAt });
+  const expiresAt = socket.data.exp * 1000;
+  let refreshAt: number | null = opts.refresh === false ? null : expiresAt - leadMs;
+  if (refreshAt !== null && refreshAt <= Date.now()) {
+    announceRefresh(socket, expiresAt);
+    refreshAt = null;
   }
-  if (msLeft < MAX_TIMEOUT) {
-    timers.push(
-      setTimeout(() => {
-        socket.emit(S.error.name, { code: 'AUTH_TOKEN_EXPIRED', message: 'The token expired; reconnect with a fresh one' });
-        socket.disconnect();
-      }, Math.max(0, msLeft)),
-    );
-  }
-  for (const t of timers) t.unref();
-  tokenTimers.set(socket, timers);
+  lifetimes.set(socket, { refreshAt, expiresAt });
+  schedule.add(socket, refreshAt ?? expiresAt);
 }
 
 export function clearTokenTimers(socket: AppSocket): void {
-  for (const t of tokenTimers.get(socket) ?? []) clearTimeout(t);
-  tokenTimers.delete(socket);
+  schedule.remove(socket);
+  lifetimes.delete(socket);
 }
 
-const tokenTimers = new WeakMap<AppSocket, NodeJS.Timeout[]>();
+function due(socket: AppSocket): void {
+  const life = lifetimes.get(socket);
+  if (!life || !socket.connected) return;
+  if (life.refreshAt !== null && Date.now() < life.expiresAt) {
+    life.refreshAt = null;
+    announceRefresh(socket, life.expiresAt);
+    schedule.add(socket, life.expiresAt);
+    return;
+  }
+  lifetimes.delete(socket);
+  socket.emit(S.error.name, { code: 'AUTH_TOKEN_EXPIRED', message: 'The token expired; reconnect with a fresh one' });
+  socket.disconnect();
+}
+
+function announceRefresh(socket: AppSocket, expiresAt: number): void {
+  socket.emit(S['token:refresh'].name, { expiresAt: new Date(expiresAt).toISOString() });
+}

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { forEachServer } from '../support/server';
+import { forEachServer, INTERNAL_KEY } from '../support/server';
 import { ask, nextEvent, sleep, until } from '../support/events';
 
 forEachServer('nothing lost, nothing twice', (t) => {
@@ -91,5 +91,29 @@ forEachServer('nothing lost, nothing twice', (t) => {
     await ask(s.agent, 'send_message', { conversationId: s.conversationId, content: 'after' });
     await until(() => got.includes('after'));
     expect(got).toEqual(['while away', 'after']);
+  });
+
+  it('recovers what was sent to a room while its only member was away (an emit nobody hears now is still kept)', async () => {
+    const customerToken = await t.token({ sub: 'rp5-cust', accountId: 'rp5', role: 'customer' });
+    const conv = (await t.http('POST', '/api/conversations', { token: customerToken, body: {} })).body;
+    // No automatic reconnection: the socket comes back only after the emit, so the emit finds the room empty.
+    const customer = await t.connect({ token: customerToken, options: { reconnection: false } });
+    await ask(customer, 'join_conversation', conv.id);
+    const got: string[] = [];
+    customer.on('note', (p) => got.push(p.text));
+    const gone = nextEvent(customer, 'disconnect');
+    (customer.io as any).engine.close();
+    await gone;
+    const res = await t.http('POST', '/internal/emit', {
+      headers: { 'x-internal-api-key': INTERNAL_KEY },
+      body: { tenantId: 'rp5', conversationId: conv.id, event: 'note', payload: { text: 'while away' } },
+    });
+    expect(res.status).toBe(200);
+    const back = nextEvent(customer, 'connect');
+    customer.connect();
+    await back;
+    expect(customer.recovered).toBe(true);
+    await until(() => got.includes('while away'));
+    expect(got).toEqual(['while away']);
   });
 }, { RATE_LIMIT_POINTS: 10_000 });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AccountsRepo, StorageError, isUniqueViolation, migrate, openDb } from '../../src/storage/index';
-import { forEachEngine } from '../support/databases';
+import { forEachEngine, pgliteSnapshot } from '../support/databases';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -148,4 +148,17 @@ describe('Db on an unreachable PostgreSQL', () => {
       await db.close();
     }
   });
+});
+
+describe('embedded PostgreSQL memory', () => {
+  it('starts PGlite with the shared_buffers asked for (PGLITE_SHARED_BUFFERS)', async () => {
+    // From the shared snapshot rather than initdb, which takes many seconds on a busy machine.
+    const db = await openDb({ dataDir: 'memory://', pgliteSnapshot: await pgliteSnapshot('empty'), pgliteSharedBuffers: '16MB', migrate: false });
+    try {
+      const [row] = await db.query<{ shared_buffers: string }>('SHOW shared_buffers');
+      expect(row?.shared_buffers).toBe('16MB');
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 });
