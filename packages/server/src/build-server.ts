@@ -77,7 +77,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   const cluster = await openClusterKit(config, log, { relay: deps.relay });
 
   const app: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: config.MAX_PAYLOAD_BYTES });
-  const { io, widgetParent } = createSocketServer(app.server, {
+  const { io, widgets } = createSocketServer(app.server, {
     corsOrigins: config.corsOrigins,
     // The transport's hard cap sits above the per-event limit, so oversized events get a PAYLOAD_TOO_LARGE answer instead of a cut connection.
     maxHttpBufferSize: config.MAX_PAYLOAD_BYTES * 4,
@@ -87,7 +87,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
 
   const broadcaster = new Broadcaster({
     io,
-    widgetParent,
+    widgets,
     onEmit: (event) => metrics.eventsEmitted.inc({ event }),
     onListenerError: (err) => log.error({ err }, 'event listener failed'),
     relay: cluster.relay,
@@ -158,7 +158,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   ticketRoutes(app, services);
   devRoutes(app, services);
   staticRoutes(app);
-  attachDefaultNamespaces(services, io, widgetParent);
+  attachDefaultNamespaces(services, io, widgets);
   attachInsightDesk(services, io);
 
   return {

@@ -7,11 +7,12 @@ import { plan, type Renderer, DEFAULT_RENDERERS } from './plan';
 import { PublishLedger } from './publish-ledger';
 import { ResumePoints } from './resume-points';
 import { withEnvelope } from './with-envelope';
+import type { WidgetNamespaces } from '../transport/widget-namespaces';
 
 export interface BroadcasterOptions {
   io: AppIo;
-  /** The parent of 003's dynamic namespaces; widget deliveries go there too. */
-  widgetParent: AppNamespace;
+  /** 003's dynamic namespaces; a widget delivery also goes to those with sockets in its rooms. */
+  widgets: Pick<WidgetNamespaces, 'holding'>;
   renderers?: readonly Renderer[];
   onEmit?: (event: string) => void;
   onListenerError?: (err: unknown) => void;
@@ -167,12 +168,14 @@ export class Broadcaster {
   private emit(e: DomainEvent | EphemeralEvent, d: Delivery, seq?: number, eventId?: string, skipSockets: string[] = []): void {
     const accountId = 'accountId' in e ? e.accountId : '';
     const payload = withEnvelope(d.payload, seq, eventId);
+    const to = d.to.map((r) => roomName(accountId, r, d.surface));
     const targets: AppNamespace[] = [this.opts.io.of(d.surface.ns)];
-    if (d.surface.ns === '/' && d.surface.dialect === 'widget') targets.push(this.opts.widgetParent);
+    // Only the 003 namespaces concerned, each on its own (never through their parent, which would walk
+    // every child and share one packet, recovery offsets included, between them).
+    if (d.surface.ns === '/' && d.surface.dialect === 'widget') targets.push(...this.opts.widgets.holding(to));
     for (const nsp of targets) {
-      // `local`: other nodes emit to their own sockets (see the class comment); the parent of 003's
-      // namespaces passes the flag on to each child's adapter.
-      let op = nsp.local.to(d.to.map((r) => roomName(accountId, r, d.surface)));
+      // `local`: other nodes emit to their own sockets (see the class comment).
+      let op = nsp.local.to(to);
       if (d.except?.length) op = op.except(d.except.map((r) => roomName(accountId, r, d.surface)));
       // A socket's id is a room of its own.
       if (skipSockets.length) op = op.except(skipSockets);
