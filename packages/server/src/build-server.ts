@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import { createAi } from './ai/create-ai';
+import { createReplayBudget } from './cluster/replay-budget';
 import { createTokenVerifier } from './auth/token-verifier';
 import { createRateLimiter } from './cluster/rate-limiter';
 import { openClusterKit, type ClusterKit } from './cluster/cluster-kit';
@@ -123,6 +124,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     presence,
     typing: new TypingService(broadcaster, config.TYPING_TIMEOUT_MS, { timers: cluster.typingTimers, onError: sharedStateError('typing timers failed') }),
     replay: new ReplayService(db),
+    replayBudget: createReplayBudget({ events: config.REPLAY_BUDGET_EVENTS, windowSeconds: config.RATE_LIMIT_WINDOW_S }, cluster.rateLimitStore),
     broadcast: new BroadcastService(db, broadcaster, presence),
     tickets: new TicketService(db, broadcaster, sla, conversations, config.SLA_POLICY),
     sla,

@@ -10,7 +10,7 @@ import { onEvent, type EventHandler } from '../transport/on-event';
 import { applyPrincipal, principalOf } from '../transport/principal-of';
 import type { AppSocket } from '../transport/socket-types';
 import { watchTokenLifetime } from '../transport/token-lifetime';
-import { joinRefs, refuse, startSession } from './default-session';
+import { joinRefs, refuse, replayDeps, startSession } from './default-session';
 
 /**
  * The client events of the default namespace (000, 002 and 001's default rows):
@@ -101,9 +101,7 @@ export function registerDefaultEvents(services: Services, socket: AppSocket): vo
     return services.messages.mark(who(), conversationId, messageId, 'delivered');
   });
 
-  on(C.sync, async ({ since }) => {
-    await replayToSocket(socket, since, services.replay, services.broadcaster);
-  });
+  on(C.sync, async ({ since }) => replayToSocket(socket, since, replayDeps(services)));
 
   on(C.ping, async ({ timestamp }) => {
     socket.emit(S.pong.name, { timestamp, serverTime: Date.now() });
