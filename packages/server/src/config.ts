@@ -53,6 +53,8 @@ export const ConfigSchema = z.object({
   REPLAY_RESYNC_THRESHOLD: z.coerce.number().int().min(1).default(5_000),
   /** Events replayed per socket per RATE_LIMIT_WINDOW_S (a user gets twice that across its sockets). */
   REPLAY_BUDGET_EVENTS: z.coerce.number().int().min(1).default(3_000),
+  /** Open SSE streams (`GET /api/conversations/:id/stream`) per user on one node; more is 429 RATE_LIMITED. */
+  SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).default(5),
   TYPING_TIMEOUT_MS: int(5_000),
   DEMO: bool.optional(),
   /** Worker processes on this machine (node's cluster module, sticky sessions); more than 1 needs DATABASE_URL. */

@@ -30,21 +30,14 @@ export function createReplayBudget(
   return {
     async consume(subject, events) {
       if (events <= 0) return;
-      try {
-        await perSocket.consume(subject.id, events);
-        await perUser.consume(userKey(subject), events).catch(async (res: unknown) => {
-          await perSocket.reward(subject.id, events);
-          throw res;
-        });
-      } catch (res) {
-        if (res instanceof RateLimiterRes) {
-          throw new AppError('RATE_LIMITED', 'Replay budget spent; continue later', {
-            retryAfterMs: res.msBeforeNext,
-            limit: opts.events,
-            windowSeconds: opts.windowSeconds,
-          });
-        }
-        throw res;
+      let refused = await take(perSocket, subject.id, events);
+      if (!refused) {
+        refused = await take(perUser, userKey(subject), events);
+        if (refused) await perSocket.reward(subject.id, events);
+      }
+      if (refused) {
+        const details = { retryAfterMs: refused.msBeforeNext, limit: opts.events, windowSeconds: opts.windowSeconds };
+        throw new AppError('RATE_LIMITED', 'Replay budget spent; continue later', details);
       }
     },
     async refund(subject, events) {
@@ -53,4 +46,15 @@ export function createReplayBudget(
       await perUser.reward(userKey(subject), events);
     },
   };
+}
+
+/** Takes points, or says why not (the limiter's answer); other failures (the store) propagate. */
+async function take(limiter: RateLimiterAbstract, key: string, points: number): Promise<RateLimiterRes | null> {
+  try {
+    await limiter.consume(key, points);
+    return null;
+  } catch (res) {
+    if (res instanceof RateLimiterRes) return res;
+    throw res;
+  }
 }

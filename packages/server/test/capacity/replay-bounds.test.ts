@@ -7,6 +7,8 @@ const PAGE = 50;
 const PER_SYNC = 150;
 const THRESHOLD = 500;
 const BUDGET = 400;
+/** Writing a few hundred messages takes seconds on a busy machine. */
+const LOG_WRITING_MS = 90_000;
 
 forEachServer(
   'replay is paged, bounded and paid for',
@@ -49,7 +51,7 @@ forEachServer(
       expect(answers.map((a) => a.hasMore)).toEqual([true, true, false]);
       await until(() => contents.length === 320, 5_000, 'every message');
       expect(contents).toEqual(Array.from({ length: 320 }, (_, i) => `m${i}`));
-    });
+    }, LOG_WRITING_MS);
 
     it("costs the socket's replay budget by events: a spent budget ends a replay early, then refuses it with retryAfterMs", async () => {
       const socket = await agent('rb1-spender');
@@ -133,7 +135,7 @@ forEachServer(
       // Close enough to the head, replay works as before.
       const near = await ask(socket, 'sync', { since: (await told).lastSeq - 20 });
       expect(near.data).toMatchObject({ hasMore: false, replayed: 20 });
-    });
+    }, LOG_WRITING_MS);
   },
   { REPLAY_PAGE_SIZE: PAGE, REPLAY_MAX_PER_SYNC: PER_SYNC, REPLAY_RESYNC_THRESHOLD: THRESHOLD, REPLAY_BUDGET_EVENTS: BUDGET },
 );

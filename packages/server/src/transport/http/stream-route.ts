@@ -7,6 +7,7 @@ import { AppError } from '../../errors';
 import type { Services } from '../../services';
 import { bearerToken } from '../token-source';
 import { parse } from './parse';
+import { StreamSlots } from './stream-slots';
 
 const IdParams = z.object({ id: Id });
 /** EventSource cannot send headers, so a browser may put the token in the query instead. */
@@ -22,11 +23,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * client reconnects and reads stored messages for what it missed.
  */
 export function streamRoute(app: FastifyInstance, services: Services): void {
+  const slots = new StreamSlots(services.config.SSE_MAX_STREAMS_PER_USER);
   app.get('/api/conversations/:id/stream', async (request, reply) => {
     const token = bearerToken(request.headers.authorization) ?? parse(StreamQuery, request.query).token;
     if (!token) throw new AppError('MISSING_TOKEN', 'Send Authorization: Bearer <token>');
     const actor = await services.verify(token);
     const conversation = await services.conversations.getReadable(actor, parse(IdParams, request.params).id);
+    const releaseSlot = slots.take(`${actor.accountId}:${actor.userId}`);
 
     reply.hijack();
     const res = reply.raw;
@@ -45,6 +48,7 @@ export function streamRoute(app: FastifyInstance, services: Services): void {
     const finish = () => {
       if (finished) return;
       finished = true;
+      releaseSlot();
       clearInterval(heartbeat);
       clearTimeout(expiry);
       unsubscribe();
