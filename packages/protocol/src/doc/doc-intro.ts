@@ -50,6 +50,9 @@ Every namespace authenticates the same way: a JWT in \`auth.token\` (also accept
 \`authenticate\` event when the server allows it). A refused handshake fails with \`connect_error\`
 whose \`err.message\` is \`MISSING_TOKEN\`, \`AUTH_TOKEN_INVALID\` or \`AUTH_TOKEN_EXPIRED\`
 and whose \`err.data\` is \`{ code, message }\`.
+A \`/tenant/{tenantId}/conv/{conversationId}\` namespace is opened only for a token of that
+tenant that may read that conversation: otherwise the handshake fails the same way, with
+\`FORBIDDEN\` or \`NOT_FOUND\` too. The namespace lives while sockets are connected to it.
 
 \`\`\`ts
 io(url, { auth: { token } });                                  // default vocabulary
