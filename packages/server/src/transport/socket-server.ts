@@ -7,7 +7,7 @@ import type { Services } from '../services';
 import { allowRequest } from './origin-check';
 import { socketAuth } from './socket-auth';
 import type { AppIo, AppSocket } from './socket-types';
-import { admitWidget } from './admit-widget';
+import { admitWidget, countWidgetRefusal } from './admit-widget';
 import { WidgetNamespaces } from './widget-namespaces';
 import { defaultServer as S } from '@switchboard/protocol';
 
@@ -48,7 +48,7 @@ export function createSocketServer(http: HttpServer, opts: SocketServerOptions):
 
 /** Wires authentication and handlers onto the default namespace and 003's namespaces. */
 export function attachDefaultNamespaces(services: Services, io: AppIo, widgets: WidgetNamespaces): void {
-  widgets.admitWith(admitWidget(services));
+  widgets.admitWith(admitWidget(services), countWidgetRefusal(services));
   for (const nsp of [io.of('/'), widgets.parent]) {
     nsp.use(socketAuth(services, { allowLate: nsp === io.of('/') }));
     nsp.on('connection', (socket: AppSocket) => {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { WIDGET_NAMESPACE, type ErrorCode } from '@switchboard/protocol';
+import { tokenFromHandshake } from './token-source';
 import type { AppIo, AppNamespace } from './socket-types';
 
 /** What a refusal tells the client: its `connect_error` has `message` = code and `data` = `{ code, message }`. */
@@ -8,18 +9,13 @@ export interface Refusal {
   message: string;
 }
 
-/** The parts of a handshake a namespace may be admitted on, before any socket exists. */
-export interface PendingHandshake {
-  auth: Record<string, unknown>;
-  headers: IncomingHttpHeaders;
-  query: Record<string, unknown>;
-}
-
-/** Resolves when the client may open this 003 namespace; rejects with a {@link Refusal} otherwise. */
-export type AdmitWidget = (target: { tenantId: string; conversationId: string }, handshake: PendingHandshake) => Promise<void>;
+/** Resolves when the holder of `token` may open this 003 namespace; rejects with a {@link Refusal} otherwise. */
+export type AdmitWidget = (target: { tenantId: string; conversationId: string }, token: string) => Promise<void>;
 
 /** socket.io-parser's packet type of a refused CONNECT. */
 const CONNECT_ERROR = 4;
+/** Namespace admissions one connection may have under way (each may read the database); more are refused at once. */
+const MAX_PENDING_PER_CONNECTION = 8;
 
 type EngineConn = {
   readyState: string;
@@ -55,7 +51,9 @@ type Internals = {
 export class WidgetNamespaces {
   readonly parent: AppNamespace;
   private admit: AdmitWidget | undefined;
+  private onRefused: (code: ErrorCode) => void = () => undefined;
   private decoding: EngineConn | undefined;
+  private readonly pending = new WeakMap<EngineConn, number>();
   private readonly byRoom = new Map<string, Set<AppNamespace>>();
   private readonly live = new Set<AppNamespace>();
 
@@ -74,9 +72,10 @@ export class WidgetNamespaces {
     });
   }
 
-  /** Sets who may open a namespace; until then every widget namespace is refused. */
-  admitWith(admit: AdmitWidget): void {
+  /** Sets who may open a namespace (until then every widget namespace is refused), and who counts refusals. */
+  admitWith(admit: AdmitWidget, onRefused: (code: ErrorCode) => void): void {
     this.admit = admit;
+    this.onRefused = onRefused;
   }
 
   /** The widget namespaces open now (for tests and metrics). */
@@ -95,17 +94,26 @@ export class WidgetNamespaces {
     const m = WIDGET_NAMESPACE.exec(name);
     const conn = this.decoding;
     if (!m || !conn || !this.admit) return next(null, false);
-    const handshake: PendingHandshake = { auth: auth ?? {}, headers: conn.request.headers, query: conn.request._query ?? {} };
-    this.admit({ tenantId: m[1] as string, conversationId: m[2] as string }, handshake).then(
-      () => next(null, true),
-      // Refused: answered here, and `next` is not called, so Socket.IO neither creates the namespace
-      // nor sends a second, generic "Invalid namespace" error.
-      (err: Refusal) => {
-        if (conn.readyState !== 'open') return;
-        const packet = { type: CONNECT_ERROR, nsp: name, data: { message: err.code, data: { code: err.code, message: err.message } } };
-        for (const encoded of this.io.encoder.encode(packet)) conn.write(encoded);
-      },
-    );
+    const refuse = (err: Refusal) => {
+      this.onRefused(err.code);
+      if (conn.readyState !== 'open') return;
+      const packet = { type: CONNECT_ERROR, nsp: name, data: { message: err.code, data: { code: err.code, message: err.message } } };
+      for (const encoded of this.io.encoder.encode(packet)) conn.write(encoded);
+    };
+    // Decided here, synchronously: a flood of CONNECTs without a token costs no promise and no await.
+    const token = tokenFromHandshake({ auth: auth ?? {}, headers: conn.request.headers, query: conn.request._query ?? {} });
+    if (!token) return refuse({ code: 'MISSING_TOKEN', message: 'Connect with a token: auth.token, an Authorization header or ?token=' });
+    const underway = this.pending.get(conn) ?? 0;
+    if (underway >= MAX_PENDING_PER_CONNECTION) return refuse({ code: 'RATE_LIMITED', message: 'Too many namespaces opening at once on this connection' });
+    this.pending.set(conn, underway + 1);
+    this.admit({ tenantId: m[1] as string, conversationId: m[2] as string }, token)
+      .then(
+        () => next(null, true),
+        // Refused: answered here, and `next` is not called, so Socket.IO neither creates the namespace
+        // nor sends a second, generic "Invalid namespace" error.
+        (err: Refusal) => refuse(err),
+      )
+      .finally(() => this.pending.set(conn, (this.pending.get(conn) ?? 1) - 1));
   }
 
   private track(nsp: AppNamespace): void {

@@ -62,10 +62,12 @@ function capacityChecks(redisPrefix?: string) {
       expect(nsps(ctx).size).toBe(before);
       if (redisPrefix) expect(await shardChannels()).toEqual(channelsBefore);
 
-      // A valid token of another tenant: refused for the tenant, still nothing created.
+      // A valid token of another tenant: refused for the tenant (or, past a few admissions under way on one
+      // connection, at once), still nothing created.
       const foreign = await ctx.token({ sub: 'mallory', accountId: 'mallory-co', role: 'admin' });
       const refused = await bogusConnects(ctx, 200, JSON.stringify({ token: foreign }));
-      expect(refused.every((a) => a.includes('"code":"FORBIDDEN"'))).toBe(true);
+      expect(refused.every((a) => /"code":"(FORBIDDEN|RATE_LIMITED)"/.test(a))).toBe(true);
+      expect(refused.some((a) => a.includes('"code":"FORBIDDEN"'))).toBe(true);
       expect(nsps(ctx).size).toBe(before);
       if (redisPrefix) expect(await shardChannels()).toEqual(channelsBefore);
     });
