@@ -132,9 +132,17 @@ forEachServer(
       expect(resync).toMatchObject({ since: 0, threshold: THRESHOLD });
       expect(complete).toMatchObject({ replayed: 0, hasMore: true, resync: true });
       expect(reconnecting.connected).toBe(true);
-      // Close enough to the head, replay works as before.
-      const near = await ask(socket, 'sync', { since: (await told).lastSeq - 20 });
+      // Close enough to the head, replay works as before: on sync, and on connect, in bounded calls.
+      const head = (await told).lastSeq;
+      const near = await ask(socket, 'sync', { since: head - 20 });
       expect(near.data).toMatchObject({ hasMore: false, replayed: 20 });
+      let first: any;
+      const resuming = await agent('rb1-near', { auth: { lastSeq: head - 200 }, before: (s) => s.on('sync_complete', (p) => (first ??= p)) });
+      await until(() => first !== undefined, 5_000, 'sync_complete on connect');
+      expect(first).toMatchObject({ hasMore: true, replayed: PER_SYNC });
+      const rest = await ask(resuming, 'sync', { since: first.lastSeq });
+      expect(rest.data.hasMore).toBe(false);
+      expect(rest.data.replayed).toBeGreaterThan(0);
     }, LOG_WRITING_MS);
   },
   { REPLAY_PAGE_SIZE: PAGE, REPLAY_MAX_PER_SYNC: PER_SYNC, REPLAY_RESYNC_THRESHOLD: THRESHOLD, REPLAY_BUDGET_EVENTS: BUDGET },
