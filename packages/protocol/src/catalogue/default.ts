@@ -114,7 +114,7 @@ export const defaultClient = defineEvents('default', 'client', {
       'Replay, in order, the events this socket may see with seq > since and did not get live, then sync_complete. ' +
       'Paged: at most REPLAY_MAX_PER_SYNC (default 1,000) events per call, read REPLAY_PAGE_SIZE (200) at a time; ' +
       'while the answer says hasMore, continue with sync { since: lastSeq }. One replay at a time per socket ' +
-      '(a second one is RATE_LIMITED, details.reason "REPLAY_IN_PROGRESS"); replayed events are paid from the ' +
+      '(one more waits its turn; a third meanwhile is RATE_LIMITED, details.reason "REPLAY_IN_PROGRESS"); replayed events are paid from the ' +
       "socket's replay budget (REPLAY_BUDGET_EVENTS per window: RATE_LIMITED with retryAfterMs when spent). " +
       'More than REPLAY_RESYNC_THRESHOLD (5,000) events behind: nothing is replayed, resync_required is sent.',
     schema: z.object({ since: z.number().int().min(0) }),

@@ -99,8 +99,8 @@ time, and ends with \`sync_complete { lastSeq, replayed, hasMore }\` (also \`syn
 While \`hasMore\`, continue with \`sync { since: lastSeq }\`, after \`retryAfterMs\` when
 given: replayed events are paid from the socket's replay budget (\`REPLAY_BUDGET_EVENTS\`
 per \`RATE_LIMIT_WINDOW_S\`), and a \`sync\` with the budget spent is \`RATE_LIMITED\` with
-\`details.retryAfterMs\`. A socket runs one replay at a time (another \`sync\` meanwhile is
-\`RATE_LIMITED\` with \`details.reason: "REPLAY_IN_PROGRESS"\`). A client more than
+\`details.retryAfterMs\`. A socket runs one replay at a time: one more \`sync\` waits its turn, a
+third meanwhile is \`RATE_LIMITED\` with \`details.reason: "REPLAY_IN_PROGRESS"\`. A client more than
 \`REPLAY_RESYNC_THRESHOLD\` (5,000) visible events behind gets no replay but
 \`resync_required { since, lastSeq, threshold }\` and \`sync_complete { resync: true }\`: it
 reloads its state over HTTP and continues from \`lastSeq\`. Volatile events (typing) are

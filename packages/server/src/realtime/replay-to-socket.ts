@@ -28,7 +28,8 @@ export interface ReplayDeps {
 
 /** Longest a page waits for the client to take the previous one; a client slower than this continues later. */
 const FLUSH_WAIT_MS = 5_000;
-const replaying = new WeakSet<AppSocket>();
+/** Per socket: replays running or waiting (at most one of each). */
+const lanes = new WeakMap<AppSocket, { pending: number; tail: Promise<void> }>();
 
 /**
  * Sends a socket, in order, every logged event it may see after `since` that it
@@ -39,25 +40,35 @@ const replaying = new WeakSet<AppSocket>();
  *
  * Bounded, so that one client cannot hold the node: a page at a time (read, render, emit, wait until
  * the transport took it, yield to other work), at most `maxPerSync` events per call (the client
- * continues while `hasMore`), one replay at a time per socket, each page paid from the socket's
- * replay budget by its size. A client too far behind is told to resync over HTTP instead.
+ * continues while `hasMore`), one replay at a time per socket (one more may wait its turn), each page
+ * paid from the socket's replay budget by its size. A client too far behind is told to resync over HTTP instead.
  *
- * @throws AppError RATE_LIMITED when a replay already runs on the socket, or its budget cannot pay a first page.
+ * @throws AppError RATE_LIMITED when a replay runs on the socket and another waits, or its budget cannot pay a first page.
  */
 export async function replayToSocket(socket: AppSocket, since: number, deps: ReplayDeps): Promise<SyncResult> {
-  if (replaying.has(socket)) {
-    throw new AppError('RATE_LIMITED', 'A replay is already running on this socket; wait for its sync_complete', {
+  const lane = lanes.get(socket) ?? { pending: 0, tail: Promise.resolve() };
+  if (lane.pending >= 2) {
+    throw new AppError('RATE_LIMITED', 'A replay is running on this socket and another one waits; wait for a sync_complete', {
       reason: 'REPLAY_IN_PROGRESS',
       retryAfterMs: 500,
     });
   }
-  replaying.add(socket);
-  try {
+  lanes.set(socket, lane);
+  lane.pending++;
+  // A replay asked for while one runs (the client's `sync` after the handshake's) waits its turn.
+  const turn = lane.tail.then(async () => {
     const result = await replayPages(socket, since, deps);
     socket.emit(S.sync_complete.name, result);
     return result;
+  });
+  lane.tail = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  try {
+    return await turn;
   } finally {
-    replaying.delete(socket);
+    if (--lane.pending === 0) lanes.delete(socket);
   }
 }
 

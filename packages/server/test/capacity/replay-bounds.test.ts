@@ -74,13 +74,20 @@ forEachServer(
       expect(refused.error!.details.retryAfterMs).toBeGreaterThan(0);
     });
 
-    it('runs one replay at a time per socket: a second concurrent sync is RATE_LIMITED with REPLAY_IN_PROGRESS', async () => {
+    it('runs one replay at a time per socket: one more sync waits its turn, a third is RATE_LIMITED with REPLAY_IN_PROGRESS', async () => {
       const socket = await agent('rb1-twice');
-      const [a, b] = await Promise.all([ask(socket, 'sync', { since: 0 }, 10_000), ask(socket, 'sync', { since: 0 }, 10_000)]);
-      expect(a.ok).toBe(true);
-      expect(b.error).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'REPLAY_IN_PROGRESS' } });
-      // Once the first one is over, the socket may replay again.
-      expect((await ask(socket, 'sync', { since: a.data.lastSeq })).ok).toBe(true);
+      const completes: any[] = [];
+      socket.on('sync_complete', (p) => completes.push(p));
+      const [a, b, c] = await Promise.all([0, 1, 2].map(() => ask(socket, 'sync', { since: 0 }, 10_000)));
+      expect(a!.ok).toBe(true);
+      expect(b!.ok).toBe(true);
+      expect(c!.error).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'REPLAY_IN_PROGRESS' } });
+      // Each ran to its end before the next began: two sync_complete, in order, the same replay twice.
+      await until(() => completes.length === 2, 5_000, 'two sync_complete');
+      expect(completes).toEqual([a!.data, b!.data]);
+      expect(b!.data).toEqual(a!.data);
+      // Once they are over, the socket may replay again.
+      expect((await ask(socket, 'sync', { since: a!.data.lastSeq })).ok).toBe(true);
     });
 
     it("another tenant's send -> ack keeps working while sockets replay as fast as they may", async () => {
