@@ -113,6 +113,10 @@ function capacityChecks(redisPrefix?: string) {
       // A token in the query still opens the namespace (002: auth, header or query).
       const byQuery = await ctx.connect({ namespace, query: { token: owner } });
       expect(byQuery.connected).toBe(true);
+      // Over HTTP long-polling as well as over a websocket.
+      const polling = await ctx.connect({ namespace, token: owner, options: { transports: ['polling'] } });
+      expect(polling.connected).toBe(true);
+      expect((await ctx.connectError({ namespace, options: { transports: ['polling'] } })).data).toMatchObject({ code: 'MISSING_TOKEN' });
     });
   };
 }
