@@ -78,11 +78,6 @@ export class WidgetNamespaces {
     this.onRefused = onRefused;
   }
 
-  /** The widget namespaces open now (for tests and metrics). */
-  get size(): number {
-    return this.live.size;
-  }
-
   /** The namespaces with a socket in at least one of these rooms. */
   holding(rooms: readonly string[]): Set<AppNamespace> {
     const out = new Set<AppNamespace>();
