@@ -47,9 +47,9 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_POINTS: int(60),
   RATE_LIMIT_WINDOW_S: int(10),
   /** Replay (`sync`, `auth.lastSeq`): events read from the log per page, and at most per `sync` (then `hasMore`). */
-  REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000).default(200),
+  REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000).default(500),
   REPLAY_MAX_PER_SYNC: z.coerce.number().int().min(1).default(1_000),
-  /** A client with more visible events than this to catch up on is told to resync over HTTP (`resync_required`). */
+  /** A client more than a page and more than this many visible events behind is told to resync over HTTP (`resync_required`). */
   REPLAY_RESYNC_THRESHOLD: z.coerce.number().int().min(1).default(5_000),
   /** Events replayed per socket per RATE_LIMIT_WINDOW_S (a user gets twice that across its sockets). */
   REPLAY_BUDGET_EVENTS: z.coerce.number().int().min(1).default(3_000),

@@ -112,7 +112,7 @@ export const defaultClient = defineEvents('default', 'client', {
     room: 'the socket itself',
     description:
       'Replay, in order, the events this socket may see with seq > since and did not get live, then sync_complete. ' +
-      'Paged: at most REPLAY_MAX_PER_SYNC (default 1,000) events per call, read REPLAY_PAGE_SIZE (200) at a time; ' +
+      'Paged: at most REPLAY_MAX_PER_SYNC (default 1,000) events per call, read REPLAY_PAGE_SIZE (500) at a time; ' +
       'while the answer says hasMore, continue with sync { since: lastSeq }. One replay at a time per socket ' +
       '(one more waits its turn; a third meanwhile is RATE_LIMITED, details.reason "REPLAY_IN_PROGRESS"); replayed events are paid from the ' +
       "socket's replay budget (REPLAY_BUDGET_EVENTS per window: RATE_LIMITED with retryAfterMs when spent). " +

@@ -94,7 +94,7 @@ re-joins its rooms and asks for what it missed with \`sync { since: lastSeq }\`
 any event whose \`eventId\` it has already seen.
 
 Replay is paged and bounded. One \`sync\` (or the handshake's \`auth.lastSeq\`) sends at
-most \`REPLAY_MAX_PER_SYNC\` events (default 1,000), read \`REPLAY_PAGE_SIZE\` (200) at a
+most \`REPLAY_MAX_PER_SYNC\` events (default 1,000), read \`REPLAY_PAGE_SIZE\` (500) at a
 time, and ends with \`sync_complete { lastSeq, replayed, hasMore }\` (also \`sync\`'s ack).
 While \`hasMore\`, continue with \`sync { since: lastSeq }\`, after \`retryAfterMs\` when
 given: replayed events are paid from the socket's replay budget (\`REPLAY_BUDGET_EVENTS\`

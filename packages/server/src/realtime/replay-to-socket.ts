@@ -76,11 +76,6 @@ async function replayPages(socket: AppSocket, since: number, deps: ReplayDeps): 
   const d = socket.data;
   const viewer = { accountId: d.accountId, userId: d.userId, isStaff: isStaff(d.role) };
   const { pageSize, maxPerSync, resyncThreshold } = deps.limits;
-  if (await deps.replay.behindMoreThan(viewer, since, resyncThreshold)) {
-    const lastSeq = await deps.replay.lastSeq(d.accountId);
-    socket.emit(S.resync_required.name, { since, lastSeq, threshold: resyncThreshold });
-    return { lastSeq: since, replayed: 0, hasMore: true, resync: true };
-  }
   let cursor = since;
   let read = 0;
   let replayed = 0;
@@ -95,6 +90,12 @@ async function replayPages(socket: AppSocket, since: number, deps: ReplayDeps): 
     }
     // One more than wanted, to know without another read whether anything follows.
     const page = await deps.replay.page(viewer, cursor, want + 1);
+    // How far behind is counted only when more than a page is (the common short catch-up costs one read).
+    if (read === 0 && page.length > want && (await deps.replay.behindMoreThan(viewer, since, resyncThreshold))) {
+      const lastSeq = await deps.replay.lastSeq(d.accountId);
+      socket.emit(S.resync_required.name, { since, lastSeq, threshold: resyncThreshold });
+      return { lastSeq: since, replayed: 0, hasMore: true, resync: true };
+    }
     const events = page.slice(0, want);
     await deps.budget.refund(socket, want - events.length);
     for (const e of events) {
