@@ -2,6 +2,10 @@ import { DefaultOut } from './protocol-constants';
 
 type Request = (event: typeof DefaultOut.join_conversation | typeof DefaultOut.sync, payload: { conversationId: string } | { since: number }, timeoutMs?: number) => Promise<unknown>;
 
+type SyncPage = { lastSeq: number; hasMore: boolean; retryAfterMs?: number; resync?: boolean };
+/** Past this many pages the client is far behind; it reads the rest over HTTP like any fresh start. */
+const MAX_SYNC_CALLS = 10;
+
 /**
  * The conversations a client has joined, and what to do after a reconnect:
  * join them again (001, "resubscribeRooms"), then close the gap a handshake
@@ -29,6 +33,13 @@ export class ConversationRooms {
     const joined = await Promise.allSettled(ids.map((conversationId) => request(DefaultOut.join_conversation, { conversationId })));
     // A recovered session kept its rooms and got its missed packets from Socket.IO itself.
     if (resume.recovered || resume.from === null || !joined.some((r) => r.status === 'fulfilled')) return;
-    await request(DefaultOut.sync, { since: resume.from }, 30_000).catch(() => undefined);
+    // Replay is paged (protocol: sync's hasMore); continue until done, a resync is asked for, or a bound.
+    let since = resume.from;
+    for (let call = 0; call < MAX_SYNC_CALLS; call++) {
+      const page = (await request(DefaultOut.sync, { since }, 30_000).catch(() => undefined)) as SyncPage | undefined;
+      if (!page?.hasMore || page.resync) return;
+      if (page.retryAfterMs) await new Promise((resolve) => setTimeout(resolve, page.retryAfterMs));
+      since = page.lastSeq;
+    }
   }
 }

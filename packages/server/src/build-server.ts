@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import { createAi } from './ai/create-ai';
+import { createReplayBudget } from './cluster/replay-budget';
 import { createTokenVerifier } from './auth/token-verifier';
 import { createRateLimiter } from './cluster/rate-limiter';
 import { openClusterKit, type ClusterKit } from './cluster/cluster-kit';
@@ -86,7 +87,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   // Before any route, so each one lands in /openapi.json or fails test/openapi.test.ts.
   const routes = catalogueRoutes(app);
   logRequests(app);
-  const { io, widgetParent } = createSocketServer(app.server, {
+  const { io, widgets } = createSocketServer(app.server, {
     corsOrigins: config.corsOrigins,
     // The transport's hard cap sits above the per-event limit, so oversized events get a PAYLOAD_TOO_LARGE answer instead of a cut connection.
     maxHttpBufferSize: config.MAX_PAYLOAD_BYTES * 4,
@@ -96,7 +97,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
 
   const broadcaster = new Broadcaster({
     io,
-    widgetParent,
+    widgets,
     onEmit: (event) => metrics.eventsEmitted.inc({ event: emittedEventLabel(event) }),
     recoveryWindowMs: cluster.clustered ? 0 : RECOVERY_WINDOW_MS,
     onListenerError: (err) => log.error({ err }, 'event listener failed'),
@@ -147,6 +148,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     presence,
     typing: new TypingService(broadcaster, config.TYPING_TIMEOUT_MS, { timers: cluster.typingTimers, onError: sharedStateError('typing timers failed') }),
     replay: new ReplayService(db),
+    replayBudget: createReplayBudget({ events: config.REPLAY_BUDGET_EVENTS, windowSeconds: config.RATE_LIMIT_WINDOW_S }, cluster.rateLimitStore),
     broadcast: new BroadcastService(db, broadcaster, presence),
     tickets: new TicketService(db, broadcaster, sla, conversations, config.SLA_POLICY),
     sla,
@@ -185,7 +187,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   staticRoutes(app);
   meRoute(app, services);
   openapiRoutes(app, routes);
-  attachDefaultNamespaces(services, io, widgetParent);
+  attachDefaultNamespaces(services, io, widgets);
   attachInsightDesk(services, io);
 
   return {

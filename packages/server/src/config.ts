@@ -55,6 +55,15 @@ export const ConfigSchema = z.object({
   /** Per socket and per user, per event: points per window. */
   RATE_LIMIT_POINTS: int(60),
   RATE_LIMIT_WINDOW_S: int(10),
+  /** Replay (`sync`, `auth.lastSeq`): events read from the log per page, and at most per `sync` (then `hasMore`). */
+  REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000).default(500),
+  REPLAY_MAX_PER_SYNC: z.coerce.number().int().min(1).default(1_000),
+  /** A client more than a page and more than this many visible events behind is told to resync over HTTP (`resync_required`). */
+  REPLAY_RESYNC_THRESHOLD: z.coerce.number().int().min(1).default(5_000),
+  /** Events replayed per socket per RATE_LIMIT_WINDOW_S (a user gets twice that across its sockets). */
+  REPLAY_BUDGET_EVENTS: z.coerce.number().int().min(1).default(3_000),
+  /** Open SSE streams (`GET /api/conversations/:id/stream`) per user on one node; more is 429 RATE_LIMITED. */
+  SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).default(5),
   TYPING_TIMEOUT_MS: int(5_000),
   DEMO: bool.optional(),
   /** Worker processes on this machine (node's cluster module, sticky sessions); more than 1 needs DATABASE_URL. */

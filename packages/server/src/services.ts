@@ -1,6 +1,7 @@
 import type { Ai } from './ai/create-ai';
 import type { TokenVerifier } from './auth/token-verifier';
 import type { RateLimiter } from './cluster/rate-limiter';
+import type { ReplayBudget } from './cluster/replay-budget';
 import type { Config } from './config';
 import type { ConversationService } from './domain/conversation-service';
 import type { MessageService } from './domain/message-service';
@@ -36,6 +37,8 @@ export interface Services {
   presence: PresenceService;
   typing: TypingService;
   replay: ReplayService;
+  /** What replay may cost a socket and its user, in events (cluster/replay-budget.ts). */
+  replayBudget: ReplayBudget;
   broadcast: BroadcastService;
   // Seed 001's namespaces (handlers/insightdesk.ts).
   tickets: TicketService;

@@ -19,6 +19,21 @@ export const SendMessage = z.object({
 });
 export type SendMessage = z.infer<typeof SendMessage>;
 
+/**
+ * The end of one replay, in `sync_complete` and in `sync`'s ack. Replay is paged: one `sync` (or the
+ * handshake's `auth.lastSeq`) sends at most REPLAY_MAX_PER_SYNC events, read from the log a page at
+ * a time; while `hasMore` the client continues with `sync { since: lastSeq }` (after `retryAfterMs`
+ * when given). `resync` means the client is too far behind for replay (see `resync_required`).
+ */
+export const SyncResult = z.object({
+  lastSeq: z.number().int(),
+  replayed: z.number().int(),
+  hasMore: z.boolean(),
+  retryAfterMs: z.number().int().optional(),
+  resync: z.literal(true).optional(),
+});
+export type SyncResult = z.infer<typeof SyncResult>;
+
 /** Client to server on the default namespace: 000, 002 and 001's default-namespace rows. */
 export const defaultClient = defineEvents('default', 'client', {
   authenticate: {
@@ -103,8 +118,15 @@ export const defaultClient = defineEvents('default', 'client', {
   sync: {
     seeds: ['001'],
     room: 'the socket itself',
-    description: 'Replay every event this socket may see with seq > since, in order, then sync_complete.',
+    description:
+      'Replay, in order, the events this socket may see with seq > since and did not get live, then sync_complete. ' +
+      'Paged: at most REPLAY_MAX_PER_SYNC (default 1,000) events per call, read REPLAY_PAGE_SIZE (500) at a time; ' +
+      'while the answer says hasMore, continue with sync { since: lastSeq }. One replay at a time per socket ' +
+      '(one more waits its turn; a third meanwhile is RATE_LIMITED, details.reason "REPLAY_IN_PROGRESS"); replayed events are paid from the ' +
+      "socket's replay budget (REPLAY_BUDGET_EVENTS per window: RATE_LIMITED with retryAfterMs when spent). " +
+      'More than REPLAY_RESYNC_THRESHOLD (5,000) events behind: nothing is replayed, resync_required is sent.',
     schema: z.object({ since: z.number().int().min(0) }),
+    ack: SyncResult,
   },
   ping: {
     seeds: ['001'],
@@ -262,8 +284,18 @@ export const defaultServer = defineEvents('default', 'server', {
   sync_complete: {
     seeds: ['001'],
     room: 'the socket itself',
-    description: 'Replay finished; live events follow.',
-    schema: z.object({ lastSeq: z.number().int(), replayed: z.number().int() }),
+    description:
+      'A replay (sync, or the handshake with auth.lastSeq) ended: live events follow. With hasMore, continue with ' +
+      'sync { since: lastSeq } (after retryAfterMs when given); with resync, see resync_required.',
+    schema: SyncResult,
+  },
+  resync_required: {
+    seeds: ['001'],
+    room: 'the socket itself',
+    description:
+      'The socket is more than REPLAY_RESYNC_THRESHOLD events behind: nothing was replayed. Reload state over HTTP ' +
+      '(GET /api/conversations, /api/conversations/:id/messages; or page GET /api/updates?since=) and continue from lastSeq.',
+    schema: z.object({ since: z.number().int(), lastSeq: z.number().int(), threshold: z.number().int() }),
   },
   pong: {
     seeds: ['001'],

@@ -50,6 +50,9 @@ Every namespace authenticates the same way: a JWT in \`auth.token\` (also accept
 \`authenticate\` event when the server allows it). A refused handshake fails with \`connect_error\`
 whose \`err.message\` is \`MISSING_TOKEN\`, \`AUTH_TOKEN_INVALID\` or \`AUTH_TOKEN_EXPIRED\`
 and whose \`err.data\` is \`{ code, message }\`.
+A \`/tenant/{tenantId}/conv/{conversationId}\` namespace is opened only for a token of that
+tenant that may read that conversation: otherwise the handshake fails the same way, with
+\`FORBIDDEN\` or \`NOT_FOUND\` too. The namespace lives while sockets are connected to it.
 
 \`\`\`ts
 io(url, { auth: { token } });                                  // default vocabulary
@@ -88,7 +91,19 @@ Broadcasts of logged events extend \`Envelope\`: \`seq\` is the event's position
 the tenant's event log and \`eventId\` a stable id. A client that reconnects
 re-joins its rooms and asks for what it missed with \`sync { since: lastSeq }\`
 (or \`GET /api/updates?since=SEQ\` when it has fallen back to polling), then drops
-any event whose \`eventId\` it has already seen. Volatile events (typing) are
+any event whose \`eventId\` it has already seen.
+
+Replay is paged and bounded. One \`sync\` (or the handshake's \`auth.lastSeq\`) sends at
+most \`REPLAY_MAX_PER_SYNC\` events (default 1,000), read \`REPLAY_PAGE_SIZE\` (500) at a
+time, and ends with \`sync_complete { lastSeq, replayed, hasMore }\` (also \`sync\`'s ack).
+While \`hasMore\`, continue with \`sync { since: lastSeq }\`, after \`retryAfterMs\` when
+given: replayed events are paid from the socket's replay budget (\`REPLAY_BUDGET_EVENTS\`
+per \`RATE_LIMIT_WINDOW_S\`), and a \`sync\` with the budget spent is \`RATE_LIMITED\` with
+\`details.retryAfterMs\`. A socket runs one replay at a time: one more \`sync\` waits its turn, a
+third meanwhile is \`RATE_LIMITED\` with \`details.reason: "REPLAY_IN_PROGRESS"\`. A client more than
+\`REPLAY_RESYNC_THRESHOLD\` (5,000) visible events behind gets no replay but
+\`resync_required { since, lastSeq, threshold }\` and \`sync_complete { resync: true }\`: it
+reloads its state over HTTP and continues from \`lastSeq\`. Volatile events (typing) are
 dropped, not queued, when a client cannot take them.
 
 ## Rooms

@@ -12,9 +12,9 @@ export interface ReplayViewer {
 const PAGE = 500;
 
 /**
- * Reads the event log for one viewer: every event it may see after `since`, in
- * order. Sockets replay these on reconnect; polling clients read them over HTTP
- * (001's fallback).
+ * Reads the event log for one viewer, a page at a time: the events it may see
+ * after `since`, in order. Sockets replay these on reconnect (realtime/replay-to-socket.ts);
+ * polling clients read them over HTTP (001's fallback).
  */
 export class ReplayService {
   constructor(private readonly db: Db) {}
@@ -24,18 +24,10 @@ export class ReplayService {
     return rows.map(fromLogRow);
   }
 
-  async *all(viewer: ReplayViewer, since: number, max = 10_000): AsyncGenerator<LoggedEvent> {
-    let cursor = since;
-    let seen = 0;
-    for (;;) {
-      const page = await this.page(viewer, cursor, PAGE);
-      for (const e of page) {
-        yield e;
-        cursor = e.seq;
-        if (++seen >= max) return;
-      }
-      if (page.length < PAGE) return;
-    }
+  /** Whether `viewer` has more than `threshold` events to see after `since` (reads at most threshold + 1 rows). */
+  async behindMoreThan(viewer: ReplayViewer, since: number, threshold: number): Promise<boolean> {
+    const n = await new EventLogRepo(this.db).countVisible(viewer.accountId, since, { isStaff: viewer.isStaff, userId: viewer.userId }, threshold + 1);
+    return n > threshold;
   }
 
   async lastSeq(accountId: string): Promise<number> {

@@ -9,7 +9,7 @@ import { EventTable, onEvents } from '../transport/on-event';
 import { applyPrincipal, principalOf } from '../transport/principal-of';
 import type { AppSocket } from '../transport/socket-types';
 import { watchTokenLifetime } from '../transport/token-lifetime';
-import { followTeams, joinRefs, refuse, startSession } from './default-session';
+import { followTeams, joinRefs, refuse, replayDeps, startSession } from './default-session';
 
 /**
  * The client events of the default namespace (000, 002 and 001's default rows):
@@ -112,9 +112,7 @@ function buildTable(services: Services): EventTable {
     return services.messages.mark(who(socket), conversationId, messageId, 'delivered');
   });
 
-  t.on(C.sync, async ({ since }, socket) => {
-    await replayToSocket(socket, since, services.replay, services.broadcaster);
-  });
+  t.on(C.sync, async ({ since }, socket) => replayToSocket(socket, since, replayDeps(services)));
 
   t.on(C.ping, async ({ timestamp }, socket) => {
     socket.emit(S.pong.name, { timestamp, serverTime: Date.now() });

@@ -1,7 +1,7 @@
 import { defaultServer as S, isStaff, WIDGET_NAMESPACE } from '@switchboard/protocol';
 import { AppError, toErrorPayload } from '../errors';
 import { joinedRoomName, roomName, type RoomRef, type Surface } from '../realtime/delivery';
-import { replayToSocket } from '../realtime/replay-to-socket';
+import { replayToSocket, type ReplayDeps } from '../realtime/replay-to-socket';
 import { noteJoined, noteLeft } from '../realtime/room-joins';
 import type { Services } from '../services';
 import { principalOf } from '../transport/principal-of';
@@ -90,8 +90,23 @@ export async function startSession(services: Services, socket: AppSocket): Promi
   });
 
   if (resumeFrom !== null) {
-    await replayToSocket(socket, resumeFrom, services.replay, services.broadcaster);
+    // The same bounds as `sync`; a spent budget is no reason to refuse the session: the client continues later.
+    await replayToSocket(socket, resumeFrom, replayDeps(services)).catch((err: unknown) => {
+      if (!(err instanceof AppError && err.code === 'RATE_LIMITED')) throw err;
+      socket.emit(S.sync_complete.name, { lastSeq: resumeFrom, replayed: 0, hasMore: true, retryAfterMs: Number(err.details?.retryAfterMs ?? 0) });
+    });
   }
+}
+
+/** What replay needs from the services, with the configured bounds. */
+export function replayDeps(services: Services): ReplayDeps {
+  const c = services.config;
+  return {
+    replay: services.replay,
+    broadcaster: services.broadcaster,
+    budget: services.replayBudget,
+    limits: { pageSize: c.REPLAY_PAGE_SIZE, maxPerSync: c.REPLAY_MAX_PER_SYNC, resyncThreshold: c.REPLAY_RESYNC_THRESHOLD },
+  };
 }
 
 export async function endSession(services: Services, socket: AppSocket): Promise<void> {

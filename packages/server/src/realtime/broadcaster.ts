@@ -8,11 +8,12 @@ import { plan, type Renderer, DEFAULT_RENDERERS } from './plan';
 import { PublishLedger } from './publish-ledger';
 import { ResumePoints } from './resume-points';
 import { withEnvelope } from './with-envelope';
+import type { WidgetNamespaces } from '../transport/widget-namespaces';
 
 export interface BroadcasterOptions {
   io: AppIo;
-  /** The parent of 003's dynamic namespaces; widget deliveries go there too. */
-  widgetParent: AppNamespace;
+  /** 003's dynamic namespaces; a widget delivery also goes to those with sockets in its rooms. */
+  widgets: Pick<WidgetNamespaces, 'holding'>;
   renderers?: readonly Renderer[];
   onEmit?: (event: string) => void;
   onListenerError?: (err: unknown) => void;
@@ -176,12 +177,13 @@ export class Broadcaster {
     const nsp = this.opts.io.of(d.surface.ns);
     // Nobody on this node speaks this vocabulary in these rooms (nor may come back to them): nothing to encode or keep.
     const targets: AppNamespace[] = this.audible.any(nsp, rooms) ? [nsp] : [];
-    if (d.surface.ns === '/' && d.surface.dialect === 'widget') targets.push(this.opts.widgetParent);
+    // Only the 003 namespaces concerned, each on its own (never through their parent, which would walk
+    // every child and share one packet, recovery offsets included, between them).
+    if (d.surface.ns === '/' && d.surface.dialect === 'widget') targets.push(...this.opts.widgets.holding(rooms));
     if (targets.length === 0) return;
     const payload = withEnvelope(d.payload, seq, eventId);
     for (const nsp of targets) {
-      // `local`: other nodes emit to their own sockets (see the class comment); the parent of 003's
-      // namespaces passes the flag on to each child's adapter.
+      // `local`: other nodes emit to their own sockets (see the class comment).
       let op = nsp.local.to(rooms);
       if (d.except?.length) op = op.except(d.except.map((r) => roomName(accountId, r, d.surface)));
       // A socket's id is a room of its own.

@@ -1,13 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { WIDGET_NAMESPACE } from '@switchboard/protocol';
 import { endSession, refuse, startSession } from '../handlers/default-session';
 import { registerDefaultEvents } from '../handlers/default-events';
 import type { AdapterFactory } from '../cluster/socket-adapter';
 import type { Services } from '../services';
 import { allowRequest } from './origin-check';
 import { socketAuth } from './socket-auth';
-import type { AppIo, AppNamespace, AppSocket } from './socket-types';
+import type { AppIo, AppSocket } from './socket-types';
+import { admitWidget, countWidgetRefusal } from './admit-widget';
+import { WidgetNamespaces } from './widget-namespaces';
 import { defaultServer as S } from '@switchboard/protocol';
 
 /** Connection state recovery's window: a socket back within it gets the packets it missed. */
@@ -31,7 +32,7 @@ export interface SocketServerOptions {
  * path `/socket.io`, ping every 25 s with a 60 s timeout (002); per-message
  * deflate off, since compressing small chat frames costs more CPU than it saves.
  */
-export function createSocketServer(http: HttpServer, opts: SocketServerOptions): { io: AppIo; widgetParent: AppNamespace } {
+export function createSocketServer(http: HttpServer, opts: SocketServerOptions): { io: AppIo; widgets: WidgetNamespaces } {
   const io: AppIo = new Server(http, {
     path: '/socket.io',
     pingInterval: 25_000,
@@ -45,13 +46,13 @@ export function createSocketServer(http: HttpServer, opts: SocketServerOptions):
     ...(opts.adapter ? { adapter: opts.adapter } : {}),
     serveClient: false,
   });
-  const widgetParent = io.of(WIDGET_NAMESPACE) as unknown as AppNamespace;
-  return { io, widgetParent };
+  return { io, widgets: new WidgetNamespaces(io) };
 }
 
 /** Wires authentication and handlers onto the default namespace and 003's namespaces. */
-export function attachDefaultNamespaces(services: Services, io: AppIo, widgetParent: AppNamespace): void {
-  for (const nsp of [io.of('/'), widgetParent]) {
+export function attachDefaultNamespaces(services: Services, io: AppIo, widgets: WidgetNamespaces): void {
+  widgets.admitWith(admitWidget(services), countWidgetRefusal(services));
+  for (const nsp of [io.of('/'), widgets.parent]) {
     nsp.use(socketAuth(services, { allowLate: nsp === io.of('/') }));
     nsp.on('connection', (socket: AppSocket) => {
       registerDefaultEvents(services, socket);

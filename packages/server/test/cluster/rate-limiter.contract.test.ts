@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { createRateLimiter, type RateLimiter } from '../../src/cluster/rate-limiter';
+import { createReplayBudget, type ReplayBudget } from '../../src/cluster/replay-budget';
 import type { RedisClient } from '../../src/cluster/redis-connection';
 import { AppError } from '../../src/errors';
 import { dropRedisPrefix, openTestRedis, redisAvailable, uniqueRedisPrefix } from '../support/redis';
@@ -68,6 +69,58 @@ for (const impl of impls) {
       expect(await refusal(a.consume(subject('w1', 'u3'), 'x'))).not.toBeNull();
       await new Promise((r) => setTimeout(r, 1_100));
       expect(await refusal(a.consume(subject('w1', 'u3'), 'x'))).toBeNull();
+    });
+  });
+}
+
+/** The replay budget (cluster/replay-budget.ts) rides the same stores: two budgets over one state, as two nodes. */
+const budgetOpts = { events: 100, windowSeconds: 1 };
+const budgets: Array<{ name: string; skip: boolean; nodes(): [ReplayBudget, ReplayBudget] }> = [
+  {
+    name: 'memory',
+    skip: false,
+    nodes: () => {
+      const one = createReplayBudget(budgetOpts);
+      return [one, one];
+    },
+  },
+  {
+    name: 'redis',
+    skip: !redisAvailable,
+    nodes: () => {
+      const p = `${prefix}:budget:${++suite}`;
+      const store = (o: { keyPrefix: string; points: number; duration: number }) =>
+        new RateLimiterRedis({ ...o, keyPrefix: `${p}:${o.keyPrefix}`, storeClient: redis, useRedisPackage: true, rejectIfRedisNotReady: true });
+      return [createReplayBudget(budgetOpts, store), createReplayBudget(budgetOpts, store)];
+    },
+  },
+];
+
+for (const impl of budgets) {
+  describe.skipIf(impl.skip)(`replay budget [${impl.name}]`, () => {
+    it('charges by events, not by calls: the whole budget in one call passes, one event more is RATE_LIMITED with retryAfterMs', async () => {
+      const [a, b] = impl.nodes();
+      await a.consume(subject('s1'), 100);
+      const err = (await refusal(b.consume(subject('s1'), 1))) as AppError;
+      expect(err).toBeInstanceOf(AppError);
+      expect(err.code).toBe('RATE_LIMITED');
+      expect(err.details?.retryAfterMs).toBeGreaterThan(0);
+    });
+
+    it('gives back what a page did not read', async () => {
+      const [a, b] = impl.nodes();
+      await a.consume(subject('s2'), 100);
+      await a.refund(subject('s2'), 40);
+      await b.consume(subject('s2'), 40);
+      expect(((await refusal(b.consume(subject('s2'), 1))) as AppError).code).toBe('RATE_LIMITED');
+    });
+
+    it("limits a user across its sockets to two sockets' worth, and a user's refusal costs the socket nothing", async () => {
+      const [a, b] = impl.nodes();
+      await a.consume(subject('t1', 'u2'), 100);
+      await b.consume(subject('t2', 'u2'), 100);
+      expect(((await refusal(a.consume(subject('t3', 'u2'), 10))) as AppError).code).toBe('RATE_LIMITED');
+      await a.consume(subject('t3', 'u3'), 100);
     });
   });
 }

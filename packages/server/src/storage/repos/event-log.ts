@@ -71,6 +71,17 @@ export function toStoredEvent(row: EventRow): StoredEvent {
 /** Namespace half of the two-key advisory lock that orders appends per account. */
 export const EVENT_LOCK_NAMESPACE = 42_105_502;
 
+/** Events of account $1 after seq $2 that a viewer ($3: staff, $4: user id) may see; customers' conversations resolved in SQL. */
+const VISIBLE_AFTER = `e.account_id = $1 AND e.seq > $2
+  AND (
+    e.audience = 'tenant'
+    OR (e.audience = 'staff' AND $3::boolean)
+    OR (e.audience = 'conversation' AND ($3::boolean OR EXISTS (
+          SELECT 1 FROM conversations c
+          WHERE c.account_id = e.account_id AND c.id = e.conversation_id AND c.contact_id = $4)))
+    OR (e.audience = 'user' AND e.user_id = $4)
+  )`;
+
 /**
  * The event log: the replay source for `GET /api/updates?since=SEQ` and reconnect catch-up, and a
  * transactional outbox for multi-node broadcasting (read by time, see outbox.ts).
@@ -110,21 +121,19 @@ export class EventLogRepo {
   /** What `viewer` may see after `since`, oldest first. Customers' conversations are resolved here, in SQL. */
   async listVisible(accountId: string, since: number, viewer: EventViewer, limit?: number): Promise<StoredEvent[]> {
     const rows = await this.q.query<EventRow>(
-      `SELECT e.* FROM events e
-       WHERE e.account_id = $1 AND e.seq > $2
-         AND (
-           e.audience = 'tenant'
-           OR (e.audience = 'staff' AND $3::boolean)
-           OR (e.audience = 'conversation' AND ($3::boolean OR EXISTS (
-                 SELECT 1 FROM conversations c
-                 WHERE c.account_id = e.account_id AND c.id = e.conversation_id AND c.contact_id = $4)))
-           OR (e.audience = 'user' AND e.user_id = $4)
-         )
-       ORDER BY e.seq
-       LIMIT $5`,
-      [accountId, Math.max(0, Math.trunc(since)), viewer.isStaff, viewer.userId, clampLimit(limit, 500, 1000)],
+      `SELECT e.* FROM events e WHERE ${VISIBLE_AFTER} ORDER BY e.seq LIMIT $5`,
+      [accountId, Math.max(0, Math.trunc(since)), viewer.isStaff, viewer.userId, clampLimit(limit, 500, 1001)],
     );
     return rows.map(toStoredEvent);
+  }
+
+  /** How many events `viewer` may see after `since`, counted up to `cap` (a bounded read, for "too far behind"). */
+  async countVisible(accountId: string, since: number, viewer: EventViewer, cap: number): Promise<number> {
+    const rows = await this.q.query<{ n: number | string }>(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM events e WHERE ${VISIBLE_AFTER} LIMIT $5) visible`,
+      [accountId, Math.max(0, Math.trunc(since)), viewer.isStaff, viewer.userId, Math.max(0, Math.trunc(cap))],
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** The highest seq in the account (0 when empty): where a fresh client starts. */

@@ -8,6 +8,7 @@ import type { Services } from '../../services';
 import { bearerToken } from '../token-source';
 import { doc } from './openapi/route-doc';
 import { parse } from './parse';
+import { StreamSlots } from './stream-slots';
 
 const IdParams = z.object({ id: Id });
 /** EventSource cannot send headers, so a browser may put the token in the query instead. */
@@ -23,11 +24,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * client reconnects and reads stored messages for what it missed.
  */
 export function streamRoute(app: FastifyInstance, services: Services): void {
+  const slots = new StreamSlots(services.config.SSE_MAX_STREAMS_PER_USER);
   app.get('/api/conversations/:id/stream', doc({ tag: 'Messages', auth: 'bearer', summary: 'Assistant replies as Server-Sent Events while they are written', description: 'EventSource cannot send headers: a browser may pass the token as `?token=`. Events: ready, then assistant tokens and the stored reply; ends when the token expires.', params: IdParams, query: StreamQuery, responses: { 200: { description: 'An event stream', contentType: 'text/event-stream' } } }), async (request, reply) => {
     const token = bearerToken(request.headers.authorization) ?? parse(StreamQuery, request.query).token;
     if (!token) throw new AppError('MISSING_TOKEN', 'Send Authorization: Bearer <token>');
     const actor = await services.verify(token);
     const conversation = await services.conversations.getReadable(actor, parse(IdParams, request.params).id);
+    const releaseSlot = slots.take(`${actor.accountId}:${actor.userId}`);
 
     reply.hijack();
     const res = reply.raw;
@@ -46,6 +49,7 @@ export function streamRoute(app: FastifyInstance, services: Services): void {
     const finish = () => {
       if (finished) return;
       finished = true;
+      releaseSlot();
       clearInterval(heartbeat);
       clearTimeout(expiry);
       unsubscribe();
