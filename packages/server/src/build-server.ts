@@ -41,6 +41,7 @@ import { installErrorHandler } from './transport/http/error-handler';
 import { healthRoutes } from './transport/http/health-routes';
 import { internalRoutes } from './transport/http/internal-routes';
 import { updatesRoutes } from './transport/http/updates-routes';
+import { writeRateLimit } from './transport/http/write-rate-limit';
 import { devRoutes } from './transport/http/dev-routes';
 import { staticRoutes } from './transport/http/static-routes';
 import { attachDefaultNamespaces, createSocketServer } from './transport/socket-server';
@@ -115,7 +116,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     db,
     metrics,
     verify: createTokenVerifier({ secret: config.JWT_SECRET, publicKeyPem: config.JWT_PUBLIC_KEY, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-    rateLimiter: createRateLimiter({ points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S }, cluster.rateLimitStore),
+    rateLimiter: createRateLimiter({ points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S, tenantPoints: config.RATE_LIMIT_TENANT_POINTS ?? config.RATE_LIMIT_POINTS * 10 }, cluster.rateLimitStore),
     broadcaster,
     users: new UserDirectory(db, broadcaster),
     conversations,
@@ -149,6 +150,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: false });
   await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : true, credentials: true });
   installErrorHandler(app);
+  writeRateLimit(app, services);
   healthRoutes(app, services, { extra: [...bridges.readiness, ...cluster.readiness], isClosing: () => closing });
   internalRoutes(app, services, config.INTERNAL_API_KEY);
   conversationRoutes(app, services);

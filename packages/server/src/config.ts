@@ -43,9 +43,11 @@ export const ConfigSchema = z.object({
   MAX_PAYLOAD_BYTES: int(64 * 1024),
   /** How long before `exp` the server sends `token:refresh`. */
   TOKEN_REFRESH_LEAD_MS: int(60_000),
-  /** Per socket and per user, per event: points per window. */
-  RATE_LIMIT_POINTS: int(60),
-  RATE_LIMIT_WINDOW_S: int(10),
+  /** Points a socket earns per window, a message send costing 1 (transport/write-costs.ts); a user earns 3x. */
+  RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(10),
+  /** Points a tenant earns per window over all its users (default: 10x RATE_LIMIT_POINTS). */
+  RATE_LIMIT_TENANT_POINTS: z.coerce.number().int().min(1).optional(),
   TYPING_TIMEOUT_MS: int(5_000),
   DEMO: bool.optional(),
   /** Worker processes on this machine (node's cluster module, sticky sessions); more than 1 needs DATABASE_URL. */

@@ -4,6 +4,7 @@ import { AppError, toErrorPayload } from '../errors';
 import type { Logger } from '../log';
 import type { RateLimiter } from '../cluster/rate-limiter';
 import type { AppSocket } from './socket-types';
+import { eventCost } from './write-costs';
 
 export interface OnEventDeps {
   log: Logger;
@@ -39,7 +40,8 @@ export function onEvent<S extends z.ZodType>(
           limit: deps.maxPayloadBytes,
         });
       }
-      await deps.rateLimiter.consume(socket, def.name);
+      // One budget for every event, by its cost; before authentication only the socket's own.
+      await deps.rateLimiter.consume(socket.data.authenticated ? socket : { id: socket.id, data: {} }, eventCost(def.name));
       const parsed = def.schema.safeParse(args[0]);
       if (!parsed.success) throw validationError(parsed.error);
       const data = await handler(parsed.data as z.output<S>, socket);

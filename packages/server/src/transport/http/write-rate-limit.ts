@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { RateLimitSubject } from '../../cluster/rate-limiter';
+import type { Services } from '../../services';
+import { bearerToken } from '../token-source';
+import { routeCost, WRITE_METHODS } from '../write-costs';
+import { requirePrincipal } from './http-auth';
+
+/**
+ * Every write route under /api (POST, PUT, PATCH, DELETE) spends the caller's budgets before its
+ * body is read: the user's, shared with its sockets, and its tenant's ceiling. Over budget the
+ * answer is 429 RATE_LIMITED with `retryAfterMs` and a Retry-After header (error-handler.ts).
+ * A call without a token is charged to its address, so anonymous routes are limited too; a bad
+ * token is refused here as the route would refuse it.
+ */
+export function writeRateLimit(app: FastifyInstance, services: Services): void {
+  app.addHook('onRequest', async (request) => {
+    const route = request.routeOptions.url;
+    if (!WRITE_METHODS.has(request.method) || !route?.startsWith('/api/')) return;
+    let subject: RateLimitSubject;
+    if (bearerToken(request.headers.authorization)) {
+      const actor = await requirePrincipal(services.verify, request);
+      subject = { data: { accountId: actor.accountId, userId: actor.userId } };
+    } else {
+      subject = { id: `ip:${request.ip}`, data: {} };
+    }
+    await services.rateLimiter.consume(subject, routeCost(request.method, route));
+  });
+}
