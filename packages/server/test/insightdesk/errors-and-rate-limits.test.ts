@@ -31,9 +31,9 @@ forEachServer('errors and rate limits on 001’s namespaces', (t) => {
     expect((await ask(other, ticketsClient['ticket:typing'].name, { ticketId: ticket.id })).ok).toBe(true);
     expect(Date.now() - started).toBeLessThan(1_500);
 
-    // Without a callback the refusal arrives as an `error` event.
+    // Without a callback the refusal arrives as an `error` event (a few, so the budget earned back meanwhile is spent).
     const error = nextEvent(flooder, ticketsServer.error.name);
-    flooder.emit(ticketsClient['ticket:typing'].name, { ticketId: ticket.id });
+    for (let i = 0; i < 8; i++) flooder.emit(ticketsClient['ticket:typing'].name, { ticketId: ticket.id });
     expect(await error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
   });
 
