@@ -5,24 +5,27 @@ import { createHttpPoster } from './createHttpPoster';
 
 /**
  * The noisy tenant of the noisy-neighbour scenario, in a process of its own so that its work does
- * not delay the quiet tenant's client. Several agents flood as hard as acks come back: sockets
- * alternate `send_message` and `typing_start`, one socket replays with `sync { since: 0 }`, and one
- * agent POSTs messages over HTTP; each in rounds of `parallel` requests. Prints `READY` once
- * flooding, and on SIGTERM one JSON line: answers by channel and outcome (ok, an error code).
+ * not delay the quiet tenant's client. Open loop, so the pressure does not drop when the server
+ * slows down: each agent socket emits `rate` events/s alternating `send_message` and `typing_start`,
+ * one agent POSTs `rate` messages/s over HTTP, and (with `sync`) one socket asks `sync { since: 0 }`
+ * `rate / 3` times a second; at most `inflight` unanswered per channel. Prints `READY` once flooding,
+ * and on SIGTERM one JSON line: answers by channel and outcome (ok, an error code).
  *
- * Configuration: NOISY_FLOOD='{"baseUrl","jwtSecret","tenantId","sockets","parallel"}'.
+ * Configuration: NOISY_FLOOD='{"baseUrl","jwtSecret","tenantId","sockets","rate","inflight","sync"}'.
  */
 interface FloodConfig {
   baseUrl: string;
   jwtSecret: string;
   tenantId: string;
   sockets: number;
-  parallel: number;
+  rate: number;
+  inflight: number;
+  sync: boolean;
 }
 
 type Tally = Record<string, number>;
-const tallies: Record<'socket' | 'sync' | 'http', Tally> = { socket: {}, sync: {}, http: {} };
-let stopping = false;
+const tallies: Record<string, Tally> = { socket: {}, http: {} };
+const TICK_MS = 20;
 
 const add = (tally: Tally, outcome: string) => (tally[outcome] = (tally[outcome] ?? 0) + 1);
 
@@ -43,8 +46,34 @@ async function ask(socket: Socket, event: string, payload: unknown): Promise<str
   }
 }
 
-async function loop(parallel: number, once: (i: number) => Promise<string>, tally: Tally): Promise<void> {
-  while (!stopping) for (const outcome of await Promise.all(Array.from({ length: parallel }, (_, i) => once(i)))) add(tally, outcome);
+/** Calls `once` `perSecond` times a second, skipping a call while `inflight` are unanswered (counted as SKIPPED). */
+function pace(perSecond: number, inflight: number, once: (i: number) => Promise<string>, tally: Tally): { stop(): Promise<void> } {
+  let open = 0;
+  let due = 0;
+  let n = 0;
+  const pending = new Set<Promise<void>>();
+  const timer = setInterval(() => {
+    due += (perSecond * TICK_MS) / 1_000;
+    for (; due >= 1; due--) {
+      if (open >= inflight) {
+        add(tally, 'SKIPPED');
+        continue;
+      }
+      open++;
+      const p: Promise<void> = once(n++).then((outcome) => {
+        open--;
+        add(tally, outcome);
+        pending.delete(p);
+      });
+      pending.add(p);
+    }
+  }, TICK_MS);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all(pending);
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -55,20 +84,19 @@ async function main(): Promise<void> {
   const conversationId = ((await created.json()) as { id: string }).id;
   const sockets = await Promise.all(tokens.slice(1).map((t) => connect(cfg.baseUrl, t)));
   for (const s of sockets) await ask(s, C.join_conversation.name, conversationId);
-  const poster = createHttpPoster(`${cfg.baseUrl}/api/conversations/${conversationId}/messages`, { authorization: auth.authorization }, cfg.parallel);
+  const poster = createHttpPoster(`${cfg.baseUrl}/api/conversations/${conversationId}/messages`, { authorization: auth.authorization }, cfg.inflight);
   const body = JSON.stringify({ content: 'flood' });
   const message = { conversationId, content: 'flood' };
 
   const [replayer, ...senders] = sockets;
   const loops = [
-    ...senders.map((s) => loop(cfg.parallel, (i) => ask(s, i % 2 ? C.typing_start.name : C.send_message.name, message), tallies.socket)),
-    loop(Math.max(1, cfg.parallel >> 1), () => ask(replayer!, C.sync.name, { since: 0 }), tallies.sync),
-    loop(cfg.parallel, () => poster.post(body).then((status) => (status === 201 ? 'ok' : status === 429 ? 'RATE_LIMITED' : `HTTP_${status}`), () => 'NO_ANSWER'), tallies.http),
+    ...senders.map((s) => pace(cfg.rate, cfg.inflight, (i) => ask(s, i % 2 ? C.typing_start.name : C.send_message.name, message), tallies.socket!)),
+    pace(cfg.rate, cfg.inflight, () => poster.post(body).then((status) => (status === 201 ? 'ok' : status === 429 ? 'RATE_LIMITED' : `HTTP_${status}`), () => 'NO_ANSWER'), tallies.http!),
   ];
+  if (cfg.sync) loops.push(pace(Math.max(1, cfg.rate / 3), cfg.inflight, () => ask(replayer!, C.sync.name, { since: 0 }), (tallies.sync = {})));
   process.stdout.write('READY\n');
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
-  stopping = true;
-  await Promise.all(loops);
+  await Promise.all(loops.map((l) => l.stop()));
   poster.close();
   for (const s of sockets) s.disconnect();
   process.stdout.write(`${JSON.stringify(tallies)}\n`);

@@ -11,8 +11,10 @@ type ClientEventName =
 const SEND = 1;
 /** A write that changes shared state and is broadcast: status, assignment, presence. */
 const CHANGE = 0.5;
-/** Receipts and typing: broadcast, often a database read, but small and frequent. */
+/** Typing: broadcast after a database read, small and frequent. */
 const SIGNAL = 0.25;
+/** Receipts: the SDK sends one per message shown (up to 30 of each kind on opening a conversation), so they stay cheap. */
+const RECEIPT = 0.1;
 /** Joins, leaves, subscriptions, pings: a dashboard joins dozens at once on load. */
 const LIGHT = 0.05;
 
@@ -34,8 +36,8 @@ export const EVENT_COSTS: Record<ClientEventName, number> = {
   update_conversation_status: SEND,
   assign_conversation: SEND,
   unassign_conversation: SEND,
-  mark_read: SIGNAL,
-  mark_delivered: SIGNAL,
+  mark_read: RECEIPT,
+  mark_delivered: RECEIPT,
   sync: SEND,
   ping: LIGHT,
   'token:update': CHANGE,
@@ -43,12 +45,12 @@ export const EVENT_COSTS: Record<ClientEventName, number> = {
   'chat:leave': LIGHT,
   'chat:message': SEND,
   'chat:typing': SIGNAL,
-  'chat:read': SIGNAL,
+  'chat:read': RECEIPT,
   'ticket:subscribe': LIGHT,
   'ticket:unsubscribe': LIGHT,
   'ticket:typing': SIGNAL,
   'ticket:stopTyping': LIGHT,
-  'notification:markRead': SIGNAL,
+  'notification:markRead': RECEIPT,
   'notification:markAllRead': CHANGE,
   'presence:status': CHANGE,
   'presence:subscribe': SIGNAL,
