@@ -65,8 +65,6 @@ async function startFlood(ctx: ScenarioContext, server: RunningServer, sync: boo
     script: 'bench/loadgen/noisyFlood.ts',
     cwd: ctx.cwd,
     cpu: ctx.pin.loadgenCpu,
-    // It shares a core with the runner, where the quiet tenant's client measures: that client goes first.
-    nice: 19,
     env: {
       ...process.env,
       NOISY_FLOOD: JSON.stringify({ baseUrl: server.baseUrl, jwtSecret: ctx.jwtSecret, tenantId: 'nn-noisy', sockets: NOISY_SOCKETS, rate: NOISY_RATE, inflight: NOISY_INFLIGHT, sync }),
@@ -174,7 +172,7 @@ const scenario: Scenario = {
     `(RATE_LIMIT_POINTS=60 per 10 s; the tenant ceiling 10× that). Each round measures the quiet tenant's send → ack time alone, then while another tenant floods from a process of its own: ` +
     `${NOISY_SOCKETS - 1} agent sockets each emitting ${NOISY_RATE} events/s alternating send_message and typing_start, and one agent POSTing ${NOISY_RATE} messages/s (the write flood), ` +
     `then the same plus one socket asking sync { since: 0 } ${NOISY_RATE / 3} times a second (the full flood); open loop, at most ${NOISY_INFLIGHT} unanswered per channel. ` +
-    `The noisy process shares the runner's core at nice 19, so the quiet client is not delayed by it. The headline is the full flood's p99 over the alone p99 (target: at most 2×), ` +
+    `The noisy process runs on the load generator's core, beside the runner and its quiet client. The headline is the full flood's p99 over the alone p99 (target: at most 2×), ` +
     'the median of the rounds. Refused and unanswered sends of both tenants are counted.',
   async run(ctx) {
     const outcomes: TargetOutcome[] = [];
