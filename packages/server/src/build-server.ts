@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import { createAi } from './ai/create-ai';
 import { createTokenVerifier } from './auth/token-verifier';
 import { createRateLimiter } from './cluster/rate-limiter';
+import { TenantGate } from './cluster/tenant-gate';
 import { openClusterKit, type ClusterKit } from './cluster/cluster-kit';
 import { quietErrors } from './cluster/quiet-errors';
 import type { EventRelay } from './cluster/event-relay';
@@ -117,6 +118,8 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     metrics,
     verify: createTokenVerifier({ secret: config.JWT_SECRET, publicKeyPem: config.JWT_PUBLIC_KEY, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
     rateLimiter: createRateLimiter({ points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S, tenantPoints: config.RATE_LIMIT_TENANT_POINTS ?? config.RATE_LIMIT_POINTS * 10 }, cluster.rateLimitStore),
+    // A tenant's writes serialise on its append lock anyway; more at once would only hold pool connections.
+    tenantGate: new TenantGate(Math.max(2, Math.floor(config.DATABASE_POOL_SIZE / 4)), 200),
     broadcaster,
     users: new UserDirectory(db, broadcaster),
     conversations,

@@ -3,12 +3,15 @@ import type { Ack, EventDef } from '@switchboard/protocol';
 import { AppError, toErrorPayload } from '../errors';
 import type { Logger } from '../log';
 import type { RateLimiter } from '../cluster/rate-limiter';
+import type { TenantGate } from '../cluster/tenant-gate';
 import type { AppSocket } from './socket-types';
 import { eventCost } from './write-costs';
 
 export interface OnEventDeps {
   log: Logger;
   rateLimiter: RateLimiter;
+  /** Runs an authenticated socket's handlers a few at a time per tenant. */
+  tenantGate?: TenantGate;
   /** Largest accepted payload of one client event, in bytes of JSON. */
   maxPayloadBytes: number;
   onHandled?: (event: string, outcome: 'ok' | string) => void;
@@ -44,7 +47,8 @@ export function onEvent<S extends z.ZodType>(
       await deps.rateLimiter.consume(socket.data.authenticated ? socket : { id: socket.id, data: {} }, eventCost(def.name));
       const parsed = def.schema.safeParse(args[0]);
       if (!parsed.success) throw validationError(parsed.error);
-      const data = await handler(parsed.data as z.output<S>, socket);
+      const run = () => handler(parsed.data as z.output<S>, socket);
+      const data = deps.tenantGate && socket.data.authenticated ? await deps.tenantGate.run(socket.data.accountId, run) : await run();
       deps.onHandled?.(def.name, 'ok');
       ack?.(data === undefined ? { ok: true } : { ok: true, data });
     } catch (err) {

@@ -12,10 +12,13 @@ const LIMITS = { RATE_LIMIT_TENANT_POINTS: 200 };
 type Tally = Record<string, number>;
 const count = (tally: Tally, code: string) => (tally[code] = (tally[code] ?? 0) + 1);
 
-/** Calls `once` in rounds of `parallel` until `stop` says so; tallies each answer's outcome. */
-async function flood(stop: () => boolean, parallel: number, once: () => Promise<string>, tally: Tally): Promise<void> {
+/**
+ * Calls `once` in rounds of `parallel` until `stop` says so; tallies each answer's outcome. Each round is
+ * larger than the budget it draws on holds at once, so every channel is refused however slow the server.
+ */
+async function flood(stop: () => boolean, parallel: number, once: (n: number) => Promise<string>, tally: Tally): Promise<void> {
   while (!stop()) {
-    const outcomes = await Promise.all(Array.from({ length: parallel }, () => once().catch(() => 'NO_ANSWER')));
+    const outcomes = await Promise.all(Array.from({ length: parallel }, (_, n) => once(n).catch(() => 'NO_ANSWER')));
     for (const o of outcomes) count(tally, o);
   }
 }
@@ -44,13 +47,13 @@ forEachServer('fairness: a tenant flooding at its limits does not refuse or drop
     const tally: Record<'socket' | 'http' | 'sync', Tally> = { socket: {}, http: {}, sync: {} };
     const outcome = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
     const floods = [
-      ...flooders.slice(0, 4).map((s, i) =>
-        flood(() => done, 10, async () => outcome(await ask(s, i % 2 ? C.typing_start.name : C.send_message.name, { conversationId: noisyConversation, content: 'flood' }, 10_000)), tally.socket),
+      ...flooders.slice(0, 4).map((s) =>
+        flood(() => done, 20, async (n) => outcome(await ask(s, n % 2 ? C.typing_start.name : C.send_message.name, { conversationId: noisyConversation, content: 'flood' }, 10_000)), tally.socket),
       ),
-      flood(() => done, 5, async () => outcome(await ask(flooders[4]!, C.sync.name, { since: 0 }, 10_000)), tally.sync),
+      flood(() => done, 15, async () => outcome(await ask(flooders[4]!, C.sync.name, { since: 0 }, 10_000)), tally.sync),
       flood(
         () => done,
-        10,
+        40,
         async () => {
           const res = await t.http('POST', `/api/conversations/${noisyConversation}/messages`, { token: noisyToken, body: { content: 'flood' } });
           return res.status === 201 ? 'ok' : (res.body?.error?.code ?? String(res.status));

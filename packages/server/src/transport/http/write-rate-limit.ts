@@ -10,10 +10,10 @@ import { requirePrincipal } from './http-auth';
  * body is read: the user's, shared with its sockets, and its tenant's ceiling. Over budget the
  * answer is 429 RATE_LIMITED with `retryAfterMs` and a Retry-After header (error-handler.ts).
  * A call without a token is charged to its address, so anonymous routes are limited too; a bad
- * token is refused here as the route would refuse it.
+ * token is refused here as the route would refuse it. A tenant's writes then run a few at a time.
  */
 export function writeRateLimit(app: FastifyInstance, services: Services): void {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;
     if (!WRITE_METHODS.has(request.method) || !route?.startsWith('/api/')) return;
     let subject: RateLimitSubject;
@@ -24,5 +24,10 @@ export function writeRateLimit(app: FastifyInstance, services: Services): void {
       subject = { id: `ip:${request.ip}`, data: {} };
     }
     await services.rateLimiter.consume(subject, routeCost(request.method, route));
+    // Then the tenant's turn (cluster/tenant-gate.ts), held until the response is sent or the client goes.
+    if (subject.data.accountId) {
+      const release = await services.tenantGate.acquire(subject.data.accountId);
+      reply.raw.once('close', release);
+    }
   });
 }
