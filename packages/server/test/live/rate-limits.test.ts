@@ -93,7 +93,7 @@ forEachServer('rate limits: one smooth budget per socket, user and tenant', (t) 
     ];
     // The user earns 3 points/s meanwhile, so each route gets a small burst of its own: some of it must be refused.
     for (const [method, path] of writes) {
-      const statuses = await Promise.all(Array.from({ length: 8 }, () => post(t, path, token, {}, method).then((r) => r.status)));
+      const statuses = await Promise.all(Array.from({ length: 16 }, () => post(t, path, token, {}, method).then((r) => r.status)));
       expect([method, path, statuses.includes(429)]).toEqual([method, path, true]);
     }
     const socket = await t.connect({ token });

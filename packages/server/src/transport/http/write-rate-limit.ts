@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RateLimitSubject } from '../../cluster/rate-limiter';
 import type { Services } from '../../services';
 import { bearerToken } from '../token-source';
@@ -13,6 +13,7 @@ import { requirePrincipal } from './http-auth';
  * token is refused here as the route would refuse it. A tenant's writes then run a few at a time.
  */
 export function writeRateLimit(app: FastifyInstance, services: Services): void {
+  const releases = new WeakMap<FastifyRequest, () => void>();
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;
     if (!WRITE_METHODS.has(request.method) || !route?.startsWith('/api/')) return;
@@ -27,7 +28,12 @@ export function writeRateLimit(app: FastifyInstance, services: Services): void {
     // Then the tenant's turn (cluster/tenant-gate.ts), held until the response is sent or the client goes.
     if (subject.data.accountId) {
       const release = await services.tenantGate.acquire(subject.data.accountId);
+      releases.set(request, release);
       reply.raw.once('close', release);
+      // A client that left while queued closed before we listened.
+      if (reply.raw.destroyed || request.raw.destroyed) release();
     }
   });
+  // Also here: an injected request (light-my-request) has no socket to close. Releasing twice is harmless.
+  app.addHook('onResponse', async (request) => releases.get(request)?.());
 }
