@@ -96,9 +96,15 @@ forEachServer('rate limits: one smooth budget per socket, user and tenant', (t) 
       const statuses = await Promise.all(Array.from({ length: 16 }, () => post(t, path, token, {}, method).then((r) => r.status)));
       expect([method, path, statuses.includes(429)]).toEqual([method, path, true]);
     }
+    // HTTP and a socket of the same user at once: together they get one user's budget, not one each.
     const socket = await t.connect({ token });
-    const fromSocket = await Promise.all(Array.from({ length: 4 }, (_, i) => ask(socket, C.send_message.name, { conversationId, content: `from a socket ${i}` })));
-    expect(fromSocket.filter(refused).map((r) => r.error!.details.scope)).toContain('user');
+    const both = Date.now();
+    const [viaHttp, viaSocket] = await Promise.all([
+      Promise.all(Array.from({ length: 16 }, (_, i) => post(t, `/api/conversations/${conversationId}/messages`, token, { content: `both ${i}` }))),
+      Promise.all(Array.from({ length: 2 }, (_, i) => ask(socket, C.send_message.name, { conversationId, content: `from a socket ${i}` }))),
+    ]);
+    const together = viaHttp.filter((a) => a.status === 201).length + viaSocket.filter((r) => r.ok).length;
+    expect(together).toBeLessThanOrEqual(6 + 3 * ((Date.now() - both) / 1_000));
     // Reads are not charged.
     expect((await t.http('GET', `/api/conversations/${conversationId}/messages`, { token })).status).toBe(200);
   });
