@@ -17,6 +17,8 @@ export interface StartContext {
   nice: number;
   /** Start with `--inspect=127.0.0.1:0` so the harness can force GC and read heap figures. */
   inspect: boolean;
+  /** Settings a scenario needs on top of the target's own (noisy-neighbour: the default rate limits). */
+  env?: Record<string, string>;
 }
 
 /** How to make a server broadcast one event to every client of a tenant. */

@@ -64,6 +64,7 @@ function switchboard(variant: Variant): ServerTarget {
           RATE_LIMIT_POINTS: '100000',
           WORKERS: String(variant.workers),
         };
+        Object.assign(env, ctx.env);
         if (variant.database === 'pglite') {
           const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
           cleanups.push(() => rm(dataDir, { recursive: true, force: true }));

@@ -5,6 +5,7 @@ import { createAi } from './ai/create-ai';
 import { createReplayBudget } from './cluster/replay-budget';
 import { createTokenVerifier } from './auth/token-verifier';
 import { createRateLimiter } from './cluster/rate-limiter';
+import { TenantGate } from './cluster/tenant-gate';
 import { openClusterKit, type ClusterKit } from './cluster/cluster-kit';
 import { quietErrors } from './cluster/quiet-errors';
 import type { EventRelay } from './cluster/event-relay';
@@ -44,6 +45,7 @@ import { installErrorHandler } from './transport/http/error-handler';
 import { healthRoutes } from './transport/http/health-routes';
 import { internalRoutes } from './transport/http/internal-routes';
 import { updatesRoutes } from './transport/http/updates-routes';
+import { writeRateLimit } from './transport/http/write-rate-limit';
 import { devRoutes } from './transport/http/dev-routes';
 import { meRoute } from './transport/http/me-route';
 import { catalogueRoutes } from './transport/http/openapi/route-catalogue';
@@ -140,7 +142,9 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
     }),
-    rateLimiter: createRateLimiter({ points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S }, cluster.rateLimitStore),
+        rateLimiter: createRateLimiter({ points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S, tenantPoints: config.RATE_LIMIT_TENANT_POINTS ?? config.RATE_LIMIT_POINTS * 10 }, cluster.rateLimitStore),
+    // A tenant's writes serialise on its append lock anyway; more at once would only hold pool connections.
+    tenantGate: new TenantGate(Math.max(2, Math.floor(config.DATABASE_POOL_SIZE / 4)), 200),
     broadcaster,
     users: new UserDirectory(db, broadcaster),
     conversations,
@@ -176,6 +180,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: false });
   await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : true, credentials: true });
   installErrorHandler(app);
+  writeRateLimit(app, services);
   healthRoutes(app, services, { extra: [...bridges.readiness, ...cluster.readiness], isClosing: () => closing });
   internalRoutes(app, services, config.INTERNAL_API_KEY);
   conversationRoutes(app, services);

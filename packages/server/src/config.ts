@@ -52,9 +52,11 @@ export const ConfigSchema = z.object({
   MAX_PAYLOAD_BYTES: int(64 * 1024),
   /** How long before `exp` the server sends `token:refresh`. */
   TOKEN_REFRESH_LEAD_MS: int(60_000),
-  /** Per socket and per user, per event: points per window. */
-  RATE_LIMIT_POINTS: int(60),
-  RATE_LIMIT_WINDOW_S: int(10),
+  /** Points a socket earns per window, a message send costing 1 (transport/write-costs.ts); a user earns 3x. */
+  RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(10),
+  /** Points a tenant earns per window over all its users (default: 10x RATE_LIMIT_POINTS). */
+  RATE_LIMIT_TENANT_POINTS: z.coerce.number().int().min(1).optional(),
   /** Replay (`sync`, `auth.lastSeq`): events read from the log per page, and at most per `sync` (then `hasMore`). */
   REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000).default(500),
   REPLAY_MAX_PER_SYNC: z.coerce.number().int().min(1).default(1_000),

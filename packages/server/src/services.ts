@@ -2,6 +2,7 @@ import type { Ai } from './ai/create-ai';
 import type { TokenVerifier } from './auth/token-verifier';
 import type { RateLimiter } from './cluster/rate-limiter';
 import type { ReplayBudget } from './cluster/replay-budget';
+import type { TenantGate } from './cluster/tenant-gate';
 import type { Config } from './config';
 import type { ConversationService } from './domain/conversation-service';
 import type { MessageService } from './domain/message-service';
@@ -30,6 +31,8 @@ export interface Services {
   metrics: Metrics;
   verify: TokenVerifier;
   rateLimiter: RateLimiter;
+  /** Work in progress per tenant on this node (client events, HTTP writes). */
+  tenantGate: TenantGate;
   broadcaster: Broadcaster;
   users: UserDirectory;
   conversations: ConversationService;

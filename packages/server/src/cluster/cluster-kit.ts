@@ -1,13 +1,15 @@
 import cluster from 'node:cluster';
-import { RateLimiterCluster, RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { ClusterIpcEventRelay } from './cluster-ipc-event-relay';
+import { withLocalFallback, type GcraStore } from './gcra-store';
 import { LocalEventRelay, type EventRelay } from './event-relay';
 import { MemoryPresenceStore, type PresenceStore, type PresenceStoreOptions } from './presence-store';
 import { storeInPrimary } from './primary-store-proxy';
 import { closeRedis, connectRedis, type RedisClient } from './redis-connection';
 import { RedisEventRelay } from './redis-event-relay';
+import { RedisGcraStore } from './redis-gcra-store';
+import { quietErrors } from './quiet-errors';
 import { RedisPresenceStore } from './redis-presence-store';
 import { RedisTypingTimers } from './redis-typing-timers';
 import { nodeClusterSocketAdapter, redisSocketAdapter, type AdapterFactory } from './socket-adapter';
@@ -15,16 +17,13 @@ import { MemoryTypingTimers, type TypingTimers } from './typing-timers';
 
 export type ClusterMode = 'single' | 'redis' | 'workers' | 'in-process';
 
-type RateLimitStoreFactory = (o: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract;
-
 /**
  * Everything that differs between one node and several, chosen once from the configuration:
  * - `single`: one process, all in memory (the zero-setup default);
  * - `redis` (REDIS_URL): facts relayed over Redis pub/sub, presence, typing timers and rate limits in
  *   Redis, the Socket.IO Redis adapter; any number of machines and workers;
- * - `workers` (WORKERS > 1 without Redis): facts relayed through the primary, presence and typing
- *   timers held by the primary, rate limits by rate-limiter-flexible's cluster limiter, the
- *   Socket.IO cluster adapter;
+ * - `workers` (WORKERS > 1 without Redis): facts relayed through the primary, presence, typing
+ *   timers and rate limits held by the primary, the Socket.IO cluster adapter;
  * - `in-process`: several servers in one process sharing a relay hub (tests).
  */
 export interface ClusterKit {
@@ -35,8 +34,8 @@ export interface ClusterKit {
   presenceStore: PresenceStore;
   typingTimers: TypingTimers;
   ticketTypingTimers: TypingTimers;
-  /** rate-limiter-flexible store per bucket; undefined: memory. */
-  rateLimitStore?: RateLimitStoreFactory;
+  /** Rate limit budgets shared by the nodes; undefined: this node's memory. */
+  rateLimitStore?: GcraStore;
   socketAdapter?: AdapterFactory;
   /** The command connection, for other shared state (SLA timers, throttles) that wants one. */
   redis?: RedisClient;
@@ -51,7 +50,7 @@ export interface ClusterKitOverrides {
 }
 
 /** Names of the shared stores the primary serves to its workers (see main.ts). */
-export const PRIMARY_STORES = { presence: 'presence', typing: 'typing', ticketTyping: 'ticket-typing' } as const;
+export const PRIMARY_STORES = { presence: 'presence', typing: 'typing', ticketTyping: 'ticket-typing', rateLimits: 'rate-limits' } as const;
 
 export async function openClusterKit(config: Config, log: Logger, overrides: ClusterKitOverrides = {}): Promise<ClusterKit> {
   const presenceOpts: Partial<PresenceStoreOptions> = { connectionTtlMs: config.PRESENCE_TTL_MS };
@@ -59,7 +58,7 @@ export async function openClusterKit(config: Config, log: Logger, overrides: Clu
   if (overrides.relay) {
     return { ...memoryStores(presenceOpts), mode: 'in-process', clustered: overrides.relay.clustered, relay: overrides.relay, readiness: [], close: () => overrides.relay!.close() };
   }
-  if (config.WORKERS > 1 && cluster.isWorker) return openWorkersKit(presenceOpts);
+  if (config.WORKERS > 1 && cluster.isWorker) return openWorkersKit(presenceOpts, log);
   return { ...memoryStores(presenceOpts), mode: 'single', clustered: false, relay: new LocalEventRelay(), readiness: [], close: async () => undefined };
 }
 
@@ -81,8 +80,7 @@ async function openRedisKit(url: string, config: Config, log: Logger, presenceOp
     typingTimers: new RedisTypingTimers(redis, `${prefix}:typing`),
     ticketTypingTimers: new RedisTypingTimers(redis, `${prefix}:ticket-typing`),
     // Each node counts alone in memory while Redis is away, rather than refusing every event.
-    rateLimitStore: (o) =>
-      new RateLimiterRedis({ ...o, keyPrefix: `${prefix}:${o.keyPrefix}`, storeClient: redis, useRedisPackage: true, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(o) }),
+    rateLimitStore: withLocalFallback(new RedisGcraStore(redis, `${prefix}:rl`), quietErrors(log)('rate limit store failed; limiting per node')),
     socketAdapter: adapter.factory,
     redis,
     readiness: [
@@ -103,7 +101,7 @@ async function openRedisKit(url: string, config: Config, log: Logger, presenceOp
   };
 }
 
-function openWorkersKit(presenceOpts: Partial<PresenceStoreOptions>): ClusterKit {
+function openWorkersKit(presenceOpts: Partial<PresenceStoreOptions>, log: Logger): ClusterKit {
   void presenceOpts; // the primary's store has its options (main.ts)
   const presenceStore = storeInPrimary<PresenceStore>(PRIMARY_STORES.presence, ['connect', 'disconnect', 'setStatus', 'get', 'list', 'heartbeat', 'sweep', 'close']);
   const timers = (name: string) => storeInPrimary<TypingTimers>(name, ['arm', 'disarm', 'disarmOwner', 'takeExpired', 'close']);
@@ -115,7 +113,7 @@ function openWorkersKit(presenceOpts: Partial<PresenceStoreOptions>): ClusterKit
     presenceStore,
     typingTimers: timers(PRIMARY_STORES.typing),
     ticketTypingTimers: timers(PRIMARY_STORES.ticketTyping),
-    rateLimitStore: (o) => new RateLimiterCluster({ ...o, timeoutMs: 3_000, insuranceLimiter: new RateLimiterMemory(o) }),
+    rateLimitStore: withLocalFallback(storeInPrimary<GcraStore>(PRIMARY_STORES.rateLimits, ['take'], 3_000), quietErrors(log)('rate limit store failed; limiting per worker')),
     socketAdapter: nodeClusterSocketAdapter().factory,
     readiness: [],
     close: () => relay.close(),

@@ -1,49 +1,84 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../errors';
+import { MemoryGcraStore, type GcraCharge, type GcraStore } from './gcra-store';
 
+/**
+ * Who is charged. A socket is a subject as it is (`id`, `data.accountId`, `data.userId`); an HTTP
+ * call has no connection id, only its user and tenant; a socket that has not authenticated yet has
+ * only its id.
+ */
 export interface RateLimitSubject {
-  id: string;
-  data: { accountId: string; userId: string };
+  id?: string;
+  data: { accountId?: string; userId?: string };
 }
 
-/** Throws RATE_LIMITED, with when to retry, once a socket or a user sends an event too often. */
+export type RateLimitScope = 'socket' | 'user' | 'tenant';
+
+/**
+ * Charges what a client does against its budgets: one per socket, one per user (across its sockets
+ * and HTTP calls) and one per tenant (a ceiling over all its users), whatever the event. Costs are
+ * in points, a message send being 1 (transport/write-costs.ts). Throws RATE_LIMITED, with
+ * `retryAfterMs`, when any of the three is short; then nothing is charged.
+ *
+ * @example
+ * await limiter.consume(socket, eventCost('send_message')); // 1 point
+ * await limiter.consume({ data: { accountId, userId } }, 4); // e.g. a replay page, by its cost
+ */
 export interface RateLimiter {
-  consume(subject: RateLimitSubject, event: string): Promise<void>;
+  consume(subject: RateLimitSubject, cost: number): Promise<void>;
 }
 
 export interface RateLimitOptions {
-  /** Events of one name per socket per window; a user gets three times that across its sockets. */
+  /** Points a socket earns per window; a user earns three times that. */
   points: number;
   windowSeconds: number;
+  /** Points a tenant earns per window, over all its users, sockets and HTTP calls. */
+  tenantPoints: number;
+  /** A full budget holds this many seconds of its rate: what may be spent at once (default 2). */
+  burstSeconds?: number;
 }
 
+/** A user may have a few tabs open; opening more does not multiply its allowance beyond this. */
+export const USER_SHARE = 3;
+
 /**
- * Two buckets per event name: one per socket, so one tab cannot flood, and one
- * per user, so opening tabs does not multiply the allowance. The store is
- * rate-limiter-flexible's memory store here, and its Redis store across nodes.
+ * A smooth limiter (GCRA, see gcra-store.ts): a budget refills continuously, so a client gets its
+ * rate spread over time, never a whole window's worth in one burst. The store is this node's memory,
+ * Redis, or the primary's memory (cluster-kit.ts).
  */
-export function createRateLimiter(
-  opts: RateLimitOptions,
-  makeStore: (o: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract = (o) =>
-    new RateLimiterMemory(o),
-): RateLimiter {
-  const perSocket = makeStore({ keyPrefix: 'rl:socket', points: opts.points, duration: opts.windowSeconds });
-  const perUser = makeStore({ keyPrefix: 'rl:user', points: opts.points * 3, duration: opts.windowSeconds });
+export function createRateLimiter(opts: RateLimitOptions, store: GcraStore = new MemoryGcraStore()): RateLimiter {
+  const burstSeconds = opts.burstSeconds ?? 2;
+  const budget = (points: number) => {
+    const perSecond = points / opts.windowSeconds;
+    return { points, intervalMs: 1_000 / perSecond, burst: Math.max(1, perSecond * burstSeconds) };
+  };
+  const budgets: Record<RateLimitScope, ReturnType<typeof budget>> = {
+    socket: budget(opts.points),
+    user: budget(opts.points * USER_SHARE),
+    tenant: budget(opts.tenantPoints),
+  };
   return {
-    async consume(subject, event) {
-      try {
-        await perSocket.consume(`${subject.id}:${event}`);
-        await perUser.consume(`${subject.data.accountId}:${subject.data.userId}:${event}`);
-      } catch (res) {
-        if (res instanceof RateLimiterRes) {
-          throw new AppError('RATE_LIMITED', 'Too many events; slow down', {
-            retryAfterMs: res.msBeforeNext,
-            limit: opts.points,
-            windowSeconds: opts.windowSeconds,
-          });
-        }
-        throw res;
-      }
+    async consume(subject, cost) {
+      if (!(cost > 0)) return;
+      const scopes: RateLimitScope[] = [];
+      const charges: GcraCharge[] = [];
+      const charge = (scope: RateLimitScope, key: string) => {
+        scopes.push(scope);
+        charges.push({ key, intervalMs: budgets[scope].intervalMs, burst: budgets[scope].burst, cost });
+      };
+      const { accountId, userId } = subject.data;
+      if (subject.id) charge('socket', `s:${subject.id}`);
+      if (accountId && userId) charge('user', `u:${accountId}:${userId}`);
+      if (accountId) charge('tenant', `t:${accountId}`);
+      if (!charges.length) return;
+      const verdict = await store.take(charges);
+      if (verdict.ok) return;
+      const scope = scopes[verdict.index]!;
+      throw new AppError('RATE_LIMITED', scope === 'tenant' ? 'Your organisation is sending too much; slow down' : 'Too many events; slow down', {
+        retryAfterMs: verdict.retryAfterMs,
+        scope,
+        limit: budgets[scope].points,
+        windowSeconds: opts.windowSeconds,
+      });
     },
   };
 }

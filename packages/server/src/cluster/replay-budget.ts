@@ -1,11 +1,12 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../errors';
+import { MemoryGcraStore, type GcraCharge, type GcraStore } from './gcra-store';
 import type { RateLimitSubject } from './rate-limiter';
 
 /**
  * What replay may cost one socket and its user: points are events read from the log, so a replay
  * is paid for by its size, not by the count of `sync` calls. Apart from the per-event limiter
- * (cluster/rate-limiter.ts), which still counts each `sync` as one event.
+ * (cluster/rate-limiter.ts), which charges each `sync` as one event; both ride the same GCRA store
+ * (memory on one node, one Redis script across nodes).
  */
 export interface ReplayBudget {
   /** Takes `events` points from the socket's and its user's budget; RATE_LIMITED with `retryAfterMs` when short. */
@@ -20,41 +21,29 @@ export interface ReplayBudgetOptions {
   windowSeconds: number;
 }
 
-export function createReplayBudget(
-  opts: ReplayBudgetOptions,
-  makeStore: (o: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract = (o) => new RateLimiterMemory(o),
-): ReplayBudget {
-  const perSocket = makeStore({ keyPrefix: 'rl:replay:socket', points: opts.events, duration: opts.windowSeconds });
-  const perUser = makeStore({ keyPrefix: 'rl:replay:user', points: opts.events * 2, duration: opts.windowSeconds });
-  const userKey = (s: RateLimitSubject) => `${s.data.accountId}:${s.data.userId}`;
+export function createReplayBudget(opts: ReplayBudgetOptions, store: GcraStore = new MemoryGcraStore()): ReplayBudget {
+  const windowMs = opts.windowSeconds * 1000;
+  // A whole window's worth may be spent at once: a replay reads its pages back to back.
+  const charges = (subject: RateLimitSubject, cost: number): GcraCharge[] => {
+    const out: GcraCharge[] = [];
+    if (subject.id) out.push({ key: `rl:replay:socket:${subject.id}`, intervalMs: windowMs / opts.events, burst: opts.events, cost });
+    const { accountId, userId } = subject.data;
+    if (userId) out.push({ key: `rl:replay:user:${accountId ?? ''}:${userId}`, intervalMs: windowMs / (opts.events * 2), burst: opts.events * 2, cost });
+    return out;
+  };
   return {
     async consume(subject, events) {
       if (events <= 0) return;
-      let refused = await take(perSocket, subject.id, events);
-      if (!refused) {
-        refused = await take(perUser, userKey(subject), events);
-        if (refused) await perSocket.reward(subject.id, events);
-      }
-      if (refused) {
-        const details = { retryAfterMs: refused.msBeforeNext, limit: opts.events, windowSeconds: opts.windowSeconds };
+      const verdict = await store.take(charges(subject, events));
+      if (!verdict.ok) {
+        const details = { retryAfterMs: verdict.retryAfterMs, limit: opts.events, windowSeconds: opts.windowSeconds };
         throw new AppError('RATE_LIMITED', 'Replay budget spent; continue later', details);
       }
     },
     async refund(subject, events) {
       if (events <= 0) return;
-      await perSocket.reward(subject.id, events);
-      await perUser.reward(userKey(subject), events);
+      // A negative charge moves each budget's refill time back: it never fits worse, so it always applies.
+      await store.take(charges(subject, -events));
     },
   };
-}
-
-/** Takes points, or says why not (the limiter's answer); other failures (the store) propagate. */
-async function take(limiter: RateLimiterAbstract, key: string, points: number): Promise<RateLimiterRes | null> {
-  try {
-    await limiter.consume(key, points);
-    return null;
-  } catch (res) {
-    if (res instanceof RateLimiterRes) return res;
-    throw res;
-  }
 }

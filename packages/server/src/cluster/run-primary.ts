@@ -2,11 +2,11 @@ import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:http';
 import { setupPrimary } from '@socket.io/cluster-adapter';
 import { setupMaster } from '@socket.io/sticky';
-import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { relayFactsBetweenWorkers } from './cluster-ipc-event-relay';
 import { PRIMARY_STORES } from './cluster-kit';
+import { MemoryGcraStore } from './gcra-store';
 import { MemoryPresenceStore } from './presence-store';
 import { serveStoreToWorkers } from './primary-store-proxy';
 import { MemoryTypingTimers } from './typing-timers';
@@ -36,7 +36,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
     serveStoreToWorkers(PRIMARY_STORES.presence, new MemoryPresenceStore({ connectionTtlMs: config.PRESENCE_TTL_MS }));
     serveStoreToWorkers(PRIMARY_STORES.typing, new MemoryTypingTimers());
     serveStoreToWorkers(PRIMARY_STORES.ticketTyping, new MemoryTypingTimers());
-    new RateLimiterClusterMaster();
+    serveStoreToWorkers(PRIMARY_STORES.rateLimits, new MemoryGcraStore());
   }
 
   // Secrets the primary resolved (local secrets included) reach the workers through their environment.

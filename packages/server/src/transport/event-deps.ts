@@ -10,6 +10,7 @@ export function eventDeps(services: Services): OnEventDeps {
     deps = {
       log: services.log,
       rateLimiter: services.rateLimiter,
+      tenantGate: services.tenantGate,
       maxPayloadBytes: services.config.MAX_PAYLOAD_BYTES,
       onHandled: (event, outcome) => services.metrics.clientEvents.inc({ event, outcome }),
     };

@@ -3,11 +3,15 @@ import type { Ack, EventDef } from '@switchboard/protocol';
 import { AppError, toErrorPayload } from '../errors';
 import type { Logger } from '../log';
 import type { RateLimiter } from '../cluster/rate-limiter';
+import type { TenantGate } from '../cluster/tenant-gate';
 import type { AppSocket } from './socket-types';
+import { eventCost, tenantGated } from './write-costs';
 
 export interface OnEventDeps {
   log: Logger;
   rateLimiter: RateLimiter;
+  /** Runs an authenticated socket's handlers a few at a time per tenant. */
+  tenantGate?: TenantGate;
   /** Largest accepted payload of one client event, in bytes of JSON. */
   maxPayloadBytes: number;
   onHandled?: (event: string, outcome: 'ok' | string) => void;
@@ -90,10 +94,12 @@ async function handle(deps: OnEventDeps, socket: AppSocket, route: EventRoute, a
         limit: deps.maxPayloadBytes,
       });
     }
-    await deps.rateLimiter.consume(socket, def.name);
+    // One budget for every event, by its cost; before authentication only the socket's own.
+    await deps.rateLimiter.consume(socket.data.authenticated ? socket : { id: socket.id, data: {} }, eventCost(def.name));
     const parsed = def.schema.safeParse(args[0]);
     if (!parsed.success) throw validationError(parsed.error);
-    const data = await route.handler(parsed.data, socket);
+    const run = () => route.handler(parsed.data, socket);
+    const data = deps.tenantGate && socket.data.authenticated && tenantGated(def.name) ? await deps.tenantGate.run(socket.data.accountId, run) : await run();
     deps.onHandled?.(def.name, 'ok');
     ack?.(data === undefined ? { ok: true } : { ok: true, data });
   } catch (err) {

@@ -9,7 +9,7 @@ for (const kind of ENGINES) {
   describe.skipIf(kind === 'postgres' && !postgresAvailable)(`two nodes, relay and outbox tailer [${kind}]`, () => {
     let nodes: Nodes;
     beforeAll(async () => {
-      nodes = await startNodes(2, kind);
+      nodes = await startNodes(2, kind, { RATE_LIMIT_POINTS: 10_000 });
     }, 60_000);
     afterAll(() => nodes?.close(), 60_000);
 

@@ -15,7 +15,8 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 without Redis', () => {
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
-    node = await spawnNode('workers', { WORKERS: '2', DATABASE_URL: database.url });
+    // Sockets and users unlimited; a tenant earns 5 points/s (10 at once), held by the primary for both workers.
+    node = await spawnNode('workers', { WORKERS: '2', DATABASE_URL: database.url, RATE_LIMIT_TENANT_POINTS: '50' });
   }, 120_000);
 
   afterAll(async () => {
@@ -58,6 +59,24 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 without Redis', () => {
     agents[1]!.disconnect();
     await gone;
   });
+
+  it('holds a tenant to one ceiling across both workers', async () => {
+    const tokens = await Promise.all([0, 1, 2, 3].map((i) => signToken(SECRET, { sub: `wk-flood-${i}`, accountId: 'wk-rl', role: 'agent', name: 'flood' })));
+    const conv = await (await fetch(node.url('/api/conversations'), {
+      method: 'POST', headers: { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(10_000),
+    })).json() as { id: string };
+    // Sessions go to the worker with the fewest, so four sockets are spread over both.
+    const sockets: Socket[] = [];
+    for (const t of tokens) sockets.push(await open(t, ['websocket']));
+    const started = Date.now();
+    const answers = await Promise.all(sockets.flatMap((s) => [0, 1, 2, 3, 4].map((i) => ask(s, 'send_message', { conversationId: conv.id, content: `flood ${i}` }))));
+    const elapsedS = (Date.now() - started) / 1_000;
+    const sent = answers.filter((a) => a.ok).length;
+    expect(answers.filter((a) => !a.ok).map((a) => a.error?.code)).toEqual(Array(20 - sent).fill('RATE_LIMITED'));
+    // 9 points left of the 10 at once, plus what was earned meanwhile; each worker counting alone would let about twice that through.
+    expect(sent).toBeLessThanOrEqual(9 + 5 * elapsedS);
+    expect(sent).toBeGreaterThanOrEqual(1);
+  }, 60_000);
 
   it('refuses to start WORKERS > 1 on the embedded database, saying why', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {

@@ -17,6 +17,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       }
     }
     const payload = toErrorPayload(mapped, request.log, `${request.method} ${request.routeOptions.url ?? request.url}`);
+    const retryAfterMs = payload.code === 'RATE_LIMITED' ? payload.details?.retryAfterMs : undefined;
+    if (typeof retryAfterMs === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1_000))));
     reply.status(HTTP_STATUS[payload.code]).send({ error: payload });
   });
   app.setNotFoundHandler((request, reply) => {
