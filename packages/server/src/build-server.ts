@@ -104,7 +104,10 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   const onError = (what: string) => (err: unknown) => log.error({ err }, what);
   const sharedStateError = quietErrors(log);
   const marks = cluster.clustered ? new PublishMarks(db, onError('marking published events failed')) : null;
-  const presence = new PresenceService(cluster.presenceStore, db, broadcaster, sharedStateError('presence store failed'));
+  const presence = new PresenceService(cluster.presenceStore, db, broadcaster, sharedStateError('presence store failed'), {
+    graceMs: config.PRESENCE_GRACE_MS,
+    coalesceMs: config.PRESENCE_COALESCE_MS,
+  });
   const conversations = new ConversationService(db, broadcaster);
   const sla = new SlaScheduler(db, broadcaster, { warningRatio: config.SLA_WARNING_RATIO, maxSleepMs: config.SLA_POLL_MS, onError: onError('sla timer failed') });
   const messages = new MessageService(db, broadcaster, conversations);

@@ -33,7 +33,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
   if (!config.REDIS_URL) {
     setupPrimary();
     relayFactsBetweenWorkers();
-    serveStoreToWorkers(PRIMARY_STORES.presence, new MemoryPresenceStore({ connectionTtlMs: config.PRESENCE_TTL_MS }));
+    serveStoreToWorkers(PRIMARY_STORES.presence, new MemoryPresenceStore({ connectionTtlMs: config.PRESENCE_TTL_MS, graceMs: config.PRESENCE_GRACE_MS }));
     serveStoreToWorkers(PRIMARY_STORES.typing, new MemoryTypingTimers());
     serveStoreToWorkers(PRIMARY_STORES.ticketTyping, new MemoryTypingTimers());
     new RateLimiterClusterMaster();
