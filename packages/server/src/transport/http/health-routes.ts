@@ -7,6 +7,17 @@ export interface HealthChecks {
   isClosing: () => boolean;
 }
 
+/** /readyz answers at once in every state: a check that does not answer within this is down (a full pool, a stalled link). */
+const READY_CHECK_MS = 1_000;
+
+function withinMs(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('no answer in time')), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 export function healthRoutes(app: FastifyInstance, services: Services, health: HealthChecks): void {
   app.get('/healthz', async (_req, reply) => {
     if (health.isClosing()) return reply.status(503).send({ status: 'closing' });
@@ -18,7 +29,7 @@ export function healthRoutes(app: FastifyInstance, services: Services, health: H
     const all = [{ name: 'database', check: () => services.db.ping() }, ...health.extra];
     await Promise.all(
       all.map(async ({ name, check }) => {
-        checks[name] = await check().then(() => 'ok' as const, () => 'down' as const);
+        checks[name] = await withinMs(check(), READY_CHECK_MS).then(() => 'ok' as const, () => 'down' as const);
       }),
     );
     const ready = !health.isClosing() && Object.values(checks).every((v) => v === 'ok');
