@@ -161,7 +161,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   ticketRoutes(app, services);
   devRoutes(app, services);
   staticRoutes(app);
-  attachDefaultNamespaces(services, io, widgetParent);
+  const admission = attachDefaultNamespaces(services, io, widgetParent);
   attachInsightDesk(services, io);
 
   return {
@@ -185,6 +185,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
       for (const nsp of [io.of('/'), ...io._nsps.values()]) nsp.local.disconnectSockets(true);
       services.typing.close();
       services.ticketTyping.close();
+      admission.close();
       // While facts can still be published: running AI jobs finish or are handed back; open SSE streams end here.
       await services.ai.close();
       await follower.stop();

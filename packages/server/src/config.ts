@@ -64,6 +64,10 @@ export const ConfigSchema = z.object({
   OUTBOX_HORIZON_MS: z.coerce.number().int().min(1_000).default(10_000),
   /** A connection not refreshed for this long counts as gone (its node died); refreshed every third of it. */
   PRESENCE_TTL_MS: z.coerce.number().int().min(300).default(30_000),
+  /** Admission control (transport/admission-gate.ts): handshakes in flight before the next is told to come back; 0: no cap. */
+  ADMISSION_MAX_PENDING: int(256),
+  /** Admission control: event-loop delay (ms) above which handshakes are told to come back; 0: not checked. */
+  ADMISSION_MAX_LAG_MS: int(1_000),
   /** A user whose last connection closed is announced offline only after this long without a new one. */
   PRESENCE_GRACE_MS: int(3_000),
   /** Presence changes of a tenant within this window go out as one net change per user (or none). */
