@@ -85,6 +85,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     recovery: !cluster.clustered,
   });
 
+  const replay = new ReplayService(db);
   const broadcaster = new Broadcaster({
     io,
     widgetParent,
@@ -96,6 +97,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
       log.debug({ err }, 'relay failed; the outbox tailer carries logged events');
     },
     onRelayed: (seq) => marks?.add(seq),
+    onEmitted: (e) => replay.noteEmitted(e.accountId, e.seq),
     onOrderGiveUp: (e) => {
       metrics.orderGiveUps.inc();
       log.warn({ seq: e.seq, prevSeq: e.prevSeq }, 'emitted an event before its predecessor, which never came');
@@ -125,7 +127,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     messages,
     presence,
     typing: new TypingService(broadcaster, config.TYPING_TIMEOUT_MS, { timers: cluster.typingTimers, onError: sharedStateError('typing timers failed') }),
-    replay: new ReplayService(db),
+    replay,
     broadcast: new BroadcastService(db, broadcaster, presence),
     tickets: new TicketService(db, broadcaster, sla, conversations, config.SLA_POLICY),
     sla,

@@ -23,6 +23,8 @@ export interface BroadcasterOptions {
   /** Longest a logged event waits here for the account's previous one (see in-order-gate.ts). */
   orderWaitMs?: number;
   onOrderGiveUp?: (e: LoggedEvent) => void;
+  /** Every logged event as this node emits it (the replay service keeps each account's head). */
+  onEmitted?: (e: LoggedEvent) => void;
 }
 
 /**
@@ -147,6 +149,7 @@ export class Broadcaster {
 
   private emitLogged(e: LoggedEvent): void {
     this.ledger.record(e.seq);
+    this.opts.onEmitted?.(e);
     const holding = this.resumes.holding(e.accountId, e.seq);
     for (const d of plan(e, this.renderers)) this.emit(e, d, e.seq, e.eventId, holding);
     // Reactions (notifications, AI, metrics) follow a fact once, on the node that committed it.
