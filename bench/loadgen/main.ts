@@ -8,6 +8,7 @@ import { ChatGroups } from './chatGroups';
 import { ClientPool } from './clientPool';
 import { runChatRound } from './runChatRound';
 import { runFanoutRound } from './runFanoutRound';
+import { StormClients } from './stormClients';
 import type { LoadgenCommand, LoadgenCommands, LoadgenMessage, LoadgenRequest } from './messages';
 
 if (!process.send) {
@@ -18,6 +19,7 @@ if (!process.send) {
 const send = (message: LoadgenMessage) => process.send?.(message);
 const pool = new ClientPool();
 const chat = new ChatGroups();
+const storm = new StormClients();
 
 type Handlers = { [K in LoadgenCommand]: (spec: LoadgenCommands[K]['spec']) => Promise<LoadgenCommands[K]['result']> };
 
@@ -26,7 +28,8 @@ const handlers: Handlers = {
   fanout: (spec) => runFanoutRound(pool, spec, (phase) => send({ type: 'mark', label: spec.label, phase })),
   chatConnect: (spec) => chat.connect(spec),
   chatRound: (spec) => runChatRound(chat, spec, (phase) => send({ type: 'mark', label: spec.label, phase })),
-  disconnect: async () => ({ closed: pool.closeAll() + chat.closeAll() }),
+  storm: (spec) => storm.run(spec),
+  disconnect: async () => ({ closed: pool.closeAll() + chat.closeAll() + storm.closeAll() }),
 };
 
 process.on('message', (raw) => {

@@ -23,8 +23,12 @@ export class UserDirectory {
 
   async ensure(p: Principal): Promise<void> {
     const key = `${p.accountId}\u0000${p.userId}`;
-    const fingerprint = JSON.stringify([p.role, p.email, p.name, [...p.teamIds].sort()]);
+    const fingerprint = fingerprintOf(p);
     if (this.seen.get(key) === fingerprint) return;
+    // Not seen on this node since it started (a restart's reconnect storm): one read, and no write
+    // when the stored row already says what the token says.
+    const stored = await new UsersRepo(this.db).get(p.accountId, p.userId);
+    if (stored && fingerprintOf(stored) === fingerprint) return this.remember(key, fingerprint);
     const logged = await this.db.transaction(async (tx) => {
       await new AccountsRepo(tx).ensure(p.accountId);
       const { user, changed, created } = await new UsersRepo(tx).upsertFromClaims({
@@ -32,9 +36,13 @@ export class UserDirectory {
       });
       return changed && !created ? logEvents(tx, [{ type: 'user.updated', accountId: p.accountId, user }]) : [];
     });
+    this.remember(key, fingerprint);
+    logged.forEach((e) => this.publisher.publish(e));
+  }
+
+  private remember(key: string, fingerprint: string): void {
     if (this.seen.size >= this.maxCached) this.seen.clear();
     this.seen.set(key, fingerprint);
-    logged.forEach((e) => this.publisher.publish(e));
   }
 
   /**
@@ -58,4 +66,9 @@ export class UserDirectory {
     this.seen.delete(`${accountId}\u0000${contactId}`);
     logged.forEach((e) => this.publisher.publish(e));
   }
+}
+
+/** What the users row holds of a token's claims; equal fingerprints need no write. */
+function fingerprintOf(u: { role: string; email: string | null; name: string | null; teamIds: readonly string[] }): string {
+  return JSON.stringify([u.role, u.email, u.name, [...new Set(u.teamIds)].sort()]);
 }

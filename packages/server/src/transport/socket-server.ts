@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { allowRequest } from './origin-check';
 import { socketAuth } from './socket-auth';
 import { AdmissionGate } from './admission-gate';
+import { corkWebSocketBatches } from './cork-websocket-batches';
 import { handshakeError } from './handshake-error';
 import type { AppIo, AppNamespace, AppSocket } from './socket-types';
 import { defaultServer as S } from '@switchboard/protocol';
@@ -44,6 +45,7 @@ export function createSocketServer(http: HttpServer, opts: SocketServerOptions):
     ...(opts.adapter ? { adapter: opts.adapter } : {}),
     serveClient: false,
   });
+  corkWebSocketBatches(io);
   const widgetParent = io.of(WIDGET_NAMESPACE) as unknown as AppNamespace;
   return { io, widgetParent };
 }
