@@ -9,6 +9,7 @@ import { ClientPool } from './clientPool';
 import { runChatRound } from './runChatRound';
 import { runFanoutRound } from './runFanoutRound';
 import { runIngestRound } from './runIngestRound';
+import { StormClients } from './stormClients';
 import type { LoadgenCommand, LoadgenCommands, LoadgenMessage, LoadgenRequest } from './messages';
 
 if (!process.send) {
@@ -19,6 +20,7 @@ if (!process.send) {
 const send = (message: LoadgenMessage) => process.send?.(message);
 const pool = new ClientPool();
 const chat = new ChatGroups();
+const storm = new StormClients();
 
 type Handlers = { [K in LoadgenCommand]: (spec: LoadgenCommands[K]['spec']) => Promise<LoadgenCommands[K]['result']> };
 
@@ -28,7 +30,8 @@ const handlers: Handlers = {
   chatConnect: (spec) => chat.connect(spec),
   chatRound: (spec) => runChatRound(chat, spec, (phase) => send({ type: 'mark', label: spec.label, phase })),
   ingestRound: (spec) => runIngestRound(chat, spec, (phase) => send({ type: 'mark', label: spec.label, phase })),
-  disconnect: async () => ({ closed: pool.closeAll() + chat.closeAll() }),
+  storm: (spec) => storm.run(spec),
+  disconnect: async () => ({ closed: pool.closeAll() + chat.closeAll() + storm.closeAll() }),
 };
 
 process.on('message', (raw) => {

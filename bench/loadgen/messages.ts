@@ -165,7 +165,38 @@ export interface IngestRoundResult {
   ackP99Ms: number | null;
 }
 
+/** A connection storm: every client of one tenant handshakes at once (see loadgen/stormClients.ts). */
+export interface StormSpec {
+  /** `connect`: open `count` clients at once; `reconnect`: drop the open ones, all at once, and open them again at once. */
+  phase: 'connect' | 'reconnect';
+  baseUrls: string[];
+  count: number;
+  jwtSecret: string;
+  tenantId: string;
+  extraClaims: Record<string, unknown>;
+  /** The server event that says the session is ready (Switchboard's `authenticated`); null: the Socket.IO `connect`. */
+  readyEvent: string | null;
+  /** One client's whole budget, come-back-later retries included, ms. */
+  timeoutMs: number;
+}
+
+export interface StormResult {
+  phase: StormSpec['phase'];
+  connected: number;
+  failed: number;
+  /** Handshakes the server refused with RATE_LIMITED and the client retried after retryAfterMs (not failures). */
+  refusals: number;
+  /** From the first attempt to the last client ready (or given up), ms. */
+  elapsedMs: number;
+  /** Time to ready per client, ms. */
+  p50Ms: number | null;
+  p99Ms: number | null;
+  /** Distinct failure messages with their counts. */
+  errors: Record<string, number>;
+}
+
 export interface LoadgenCommands {
+  storm: { spec: StormSpec; result: StormResult };
   connect: { spec: ConnectSpec; result: ConnectResult };
   fanout: { spec: FanoutSpec; result: FanoutResult };
   chatConnect: { spec: ChatConnectSpec; result: ConnectResult };

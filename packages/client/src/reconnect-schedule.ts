@@ -14,10 +14,13 @@ export class ReconnectSchedule {
     return this.timer !== undefined;
   }
 
-  /** Runs `fn` after the next step's delay; returns when (epoch ms), or null if one is already scheduled. */
-  schedule(fn: () => void): number | null {
+  /**
+   * Runs `fn` after the next step's delay, or after `atLeastMs` (the server said when to come back)
+   * plus up to half of it at random; returns when (epoch ms), or null if one is already scheduled.
+   */
+  schedule(fn: () => void, atLeastMs?: number): number | null {
     if (this.timer) return null;
-    const delay = reconnectDelay(this.attempt, this.delays, this.jitter);
+    const delay = atLeastMs === undefined ? reconnectDelay(this.attempt, this.delays, this.jitter) : reconnectDelay(0, [atLeastMs], Math.max(this.jitter, 0.5));
     this.attempt++;
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -32,7 +32,7 @@ import { UpdatesPoller, findLogHead } from './updates-poller';
 export type * from './client-types';
 
 const AUTH_CODES = new Set(['AUTH_TOKEN_EXPIRED', 'AUTH_TOKEN_INVALID', 'MISSING_TOKEN']);
-type ConnectError = Error & { data?: { code?: string; message?: string } };
+type ConnectError = Error & { data?: { code?: string; message?: string; retryAfterMs?: unknown; details?: { retryAfterMs?: unknown } } };
 
 /**
  * The connection manager: one authenticated Socket.IO connection with the
@@ -316,6 +316,13 @@ export class SwitchboardClient {
       return this.fail(new SwitchboardError(code as SwitchboardError['code'], err.data?.message ?? err.message, 401));
     }
     if (code === 'FORBIDDEN') return this.fail(new SwitchboardError('FORBIDDEN', err.data?.message ?? err.message, 403));
+    if (code === 'RATE_LIMITED') {
+      // The server is taking connections at the rate it can serve them: come back when it says, with
+      // jitter so a storm of clients does not return on one tick. Polling would only add to its load.
+      const retryAfterMs = retryAfterOf(err.data);
+      this.setState({ error: new SwitchboardError('RATE_LIMITED', err.data?.message ?? err.message, 429, { retryAfterMs }) });
+      return this.scheduleReconnect(retryAfterMs);
+    }
     this.setState({ error: new SwitchboardError('NETWORK', err.message) });
     if (this.poller && !this.poller.active && this.wantConnected) {
       this.setState({ polling: true });
@@ -332,9 +339,9 @@ export class SwitchboardClient {
     this.setState({ status: 'disconnected', error, polling: false, nextRetryAt: null });
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(atLeastMs?: number): void {
     if (!this.wantConnected) return;
-    const at = this.retry.schedule(() => void this.openSocket());
+    const at = this.retry.schedule(() => void this.openSocket(), atLeastMs);
     if (at === null) return;
     this.setState({ status: this.lastSession ? 'reconnecting' : 'connecting', attempt: this.retry.attempt, nextRetryAt: at });
   }
@@ -379,4 +386,10 @@ export class SwitchboardClient {
     this.stateValue = { ...this.stateValue, ...patch };
     for (const l of [...this.stateListeners]) l(this.stateValue);
   }
+}
+
+/** The server's `retryAfterMs` on a RATE_LIMITED refusal (top level or in details); 1 s if it sent none. */
+function retryAfterOf(data: ConnectError['data']): number {
+  const v = data?.retryAfterMs ?? data?.details?.retryAfterMs;
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 1_000;
 }

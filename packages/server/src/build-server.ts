@@ -97,6 +97,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     recovery: !cluster.clustered,
   });
 
+  const replay = new ReplayService(db);
   const broadcaster = new Broadcaster({
     io,
     widgets,
@@ -110,6 +111,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
       log.debug({ err }, 'relay failed; the outbox tailer carries logged events');
     },
     onRelayed: (e) => marks?.relayed(e),
+    onEmitted: (e) => replay.noteEmitted(e.accountId, e.seq),
     onOrderGiveUp: (e) => {
       metrics.orderGiveUps.inc();
       log.warn({ seq: e.seq, prevSeq: e.prevSeq }, 'emitted an event before its predecessor, which never came');
@@ -118,7 +120,10 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   const onError = (what: string) => (err: unknown) => log.error({ err }, what);
   const sharedStateError = quietErrors(log);
   const marks = cluster.clustered ? new RelayMarks(db, cluster.relay.nodeId, onError('writing the relay mark failed')) : null;
-  const presence = new PresenceService(cluster.presenceStore, db, broadcaster, sharedStateError('presence store failed'));
+  const presence = new PresenceService(cluster.presenceStore, db, broadcaster, sharedStateError('presence store failed'), {
+    graceMs: config.PRESENCE_GRACE_MS,
+    coalesceMs: config.PRESENCE_COALESCE_MS,
+  });
   const conversations = new ConversationService(db, broadcaster);
   const sla = new SlaScheduler(db, broadcaster, { warningRatio: config.SLA_WARNING_RATIO, maxSleepMs: config.SLA_POLL_MS, onError: onError('sla timer failed') });
   const messages = new MessageService(db, broadcaster, conversations, {
@@ -151,7 +156,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     messages,
     presence,
     typing: new TypingService(broadcaster, config.TYPING_TIMEOUT_MS, { timers: cluster.typingTimers, onError: sharedStateError('typing timers failed') }),
-    replay: new ReplayService(db),
+    replay,
     replayBudget: createReplayBudget({ events: config.REPLAY_BUDGET_EVENTS, windowSeconds: config.RATE_LIMIT_WINDOW_S }, cluster.rateLimitStore),
     broadcast: new BroadcastService(db, broadcaster, presence),
     tickets: new TicketService(db, broadcaster, sla, conversations, config.SLA_POLICY),
@@ -192,7 +197,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   staticRoutes(app);
   meRoute(app, services);
   openapiRoutes(app, routes);
-  attachDefaultNamespaces(services, io, widgets);
+  const admission = attachDefaultNamespaces(services, io, widgets);
   attachInsightDesk(services, io);
 
   return {
@@ -217,6 +222,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
       for (const nsp of [io.of('/'), ...io._nsps.values()]) nsp.local.disconnectSockets(true);
       services.typing.close();
       services.ticketTyping.close();
+      admission.close();
       // While facts can still be published: running AI jobs finish or are handed back; open SSE streams end here.
       await services.ai.close();
       // Sends already in the pipeline are written and answered before the database goes.

@@ -91,6 +91,14 @@ export const ConfigSchema = z.object({
   WRITE_ACK_DELAY_MS: int(0),
   /** A connection not refreshed for this long counts as gone (its node died); refreshed every third of it. */
   PRESENCE_TTL_MS: z.coerce.number().int().min(300).default(30_000),
+  /** Admission control (transport/admission-gate.ts): handshakes in flight before the next is told to come back; 0: no cap. */
+  ADMISSION_MAX_PENDING: int(256),
+  /** Admission control: event-loop delay (ms) above which handshakes are told to come back; 0: not checked. */
+  ADMISSION_MAX_LAG_MS: int(1_000),
+  /** A user whose last connection closed is announced offline only after this long without a new one. */
+  PRESENCE_GRACE_MS: int(3_000),
+  /** Presence changes of a tenant within this window go out as one net change per user (or none). */
+  PRESENCE_COALESCE_MS: int(250),
   /** SLA durations per priority, as JSON overriding the defaults of domain/sla-policy.ts. */
   SLA_POLICY: SlaPolicyFromEnv,
   /** Share of an SLA clock's span after which `ticket:sla:warning` fires (0.75: with a quarter left). */
@@ -160,5 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** A config for tests and embedding: defaults, then the overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), LOG_LEVEL: 'silent', demo: false, ...overrides };
+  // Presence without grace or coalescing unless a test asks: announcements at once keep tests short.
+  // No refusals for event-loop lag: a busy test machine is not a connection storm.
+  return { ...loadConfig({}), LOG_LEVEL: 'silent', demo: false, PRESENCE_GRACE_MS: 0, PRESENCE_COALESCE_MS: 0, ADMISSION_MAX_LAG_MS: 0, ...overrides };
 }

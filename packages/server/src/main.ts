@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { buildServer } from './build-server';
 import { runPrimary } from './cluster/run-primary';
-import { holdConnectionsFromPrimary, serveFromPrimary } from './cluster/serve-from-primary';
+import { holdConnectionsFromPrimary, serveFromPrimary, tellPrimaryReady } from './cluster/serve-from-primary';
 import { loadConfig, type Config } from './config';
 import { ConfigError } from './config-problems';
 import { createLogger, type Logger } from './log';
@@ -51,8 +51,9 @@ async function main(): Promise<void> {
     for (const t of tokens) lines.push(`  ${t.role.padEnd(9)} ${t.name.padEnd(15)} ${t.token}`);
     lines.push('', `Try: curl -H "Authorization: Bearer <agent token>" ${base}/api/conversations`);
   }
-  // With workers, the first one speaks for all.
-  if (!cluster.isWorker || cluster.worker?.id === 1) process.stdout.write(`${lines.join('\n')}\n\n`);
+  // With workers the primary prints it, once every worker serves and it listens.
+  if (cluster.isWorker) tellPrimaryReady(`${lines.join('\n')}\n\n`);
+  else process.stdout.write(`${lines.join('\n')}\n\n`);
   log.info({ port, database: config.DATABASE_URL ? 'postgres' : 'pglite', redis: Boolean(config.REDIS_URL), amqp: Boolean(config.AMQP_URL), jwt: jwtMode(config), worker: cluster.worker?.id }, 'started');
 
   const stop = async (signal: string) => {

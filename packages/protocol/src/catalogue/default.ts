@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AiAgentStatus, ContentType, ConversationStatus, DeliveryStatus, MessageRole, Role } from '../enums';
+import { AiAgentStatus, ContentType, ConversationStatus, DeliveryStatus, MessageRole, PresenceStatus, Role } from '../enums';
 import { ErrorPayload } from '../errors';
 import { Id, IsoDate, MAX_MESSAGE_CHARS } from '../ids';
 import { Classification, Conversation, Envelope, Message, User } from '../models';
@@ -236,6 +236,14 @@ export const defaultServer = defineEvents('default', 'server', {
   typing_stop: { seeds: ['002'], room: 'conversation:{conversationId} except the typist', description: 'Typing stopped (by the typist, by its sending a message, or after 5 s of silence). Never volatile, so an indicator cannot stay on.', schema: Typing },
   agent_online: { seeds: ['002'], room: 'tenant staff', description: 'A staff member came online.', schema: AgentPresence },
   agent_offline: { seeds: ['002'], room: 'tenant staff', description: 'A staff member went offline.', schema: AgentPresence },
+  presence_snapshot: {
+    seeds: [],
+    room: 'the socket itself (staff), right after authenticated',
+    description:
+      'Who is online now: staff user id -> chosen status (online, busy, away); a chosen offline is left out. ' +
+      'Later changes arrive as agent_online / agent_offline; nothing is replayed.',
+    schema: z.object({ accountId: Id, statuses: z.record(z.string(), PresenceStatus) }),
+  },
   handoff_triggered: {
     seeds: ['000'],
     room: 'tenant staff',

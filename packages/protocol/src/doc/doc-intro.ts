@@ -11,7 +11,7 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
   NOT_FOUND: 'The conversation, ticket, message or notification does not exist in this tenant.',
   ROOM_NOT_FOUND: 'The room name is not one Switchboard knows.',
   VALIDATION_FAILED: 'The payload does not match the schema; `details.issues` lists path and message.',
-  RATE_LIMITED: 'Too many events; slow down and retry later.',
+  RATE_LIMITED: 'Too many events; slow down and retry later. At the handshake: the server is busy, connect again after `retryAfterMs`.',
   PAYLOAD_TOO_LARGE: `The payload, or a message body over ${MAX_MESSAGE_CHARS} characters, is too large.`,
   AUTH_TOKEN_EXPIRED: 'The token expired: refresh it (token:update, or reconnect with a new one).',
   AUTH_TOKEN_INVALID: 'The token is malformed, badly signed, or has the wrong issuer or audience.',
@@ -53,6 +53,30 @@ and whose \`err.data\` is \`{ code, message }\`.
 A \`/tenant/{tenantId}/conv/{conversationId}\` namespace is opened only for a token of that
 tenant that may read that conversation: otherwise the handshake fails the same way, with
 \`FORBIDDEN\` or \`NOT_FOUND\` too. The namespace lives while sockets are connected to it.
+
+During a connection storm (everyone reconnecting after a restart or a network blip) a node
+admits handshakes at the rate it serves them: the others on \`/\` and 003's namespaces fail
+with \`RATE_LIMITED\` and \`err.data = { code, message, retryAfterMs, details: { retryAfterMs } }\`.
+Connect again after \`retryAfterMs\` plus a random part of it (the SDK waits up to half as long
+again), so that a thousand clients do not come back on one tick.
+
+## Presence
+
+Presence is state, not history: nothing about it is logged or replayed. A staff socket on \`/\`
+gets \`presence_snapshot\` (who is online now, with the status each chose) right after
+\`authenticated\`, then changes as \`agent_online\` / \`agent_offline\` (and \`presence:update\` on
+\`/presence\` for watched users).
+
+- A user is online while one of its connections is open (tabs and namespaces count once).
+- When the last one closes the user stays online for \`PRESENCE_GRACE_MS\` (default 3 s); a
+  connection inside that grace is no news, and only a user who stays away longer is announced
+  offline, once.
+- Changes are coalesced per tenant over \`PRESENCE_COALESCE_MS\` (default 250 ms): each user's
+  net change goes out once, and a user who ends the window as it started (online, busy,
+  online) is not announced at all.
+- A chosen \`offline\` (\`presence:status { status: 'offline' }\`, \`agent_offline\`) means
+  "appear offline": everyone reads offline (\`presence:subscribe\`, the snapshot, the
+  announcements), across reconnects, until the user chooses another status.
 
 \`\`\`ts
 io(url, { auth: { token } });                                  // default vocabulary

@@ -53,7 +53,7 @@ export interface ClusterKitOverrides {
 export const PRIMARY_STORES = { presence: 'presence', typing: 'typing', ticketTyping: 'ticket-typing', rateLimits: 'rate-limits' } as const;
 
 export async function openClusterKit(config: Config, log: Logger, overrides: ClusterKitOverrides = {}): Promise<ClusterKit> {
-  const presenceOpts: Partial<PresenceStoreOptions> = { connectionTtlMs: config.PRESENCE_TTL_MS };
+  const presenceOpts: Partial<PresenceStoreOptions> = { connectionTtlMs: config.PRESENCE_TTL_MS, graceMs: config.PRESENCE_GRACE_MS };
   if (config.REDIS_URL) return openRedisKit(config.REDIS_URL, config, log, presenceOpts);
   if (overrides.relay) {
     return { ...memoryStores(presenceOpts), mode: 'in-process', clustered: overrides.relay.clustered, relay: overrides.relay, readiness: [], close: () => overrides.relay!.close() };
@@ -103,7 +103,7 @@ async function openRedisKit(url: string, config: Config, log: Logger, presenceOp
 
 function openWorkersKit(presenceOpts: Partial<PresenceStoreOptions>, log: Logger): ClusterKit {
   void presenceOpts; // the primary's store has its options (main.ts)
-  const presenceStore = storeInPrimary<PresenceStore>(PRIMARY_STORES.presence, ['connect', 'disconnect', 'setStatus', 'get', 'list', 'heartbeat', 'sweep', 'close']);
+  const presenceStore = storeInPrimary<PresenceStore>(PRIMARY_STORES.presence, ['connect', 'disconnect', 'settle', 'setStatus', 'get', 'list', 'statuses', 'heartbeat', 'sweep', 'close']);
   const timers = (name: string) => storeInPrimary<TypingTimers>(name, ['arm', 'disarm', 'disarmOwner', 'takeExpired', 'close']);
   const relay = new ClusterIpcEventRelay();
   return {

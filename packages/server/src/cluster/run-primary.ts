@@ -9,6 +9,7 @@ import { PRIMARY_STORES } from './cluster-kit';
 import { MemoryGcraStore } from './gcra-store';
 import { MemoryPresenceStore } from './presence-store';
 import { serveStoreToWorkers } from './primary-store-proxy';
+import { routeOnlyToReadyWorkers } from './ready-workers';
 import { MemoryTypingTimers } from './typing-timers';
 
 /** How long a worker has to close cleanly before it is killed. */
@@ -33,7 +34,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
   if (!config.REDIS_URL) {
     setupPrimary();
     relayFactsBetweenWorkers();
-    serveStoreToWorkers(PRIMARY_STORES.presence, new MemoryPresenceStore({ connectionTtlMs: config.PRESENCE_TTL_MS }));
+    serveStoreToWorkers(PRIMARY_STORES.presence, new MemoryPresenceStore({ connectionTtlMs: config.PRESENCE_TTL_MS, graceMs: config.PRESENCE_GRACE_MS }));
     serveStoreToWorkers(PRIMARY_STORES.typing, new MemoryTypingTimers());
     serveStoreToWorkers(PRIMARY_STORES.ticketTyping, new MemoryTypingTimers());
     serveStoreToWorkers(PRIMARY_STORES.rateLimits, new MemoryGcraStore());
@@ -44,6 +45,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
   if (config.JWT_SECRET) env.JWT_SECRET = config.JWT_SECRET;
   if (config.INTERNAL_API_KEY) env.INTERNAL_API_KEY = config.INTERNAL_API_KEY;
   let stopping = false;
+  const readiness = routeOnlyToReadyWorkers();
   const fork = () => cluster.fork(env);
   cluster.on('exit', (worker: Worker, code, signal) => {
     if (stopping) return;
@@ -54,11 +56,15 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
 
   const http = createServer();
   setupMaster(http, { loadBalancingMethod: 'least-connection' });
+  readiness.guard(http);
+  // Listen only once every worker serves: a connection handed to a worker still loading is lost.
+  const banner = await readiness.allReady(config.WORKERS);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.PORT, config.HOST, () => resolve());
   });
   log.info({ workers: config.WORKERS, port: config.PORT, shared: config.REDIS_URL ? 'redis' : 'primary' }, 'primary listening');
+  process.stdout.write(banner);
 
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -3,6 +3,18 @@ import { setupWorker } from '@socket.io/sticky';
 import type { Switchboard } from '../build-server';
 
 type Held = [message: unknown, handle: SendHandle];
+
+/** A worker's word to the primary that it serves now, with the banner the primary prints for all. */
+export const WORKER_READY = 'switchboard:worker-ready';
+
+export function isWorkerReady(message: unknown): message is { kind: typeof WORKER_READY; banner: string } {
+  return (message as { kind?: unknown } | null)?.kind === WORKER_READY;
+}
+
+/** In a worker, once {@link serveFromPrimary} returned: the primary may hand it connections. */
+export function tellPrimaryReady(banner: string): void {
+  process.send?.({ kind: WORKER_READY, banner });
+}
 let held: Held[] | null = null;
 const hold = (message: unknown, handle: Held[1]) => {
   if (isSticky(message)) held?.push([message, handle]);

@@ -1,35 +1,47 @@
-import type { PresenceStatus, Role } from '@switchboard/protocol';
+import type { PresenceStatus } from '@switchboard/protocol';
 import type { PresenceConnection, PresenceRecord, PresenceStore } from '../cluster/presence-store';
 import type { Db } from '../storage/db';
 import { UsersRepo } from '../storage/repos/users';
+import { PresenceAnnouncer, type PresenceUser } from './presence-announcer';
 import type { Publisher } from './publisher';
 
-export interface PresenceUser {
-  accountId: string;
-  userId: string;
-  role: Role;
-  name: string | null;
+export type { PresenceUser } from './presence-announcer';
+
+export interface PresenceTiming {
+  /** The store's grace: how long after its last connection closed a user is settled (announced offline). */
+  graceMs: number;
+  /** Coalescing window per tenant (presence-announcer.ts). */
+  coalesceMs: number;
 }
 
 /**
- * Presence from one source of truth, the store: connections make a user online,
- * the last one closing makes it offline and stamps last seen in the database.
- * `agent_online` / `agent_offline` and `isAgentOnline` / `getOnlineAgents` all
- * read the same state.
+ * Presence from one source of truth, the store: connections make a user online;
+ * the last one closing makes it leaving, and offline (last seen stamped in the
+ * database) once the grace passed without a new connection, so a reconnect
+ * inside the grace is no news. `agent_online` / `agent_offline`,
+ * `presence:update`, `presence:subscribe` and `isAgentOnline` /
+ * `getOnlineAgents` all read the same state; a chosen `offline` reads offline
+ * everywhere (appear offline).
  */
 export class PresenceService {
   /** This node's open connections, refreshed in the store by {@link startHeartbeat}. */
   private readonly local = new Map<string, PresenceConnection>();
   private heartbeat: NodeJS.Timeout | null = null;
   private beating: Promise<void> | null = null;
+  /** Users this node saw leave, by account and user: settled when their grace ends. */
+  private readonly leaving = new Map<string, NodeJS.Timeout>();
+  private readonly announcer: PresenceAnnouncer;
 
   constructor(
     private readonly store: PresenceStore,
     private readonly db: Db,
-    private readonly publisher: Publisher,
+    publisher: Publisher,
     /** Store failures (Redis away). Presence then degrades instead of failing the connection. */
     private readonly onError: (err: unknown) => void = () => undefined,
-  ) {}
+    private readonly timing: PresenceTiming = { graceMs: 0, coalesceMs: 0 },
+  ) {
+    this.announcer = new PresenceAnnouncer(publisher, timing.coalesceMs);
+  }
 
   /**
    * A connection opened. If the store is away the user is announced online anyway (at worst twice),
@@ -39,14 +51,18 @@ export class PresenceService {
     this.local.set(connectionId, { accountId: user.accountId, userId: user.userId, connectionId });
     try {
       const { first, record } = await this.store.connect(user.accountId, user.userId, connectionId, { role: user.role, name: user.name });
-      if (first) this.announce(user, record.status, record.lastSeen);
+      if (first) this.announcer.move(user, 'offline', record.status, record.lastSeen);
     } catch (err) {
       this.onError(err);
-      this.announce(user, 'online', new Date().toISOString());
+      this.announcer.move(user, 'offline', 'online', new Date().toISOString());
     }
   }
 
-  /** A connection closed. If the store is away, the connection expires there and a sweep announces the user. */
+  /**
+   * A connection closed. The user's last one makes it leaving: settled after the grace, here, or by
+   * any node's sweep if this one dies first. If the store is away, the connection expires there and
+   * a sweep announces the user.
+   */
   async disconnected(user: PresenceUser, connectionId: string): Promise<void> {
     this.local.delete(connectionId);
     let outcome: Awaited<ReturnType<PresenceStore['disconnect']>>;
@@ -57,7 +73,21 @@ export class PresenceService {
       return;
     }
     if (!outcome.last || !outcome.record) return;
-    await this.wentOffline(user, outcome.record.lastSeen);
+    if (this.timing.graceMs <= 0) return this.settle(user);
+    const k = `${user.accountId}\u0000${user.userId}`;
+    clearTimeout(this.leaving.get(k));
+    // A little past the grace: the store compares with its own clock.
+    const timer = setTimeout(() => {
+      this.leaving.delete(k);
+      this.settle(user).catch(this.onError);
+    }, this.timing.graceMs + 20);
+    timer.unref();
+    this.leaving.set(k, timer);
+  }
+
+  private async settle(user: PresenceUser): Promise<void> {
+    const rec = await this.store.settle(user.accountId, user.userId);
+    if (rec) await this.wentOffline(user, rec);
   }
 
   /**
@@ -76,33 +106,36 @@ export class PresenceService {
     this.heartbeat.unref();
   }
 
+  /** Stops the heartbeat and the grace timers (their users are left to the other nodes' sweeps), sends pending moves. */
   async stopHeartbeat(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
+    for (const timer of this.leaving.values()) clearTimeout(timer);
+    this.leaving.clear();
     await this.beating;
+    this.announcer.close();
   }
 
   /** One heartbeat round; public for tests. */
   async beat(): Promise<void> {
     await this.store.heartbeat([...this.local.values()]);
     for (const rec of await this.store.sweep()) {
-      await this.wentOffline({ accountId: rec.accountId, userId: rec.userId, role: rec.role ?? 'agent', name: rec.name ?? null }, rec.lastSeen);
+      await this.wentOffline({ accountId: rec.accountId, userId: rec.userId, role: rec.role ?? 'agent', name: rec.name ?? null }, rec);
     }
   }
 
-  /** A chosen status (online, busy, away), or offline while staying connected (002's agent_offline). */
+  /**
+   * A chosen status: online, busy, away, or offline while staying connected (002's agent_offline,
+   * 001's "appear offline"), which everyone then reads as offline. Kept across reconnects.
+   */
   async setStatus(user: PresenceUser, status: PresenceStatus): Promise<PresenceRecord | null> {
-    if (status === 'offline') {
-      const rec = await this.store.setStatus(user.accountId, user.userId, 'away');
-      this.announce(user, 'offline', rec?.lastSeen ?? new Date().toISOString());
-      return rec;
-    }
-    const rec = await this.store.setStatus(user.accountId, user.userId, status);
-    if (rec) this.announce(user, status, rec.lastSeen);
-    return rec;
+    const { previous, record } = await this.store.setStatus(user.accountId, user.userId, status);
+    if (record) this.announcer.move(user, previous, status, record.lastSeen);
+    return record;
   }
 
   async status(accountId: string, userId: string): Promise<{ status: PresenceStatus; lastSeen: string | null }> {
+    this.announcer.read(accountId);
     const rec = await this.store.get(accountId, userId);
     if (rec) return { status: rec.status, lastSeen: rec.lastSeen };
     const user = await new UsersRepo(this.db).get(accountId, userId);
@@ -110,19 +143,34 @@ export class PresenceService {
   }
 
   async isOnline(accountId: string, userId: string): Promise<boolean> {
-    return (await this.store.get(accountId, userId)) !== null;
+    const rec = await this.store.get(accountId, userId);
+    return rec !== null && rec.status !== 'offline';
   }
 
+  /** Who everyone is told is online now (a chosen offline is offline): the snapshot a new client starts from. */
   async online(accountId: string): Promise<PresenceRecord[]> {
-    return this.store.list(accountId);
+    return (await this.store.list(accountId)).filter((r) => r.status !== 'offline');
   }
 
-  private async wentOffline(user: PresenceUser, lastSeen: string): Promise<void> {
-    await new UsersRepo(this.db).touchLastSeen(user.accountId, user.userId, lastSeen);
-    this.announce(user, 'offline', lastSeen);
+  /** Staff online now and the status each chose, without the ones who chose to appear offline; null while the store is away. */
+  async snapshot(accountId: string): Promise<Record<string, PresenceStatus> | null> {
+    let all: Record<string, PresenceStatus>;
+    this.announcer.read(accountId);
+    try {
+      all = await this.store.statuses(accountId);
+    } catch (err) {
+      this.onError(err);
+      return null;
+    }
+    // Built afresh rather than deleted from: `delete` would turn a tenant-sized object into a slow dictionary.
+    const shown: Record<string, PresenceStatus> = {};
+    for (const userId in all) if (all[userId] !== 'offline') shown[userId] = all[userId]!;
+    return shown;
   }
 
-  private announce(user: PresenceUser, status: PresenceStatus, lastSeen: string | null): void {
-    this.publisher.signal({ type: 'presence.changed', accountId: user.accountId, userId: user.userId, role: user.role, name: user.name, status, lastSeen });
+  private async wentOffline(user: PresenceUser, rec: PresenceRecord): Promise<void> {
+    await new UsersRepo(this.db).touchLastSeen(user.accountId, user.userId, rec.lastSeen);
+    // A user who chose offline was announced offline then: nothing moves now.
+    this.announcer.move(user, rec.status, 'offline', rec.lastSeen);
   }
 }

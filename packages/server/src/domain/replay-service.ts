@@ -17,6 +17,9 @@ const PAGE = 500;
  * polling clients read them over HTTP (001's fallback).
  */
 export class ReplayService {
+  /** Per account: the last seq this node emitted (or read, when it first needed it). */
+  private readonly heads = new Map<string, number>();
+
   constructor(private readonly db: Db) {}
 
   async page(viewer: ReplayViewer, since: number, limit = PAGE): Promise<LoggedEvent[]> {
@@ -30,7 +33,21 @@ export class ReplayService {
     return n > threshold;
   }
 
+  /**
+   * The account's last event this node emitted: what a new socket hears live after. Read from the
+   * log once per account, then kept from what this node emits ({@link noteEmitted}), so a
+   * handshake costs no query.
+   */
   async lastSeq(accountId: string): Promise<number> {
-    return new EventLogRepo(this.db).lastSeq(accountId);
+    const known = this.heads.get(accountId);
+    if (known !== undefined) return known;
+    const read = await new EventLogRepo(this.db).lastSeq(accountId);
+    this.noteEmitted(accountId, read);
+    return this.heads.get(accountId) ?? read;
+  }
+
+  noteEmitted(accountId: string, seq: number): void {
+    const known = this.heads.get(accountId);
+    if (known === undefined || seq > known) this.heads.set(accountId, seq);
   }
 }

@@ -14,6 +14,8 @@ import type { Publisher } from './publisher';
  */
 export class UserDirectory {
   private readonly seen = new Map<string, string>();
+  /** Accounts known to exist (accounts are never deleted). */
+  private readonly accounts = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -23,18 +25,35 @@ export class UserDirectory {
 
   async ensure(p: Principal): Promise<void> {
     const key = `${p.accountId}\u0000${p.userId}`;
-    const fingerprint = JSON.stringify([p.role, p.email, p.name, [...p.teamIds].sort()]);
+    const fingerprint = fingerprintOf(p);
     if (this.seen.get(key) === fingerprint) return;
+    // Not seen on this node since it started (a restart's reconnect storm): one read, and no write
+    // when the stored row already says what the token says.
+    const stored = await new UsersRepo(this.db).get(p.accountId, p.userId);
+    if (stored) this.noteAccount(p.accountId);
+    if (stored && fingerprintOf(stored) === fingerprint) return this.remember(key, fingerprint);
+    const accountKnown = this.accounts.has(p.accountId);
     const logged = await this.db.transaction(async (tx) => {
-      await new AccountsRepo(tx).ensure(p.accountId);
+      // A storm of new users of one tenant ensures its account once per node, not once per user.
+      if (!accountKnown) await new AccountsRepo(tx).ensure(p.accountId);
       const { user, changed, created } = await new UsersRepo(tx).upsertFromClaims({
         accountId: p.accountId, id: p.userId, role: p.role, email: p.email, name: p.name, teamIds: p.teamIds,
       });
       return changed && !created ? logEvents(tx, [{ type: 'user.updated', accountId: p.accountId, user }]) : [];
     });
+    this.noteAccount(p.accountId);
+    this.remember(key, fingerprint);
+    logged.forEach((e) => this.publisher.publish(e));
+  }
+
+  private noteAccount(accountId: string): void {
+    if (this.accounts.size >= this.maxCached) this.accounts.clear();
+    this.accounts.add(accountId);
+  }
+
+  private remember(key: string, fingerprint: string): void {
     if (this.seen.size >= this.maxCached) this.seen.clear();
     this.seen.set(key, fingerprint);
-    logged.forEach((e) => this.publisher.publish(e));
   }
 
   /**
@@ -58,4 +77,9 @@ export class UserDirectory {
     this.seen.delete(`${accountId}\u0000${contactId}`);
     logged.forEach((e) => this.publisher.publish(e));
   }
+}
+
+/** What the users row holds of a token's claims; equal fingerprints need no write. */
+function fingerprintOf(u: { role: string; email: string | null; name: string | null; teamIds: readonly string[] }): string {
+  return JSON.stringify([u.role, u.email, u.name, [...new Set(u.teamIds)].sort()]);
 }

@@ -89,6 +89,10 @@ export async function startSession(services: Services, socket: AppSocket): Promi
     userId: d.userId, accountId: d.accountId, email: d.email, name: d.name, role: d.role, teamIds: d.teamIds, lastSeq,
   });
 
+  // Presence is state: a new staff connection learns who is online now, once, rather than from history.
+  const statuses = isStaff(d.role) && !bound ? await services.presence.snapshot(d.accountId) : null;
+  if (statuses) socket.emit(S.presence_snapshot.name, { accountId: d.accountId, statuses });
+
   if (resumeFrom !== null) {
     // The same bounds as `sync`; a spent budget is no reason to refuse the session: the client continues later.
     await replayToSocket(socket, resumeFrom, replayDeps(services)).catch((err: unknown) => {

@@ -28,6 +28,8 @@ export interface BroadcasterOptions {
   onOrderGiveUp?: (e: LoggedEvent) => void;
   /** Socket.IO's connection-state-recovery window (0 when recovery is off): rooms emptied this recently are still heard. */
   recoveryWindowMs?: number;
+  /** Every logged event as this node emits it (the replay service keeps each account's head). */
+  onEmitted?: (e: LoggedEvent) => void;
 }
 
 /**
@@ -154,6 +156,7 @@ export class Broadcaster {
 
   private emitLogged(e: LoggedEvent): void {
     this.ledger.record(e.seq);
+    this.opts.onEmitted?.(e);
     const holding = this.resumes.holding(e.accountId, e.seq);
     for (const d of plan(e, this.renderers)) this.emit(e, d, e.seq, e.eventId, holding);
     // Reactions (notifications, AI, metrics) follow a fact once, on the node that committed it.

@@ -7,7 +7,10 @@ import type { Services } from '../services';
 import { allowRequest } from './origin-check';
 import { socketAuth } from './socket-auth';
 import type { AppIo, AppSocket } from './socket-types';
+import { AdmissionGate } from './admission-gate';
 import { admitWidget, countWidgetRefusal } from './admit-widget';
+import { corkWebSocketBatches } from './cork-websocket-batches';
+import { handshakeError } from './handshake-error';
 import { WidgetNamespaces } from './widget-namespaces';
 import { defaultServer as S } from '@switchboard/protocol';
 
@@ -46,26 +49,56 @@ export function createSocketServer(http: HttpServer, opts: SocketServerOptions):
     ...(opts.adapter ? { adapter: opts.adapter } : {}),
     serveClient: false,
   });
+  corkWebSocketBatches(io);
   return { io, widgets: new WidgetNamespaces(io) };
 }
 
-/** Wires authentication and handlers onto the default namespace and 003's namespaces. */
-export function attachDefaultNamespaces(services: Services, io: AppIo, widgets: WidgetNamespaces): void {
+/**
+ * Wires admission, authentication and handlers onto the default namespace and 003's namespaces.
+ * Returns the admission gate, which the server closes.
+ */
+export function attachDefaultNamespaces(services: Services, io: AppIo, widgets: WidgetNamespaces): AdmissionGate {
   widgets.admitWith(admitWidget(services), countWidgetRefusal(services));
+  const gate = new AdmissionGate({ maxPending: services.config.ADMISSION_MAX_PENDING, maxLagMs: services.config.ADMISSION_MAX_LAG_MS });
+  const admitted = new WeakMap<AppSocket, () => void>();
+  const release = (socket: AppSocket) => admitted.get(socket)?.();
   for (const nsp of [io.of('/'), widgets.parent]) {
-    nsp.use(socketAuth(services, { allowLate: nsp === io.of('/') }));
+    const auth = socketAuth(services, { allowLate: nsp === io.of('/') });
+    nsp.use((socket: AppSocket, next) => {
+      const entry = gate.tryEnter();
+      if (!entry.admitted) {
+        services.metrics.handshakeFailures.inc({ code: 'RATE_LIMITED' });
+        return next(handshakeError('RATE_LIMITED', 'The server is busy: connect again after retryAfterMs', entry.retryAfterMs));
+      }
+      let held = true;
+      const leave = () => {
+        if (held) gate.leave();
+        held = false;
+      };
+      admitted.set(socket, leave);
+      // A client gone before its session starts must not hold its place.
+      socket.conn.once('close', leave);
+      void auth(socket, (err) => {
+        if (err) leave();
+        next(err);
+      });
+    });
     nsp.on('connection', (socket: AppSocket) => {
       registerDefaultEvents(services, socket);
       socket.on('disconnect', () => {
         endSession(services, socket).catch((err) => services.log.warn({ err }, 'session end failed'));
       });
       if (socket.data.authenticated) {
-        startSession(services, socket).catch((err) => refuse(services, socket, err));
+        startSession(services, socket)
+          .catch((err) => refuse(services, socket, err))
+          .finally(() => release(socket));
       } else {
+        release(socket);
         awaitLateAuth(services, socket);
       }
     });
   }
+  return gate;
 }
 
 /** 002's late `authenticate`: the socket may do nothing else, and goes when the window closes. */

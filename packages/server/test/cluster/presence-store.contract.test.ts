@@ -71,10 +71,10 @@ for (const impl of impls) {
     it('remembers a chosen status across reconnects', async () => {
       const [store] = make();
       const acct = uniqueAccountId();
-      expect(await store.setStatus(acct, 'u1', 'busy')).toBeNull();
+      expect(await store.setStatus(acct, 'u1', 'busy')).toEqual({ previous: 'online', record: null });
       const back = await store.connect(acct, 'u1', 'c1');
       expect(back).toMatchObject({ first: true, record: { status: 'busy' } });
-      expect(await store.setStatus(acct, 'u1', 'away')).toMatchObject({ status: 'away', connections: 1 });
+      expect(await store.setStatus(acct, 'u1', 'away')).toMatchObject({ previous: 'busy', record: { status: 'away', connections: 1 } });
       await store.disconnect(acct, 'u1', 'c1');
       expect((await store.connect(acct, 'u1', 'c2')).record.status).toBe('away');
     });
@@ -114,7 +114,62 @@ for (const impl of impls) {
       await nodeA.connect(acct, 'u1', 'c1');
       t += 1_500;
       const [gone, swept] = await Promise.all([nodeA.disconnect(acct, 'u1', 'c1'), nodeB.sweep()]);
-      expect(Number(gone.last) + swept.filter((r) => r.accountId === acct).length).toBe(1);
+      const settled = gone.last ? await nodeA.settle(acct, 'u1') : null;
+      expect(Number(settled !== null) + swept.filter((r) => r.accountId === acct).length).toBe(1);
+    });
+
+    it('keeps a user whose last connection closed online through the grace; a return inside it is no news', async () => {
+      const [nodeA, nodeB] = impl.nodes({ connectionTtlMs: 10_000, recordTtlMs: 60_000, graceMs: 1_000, now: clock.now });
+      const acct = uniqueAccountId();
+      await nodeA.connect(acct, 'u1', 'c1', { role: 'agent', name: 'Ann' });
+      expect((await nodeA.disconnect(acct, 'u1', 'c1')).last).toBe(true);
+      expect(await nodeB.get(acct, 'u1')).toMatchObject({ connections: 0, status: 'online' });
+      expect((await nodeB.list(acct)).map((r) => r.userId)).toEqual(['u1']);
+      expect(await nodeA.settle(acct, 'u1')).toBeNull();
+      t += 500;
+      // Back on the other node inside the grace: not a first connection, and nothing to settle.
+      expect((await nodeB.connect(acct, 'u1', 'c2')).first).toBe(false);
+      t += 1_000;
+      expect(await nodeA.settle(acct, 'u1')).toBeNull();
+      expect((await nodeA.sweep()).filter((r) => r.accountId === acct)).toEqual([]);
+      expect(await nodeA.get(acct, 'u1')).toMatchObject({ connections: 1 });
+    });
+
+    it('hands a user who stayed away past the grace out once: to settle or to a sweep', async () => {
+      const [nodeA, nodeB] = impl.nodes({ connectionTtlMs: 10_000, recordTtlMs: 60_000, graceMs: 1_000, now: clock.now });
+      const acct = uniqueAccountId();
+      await nodeA.connect(acct, 'u1', 'c1', { role: 'agent', name: 'Ann' });
+      await nodeA.disconnect(acct, 'u1', 'c1');
+      t += 1_001;
+      expect(await nodeA.get(acct, 'u1')).toBeNull();
+      const [settled, swept] = await Promise.all([nodeA.settle(acct, 'u1'), nodeB.sweep()]);
+      const out = [settled, ...swept.filter((r) => r.accountId === acct)].filter((r) => r !== null);
+      expect(out).toHaveLength(1);
+      expect(out[0]).toMatchObject({ userId: 'u1', role: 'agent', name: 'Ann' });
+      expect(await nodeB.settle(acct, 'u1')).toBeNull();
+      expect((await nodeB.connect(acct, 'u1', 'c3')).first).toBe(true);
+    });
+
+    it("gives a snapshot of the account's staff online and their chosen statuses", async () => {
+      const [nodeA, nodeB] = make();
+      const acct = uniqueAccountId();
+      await nodeA.connect(acct, 'u1', 'c1', { role: 'agent', name: null });
+      await nodeB.connect(acct, 'u2', 'c2', { role: 'admin', name: null });
+      await nodeB.connect(acct, 'cust', 'c3', { role: 'customer', name: null });
+      await nodeA.connect(uniqueAccountId(), 'u3', 'c4', { role: 'agent', name: null });
+      await nodeA.setStatus(acct, 'u2', 'busy');
+      await nodeA.connect(acct, 'u4', 'c5', { role: 'agent', name: null });
+      await nodeA.disconnect(acct, 'u4', 'c5');
+      expect(await nodeB.statuses(acct)).toEqual({ u1: 'online', u2: 'busy' });
+    });
+
+    it("reads a chosen offline as offline (appear offline), in get and list alike", async () => {
+      const [store] = make();
+      const acct = uniqueAccountId();
+      await store.connect(acct, 'u1', 'c1');
+      expect(await store.setStatus(acct, 'u1', 'offline')).toMatchObject({ previous: 'online', record: { status: 'offline', connections: 1 } });
+      expect(await store.get(acct, 'u1')).toMatchObject({ status: 'offline' });
+      expect((await store.list(acct))[0]).toMatchObject({ status: 'offline' });
     });
 
     it('a heartbeat puts back connections the store lost (Redis restarted without its data)', async () => {

@@ -11,6 +11,16 @@ export interface HealthChecks {
 }
 
 const Readiness = z.object({ status: z.enum(['ready', 'unavailable']), checks: z.record(z.string(), z.enum(['ok', 'down'])) });
+/** /readyz answers at once in every state: a check that does not answer within this is down (a full pool, a stalled link). */
+const READY_CHECK_MS = 1_000;
+
+function withinMs(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('no answer in time')), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
 
 export function healthRoutes(app: FastifyInstance, services: Services, health: HealthChecks): void {
   app.get('/healthz', doc({ tag: 'Operations', auth: 'none', summary: 'Liveness: 200 while serving, 503 while closing', responses: { 200: { description: 'Serving', schema: z.object({ status: z.literal('ok') }) }, 503: { description: 'Closing', schema: z.object({ status: z.literal('closing') }) } } }), async (_req, reply) => {
@@ -23,7 +33,7 @@ export function healthRoutes(app: FastifyInstance, services: Services, health: H
     const all = [{ name: 'database', check: () => services.db.ping() }, ...health.extra];
     await Promise.all(
       all.map(async ({ name, check }) => {
-        checks[name] = await check().then(() => 'ok' as const, () => 'down' as const);
+        checks[name] = await withinMs(check(), READY_CHECK_MS).then(() => 'ok' as const, () => 'down' as const);
       }),
     );
     const ready = !health.isClosing() && Object.values(checks).every((v) => v === 'ok');

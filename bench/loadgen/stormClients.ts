@@ -1,0 +1,121 @@
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { benchClaims, signBenchToken } from '../core/benchToken';
+import { percentile } from '../core/stats';
+import type { StormResult, StormSpec } from './messages';
+
+/** What the SDK does with a RATE_LIMITED refusal: wait retryAfterMs plus up to half of it again. */
+const comeBackAfter = (retryAfterMs: number) => retryAfterMs + retryAfterMs * 0.5 * Math.random();
+
+/**
+ * The clients of a connection storm: Engine.IO 4 / Socket.IO 5 over a bare websocket (as
+ * eio-lite: to the server the same as socket.io-client with the websocket transport), every
+ * one of them handshaking at the same moment, as a call centre's dashboards do after a server
+ * restart or a network blip. A client that is told RATE_LIMITED comes back after `retryAfterMs`
+ * with jitter, as the SDK does; a client counts as failed only when it is not ready within
+ * `timeoutMs` or is refused for another reason.
+ */
+export class StormClients {
+  private sockets: WebSocket[] = [];
+  private tokens: string[] = [];
+
+  async run(spec: StormSpec): Promise<StormResult> {
+    if (spec.phase === 'connect' || this.tokens.length !== spec.count) {
+      this.closeAll();
+      this.tokens = await Promise.all(
+        Array.from({ length: spec.count }, (_, i) => signBenchToken(benchClaims(i + 1, spec.tenantId, spec.extraClaims), spec.jwtSecret)),
+      );
+    } else {
+      // Everyone drops at once; they come back on the next tick.
+      this.closeAll();
+      await new Promise((r) => setImmediate(r));
+    }
+    let refusals = 0;
+    const errors: Record<string, number> = {};
+    const started = performance.now();
+    const outcomes = await Promise.all(
+      this.tokens.map((token, i) =>
+        this.open(spec, spec.baseUrls[i % spec.baseUrls.length]!, token, started, () => refusals++).then(
+          (socket) => {
+            this.sockets.push(socket);
+            return performance.now() - started;
+          },
+          (err: Error) => {
+            errors[err.message] = (errors[err.message] ?? 0) + 1;
+            return null;
+          },
+        ),
+      ),
+    );
+    const times = outcomes.filter((t): t is number => t !== null);
+    return {
+      phase: spec.phase,
+      connected: times.length,
+      failed: outcomes.length - times.length,
+      refusals,
+      elapsedMs: performance.now() - started,
+      p50Ms: percentile(times, 50),
+      p99Ms: percentile(times, 99),
+      errors,
+    };
+  }
+
+  closeAll(): number {
+    const n = this.sockets.length;
+    for (const s of this.sockets) s.close();
+    this.sockets = [];
+    return n;
+  }
+
+  /** One client: connects, and on RATE_LIMITED comes back later, until ready or out of time. */
+  private open(spec: StormSpec, url: string, token: string, started: number, onRefused: () => void): Promise<WebSocket> {
+    const wsUrl = `${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
+    // Ready is CONNECT, or the first frame of the ready event; nothing else is decoded, so the
+    // load generator is not what limits a storm.
+    const readyPrefix = spec.readyEvent ? Buffer.from(`42${JSON.stringify([spec.readyEvent]).slice(0, -1)}`) : null;
+    return new Promise((resolve, reject) => {
+      const deadline = started + spec.timeoutMs;
+      const attempt = () => {
+        const left = deadline - performance.now();
+        if (left <= 0) return reject(new Error('timed out'));
+        const ws = new WebSocket(wsUrl, { perMessageDeflate: false, skipUTF8Validation: true });
+        let done = false;
+        const finish = (err: Error | null, retryAfterMs?: number) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          if (!err) return resolve(ws);
+          ws.terminate();
+          if (retryAfterMs === undefined) return reject(err);
+          onRefused();
+          setTimeout(attempt, comeBackAfter(retryAfterMs));
+        };
+        const timer = setTimeout(() => finish(new Error('timed out')), left);
+        ws.on('message', (data: Buffer) => {
+          if (data[0] === 0x32) return ws.send('3'); // ping
+          if (data[0] === 0x30) return ws.send(`40${JSON.stringify({ token })}`); // open
+          if (data[0] !== 0x34) return;
+          if (data[1] === 0x30 && !readyPrefix) finish(null);
+          else if (readyPrefix && data.subarray(0, readyPrefix.length).equals(readyPrefix)) finish(null);
+          else if (data[1] === 0x34) {
+            const refusal = parseRefusal(data);
+            finish(new Error(refusal.message), refusal.code === 'RATE_LIMITED' ? refusal.retryAfterMs : undefined);
+          }
+        });
+        ws.on('error', (err) => finish(err));
+        ws.on('close', (code) => finish(new Error(`closed (${code}) before ready`)));
+      };
+      attempt();
+    });
+  }
+}
+
+function parseRefusal(frame: Buffer): { message: string; code?: string; retryAfterMs?: number } {
+  try {
+    const body = JSON.parse(frame.subarray(2).toString('utf8')) as { message?: string; data?: { code?: string; retryAfterMs?: unknown } };
+    const after = body.data?.retryAfterMs;
+    return { message: body.message ?? 'connect_error', code: body.data?.code, retryAfterMs: typeof after === 'number' ? after : undefined };
+  } catch {
+    return { message: 'connect_error' };
+  }
+}
