@@ -27,6 +27,8 @@ import { PresenceService } from './domain/presence-service';
 import { ReplayService } from './domain/replay-service';
 import { TypingService } from './domain/typing-service';
 import { UserDirectory } from './domain/user-directory';
+import { WidgetService } from './domain/widget-service';
+import { widgetRoutes } from './transport/http/widget-routes';
 import { createLogger, type Logger } from './log';
 import { logConnectionCounts } from './ops/connection-log';
 import { logRequests } from './transport/http/request-log';
@@ -117,6 +119,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   const conversations = new ConversationService(db, broadcaster);
   const sla = new SlaScheduler(db, broadcaster, { warningRatio: config.SLA_WARNING_RATIO, maxSleepMs: config.SLA_POLL_MS, onError: onError('sla timer failed') });
   const messages = new MessageService(db, broadcaster, conversations);
+  const users = new UserDirectory(db, broadcaster);
   const ai = await createAi({ config, db, log, metrics, publisher: broadcaster, conversations, messages });
   const services: Services = {
     config,
@@ -135,7 +138,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     }),
     rateLimiter: createRateLimiter({ points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S }, cluster.rateLimitStore),
     broadcaster,
-    users: new UserDirectory(db, broadcaster),
+    users,
     conversations,
     messages,
     presence,
@@ -150,6 +153,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     dashboard: new DashboardMetrics(db, broadcaster, presence, new MemoryThrottle(config.METRICS_THROTTLE_MS, onError('dashboard metrics failed')), config.SLA_WARNING_RATIO),
     summaries: new UserSummaries(),
     ai,
+    widget: new WidgetService(db, users, { secret: config.JWT_SECRET, ttlSeconds: config.WIDGET_TOKEN_TTL_S }),
   };
   const stopReactions = wireInsightDeskReactions(broadcaster, { ...services, onError: onError('reaction failed') });
   sla.start();
@@ -178,6 +182,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   devRoutes(app, services);
   staticRoutes(app);
   meRoute(app, services);
+  widgetRoutes(app, services, cluster.rateLimitStore);
   openapiRoutes(app, routes);
   attachDefaultNamespaces(services, io, widgetParent);
   attachInsightDesk(services, io);

@@ -47,3 +47,25 @@ export function createRateLimiter(
     },
   };
 }
+
+/** One bucket of `points` per `key` per window: throws RATE_LIMITED with retryAfterMs past it. */
+export type KeyedLimiter = (key: string) => Promise<void>;
+
+/** A named bucket on the same stores as {@link createRateLimiter} (memory, or Redis across nodes). */
+export function createKeyedLimiter(
+  keyPrefix: string,
+  opts: RateLimitOptions,
+  makeStore: (o: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract = (o) => new RateLimiterMemory(o),
+): KeyedLimiter {
+  const store = makeStore({ keyPrefix, points: opts.points, duration: opts.windowSeconds });
+  return async (key) => {
+    try {
+      await store.consume(key);
+    } catch (res) {
+      if (res instanceof RateLimiterRes) {
+        throw new AppError('RATE_LIMITED', 'Too many requests; slow down', { retryAfterMs: res.msBeforeNext, limit: opts.points, windowSeconds: opts.windowSeconds });
+      }
+      throw res;
+    }
+  };
+}
