@@ -49,10 +49,10 @@ export class ChatWidget {
   private readonly cleanups: Array<() => void> = [];
 
   constructor(private readonly opts: WidgetOptions) {
-    const claims = readTokenClaims(opts.token);
+    const claims = opts.token ? readTokenClaims(opts.token) : null;
     if (!claims) throw new Error('Switchboard widget: the token is not a Switchboard JWT');
     this.claims = claims;
-    this.token = opts.token;
+    this.token = opts.token as string;
     this.server = opts.server ?? location.origin;
     this.api = new HttpApi({ baseUrl: this.server, getToken: () => this.token, refreshToken: opts.refreshToken ? () => this.refresh() : undefined });
     this.view = new WidgetView(
