@@ -31,7 +31,9 @@ export async function start(options: WidgetOptions): Promise<ChatWidget> {
     const server = opts.server ?? location.origin;
     const who = { key: opts.key, userId: opts.userId, userHash: opts.userHash };
     const session = await visitorSession(server, who);
-    opts = { ...opts, server, token: session.token, refreshToken: async () => (await visitorSession(server, who)).token };
+    const { prechat, senderLabel, displayName } = session.options;
+    const answer = async (answers: { name?: string; email?: string }) => (await visitorSession(server, who, answers)).token;
+    opts = { ...opts, server, token: session.token, refreshToken: () => answer({}), visitor: { prechat, senderLabel, displayName, contact: session.contact, answer } };
   }
   return mount(opts);
 }

@@ -21,6 +21,21 @@ export interface WidgetOptions {
   newConversation?: boolean;
   /** Where to put the widget; defaults to the end of <body>. */
   container?: HTMLElement;
+  /** How often the header asks for availability and the assigned agent; default 20 s. */
+  statusPollMs?: number;
+  /** Language of every string (`en`, `ar`); defaults to the browser's. */
+  lang?: string;
+  /** Set by `start` for visitor sessions: the tenant's widget options and the contact's pre-chat answers. */
+  visitor?: VisitorInfo;
+}
+
+export interface VisitorInfo {
+  prechat: { name: boolean; email: boolean };
+  senderLabel: 'agent' | 'tenant';
+  displayName: string | null;
+  contact: { name: string | null; email: string | null };
+  /** A new session with the pre-chat answers stored on the contact; returns its token. */
+  answer(answers: { name?: string; email?: string }): Promise<string>;
 }
 
 /**
@@ -39,6 +54,7 @@ export function optionsFromScript(script: HTMLScriptElement | null): WidgetOptio
     ...(d.title ? { title: d.title } : {}),
     ...(d.greeting ? { greeting: d.greeting } : {}),
     ...(d.subject ? { subject: d.subject } : {}),
+    ...(d.lang ? { lang: d.lang } : {}),
     open: d.open === 'true',
     newConversation: d.newConversation === 'true',
   };

@@ -153,7 +153,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     dashboard: new DashboardMetrics(db, broadcaster, presence, new MemoryThrottle(config.METRICS_THROTTLE_MS, onError('dashboard metrics failed')), config.SLA_WARNING_RATIO),
     summaries: new UserSummaries(),
     ai,
-    widget: new WidgetService(db, users, { secret: config.JWT_SECRET, ttlSeconds: config.WIDGET_TOKEN_TTL_S }),
+    widget: new WidgetService(db, users, { secret: config.JWT_SECRET, ttlSeconds: config.WIDGET_TOKEN_TTL_S }, { presence, conversations }),
   };
   const stopReactions = wireInsightDeskReactions(broadcaster, { ...services, onError: onError('reaction failed') });
   sla.start();

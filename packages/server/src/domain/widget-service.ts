@@ -9,6 +9,8 @@ import type { Db } from '../storage/db';
 import { AccountsRepo } from '../storage/repos/accounts';
 import { UsersRepo } from '../storage/repos/users';
 import { WidgetSettingsRepo, type WidgetSettingsRow } from '../storage/repos/widget-settings';
+import type { ConversationService } from './conversation-service';
+import type { PresenceService } from './presence-service';
 import type { UserDirectory } from './user-directory';
 
 /** A site origin as a browser sends it: scheme, host and port, nothing else. */
@@ -87,7 +89,20 @@ export class WidgetService {
     private readonly db: Db,
     private readonly users: UserDirectory,
     private readonly signing: { secret: string | undefined; ttlSeconds: number },
+    private readonly team: { presence: PresenceService; conversations: ConversationService },
   ) {}
+
+  /**
+   * What a customer's widget shows in its header: whether anyone who answers (admin or agent) is online, and
+   * who is assigned to the customer's conversation (name only: customers see no directory).
+   */
+  async status(actor: Actor, conversationId?: string): Promise<{ online: boolean; assignee: { id: string; name: string | null } | null }> {
+    const online = (await this.team.presence.online(actor.accountId)).some((r) => r.role === 'admin' || r.role === 'agent');
+    const assigneeId = conversationId ? (await this.team.conversations.getReadable(actor, conversationId)).assigneeId : null;
+    if (!assigneeId) return { online, assignee: null };
+    const user = await new UsersRepo(this.db).get(actor.accountId, assigneeId);
+    return { online, assignee: { id: assigneeId, name: user?.name ?? null } };
+  }
 
   /** The caller's tenant's settings, made on first read; admins only (they hold the identity secret). */
   async settings(actor: Actor): Promise<WidgetSettings> {

@@ -36,6 +36,9 @@ export function renderWidget(e: DomainEvent | EphemeralEvent): Delivery[] {
       ];
     case 'typing':
     case 'conversation.status_changed':
+    // The customer sees who took the conversation (issue 17).
+    case 'conversation.assigned':
+    case 'conversation.unassigned':
     case 'system.maintenance':
     case 'custom':
       return renderDefault(e, 'widget');

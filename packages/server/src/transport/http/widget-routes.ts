@@ -48,6 +48,15 @@ const WidgetSessionModel = named(
   }),
 );
 
+const StatusQuery = z.object({ conversationId: Id.optional() });
+const WidgetStatusModel = named(
+  'WidgetStatus',
+  z.object({
+    online: z.boolean().describe('an admin or agent of the tenant is connected'),
+    assignee: z.object({ id: Id, name: z.string().nullable() }).nullable(),
+  }),
+);
+
 /**
  * The widget on any website (issue 17): admins read and change their tenant's
  * widget key, allowed origins and options; pages start anonymous or verified
@@ -68,6 +77,11 @@ export function widgetRoutes(app: FastifyInstance, services: Services, store?: C
   app.patch('/api/widget/settings', doc({ tag: 'Widget', auth: 'bearer', summary: "Change the tenant's widget settings", description: 'Admins only. `origins` replaces the allowlist.', body: SettingsChange, responses: { 200: { description: 'The settings after the change', schema: WidgetSettingsModel } } }), async (request) => {
     const actor = await requirePrincipal(services.verify, request);
     return services.widget.update(actor, parse(SettingsChange, request.body ?? {}));
+  });
+
+  app.get('/api/widget/status', doc({ tag: 'Widget', auth: 'bearer', summary: "The widget header: availability and the conversation's agent", description: 'For the customer (or anyone who may read the conversation); the widget asks again every 20 s and when the conversation changes.', query: StatusQuery, responses: { 200: { description: 'Availability and assignee', schema: WidgetStatusModel } } }), async (request) => {
+    const actor = await requirePrincipal(services.verify, request);
+    return services.widget.status(actor, parse(StatusQuery, request.query).conversationId);
   });
 
   app.post('/api/widget/sessions', doc({ tag: 'Widget', auth: 'none', summary: 'Start or renew a visitor session', description: "Called by the widget from a page whose Origin is on the tenant's allowlist: 401 `MISSING_TOKEN` without a key, 401 `AUTH_TOKEN_INVALID` for an unknown key, 403 `FORBIDDEN` for a foreign origin or a wrong userHash, 429 `RATE_LIMITED` (with `retryAfterMs`) per IP and per key.", body: SessionBody, responses: { 200: { description: 'A customer token for the visitor', schema: WidgetSessionModel } } }), async (request) => {
