@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { catalogueSnapshot } from '../../packages/client/vite/catalogue-snapshot';
 
@@ -8,6 +9,7 @@ import { catalogueSnapshot } from '../../packages/client/vite/catalogue-snapshot
 export default defineConfig({
   plugins: [catalogueSnapshot()],
   publicDir: 'public',
+  resolve: { alias: [{ find: /^\.\/webtransport\.js$/, replacement: fileURLToPath(new URL('./vite/no-webtransport.ts', import.meta.url)) }] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

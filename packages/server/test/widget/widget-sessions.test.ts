@@ -4,6 +4,15 @@ import { UsersRepo } from '../../src/storage/repos/users';
 import { forEachServer, type ServerContext } from '../support/server';
 import { ask, nextEvent } from '../support/events';
 
+/** Polls an async condition (presence settles after a disconnect). */
+async function until(check: () => Promise<boolean>, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const SHOP = 'https://shop.example.com';
 
 /** An admin of `tenant` sets the widget up for SHOP and returns its settings. */
@@ -110,6 +119,26 @@ forEachServer('widget sessions', (t) => {
     await t.http('POST', '/api/conversations', { token: admin, body: {} });
     const staffHash = createHmac('sha256', settings.identitySecret).update('ws-id-staff').digest('hex');
     expect((await session(t, { key: settings.publicKey, userId: 'ws-id-staff', userHash: staffHash })).status).toBe(403);
+  });
+
+  it('tells the customer whether anyone is online and who has the conversation, and nothing about others', async () => {
+    const { settings } = await setUp(t, 'ws-status');
+    const s = (await session(t, { key: settings.publicKey })).body;
+    const conv = (await t.http('POST', '/api/conversations', { token: s.token, body: {} })).body;
+    const status = (q = `?conversationId=${conv.id}`) => t.http('GET', `/api/widget/status${q}`, { token: s.token });
+    expect((await status()).body).toEqual({ online: false, assignee: null });
+    const agentToken = await t.token({ sub: 'ws-status-agent', accountId: 'ws-status', role: 'agent', name: 'Alex Agent' });
+    const agent = await t.connect({ token: agentToken });
+    expect((await status()).body.online).toBe(true);
+    const widget = await t.connect({ token: s.token, query: { tenantId: 'ws-status', conversationId: conv.id } });
+    const assigned = nextEvent(widget, 'conversation_assigned');
+    expect((await ask(agent, 'assign_conversation', { conversationId: conv.id, agentId: 'ws-status-agent' })).ok).toBe(true);
+    expect((await assigned).agentId).toBe('ws-status-agent');
+    expect((await status()).body).toEqual({ online: true, assignee: { id: 'ws-status-agent', name: 'Alex Agent' } });
+    agent.disconnect();
+    await until(async () => !(await status()).body.online);
+    const other = (await session(t, { key: settings.publicKey })).body;
+    expect((await t.http('GET', `/api/widget/status?conversationId=${conv.id}`, { token: other.token })).status).toBe(403);
   });
 
   it('renews the token on a live socket through token:refresh and token:update', async () => {
