@@ -142,6 +142,13 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
 
   it('asks for a name, shows it to agents, and follows assignment, hand-over, resolution and presence', async () => {
     const agent = await agentSocket();
+    // The agent's dashboard, signed in with a pasted token.
+    const dashboardContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const dashboard = await dashboardContext.newPage();
+    await dashboard.goto(`${server.url}/`);
+    await dashboard.locator('[data-testid=token-input]').fill(await server.token({ sub: 'pre-agent', accountId: 'pre', role: 'agent', name: 'Alex Agent' }));
+    await dashboard.locator('[data-testid=token-submit]').click();
+    await dashboard.locator('[data-testid=connection][data-tone=green]').waitFor({ timeout: 20_000 });
     const visitor = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await visitor.goto(`${shop.origin}/`);
     await expect.poll(() => visitor.locator('[data-testid=widget-subtitle]').textContent(), poll).toBe("We're online");
@@ -154,6 +161,7 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
     const list = async () => ((await (await fetch(`${server.url}/api/conversations`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as { conversations: Array<{ id: string; subject: string }> }).conversations;
     await expect.poll(async () => (await list())[0]?.subject, poll).toBe('Ada Visitor · Website chat');
     const id = (await list())[0]!.id;
+    await expect.poll(() => dashboard.locator('[data-testid=conversation-item]').allTextContents(), poll).toEqual([expect.stringContaining('Ada Visitor')]);
     await agent.emitWithAck('join_conversation', id);
 
     const state = visitor.locator('[data-testid=widget-state]');
@@ -166,7 +174,11 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
     await screenshot(visitor, 'widget-assigned');
     expect((await agent.emitWithAck('update_conversation_status', { conversationId: id, status: 'RESOLVED' })).ok).toBe(true);
     await expect.poll(() => state.textContent(), poll).toBe('This conversation was closed — write to reopen it');
+    await visitor.locator('[data-testid=widget-input]').fill('One more thing');
+    await visitor.locator('[data-testid=widget-send]').click();
+    await expect.poll(() => state.textContent(), poll).toBe('AAAlex Agent is helping you');
 
+    await dashboardContext.close();
     for (const s of sockets.splice(0)) s.disconnect();
     await expect.poll(() => visitor.locator('[data-testid=widget-subtitle]').textContent(), poll).toBe("We'll reply by email");
   }, 60_000);
