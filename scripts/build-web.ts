@@ -31,12 +31,19 @@ export async function buildWeb(opts: { onlyMissing?: boolean; quiet?: boolean } 
     if (opts.onlyMissing && isBuilt(app) && !isStale(app)) continue;
     const { build } = await import('vite');
     const root = resolve(ROOT, app);
+    // Vite builds for NODE_ENV as it finds it: under vitest that is `test`, which resolves packages' `development`
+    // exports (engine.io-client's debug build, +6 kB). Tests must build what production serves.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
     try {
       await build({ root, configFile: resolve(root, 'vite.config.ts'), configLoader: 'runner', logLevel: opts.quiet ? 'error' : 'warn' });
       if (!opts.quiet) process.stdout.write(`built ${app}/dist\n`);
     } catch (err) {
       failed.push(app);
       process.stderr.write(`could not build ${app}: ${err instanceof Error ? err.message : String(err)}\n`);
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
     }
   }
   return failed;

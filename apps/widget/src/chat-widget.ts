@@ -254,6 +254,8 @@ export class ChatWidget {
       // A stored assistant message replaces the streamed one.
       if (m.role === 'ASSISTANT') this.streaming.clear();
       if (!this.open && m.role !== 'USER' && this.seenIds.size > 1) this.unread++;
+      // Off unless the page asks (`sound`): a short tone for a new agent message while the page is hidden.
+      if (this.opts.sound && document.hidden && m.role === 'HUMAN_AGENT' && Date.now() - Date.parse(m.createdAt) < 10_000) beep();
     }
     this.view.setUnread(this.open ? 0 : this.unread);
     this.render();
@@ -319,5 +321,22 @@ export class ChatWidget {
     this.token = await this.opts.refreshToken();
     this.client?.setToken(this.token);
     return this.token;
+  }
+}
+
+function beep(): void {
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    gain.gain.setValueAtTime(0.08, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.25);
+    tone.connect(gain).connect(audio.destination);
+    tone.frequency.value = 880;
+    tone.start();
+    tone.stop(audio.currentTime + 0.25);
+    tone.onended = () => void audio.close();
+  } catch {
+    // No audio (blocked until the page had a gesture, or unsupported): the unread badge still says it.
   }
 }

@@ -21,6 +21,8 @@ export interface WidgetOptions {
   newConversation?: boolean;
   /** Where to put the widget; defaults to the end of <body>. */
   container?: HTMLElement;
+  /** A short tone on new agent messages while the page is hidden; off by default. */
+  sound?: boolean;
   /** How often the header asks for availability and the assigned agent; default 20 s. */
   statusPollMs?: number;
   /** Language of every string (`en`, `ar`); defaults to the browser's. */
@@ -56,6 +58,7 @@ export function optionsFromScript(script: HTMLScriptElement | null): WidgetOptio
     ...(d.subject ? { subject: d.subject } : {}),
     ...(d.lang ? { lang: d.lang } : {}),
     open: d.open === 'true',
+    sound: d.sound === 'true',
     newConversation: d.newConversation === 'true',
   };
 }

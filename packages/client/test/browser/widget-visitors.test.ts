@@ -10,8 +10,8 @@ import { IN_CI, chromiumAvailable, launchChromium } from './support/chromium';
 import { screenshot } from './support/screenshots';
 
 /** A stand-in for a customer's website: one page with the widget's script tag, on its own origin. */
-async function site(html: () => string): Promise<{ origin: string; server: Server }> {
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html()));
+async function site(html: (path: string) => string): Promise<{ origin: string; server: Server }> {
+  const server = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html(req.url ?? '/')));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { origin: `http://localhost:${(server.address() as AddressInfo).port}`, server };
 }
@@ -31,8 +31,9 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget for anonymous visitors
   let key = '';
   const agents: Socket[] = [];
   const poll = { timeout: 15_000, interval: 100 };
-  const page = () => `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width"><title>Shop</title></head>
-    <body><h1>Trail shop</h1><script src="${server.url}/widget/switchboard-widget.js" data-key="${key}" data-open="true" async></script></body></html>`;
+  // `/?sound` pages ask for the tone on new messages.
+  const page = (path: string) => `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width"><title>Shop</title></head>
+    <body><h1>Trail shop</h1><script src="${server.url}/widget/switchboard-widget.js" data-key="${key}" data-open="true" data-sound="${path.includes('sound')}" async></script></body></html>`;
 
   beforeAll(async () => {
     const failed = await buildWeb({ onlyMissing: true, quiet: true });
@@ -82,6 +83,38 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget for anonymous visitors
     await expect.poll(() => widgetTexts(visitor), poll).toEqual(['Hi, do you ship tents to Oslo?', 'Yes! Two to three days.']);
     expect(await visitor.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('switchboard.visitor.')).length)).toBe(1);
     expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('plays a tone for a new agent message while the page is hidden, only when the page asks for sound', async () => {
+    const agentToken = await server.token({ sub: 'site-agent', accountId: 'sites', role: 'agent' });
+    const agent = io(server.url, { auth: { token: agentToken }, transports: ['websocket'] });
+    agents.push(agent);
+    await new Promise((resolve) => agent.once('authenticated', resolve));
+    const tones: number[] = [];
+    for (const sound of [true, false]) {
+      const visitor = await (await browser.newContext()).newPage();
+      // The page is in a background tab, and each tone the widget starts is counted.
+      await visitor.addInitScript(() => {
+        Object.defineProperty(document, 'hidden', { get: () => true });
+        const start = OscillatorNode.prototype.start;
+        (window as unknown as { tones: number }).tones = 0;
+        OscillatorNode.prototype.start = function (...args: [number?]) {
+          (window as unknown as { tones: number }).tones++;
+          return start.apply(this, args);
+        };
+      });
+      await visitor.goto(`${shop.origin}/${sound ? '?sound' : ''}`);
+      await visitor.locator('[data-testid=widget-input]').fill(`sound ${sound}`);
+      await visitor.locator('[data-testid=widget-send]').click();
+      const list = async () => ((await (await fetch(`${server.url}/api/conversations`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as { conversations: Array<{ id: string; lastMessageAt: string }> }).conversations;
+      await expect.poll(async () => (await list()).length, poll).toBe(sound ? 2 : 3);
+      const id = (await list())[0]!.id;
+      await agent.emitWithAck('join_conversation', id);
+      await agent.emitWithAck('send_message', { conversationId: id, content: 'A reply' });
+      await expect.poll(() => widgetTexts(visitor), poll).toContain('A reply');
+      tones.push(await visitor.evaluate(() => (window as unknown as { tones: number }).tones));
+    }
+    expect(tones).toEqual([1, 0]);
   }, 60_000);
 
   it('gives a page of a foreign origin no session and no widget', async () => {

@@ -33,6 +33,18 @@ export const WidgetOptions = z.object({
   senderLabel: z.enum(['agent', 'tenant']).default('agent'),
   /** The team's name when senderLabel is `tenant` (and the widget's title by default). */
   displayName: z.string().max(100).nullable().default(null),
+  /** Business hours: outside them the widget says "We'll reply by email" even with agents online. Null: always. */
+  hours: z
+    .object({
+      timeZone: z.string().max(64).refine(validTimeZone, 'must be an IANA time zone such as Europe/Oslo'),
+      /** 0 Sunday … 6 Saturday. */
+      days: z.array(z.number().int().min(0).max(6)).max(7),
+      from: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+      /** Exclusive; `24:00` for the end of the day. */
+      to: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/),
+    })
+    .nullable()
+    .default(null),
 });
 export type WidgetOptions = z.infer<typeof WidgetOptions>;
 
@@ -97,7 +109,10 @@ export class WidgetService {
    * who is assigned to the customer's conversation (name only: customers see no directory).
    */
   async status(actor: Actor, conversationId?: string): Promise<{ online: boolean; assignee: { id: string; name: string | null } | null }> {
-    const online = (await this.team.presence.online(actor.accountId)).some((r) => r.role === 'admin' || r.role === 'agent');
+    const row = await new WidgetSettingsRepo(this.db).get(actor.accountId);
+    const hours = row ? WidgetOptions.parse(row.options).hours : null;
+    const staffed = (await this.team.presence.online(actor.accountId)).some((r) => r.role === 'admin' || r.role === 'agent');
+    const online = staffed && (!hours || withinHours(hours, new Date()));
     const assigneeId = conversationId ? (await this.team.conversations.getReadable(actor, conversationId)).assigneeId : null;
     if (!assigneeId) return { online, assignee: null };
     const user = await new UsersRepo(this.db).get(actor.accountId, assigneeId);
@@ -159,6 +174,24 @@ export class WidgetService {
     const token = await signToken(this.signing.secret, { sub: customerId, accountId, role: 'customer', ...(contact.email ? { email: contact.email } : {}), ...(contact.name ? { name: contact.name } : {}) }, ttl);
     return { token, expiresAt: Math.floor(Date.now() / 1000) + ttl, tenantId: accountId, visitorId, customerId, identified: customerId !== visitorId, merged, options: settings.options, contact };
   }
+}
+
+function validTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `at` falls on one of the days, from `from` (inclusive) to `to` (exclusive), in the time zone. */
+export function withinHours(hours: NonNullable<WidgetOptions['hours']>, at: Date): boolean {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: hours.timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(part('weekday'));
+  const time = `${part('hour')}:${part('minute')}`;
+  return hours.days.includes(day) && time >= hours.from && time < hours.to;
 }
 
 function sameHex(given: string, expected: string): boolean {

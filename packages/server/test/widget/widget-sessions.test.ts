@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { expect, it } from 'vitest';
+import { withinHours } from '../../src/domain/widget-service';
 import { UsersRepo } from '../../src/storage/repos/users';
 import { forEachServer, type ServerContext } from '../support/server';
 import { ask, nextEvent } from '../support/events';
@@ -122,7 +123,7 @@ forEachServer('widget sessions', (t) => {
   });
 
   it('tells the customer whether anyone is online and who has the conversation, and nothing about others', async () => {
-    const { settings } = await setUp(t, 'ws-status');
+    const { admin, settings } = await setUp(t, 'ws-status');
     const s = (await session(t, { key: settings.publicKey })).body;
     const conv = (await t.http('POST', '/api/conversations', { token: s.token, body: {} })).body;
     const status = (q = `?conversationId=${conv.id}`) => t.http('GET', `/api/widget/status${q}`, { token: s.token });
@@ -135,6 +136,14 @@ forEachServer('widget sessions', (t) => {
     expect((await ask(agent, 'assign_conversation', { conversationId: conv.id, agentId: 'ws-status-agent' })).ok).toBe(true);
     expect((await assigned).agentId).toBe('ws-status-agent');
     expect((await status()).body).toEqual({ online: true, assignee: { id: 'ws-status-agent', name: 'Alex Agent' } });
+    // Business hours: closed every day means "offline" even with the agent connected.
+    const hours = (days: number[]) => t.http('PATCH', '/api/widget/settings', { token: admin, body: { options: { hours: { timeZone: 'Europe/Oslo', days, from: '00:00', to: '24:00' } } } });
+    expect((await hours([])).status).toBe(200);
+    expect((await status()).body.online).toBe(false);
+    await hours([0, 1, 2, 3, 4, 5, 6]);
+    expect((await status()).body.online).toBe(true);
+    const badZone = await t.http('PATCH', '/api/widget/settings', { token: admin, body: { options: { hours: { timeZone: 'Mars/Base', days: [1], from: '09:00', to: '17:00' } } } });
+    expect(badZone.status).toBe(400);
     agent.disconnect();
     await until(async () => !(await status()).body.online);
     const other = (await session(t, { key: settings.publicKey })).body;
@@ -178,3 +187,13 @@ forEachServer('widget session rate limits per key', (t) => {
     expect((await session(t, { key: other.settings.publicKey })).status).toBe(200);
   });
 }, { WIDGET_SESSIONS_PER_KEY: 2 });
+
+it('counts business hours in the tenant’s time zone, `to` exclusive', () => {
+  const week = { timeZone: 'Europe/Oslo', days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' };
+  // Monday 2026-11-30 08:30 UTC is 09:30 in Oslo (UTC+1).
+  expect(withinHours(week, new Date('2026-11-30T08:30:00Z'))).toBe(true);
+  expect(withinHours(week, new Date('2026-11-30T07:59:00Z'))).toBe(false);
+  expect(withinHours(week, new Date('2026-11-30T16:00:00Z'))).toBe(false);
+  // Sunday.
+  expect(withinHours(week, new Date('2026-11-29T10:00:00Z'))).toBe(false);
+});
