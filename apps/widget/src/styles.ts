@@ -46,7 +46,7 @@ export const WIDGET_CSS = `
 .sb-prechat .sb-send { padding: 9px; }
 @media (max-width: 479px) {
   .sb-root.open { inset: 0; }
-  .sb-root.open .sb-panel { width: 100vw; height: 100dvh; border-radius: 0; margin: 0; }
+  .sb-root.open .sb-panel { width: 100vw; height: var(--sb-vh, 100dvh); border-radius: 0; margin: 0; }
   .sb-root.open .sb-launcher { display: none; }
 }
 @media (prefers-reduced-motion: reduce) { .sb-streaming .sb-text::after { animation: none; } }

@@ -128,6 +128,13 @@ export class WidgetView {
       if (retry?.dataset.retry) this.handlers.onRetry(retry.dataset.retry);
     });
     container.appendChild(this.host);
+    // On phones the on-screen keyboard shrinks the visual viewport; the full-screen panel follows it (styles.ts).
+    const vv = window.visualViewport;
+    if (vv) {
+      const fit = () => this.host.style.setProperty('--sb-vh', `${vv.height}px`);
+      vv.addEventListener('resize', fit);
+      fit();
+    }
   }
 
   setOpen(open: boolean): void {

@@ -224,6 +224,9 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
     await expect.poll(async () => (await panel.boundingBox())?.width, poll).toBe(375);
     expect((await panel.boundingBox())?.height).toBe(740);
     expect(await phone.locator('[data-testid=widget-launcher]').isVisible()).toBe(false);
+    // A smaller visual viewport (as when the on-screen keyboard opens) shrinks the panel with it.
+    await phone.setViewportSize({ width: 375, height: 400 });
+    await expect.poll(async () => (await panel.boundingBox())?.height, poll).toBe(400);
     await screenshot(phone, 'widget-phone');
   }, 60_000);
 
