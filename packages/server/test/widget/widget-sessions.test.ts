@@ -154,15 +154,16 @@ forEachServer('widget sessions', (t) => {
     const { settings } = await setUp(t, 'ws-refresh');
     const s = (await session(t, { key: settings.publicKey })).body;
     const conv = (await t.http('POST', '/api/conversations', { token: s.token, body: {} })).body;
-    const socket = await t.connect({ token: s.token, query: { tenantId: 'ws-refresh', conversationId: conv.id } });
-    // TOKEN_REFRESH_LEAD_MS is just under the 60 s lifetime, so the server asks at once.
-    await nextEvent(socket, 'token:refresh', () => true, 4_000);
+    // TOKEN_REFRESH_LEAD_MS is just under the 60 s lifetime, so the server asks at once: listen before connecting.
+    let refreshAsked!: Promise<unknown>;
+    const socket = await t.connect({ token: s.token, query: { tenantId: 'ws-refresh', conversationId: conv.id }, before: (sock) => (refreshAsked = nextEvent(sock, 'token:refresh', () => true, 4_000)) });
+    await refreshAsked;
     const renewed = (await session(t, { key: settings.publicKey, visitorId: s.visitorId })).body;
     expect((await ask(socket, 'token:update', { token: renewed.token })).ok).toBe(true);
     const other = (await session(t, { key: settings.publicKey })).body;
     expect((await ask(socket, 'token:update', { token: other.token })).error?.code).toBe('AUTH_TOKEN_INVALID');
   });
-}, { WIDGET_TOKEN_TTL_S: 60, TOKEN_REFRESH_LEAD_MS: 59_000 });
+}, { WIDGET_TOKEN_TTL_S: 60, TOKEN_REFRESH_LEAD_MS: 59_000, WIDGET_SESSIONS_PER_IP: 1_000 });
 
 forEachServer('widget session rate limits', (t) => {
   it('limits session creation per IP address, with retryAfterMs', async () => {
