@@ -44,6 +44,10 @@ async function buildApps(opts: { onlyMissing?: boolean; quiet?: boolean; outRoot
     if (opts.onlyMissing && isBuilt(app) && !isStale(app)) continue;
     const { build } = await import('vite');
     const root = resolve(ROOT, app);
+    // Vite builds for NODE_ENV as it finds it: under vitest that is `test`, which resolves packages' `development`
+    // exports (engine.io-client's debug build, +6 kB). Tests must build what production serves.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
     try {
       // `outRoot` (the release script) builds into another tree and leaves this checkout's dist/ alone.
       const outDir = opts.outRoot ? resolve(opts.outRoot, app, 'dist') : undefined;
@@ -52,6 +56,9 @@ async function buildApps(opts: { onlyMissing?: boolean; quiet?: boolean; outRoot
     } catch (err) {
       failed.push(app);
       process.stderr.write(`could not build ${app}: ${err instanceof Error ? err.message : String(err)}\n`);
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
     }
   }
 }

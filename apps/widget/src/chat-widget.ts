@@ -14,8 +14,9 @@ import {
   type TokenClaims,
 } from '@switchboard/client';
 import { findOpenConversation, openConversation, remember } from './conversation-resolver';
+import { fill, pickLanguage, type Messages } from './messages';
 import type { WidgetOptions } from './options';
-import { WidgetView, type StreamingReply } from './view';
+import { WidgetView, type ConversationState, type StreamingReply } from './view';
 
 /**
  * The customer's chat: resumes or opens their conversation over HTTP, then a
@@ -47,29 +48,100 @@ export class ChatWidget {
   private seenIds = new Set<string>();
   private destroyed = false;
   private readonly cleanups: Array<() => void> = [];
+  private readonly t: Messages;
+  /** Agents' names as the widget learns them (typing, the status route), for one consistent sender label. */
+  private readonly names = new Map<string, string>();
+  private online = true;
+  private assignee: { id: string; name: string | null } | null = null;
+  private contactName: string | null;
 
   constructor(private readonly opts: WidgetOptions) {
-    const claims = readTokenClaims(opts.token);
+    const claims = opts.token ? readTokenClaims(opts.token) : null;
     if (!claims) throw new Error('Switchboard widget: the token is not a Switchboard JWT');
     this.claims = claims;
-    this.token = opts.token;
+    this.token = opts.token as string;
     this.server = opts.server ?? location.origin;
     this.api = new HttpApi({ baseUrl: this.server, getToken: () => this.token, refreshToken: opts.refreshToken ? () => this.refresh() : undefined });
+    const language = pickLanguage(opts.lang);
+    this.t = language.t;
+    this.contactName = opts.visitor?.contact.name ?? claims.name ?? null;
     this.view = new WidgetView(
       opts.container ?? document.body,
-      { title: opts.title ?? 'Chat with us', greeting: opts.greeting ?? 'Hi! Ask us anything, we are here to help.' },
+      { title: opts.title ?? opts.visitor?.displayName ?? undefined, greeting: opts.greeting, language },
       {
         onToggle: (open) => this.setOpen(open),
         onSend: (text) => void this.send(text),
         // Emptying the box is not typing; it ends it.
         onInput: (text) => (text.trim() ? this.typing?.keystroke() : this.typing?.stopTyping()),
         onRetry: (id) => this.client?.outbox.retry(id),
+        onPrechat: (answers) => void this.answerPrechat(answers),
       },
     );
+    this.view.setOnline(true);
+    this.askPrechat();
+    // Availability and the assigned agent come from the status route: now, every 20 s, and on conversation changes.
+    const timer = setInterval(() => void this.refreshStatus(), opts.statusPollMs ?? 20_000);
+    this.cleanups.push(() => clearInterval(timer));
+    void this.refreshStatus();
     const onVisibility = () => this.sendReceipts();
     document.addEventListener('visibilitychange', onVisibility);
     this.cleanups.push(() => document.removeEventListener('visibilitychange', onVisibility));
     this.setOpen(opts.open === true);
+  }
+
+  /** The tenant's pre-chat fields this contact has not answered; when nobody is online, an email to reply to. */
+  private askPrechat(): void {
+    const v = this.opts.visitor;
+    if (!v) return;
+    const fields = { name: v.prechat.name && !v.contact.name, email: (v.prechat.email || !this.online) && !v.contact.email };
+    this.view.setPrechat(fields.name || fields.email ? fields : null, !this.online);
+  }
+
+  private async answerPrechat(answers: { name?: string; email?: string }): Promise<void> {
+    const v = this.opts.visitor;
+    if (!v) return;
+    try {
+      this.token = await v.answer(answers);
+      this.client?.setToken(this.token);
+      v.contact = { name: answers.name ?? v.contact.name, email: answers.email ?? v.contact.email };
+      this.contactName = v.contact.name;
+      this.view.setPrechat(null);
+    } catch (err) {
+      this.view.setError((err as Error).message);
+    }
+  }
+
+  private async refreshStatus(): Promise<void> {
+    const id = this.conversation?.id;
+    try {
+      const s = await this.api.request<{ online: boolean; assignee: { id: string; name: string | null } | null }>('GET', `/api/widget/status${id ? `?conversationId=${encodeURIComponent(id)}` : ''}`);
+      const wentOffline = this.online && !s.online;
+      this.online = s.online;
+      this.assignee = s.assignee;
+      if (s.assignee?.name) this.names.set(s.assignee.id, s.assignee.name);
+      this.view.setOnline(s.online);
+      if (wentOffline && !this.conversation) this.askPrechat();
+      this.renderState();
+      this.render();
+    } catch {
+      // An older server has no status route: the header keeps its defaults.
+    }
+  }
+
+  /** Resolved, handed over to a person, or the agent who has it. */
+  private renderState(): void {
+    const status = this.conversation?.status;
+    const name = this.assignee ? this.senderName(this.assignee.id) : null;
+    const state: ConversationState =
+      status === 'RESOLVED' ? { kind: 'resolved' } : name ? { kind: 'assigned', name } : status === 'HANDED_OFF' ? { kind: 'handedOff' } : null;
+    this.view.setState(state);
+  }
+
+  /** One label for an agent everywhere (bubbles, typing, header): the tenant's name if it prefers, else the agent's. */
+  private senderName(userId: string | null | undefined): string | null {
+    const v = this.opts.visitor;
+    if (v?.senderLabel === 'tenant') return v.displayName ?? this.t.support;
+    return (userId && this.names.get(userId)) || null;
   }
 
   /** Finds the visitor's open conversation and goes live on it, if there is one. */
@@ -79,7 +151,7 @@ export class ChatWidget {
       const conversation = await findOpenConversation(this.api, this.claims);
       if (conversation) this.connect(conversation);
     } catch (err) {
-      this.view.setError(`Chat is unavailable: ${(err as Error).message}`);
+      this.view.setError(fill(this.t.unavailable, (err as Error).message));
     }
   }
 
@@ -111,16 +183,18 @@ export class ChatWidget {
       const client = this.client;
       if (!client) return;
       await client.send({ conversationId: conversation.id, content: text }).done.catch((err: SwitchboardError) => {
-        if (!err.retryable) this.view.setError(`Not sent: ${err.message}`);
+        if (!err.retryable) this.view.setError(fill(this.t.notSent, err.message));
       });
     } catch (err) {
-      this.view.setError(`Could not start the chat: ${(err as Error).message}`);
+      this.view.setError(fill(this.t.unavailable, (err as Error).message));
     }
   }
 
   private async openNew(): Promise<Conversation> {
     try {
-      const conversation = await openConversation(this.api, this.claims, this.opts.subject ?? 'Website chat');
+      // The inbox shows the subject, so the pre-chat name is what agents see first.
+      const subject = this.opts.subject ?? 'Website chat';
+      const conversation = await openConversation(this.api, this.claims, this.contactName ? `${this.contactName} · ${subject}` : subject);
       this.connect(conversation);
       // The assistant may answer the first message within milliseconds: be listening before it is sent.
       await Promise.race([this.streamReady, new Promise((resolve) => setTimeout(resolve, 2_000))]);
@@ -146,6 +220,15 @@ export class ChatWidget {
     this.typing = new TypingTracker(client, conversation.id);
     this.receipts = new ReceiptSender(client);
     this.feed.subscribe(() => this.onFeed());
+    client.onFact((fact) => {
+      if (fact.kind !== 'conversation' || fact.conversationId !== conversation.id || !this.conversation) return;
+      const reopened = fact.conversation ?? { ...this.conversation, ...fact.patch };
+      this.conversation = reopened as Conversation;
+      this.renderState();
+      void this.refreshStatus();
+    });
+    this.renderState();
+    void this.refreshStatus();
     this.typing.subscribe(() => this.renderTyping());
     this.feed.start();
     this.typing.start();
@@ -171,6 +254,8 @@ export class ChatWidget {
       // A stored assistant message replaces the streamed one.
       if (m.role === 'ASSISTANT') this.streaming.clear();
       if (!this.open && m.role !== 'USER' && this.seenIds.size > 1) this.unread++;
+      // Off unless the page asks (`sound`): a short tone for a new agent message while the page is hidden.
+      if (this.opts.sound && document.hidden && m.role === 'HUMAN_AGENT' && Date.now() - Date.parse(m.createdAt) < 10_000) beep();
     }
     this.view.setUnread(this.open ? 0 : this.unread);
     this.render();
@@ -180,13 +265,15 @@ export class ChatWidget {
   private render(): void {
     const messages = this.feed?.getSnapshot().messages ?? [];
     const streaming: StreamingReply[] = [...this.streaming].map(([replyId, text]) => ({ replyId, text }));
-    this.view.render(messages, streaming, (m: FeedMessage) => (m.role === 'ASSISTANT' ? 'Assistant' : m.role === 'HUMAN_AGENT' ? 'Support' : null));
+    this.view.render(messages, streaming, (m: FeedMessage) => (m.role === 'ASSISTANT' ? this.t.assistant : m.role === 'HUMAN_AGENT' ? (this.senderName(m.senderId) ?? this.t.support) : null));
   }
 
   private renderTyping(): void {
     const typists = this.typing?.getSnapshot() ?? [];
     const staff = typists.filter((t) => t.role !== 'customer');
-    this.view.setTyping(staff.length ? `${staff[0]?.name ?? 'An agent'} is typing…` : '');
+    for (const s of staff) if (s.name) this.names.set(s.userId, s.name);
+    const first = staff[0];
+    this.view.setTyping(first ? fill(this.t.typing, this.senderName(first.userId) ?? this.t.someone) : '');
   }
 
   private sendReceipts(): void {
@@ -234,5 +321,22 @@ export class ChatWidget {
     this.token = await this.opts.refreshToken();
     this.client?.setToken(this.token);
     return this.token;
+  }
+}
+
+function beep(): void {
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    gain.gain.setValueAtTime(0.08, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.25);
+    tone.connect(gain).connect(audio.destination);
+    tone.frequency.value = 880;
+    tone.start();
+    tone.stop(audio.currentTime + 0.25);
+    tone.onended = () => void audio.close();
+  } catch {
+    // No audio (blocked until the page had a gesture, or unsupported): the unread badge still says it.
   }
 }

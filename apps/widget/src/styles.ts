@@ -2,7 +2,7 @@
 export const WIDGET_CSS = `
 :host { all: initial; }
 .sb-root { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; font: 14px/1.4 ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; color: #1d2433; }
-.sb-launcher { width: 56px; height: 56px; border-radius: 50%; border: 0; cursor: pointer; background: #4f46e5; color: #fff; box-shadow: 0 8px 24px rgba(79,70,229,.4); display: grid; place-items: center; margin-left: auto; position: relative; }
+.sb-launcher { width: 56px; height: 56px; border-radius: 50%; border: 0; cursor: pointer; background: #4f46e5; color: #fff; box-shadow: 0 8px 24px rgba(79,70,229,.4); display: grid; place-items: center; margin-inline-start: auto; position: relative; }
 .sb-launcher:hover { background: #4338ca; }
 .sb-launcher svg { width: 26px; height: 26px; }
 .sb-unread { position: absolute; top: -2px; right: -2px; min-width: 20px; height: 20px; padding: 0 5px; border-radius: 10px; background: #dc2626; color: #fff; font-size: 11px; font-weight: 700; display: grid; place-items: center; }
@@ -19,8 +19,8 @@ export const WIDGET_CSS = `
 .sb-row { display: flex; }
 .sb-row.mine { justify-content: flex-end; }
 .sb-bubble { max-width: 80%; padding: 8px 12px; border-radius: 16px; background: #fff; box-shadow: 0 1px 2px rgba(16,24,40,.08); display: grid; gap: 2px; }
-.mine .sb-bubble { background: #4f46e5; color: #fff; border-bottom-right-radius: 4px; }
-.theirs .sb-bubble { border-bottom-left-radius: 4px; }
+.mine .sb-bubble { background: #4f46e5; color: #fff; border-end-end-radius: 4px; }
+.theirs .sb-bubble { border-end-start-radius: 4px; }
 .sb-author { font-size: 11px; font-weight: 700; color: #6366f1; }
 .sb-text { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .sb-meta { justify-self: end; font-size: 10.5px; opacity: .8; display: inline-flex; gap: 4px; align-items: center; }
@@ -37,5 +37,17 @@ export const WIDGET_CSS = `
 .sb-send { border: 0; border-radius: 10px; background: #4f46e5; color: #fff; padding: 0 14px; cursor: pointer; font-weight: 600; }
 .sb-send:disabled { opacity: .5; cursor: not-allowed; }
 .sb-error { color: #dc2626; font-size: 12px; padding: 0 14px 8px; }
+.sb-root[dir=rtl] { right: auto; left: 20px; }
+.sb-state { display: flex; gap: 8px; align-items: center; padding: 8px 14px; font-size: 13px; background: #eef2ff; color: #3730a3; }
+.sb-avatar { width: 26px; height: 26px; border-radius: 50%; background: #4f46e5; color: #fff; display: grid; place-items: center; font-size: 11px; font-weight: 700; }
+.sb-prechat { display: grid; gap: 8px; padding: 12px; border-top: 1px solid #e4e7ef; }
+.sb-prechat p { margin: 0; font-size: 13px; color: #475467; }
+.sb-prechat input { border: 1px solid #e4e7ef; border-radius: 10px; padding: 8px 10px; font: inherit; }
+.sb-prechat .sb-send { padding: 9px; }
+@media (max-width: 479px) {
+  .sb-root.open { inset: 0; }
+  .sb-root.open .sb-panel { width: 100vw; height: var(--sb-vh, 100dvh); border-radius: 0; margin: 0; }
+  .sb-root.open .sb-launcher { display: none; }
+}
 @media (prefers-reduced-motion: reduce) { .sb-streaming .sb-text::after { animation: none; } }
 `;

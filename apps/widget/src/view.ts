@@ -1,4 +1,5 @@
 import type { FeedMessage } from '@switchboard/client';
+import { fill, type Language } from './messages';
 import { WIDGET_CSS } from './styles';
 
 const CHAT_ICON =
@@ -10,7 +11,12 @@ export interface ViewHandlers {
   /** The composer's text after each edit. */
   onInput(text: string): void;
   onRetry(clientMessageId: string): void;
+  /** The pre-chat form's answers (only the fields it asked for). */
+  onPrechat(answers: { name?: string; email?: string }): void;
 }
+
+/** What the header says about the conversation, for the customer (issue 17). */
+export type ConversationState = { kind: 'resolved' } | { kind: 'handedOff' } | { kind: 'assigned'; name: string } | null;
 
 export interface StreamingReply {
   replyId: string;
@@ -37,32 +43,46 @@ export class WidgetView {
   private readonly sendButton: HTMLButtonElement;
   private readonly error: HTMLElement;
   private readonly nodes = new Map<string, HTMLLIElement>();
+  private readonly subtitle: HTMLElement;
+  private readonly state: HTMLElement;
+  private readonly prechat: HTMLFormElement;
+  private readonly composer: HTMLFormElement;
+  private readonly t: Language['t'];
 
-  constructor(container: HTMLElement, opts: { title: string; greeting: string }, private readonly handlers: ViewHandlers) {
+  constructor(container: HTMLElement, opts: { title?: string; greeting?: string; language: Language }, private readonly handlers: ViewHandlers) {
+    const t = (this.t = opts.language.t);
+    const title = opts.title ?? t.title;
     this.host = document.createElement('div');
     this.host.id = 'switchboard-widget';
     this.root = this.host.attachShadow({ mode: 'open' });
     this.root.innerHTML = `
       <style>${WIDGET_CSS}</style>
-      <div class="sb-root">
-        <section class="sb-panel" role="dialog" aria-label="${escapeHtml(opts.title)}" hidden data-testid="widget-panel">
+      <div class="sb-root" lang="${opts.language.lang}" dir="${opts.language.dir}">
+        <section class="sb-panel" role="dialog" aria-label="${escapeHtml(title)}" hidden data-testid="widget-panel">
           <header class="sb-head">
             <span class="sb-status" aria-hidden="true"></span>
-            <div class="sb-head-text"><strong>${escapeHtml(opts.title)}</strong><span>We reply in a few minutes</span></div>
-            <button type="button" class="sb-close" aria-label="Minimize chat">–</button>
+            <div class="sb-head-text"><strong>${escapeHtml(title)}</strong><span data-testid="widget-subtitle"></span></div>
+            <button type="button" class="sb-close" aria-label="${t.minimize}">–</button>
           </header>
-          <div class="sb-offline" role="status" hidden data-testid="offline-banner">Connection lost. Reconnecting…</div>
-          <ol class="sb-messages" aria-live="polite" aria-label="Messages" data-testid="widget-messages">
-            <li class="sb-greeting">${escapeHtml(opts.greeting)}</li>
+          <div class="sb-offline" role="status" hidden data-testid="offline-banner">${t.reconnecting}</div>
+          <div class="sb-state" role="status" hidden data-testid="widget-state"></div>
+          <ol class="sb-messages" aria-live="polite" data-testid="widget-messages">
+            <li class="sb-greeting">${escapeHtml(opts.greeting ?? t.greeting)}</li>
           </ol>
           <div class="sb-typing" aria-live="polite" data-testid="widget-typing"></div>
           <div class="sb-error" role="alert" hidden></div>
+          <form class="sb-prechat" hidden data-testid="widget-prechat">
+            <p></p>
+            <input name="name" autocomplete="name" placeholder="${t.name}" aria-label="${t.name}" data-testid="prechat-name">
+            <input name="email" type="email" autocomplete="email" placeholder="${t.email}" aria-label="${t.email}" data-testid="prechat-email">
+            <button type="submit" class="sb-send" data-testid="prechat-start">${t.start}</button>
+          </form>
           <form class="sb-composer">
-            <textarea class="sb-input" rows="1" aria-label="Your message" placeholder="Write a message…" data-testid="widget-input"></textarea>
-            <button type="submit" class="sb-send" data-testid="widget-send">Send</button>
+            <textarea class="sb-input" rows="1" aria-label="${t.placeholder}" placeholder="${t.placeholder}" data-testid="widget-input"></textarea>
+            <button type="submit" class="sb-send" data-testid="widget-send">${t.send}</button>
           </form>
         </section>
-        <button type="button" class="sb-launcher" aria-label="Open chat" aria-expanded="false" data-testid="widget-launcher">${CHAT_ICON}<span class="sb-unread" hidden></span></button>
+        <button type="button" class="sb-launcher" aria-label="${t.open}" aria-expanded="false" data-testid="widget-launcher">${CHAT_ICON}<span class="sb-unread" hidden></span></button>
       </div>`;
     const $ = <T extends Element>(sel: string) => this.root.querySelector(sel) as T;
     this.panel = $('.sb-panel');
@@ -76,10 +96,23 @@ export class WidgetView {
     this.input = $('.sb-input');
     this.sendButton = $('.sb-send');
     this.error = $('.sb-error');
+    this.subtitle = $('[data-testid=widget-subtitle]');
+    this.state = $('.sb-state');
+    this.prechat = $('.sb-prechat');
+    this.composer = $('.sb-composer');
+    this.prechat.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const answers: { name?: string; email?: string } = {};
+      for (const field of ['name', 'email'] as const) {
+        const input = this.prechat.elements.namedItem(field) as HTMLInputElement;
+        if (!input.hidden && input.value.trim()) answers[field] = input.value.trim();
+      }
+      this.handlers.onPrechat(answers);
+    });
 
     this.launcher.addEventListener('click', () => this.handlers.onToggle(this.panel.hidden));
     $<HTMLButtonElement>('.sb-close').addEventListener('click', () => this.handlers.onToggle(false));
-    $<HTMLFormElement>('.sb-composer').addEventListener('submit', (e) => {
+    this.composer.addEventListener('submit', (e) => {
       e.preventDefault();
       this.submit();
     });
@@ -95,12 +128,21 @@ export class WidgetView {
       if (retry?.dataset.retry) this.handlers.onRetry(retry.dataset.retry);
     });
     container.appendChild(this.host);
+    // On phones the on-screen keyboard shrinks the visual viewport; the full-screen panel follows it (styles.ts).
+    const vv = window.visualViewport;
+    if (vv) {
+      const fit = () => this.host.style.setProperty('--sb-vh', `${vv.height}px`);
+      vv.addEventListener('resize', fit);
+      fit();
+    }
   }
 
   setOpen(open: boolean): void {
     this.panel.hidden = !open;
+    // Below 480 px the open panel fills the screen and the launcher hides (styles.ts).
+    this.panel.parentElement?.classList.toggle('open', open);
     this.launcher.setAttribute('aria-expanded', String(open));
-    this.launcher.setAttribute('aria-label', open ? 'Close chat' : 'Open chat');
+    this.launcher.setAttribute('aria-label', open ? this.t.close : this.t.open);
     if (open) {
       this.scrollToEnd();
       this.input.focus();
@@ -116,6 +158,35 @@ export class WidgetView {
   setOffline(offline: boolean): void {
     this.offline.hidden = !offline;
     this.statusDot.classList.toggle('off', offline);
+  }
+
+  /** Availability: whether anyone who answers is online. */
+  setOnline(online: boolean): void {
+    this.subtitle.textContent = online ? this.t.online : this.t.offline;
+    this.subtitle.dataset.online = String(online);
+  }
+
+  setState(state: ConversationState): void {
+    this.state.hidden = !state;
+    this.state.dataset.state = state?.kind ?? '';
+    if (!state) return;
+    const text = state.kind === 'assigned' ? fill(this.t.assigned, state.name) : this.t[state.kind];
+    const avatar = state.kind === 'assigned' ? `<span class="sb-avatar" aria-hidden="true">${escapeHtml(initials(state.name))}</span>` : '';
+    this.state.innerHTML = `${avatar}<span>${escapeHtml(text)}</span>`;
+  }
+
+  /** The pre-chat form replaces the composer until it is answered; null hides it. */
+  setPrechat(fields: { name: boolean; email: boolean } | null, offline = false): void {
+    this.prechat.hidden = !fields;
+    this.composer.hidden = !!fields;
+    if (!fields) return;
+    (this.prechat.firstElementChild as HTMLElement).textContent = offline ? this.t.prechatEmail : this.t.prechat;
+    for (const field of ['name', 'email'] as const) {
+      const input = this.prechat.elements.namedItem(field) as HTMLInputElement;
+      input.hidden = !fields[field];
+      // An email asked for only because nobody is online may be skipped.
+      input.required = fields[field] && !(offline && field === 'email');
+    }
   }
 
   setTyping(text: string): void {
@@ -139,12 +210,12 @@ export class WidgetView {
     for (const m of messages) {
       const key = m.clientMessageId ?? m.id;
       seen.add(key);
-      this.upsert(position++, key, messageHtml(m, authorOf(m)), m.role === 'USER' ? 'mine' : 'theirs', m.id);
+      this.upsert(position++, key, messageHtml(m, authorOf(m), this.t), m.role === 'USER' ? 'mine' : 'theirs', m.id);
     }
     for (const s of streaming) {
       const key = `stream:${s.replyId}`;
       seen.add(key);
-      this.upsert(position++, key, `<div class="sb-bubble sb-streaming"><span class="sb-author">Assistant</span><p class="sb-text">${escapeHtml(s.text)}</p></div>`, 'theirs', key);
+      this.upsert(position++, key, `<div class="sb-bubble sb-streaming"><span class="sb-author">${escapeHtml(this.t.assistant)}</span><p class="sb-text">${escapeHtml(s.text)}</p></div>`, 'theirs', key);
     }
     for (const [key, node] of this.nodes) {
       if (!seen.has(key)) {
@@ -182,20 +253,25 @@ export class WidgetView {
   }
 }
 
-function messageHtml(m: FeedMessage, author: string | null): string {
+function messageHtml(m: FeedMessage, author: string | null, t: Language['t']): string {
   const time = new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const authorLine = m.role !== 'USER' && author ? `<span class="sb-author">${escapeHtml(author)}</span>` : '';
-  return `<div class="sb-bubble">${authorLine}<p class="sb-text">${escapeHtml(m.content)}</p><span class="sb-meta"><time>${time}</time>${m.role === 'USER' ? ticks(m) : ''}</span></div>`;
+  return `<div class="sb-bubble">${authorLine}<p class="sb-text">${escapeHtml(m.content)}</p><span class="sb-meta"><time>${time}</time>${m.role === 'USER' ? ticks(m, t) : ''}</span></div>`;
 }
 
 /** ✓ sent, ✓✓ delivered, ✓✓ blue read; a clock while queued, ! (click to retry) when it failed. */
-function ticks(m: FeedMessage): string {
+function ticks(m: FeedMessage, t: Language['t']): string {
   if (m.pending === 'failed' && m.clientMessageId) {
-    return `<span class="sb-ticks failed" role="button" tabindex="0" title="Not sent: click to retry" data-retry="${escapeHtml(m.clientMessageId)}" data-status="failed">!</span>`;
+    return `<span class="sb-ticks failed" role="button" tabindex="0" title="${t.failed}" data-retry="${escapeHtml(m.clientMessageId)}" data-status="failed">!</span>`;
   }
-  if (m.pending) return `<span class="sb-ticks" title="Sending" data-testid="widget-ticks" data-status="pending">◷</span>`;
-  const label = m.status === 'read' ? 'Read' : m.status === 'delivered' ? 'Delivered' : 'Sent';
+  if (m.pending) return `<span class="sb-ticks" title="${t.sending}" data-testid="widget-ticks" data-status="pending">◷</span>`;
+  const label = t[m.status];
   return `<span class="sb-ticks ${m.status}" title="${label}" aria-label="${label}" data-testid="widget-ticks" data-status="${m.status}">${m.status === 'sent' ? '✓' : '✓✓'}</span>`;
+}
+
+/** Up to two initials for the agent's avatar: "Alex Agent" -> "AA". */
+export function initials(name: string): string {
+  return name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]?.toUpperCase()).join('') || '?';
 }
 
 function escapeHtml(s: string): string {

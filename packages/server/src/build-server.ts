@@ -29,6 +29,8 @@ import { PresenceService } from './domain/presence-service';
 import { ReplayService } from './domain/replay-service';
 import { TypingService } from './domain/typing-service';
 import { UserDirectory } from './domain/user-directory';
+import { WidgetService } from './domain/widget-service';
+import { widgetRoutes } from './transport/http/widget-routes';
 import { createLogger, type Logger } from './log';
 import { logConnectionCounts } from './ops/connection-log';
 import { logRequests } from './transport/http/request-log';
@@ -131,6 +133,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     ackDelayMs: config.WRITE_ACK_DELAY_MS,
   });
   broadcaster.onPublished((e) => messages.access.observe(e));
+  const users = new UserDirectory(db, broadcaster);
   const ai = await createAi({ config, db, log, metrics, publisher: broadcaster, conversations, messages });
   const services: Services = {
     config,
@@ -151,7 +154,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     // A tenant's writes serialise on its append lock anyway; more at once would only hold pool connections.
     tenantGate: new TenantGate(Math.max(2, Math.floor(config.DATABASE_POOL_SIZE / 4)), 200),
     broadcaster,
-    users: new UserDirectory(db, broadcaster),
+    users,
     conversations,
     messages,
     presence,
@@ -167,6 +170,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     dashboard: new DashboardMetrics(db, broadcaster, presence, new MemoryThrottle(config.METRICS_THROTTLE_MS, onError('dashboard metrics failed')), config.SLA_WARNING_RATIO),
     summaries: new UserSummaries(),
     ai,
+    widget: new WidgetService(db, users, { secret: config.JWT_SECRET, ttlSeconds: config.WIDGET_TOKEN_TTL_S }, { presence, conversations }),
   };
   const stopReactions = wireInsightDeskReactions(broadcaster, { ...services, onError: onError('reaction failed') });
   sla.start();
@@ -196,6 +200,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   devRoutes(app, services);
   staticRoutes(app);
   meRoute(app, services);
+  widgetRoutes(app, services, cluster.rateLimitStore);
   openapiRoutes(app, routes);
   const admission = attachDefaultNamespaces(services, io, widgets);
   attachInsightDesk(services, io);

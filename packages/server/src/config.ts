@@ -134,6 +134,12 @@ export const ConfigSchema = z.object({
   AI_COST_REPLY: int(1),
   /** JSON: plan name -> costs, e.g. {"pro":{"classification":0}}; a tenant's plan is accounts.plan.name. */
   AI_PLAN_COSTS: PlanCostsFromEnv,
+  /** Lifetime of the customer token a widget session gets (issue 17); the widget renews it before it ends. */
+  WIDGET_TOKEN_TTL_S: z.coerce.number().int().min(60).default(900),
+  /** Widget sessions one IP address, and one widget key, may create per window. */
+  WIDGET_SESSIONS_PER_IP: int(30),
+  WIDGET_SESSIONS_PER_KEY: int(600),
+  WIDGET_SESSIONS_WINDOW_S: z.coerce.number().int().min(1).default(60),
 });
 export type RawConfig = z.infer<typeof ConfigSchema>;
 

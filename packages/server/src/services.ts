@@ -22,6 +22,7 @@ import type { SlaScheduler } from './domain/sla-scheduler';
 import type { TicketService } from './domain/ticket-service';
 import type { TicketTypingService } from './domain/ticket-typing-service';
 import type { UserSummaries } from './domain/user-summaries';
+import type { WidgetService } from './domain/widget-service';
 
 /** Everything the transport layer may call, built once by buildServer. */
 export interface Services {
@@ -53,4 +54,6 @@ export interface Services {
   summaries: UserSummaries;
   // AI triage, replies, handoff, credits and jobs (issue 6).
   ai: Ai;
+  // Widget keys, allowed origins and visitor sessions (issue 17).
+  widget: WidgetService;
 }

@@ -46,6 +46,10 @@ export const can = {
   manageAi(a: Actor): boolean {
     return a.role === 'admin';
   },
+  /** The widget's key, allowed origins and identity secret (issue 17). */
+  manageWidget(a: Actor): boolean {
+    return a.role === 'admin';
+  },
   /** Assignment targets are people who work conversations. */
   beAssigned(role: Role): boolean {
     return role === 'admin' || role === 'agent';

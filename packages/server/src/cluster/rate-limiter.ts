@@ -82,3 +82,21 @@ export function createRateLimiter(opts: RateLimitOptions, store: GcraStore = new
     },
   };
 }
+
+/** One budget of `points` per `key` per window: throws RATE_LIMITED with retryAfterMs past it. */
+export type KeyedLimiter = (key: string) => Promise<void>;
+
+/**
+ * A named budget on the same GCRA store as {@link createRateLimiter} (memory, or Redis across
+ * nodes), for callers that are not a socket or a user (an IP address, a widget key). The whole
+ * window's points may be spent at once, then they come back smoothly.
+ */
+export function createKeyedLimiter(keyPrefix: string, opts: { points: number; windowSeconds: number }, store: GcraStore = new MemoryGcraStore()): KeyedLimiter {
+  const intervalMs = (opts.windowSeconds * 1000) / opts.points;
+  return async (key) => {
+    const verdict = await store.take([{ key: `${keyPrefix}:${key}`, intervalMs, burst: opts.points, cost: 1 }]);
+    if (!verdict.ok) {
+      throw new AppError('RATE_LIMITED', 'Too many requests; slow down', { retryAfterMs: verdict.retryAfterMs, limit: opts.points, windowSeconds: opts.windowSeconds });
+    }
+  };
+}

@@ -8,7 +8,7 @@ const s: Surface = { ns: '/', dialect: 'widget' };
 
 /**
  * Seed 003's vocabulary for sockets bound to one conversation. Besides its own
- * events a widget hears conversation-scoped facts (typing, status) in the default
+ * events a widget hears conversation-scoped facts (typing, status, assignment) in the default
  * vocabulary; tenant-wide ones never reach it, as it joins no tenant room.
  */
 export function renderWidget(e: DomainEvent | EphemeralEvent): Delivery[] {
@@ -41,6 +41,9 @@ export function renderWidget(e: DomainEvent | EphemeralEvent): Delivery[] {
       ];
     case 'typing':
     case 'conversation.status_changed':
+    // The customer sees who took the conversation (issue 17).
+    case 'conversation.assigned':
+    case 'conversation.unassigned':
     case 'system.maintenance':
     case 'custom':
       return renderDefault(e, 'widget');

@@ -46,10 +46,12 @@ describe('the broadcaster’s audience for each fact', () => {
     }
   });
 
-  it('an assignment: the assignee’s room, the conversation room and tenant staff', () => {
+  it('an assignment: the assignee’s room, the conversation room (widgets too) and tenant staff', () => {
     expect(routes({ type: 'conversation.assigned', accountId: 'acme', conversation, previousAssigneeId: null, by: 'ad1' })).toEqual([
       'conversation_assigned -> / default|tenant:acme:staff + default|tenant:acme:conversation:c1 + default|tenant:acme:agent:ag1',
       'conversation:assigned -> / portal|tenant:acme:staff + portal|tenant:acme:conversation:c1 + portal|tenant:acme:agent:ag1',
+      // The customer's widget shows who took the conversation (issue 17); widget sockets join only the conversation room.
+      'conversation_assigned -> / widget|tenant:acme:staff + widget|tenant:acme:conversation:c1 + widget|tenant:acme:agent:ag1',
     ]);
   });
 

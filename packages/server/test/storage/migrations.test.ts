@@ -23,6 +23,7 @@ const EXPECTED_TABLES = [
   'teams',
   'tickets',
   'users',
+  'widget_settings',
 ];
 
 async function tables(db: Db): Promise<string[]> {

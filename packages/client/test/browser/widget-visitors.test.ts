@@ -1,0 +1,244 @@
+/// <reference lib="dom" />
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { io, type Socket } from 'socket.io-client';
+import { buildWeb } from '../../../../scripts/build-web';
+import { startRestartableServer, type RestartableServer } from '../support/restartable-server';
+import { IN_CI, chromiumAvailable, launchChromium } from './support/chromium';
+import { screenshot } from './support/screenshots';
+
+/** A stand-in for a customer's website: one page with the widget's script tag, on its own origin. */
+async function site(html: (path: string) => string): Promise<{ origin: string; server: Server }> {
+  const server = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html(req.url ?? '/')));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { origin: `http://localhost:${(server.address() as AddressInfo).port}`, server };
+}
+
+/*
+ * The widget on somebody else's website (issue 17): an anonymous visitor on a
+ * page of an allowed origin, with nothing but the public widget key, chats with
+ * an agent and finds the conversation again after a reload; a page of an origin
+ * the tenant did not allow gets no session and so no widget.
+ */
+describe.skipIf(!chromiumAvailable && !IN_CI)('the widget for anonymous visitors in a real browser', () => {
+  let server: RestartableServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let shop: Awaited<ReturnType<typeof site>>;
+  let foreign: Awaited<ReturnType<typeof site>>;
+  let key = '';
+  const agents: Socket[] = [];
+  const poll = { timeout: 15_000, interval: 100 };
+  // `/?sound` pages ask for the tone on new messages.
+  const page = (path: string) => `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width"><title>Shop</title></head>
+    <body><h1>Trail shop</h1><script src="${server.url}/widget/switchboard-widget.js" data-key="${key}" data-open="true" data-sound="${path.includes('sound')}" async></script></body></html>`;
+
+  beforeAll(async () => {
+    const failed = await buildWeb({ onlyMissing: true, quiet: true });
+    if (failed.length) throw new Error(`could not build ${failed.join(', ')}`);
+    server = await startRestartableServer();
+    shop = await site(page);
+    foreign = await site(page);
+    const admin = await server.token({ sub: 'site-admin', accountId: 'sites', role: 'admin' });
+    const res = await fetch(`${server.url}/api/widget/settings`, { method: 'PATCH', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ origins: [shop.origin] }) });
+    key = ((await res.json()) as { publicKey: string }).publicKey;
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const a of agents) a.disconnect();
+    await context?.close().catch(() => undefined);
+    await browser?.close();
+    for (const s of [shop, foreign]) s?.server.close();
+    await server?.dispose();
+  }, 60_000);
+
+  const widgetTexts = (p: Page) => p.locator('[data-testid=widget-message] .sb-text').allTextContents();
+
+  it('lets an anonymous visitor chat with an agent and see the history after a reload', async () => {
+    // An agent is online (with nobody online the widget first offers to take an email).
+    const agentToken = await server.token({ sub: 'site-agent', accountId: 'sites', role: 'agent' });
+    const agent = io(server.url, { auth: { token: agentToken }, transports: ['websocket'] });
+    agents.push(agent);
+    await new Promise((resolve) => agent.once('authenticated', resolve));
+    const visitor = await context.newPage();
+    const errors: string[] = [];
+    visitor.on('pageerror', (err) => errors.push(err.message));
+    await visitor.goto(`${shop.origin}/`);
+    await visitor.locator('[data-testid=widget-input]').fill('Hi, do you ship tents to Oslo?');
+    await visitor.locator('[data-testid=widget-send]').click();
+
+    const list = async () => ((await (await fetch(`${server.url}/api/conversations`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as { conversations: Array<{ id: string; contactId: string }> }).conversations;
+    await expect.poll(async () => (await list()).length, poll).toBe(1);
+    const [conversation] = await list();
+    expect(conversation!.contactId).toMatch(/^v_/);
+    await agent.emitWithAck('join_conversation', conversation!.id);
+    expect((await agent.emitWithAck('send_message', { conversationId: conversation!.id, content: 'Yes! Two to three days.' })).ok).toBe(true);
+    await expect.poll(() => widgetTexts(visitor), poll).toEqual(['Hi, do you ship tents to Oslo?', 'Yes! Two to three days.']);
+
+    await visitor.reload();
+    await expect.poll(() => widgetTexts(visitor), poll).toEqual(['Hi, do you ship tents to Oslo?', 'Yes! Two to three days.']);
+    expect(await visitor.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('switchboard.visitor.')).length)).toBe(1);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('plays a tone for a new agent message while the page is hidden, only when the page asks for sound', async () => {
+    const agentToken = await server.token({ sub: 'site-agent', accountId: 'sites', role: 'agent' });
+    const agent = io(server.url, { auth: { token: agentToken }, transports: ['websocket'] });
+    agents.push(agent);
+    await new Promise((resolve) => agent.once('authenticated', resolve));
+    const tones: number[] = [];
+    for (const sound of [true, false]) {
+      const visitor = await (await browser.newContext()).newPage();
+      // The page is in a background tab, and each tone the widget starts is counted.
+      await visitor.addInitScript(() => {
+        Object.defineProperty(document, 'hidden', { get: () => true });
+        const start = OscillatorNode.prototype.start;
+        (window as unknown as { tones: number }).tones = 0;
+        OscillatorNode.prototype.start = function (...args: [number?]) {
+          (window as unknown as { tones: number }).tones++;
+          return start.apply(this, args);
+        };
+      });
+      await visitor.goto(`${shop.origin}/${sound ? '?sound' : ''}`);
+      await visitor.locator('[data-testid=widget-input]').fill(`sound ${sound}`);
+      await visitor.locator('[data-testid=widget-send]').click();
+      const list = async () => ((await (await fetch(`${server.url}/api/conversations`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as { conversations: Array<{ id: string; lastMessageAt: string }> }).conversations;
+      await expect.poll(async () => (await list()).length, poll).toBe(sound ? 2 : 3);
+      const id = (await list())[0]!.id;
+      await agent.emitWithAck('join_conversation', id);
+      await agent.emitWithAck('send_message', { conversationId: id, content: 'A reply' });
+      await expect.poll(() => widgetTexts(visitor), poll).toContain('A reply');
+      tones.push(await visitor.evaluate(() => (window as unknown as { tones: number }).tones));
+    }
+    expect(tones).toEqual([1, 0]);
+  }, 60_000);
+
+  it('gives a page of a foreign origin no session and no widget', async () => {
+    const stranger = await context.newPage();
+    const consoleErrors: string[] = [];
+    stranger.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    const refused = stranger.waitForResponse((r) => r.url().endsWith('/api/widget/sessions'));
+    await stranger.goto(`${foreign.origin}/`);
+    expect((await refused).status()).toBe(403);
+    await expect.poll(() => consoleErrors.some((e) => e.includes('not allowed')), poll).toBe(true);
+    expect(await stranger.locator('#switchboard-widget').count()).toBe(0);
+  }, 60_000);
+});
+
+/*
+ * What a visitor sees of the people on the other side (issue 17): the pre-chat
+ * form (its name reaches the agent's inbox), the subtitle following presence,
+ * the assigned agent with initials, the handed-over and resolved states, the
+ * phone layout and the second language, right to left.
+ */
+describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, phone layout and languages in a real browser', () => {
+  let server: RestartableServer;
+  let browser: Browser;
+  let shop: Awaited<ReturnType<typeof site>>;
+  let key = '';
+  let lang = 'en';
+  const sockets: Socket[] = [];
+  const poll = { timeout: 15_000, interval: 100 };
+  const page = () => `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title></head>
+    <body><h1>Trail shop</h1><script src="${server.url}/widget/switchboard-widget.js"></script>
+    <script>SwitchboardWidget.start({ key: ${JSON.stringify(key)}, server: ${JSON.stringify(server.url)}, open: true, lang: ${JSON.stringify(lang)}, statusPollMs: 500 })</script></body></html>`;
+
+  beforeAll(async () => {
+    const failed = await buildWeb({ onlyMissing: true, quiet: true });
+    if (failed.length) throw new Error(`could not build ${failed.join(', ')}`);
+    server = await startRestartableServer();
+    shop = await site(page);
+    const admin = await server.token({ sub: 'pre-admin', accountId: 'pre', role: 'admin' });
+    const res = await fetch(`${server.url}/api/widget/settings`, { method: 'PATCH', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ origins: [shop.origin], options: { prechat: { name: true, email: false } } }) });
+    key = ((await res.json()) as { publicKey: string }).publicKey;
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    await browser?.close();
+    shop?.server.close();
+    await server?.dispose();
+  }, 60_000);
+
+  async function agentSocket(): Promise<Socket> {
+    const token = await server.token({ sub: 'pre-agent', accountId: 'pre', role: 'agent', name: 'Alex Agent' });
+    const socket = io(server.url, { auth: { token }, transports: ['websocket'] });
+    sockets.push(socket);
+    await new Promise((resolve) => socket.once('authenticated', resolve));
+    return socket;
+  }
+
+  it('asks for a name, shows it to agents, and follows assignment, hand-over, resolution and presence', async () => {
+    const agent = await agentSocket();
+    // The agent's dashboard, signed in with a pasted token.
+    const dashboardContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const dashboard = await dashboardContext.newPage();
+    await dashboard.goto(`${server.url}/`);
+    await dashboard.locator('[data-testid=token-input]').fill(await server.token({ sub: 'pre-agent', accountId: 'pre', role: 'agent', name: 'Alex Agent' }));
+    await dashboard.locator('[data-testid=token-submit]').click();
+    await dashboard.locator('[data-testid=connection][data-tone=green]').waitFor({ timeout: 20_000 });
+    const visitor = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await visitor.goto(`${shop.origin}/`);
+    await expect.poll(() => visitor.locator('[data-testid=widget-subtitle]').textContent(), poll).toBe("We're online");
+    await visitor.locator('[data-testid=prechat-name]').fill('Ada Visitor');
+    await visitor.locator('[data-testid=prechat-start]').click();
+    await visitor.locator('[data-testid=widget-input]').fill('Where is my order?');
+    await visitor.locator('[data-testid=widget-send]').click();
+
+    const agentToken = await server.token({ sub: 'pre-agent', accountId: 'pre', role: 'agent', name: 'Alex Agent' });
+    const list = async () => ((await (await fetch(`${server.url}/api/conversations`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as { conversations: Array<{ id: string; subject: string }> }).conversations;
+    await expect.poll(async () => (await list())[0]?.subject, poll).toBe('Ada Visitor · Website chat');
+    const id = (await list())[0]!.id;
+    await expect.poll(() => dashboard.locator('[data-testid=conversation-item]').allTextContents(), poll).toEqual([expect.stringContaining('Ada Visitor')]);
+    await agent.emitWithAck('join_conversation', id);
+
+    const state = visitor.locator('[data-testid=widget-state]');
+    expect((await agent.emitWithAck('update_conversation_status', { conversationId: id, status: 'HANDED_OFF' })).ok).toBe(true);
+    await expect.poll(() => state.textContent(), poll).toBe('Connecting you to a person…');
+    expect((await agent.emitWithAck('assign_conversation', { conversationId: id, agentId: 'pre-agent' })).ok).toBe(true);
+    await expect.poll(() => state.textContent(), poll).toBe('AAAlex Agent is helping you');
+    await agent.emitWithAck('send_message', { conversationId: id, content: 'On its way!' });
+    await expect.poll(() => visitor.locator('[data-testid=widget-message] .sb-author').allTextContents(), poll).toEqual(['Alex Agent']);
+    await screenshot(visitor, 'widget-assigned');
+    expect((await agent.emitWithAck('update_conversation_status', { conversationId: id, status: 'RESOLVED' })).ok).toBe(true);
+    await expect.poll(() => state.textContent(), poll).toBe('This conversation was closed — write to reopen it');
+    await visitor.locator('[data-testid=widget-input]').fill('One more thing');
+    await visitor.locator('[data-testid=widget-send]').click();
+    await expect.poll(() => state.textContent(), poll).toBe('AAAlex Agent is helping you');
+
+    await dashboardContext.close();
+    for (const s of sockets.splice(0)) s.disconnect();
+    await expect.poll(() => visitor.locator('[data-testid=widget-subtitle]').textContent(), poll).toBe("We'll reply by email");
+  }, 60_000);
+
+  it('fills a 375 px phone screen while open and hides the launcher', async () => {
+    const phone = await (await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true })).newPage();
+    await phone.goto(`${shop.origin}/`);
+    const panel = phone.locator('[data-testid=widget-panel]');
+    await panel.waitFor();
+    await expect.poll(async () => (await panel.boundingBox())?.width, poll).toBe(375);
+    expect((await panel.boundingBox())?.height).toBe(740);
+    expect(await phone.locator('[data-testid=widget-launcher]').isVisible()).toBe(false);
+    // A smaller visual viewport (as when the on-screen keyboard opens) shrinks the panel with it.
+    await phone.setViewportSize({ width: 375, height: 400 });
+    await expect.poll(async () => (await panel.boundingBox())?.height, poll).toBe(400);
+    await screenshot(phone, 'widget-phone');
+  }, 60_000);
+
+  it('speaks Arabic, right to left, when the page asks for it', async () => {
+    lang = 'ar';
+    const arabic = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await arabic.goto(`${shop.origin}/`);
+    await expect.poll(() => arabic.locator('[data-testid=prechat-start]').textContent(), poll).toBe('ابدأ المحادثة');
+    expect(await arabic.locator('.sb-root').getAttribute('dir')).toBe('rtl');
+    const box = await arabic.locator('[data-testid=widget-panel]').boundingBox();
+    // Right to left, the widget sits bottom left.
+    expect(box!.x).toBeLessThan(100);
+    await screenshot(arabic, 'widget-arabic');
+  }, 60_000);
+});
