@@ -42,6 +42,26 @@ export const Classification = z.object({
 });
 export type Classification = z.infer<typeof Classification>;
 
+/** Who a conversation is with, from the name and email claims of the contact's tokens (issue 16). */
+export const ContactSummary = z.object({
+  id: Id,
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  /** One or two letters for an avatar: from the name, else the email, else the id. */
+  initials: z.string(),
+});
+export type ContactSummary = z.infer<typeof ContactSummary>;
+
+/** The newest message of a conversation, for an inbox row; `content` is cut to a preview length. */
+export const LastMessagePreview = z.object({
+  id: Id,
+  content: z.string(),
+  role: MessageRole,
+  senderId: Id.nullable(),
+  createdAt: IsoDate,
+});
+export type LastMessagePreview = z.infer<typeof LastMessagePreview>;
+
 export const Conversation = z.object({
   id: Id,
   accountId: Id,
@@ -55,6 +75,11 @@ export const Conversation = z.object({
   createdAt: IsoDate,
   updatedAt: IsoDate,
   lastMessageAt: IsoDate.nullable(),
+  /** Inbox fields (issue 16), present on the HTTP reads; live payloads may leave them out. */
+  contact: ContactSummary.nullable().optional(),
+  lastMessage: LastMessagePreview.nullable().optional(),
+  /** Messages from others after the caller's read position; per caller, so only on the caller's own reads. */
+  unreadCount: z.number().int().min(0).optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

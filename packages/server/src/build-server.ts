@@ -19,6 +19,7 @@ import { SlaScheduler } from './domain/sla-scheduler';
 import { TicketService } from './domain/ticket-service';
 import { TicketTypingService } from './domain/ticket-typing-service';
 import { UserSummaries } from './domain/user-summaries';
+import { InboxService } from './domain/inbox-service';
 import { attachInsightDesk } from './handlers/insightdesk';
 import { ticketRoutes } from './transport/http/ticket-routes';
 import { ConversationService } from './domain/conversation-service';
@@ -38,6 +39,7 @@ import type { Services } from './services';
 import { openDb, type Db } from './storage/db';
 import { aiRoutes } from './transport/http/ai-routes';
 import { conversationRoutes } from './transport/http/conversation-routes';
+import { inboxRoutes } from './transport/http/inbox-routes';
 import { streamRoute } from './transport/http/stream-route';
 import { installErrorHandler } from './transport/http/error-handler';
 import { healthRoutes } from './transport/http/health-routes';
@@ -150,6 +152,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     dashboard: new DashboardMetrics(db, broadcaster, presence, new MemoryThrottle(config.METRICS_THROTTLE_MS, onError('dashboard metrics failed')), config.SLA_WARNING_RATIO),
     summaries: new UserSummaries(),
     ai,
+    inbox: new InboxService(db, conversations),
   };
   const stopReactions = wireInsightDeskReactions(broadcaster, { ...services, onError: onError('reaction failed') });
   sla.start();
@@ -171,6 +174,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   healthRoutes(app, services, { extra: [...bridges.readiness, ...cluster.readiness], isClosing: () => closing });
   internalRoutes(app, services, config.INTERNAL_API_KEY);
   conversationRoutes(app, services);
+  inboxRoutes(app, services);
   updatesRoutes(app, services);
   aiRoutes(app, services);
   streamRoute(app, services);

@@ -20,6 +20,7 @@ import type { SlaScheduler } from './domain/sla-scheduler';
 import type { TicketService } from './domain/ticket-service';
 import type { TicketTypingService } from './domain/ticket-typing-service';
 import type { UserSummaries } from './domain/user-summaries';
+import type { InboxService } from './domain/inbox-service';
 
 /** Everything the transport layer may call, built once by buildServer. */
 export interface Services {
@@ -47,4 +48,6 @@ export interface Services {
   summaries: UserSummaries;
   // AI triage, replies, handoff, credits and jobs (issue 6).
   ai: Ai;
+  // Contacts, previews, unread counts and search for the agents' inbox (issue 16).
+  inbox: InboxService;
 }
