@@ -29,7 +29,11 @@ export { readTokenClaims, type TokenClaims } from './token-claims';
 export * from './protocol-constants';
 export type {
   AgentMetrics,
+  ContactSummary,
   Conversation,
+  LastMessagePreview,
+  SearchHit,
+  SearchPage,
   ConversationStatus,
   DeliveryStatus,
   Message,

@@ -83,6 +83,29 @@ export const Conversation = z.object({
 });
 export type Conversation = z.infer<typeof Conversation>;
 
+/**
+ * One result of the staff search (issue 16, `GET /api/search`): a message whose text matches, or a
+ * conversation whose contact's name or email does. `content` is the message text cut to a preview.
+ */
+export const SearchHit = z.object({
+  kind: z.enum(['message', 'contact']),
+  conversationId: Id,
+  messageId: Id.nullable(),
+  content: z.string().nullable(),
+  role: MessageRole.nullable(),
+  contact: ContactSummary.nullable(),
+  rank: z.number(),
+  createdAt: IsoDate,
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
+export const SearchPage = z.object({
+  hits: z.array(SearchHit),
+  /** Pass back as `cursor` for the next page; null on the last one. */
+  nextCursor: z.string().nullable(),
+});
+export type SearchPage = z.infer<typeof SearchPage>;
+
 export const Message = z.object({
   id: Id,
   conversationId: Id,

@@ -1,9 +1,10 @@
-import type { Conversation, ConversationStatus } from '@switchboard/protocol';
+import { isStaff, type Conversation, type ConversationStatus, type SearchPage } from '@switchboard/protocol';
 import type { Actor } from '../access/policy';
-import { notFound } from '../errors';
+import { AppError, forbidden, notFound } from '../errors';
 import type { Db } from '../storage/db';
 import { InboxRepo, newestMessage } from '../storage/repos/inbox';
 import { MessagesRepo } from '../storage/repos/messages';
+import { SearchRepo } from '../storage/repos/search';
 import type { ConversationService } from './conversation-service';
 
 /**
@@ -37,6 +38,17 @@ export class InboxService {
     return this.get(actor, conversationId);
   }
 
+  /**
+   * Staff search their own tenant; a customer may not search at all (it would reach other
+   * customers' words). The cursor is opaque to callers: the offset of the next page.
+   */
+  async search(actor: Actor, text: string, cursor?: string, limit = 20): Promise<SearchPage> {
+    if (!isStaff(actor.role)) throw forbidden('Only staff may search');
+    const offset = cursor === undefined ? 0 : decodeCursor(cursor);
+    const hits = await new SearchRepo(this.db).search(actor.accountId, text, { offset, limit: limit + 1 });
+    return { hits: hits.slice(0, limit), nextCursor: hits.length > limit ? encodeCursor(offset + limit) : null };
+  }
+
   private async messageIn(actor: Actor, conversationId: string, messageId: string): Promise<{ id: string }> {
     const message = await new MessagesRepo(this.db).get(actor.accountId, messageId);
     if (!message || message.conversationId !== conversationId) throw notFound('Message');
@@ -47,4 +59,14 @@ export class InboxService {
     const fields = await new InboxRepo(this.db).fieldsFor(actor.accountId, actor.userId, conversations.map((c) => c.id));
     return conversations.map((c) => ({ ...c, ...fields.get(c.id) }));
   }
+}
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(`o:${offset}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const match = /^o:(\d{1,6})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new AppError('VALIDATION_FAILED', 'Unknown search cursor');
+  return Number(match[1]);
 }

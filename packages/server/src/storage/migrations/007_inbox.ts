@@ -6,7 +6,10 @@ import type { Migration } from './migration';
  *   server's and survive a reload or another device. The position is a (created_at, message id)
  *   pair, the same order messages are listed in, and only ever moves forward.
  * - The two GIN indexes serve full-text search over message text and contact name / email with the
- *   `simple` configuration (no stemming: names, emails and any language match as written).
+ *   `simple` configuration (no stemming: names, emails and any language match as written). The
+ *   contact text repeats the email with its `@` as a space, so "maria" and "example.com" find
+ *   maria@example.com (the parser keeps a whole email as one word). Queries must spell these
+ *   expressions exactly as here to use the indexes (storage/repos/search.ts).
  */
 export const migration007Inbox: Migration = {
   id: '007_inbox',
@@ -22,6 +25,6 @@ CREATE TABLE read_positions (
   FOREIGN KEY (account_id, conversation_id) REFERENCES conversations (account_id, id)
 );
 CREATE INDEX messages_content_fts_idx ON messages USING gin (to_tsvector('simple', content));
-CREATE INDEX users_contact_fts_idx ON users USING gin (to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(email, '')));
+CREATE INDEX users_contact_fts_idx ON users USING gin (to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || replace(coalesce(email, ''), '@', ' ')));
 `,
 };

@@ -1,14 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Id } from '@switchboard/protocol';
+import { Id, SearchPage } from '@switchboard/protocol';
 import type { Services } from '../../services';
 import { requirePrincipal } from './http-auth';
 import { ConversationModel } from './openapi/api-models';
-import { doc } from './openapi/route-doc';
+import { doc, named } from './openapi/route-doc';
 import { parse } from './parse';
 
 const IdParams = z.object({ id: Id });
 const ReadBody = z.object({ messageId: Id.optional() });
+const SearchQuery = z.object({ q: z.string().trim().min(1).max(200), cursor: z.string().max(64).optional() });
+const SearchPageModel = named('SearchPage', SearchPage);
 
 /** The agents' inbox (issue 16): read positions and search. */
 export function inboxRoutes(app: FastifyInstance, services: Services): void {
@@ -19,5 +21,11 @@ export function inboxRoutes(app: FastifyInstance, services: Services): void {
     const { id } = parse(IdParams, request.params);
     const { messageId } = parse(ReadBody, request.body ?? {});
     return services.inbox.markRead(actor, id, messageId);
+  });
+
+  app.get('/api/search', doc({ tag: 'Conversations', auth: 'bearer', summary: 'Search messages and contacts', description: 'Staff only (customers get 403). Full-text search (web-search syntax: words, "quoted phrases", -not, or) over message text and contact name and email, within the caller\'s tenant; best matches first, 20 a page; pass `nextCursor` back as `cursor`.', query: SearchQuery, responses: { 200: { description: 'A page of hits', schema: SearchPageModel } } }), async (request) => {
+    const actor = await who(request);
+    const { q, cursor } = parse(SearchQuery, request.query);
+    return services.inbox.search(actor, q, cursor);
   });
 }
