@@ -84,6 +84,21 @@ export const Conversation = z.object({
 export type Conversation = z.infer<typeof Conversation>;
 
 /**
+ * A private note (issue 16): written by staff in a conversation, read by staff only. Notes are not
+ * messages: they live apart, so no path that serves messages (history, replay, previews, unread
+ * counts, search, the widget, bridges) can carry one to a customer.
+ */
+export const Note = z.object({
+  id: Id,
+  accountId: Id,
+  conversationId: Id,
+  authorId: Id,
+  content: z.string(),
+  createdAt: IsoDate,
+});
+export type Note = z.infer<typeof Note>;
+
+/**
  * One result of the staff search (issue 16, `GET /api/search`): a message whose text matches, or a
  * conversation whose contact's name or email does. `content` is the message text cut to a preview.
  */

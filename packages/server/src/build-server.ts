@@ -20,6 +20,7 @@ import { TicketService } from './domain/ticket-service';
 import { TicketTypingService } from './domain/ticket-typing-service';
 import { UserSummaries } from './domain/user-summaries';
 import { InboxService } from './domain/inbox-service';
+import { NoteService } from './domain/note-service';
 import { attachInsightDesk } from './handlers/insightdesk';
 import { ticketRoutes } from './transport/http/ticket-routes';
 import { ConversationService } from './domain/conversation-service';
@@ -153,6 +154,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     summaries: new UserSummaries(),
     ai,
     inbox: new InboxService(db, conversations),
+    notes: new NoteService(db, broadcaster, conversations),
   };
   const stopReactions = wireInsightDeskReactions(broadcaster, { ...services, onError: onError('reaction failed') });
   sla.start();

@@ -21,6 +21,7 @@ import type { TicketService } from './domain/ticket-service';
 import type { TicketTypingService } from './domain/ticket-typing-service';
 import type { UserSummaries } from './domain/user-summaries';
 import type { InboxService } from './domain/inbox-service';
+import type { NoteService } from './domain/note-service';
 
 /** Everything the transport layer may call, built once by buildServer. */
 export interface Services {
@@ -50,4 +51,5 @@ export interface Services {
   ai: Ai;
   // Contacts, previews, unread counts and search for the agents' inbox (issue 16).
   inbox: InboxService;
+  notes: NoteService;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Id, SearchPage } from '@switchboard/protocol';
+import { Id, MAX_MESSAGE_CHARS, Note, SearchPage } from '@switchboard/protocol';
 import type { Services } from '../../services';
 import { requirePrincipal } from './http-auth';
 import { ConversationModel } from './openapi/api-models';
@@ -11,6 +11,8 @@ const IdParams = z.object({ id: Id });
 const ReadBody = z.object({ messageId: Id.optional() });
 const SearchQuery = z.object({ q: z.string().trim().min(1).max(200), cursor: z.string().max(64).optional() });
 const SearchPageModel = named('SearchPage', SearchPage);
+const NoteModel = named('Note', Note);
+const NoteBody = z.object({ content: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) });
 
 /** The agents' inbox (issue 16): read positions and search. */
 export function inboxRoutes(app: FastifyInstance, services: Services): void {
@@ -27,5 +29,18 @@ export function inboxRoutes(app: FastifyInstance, services: Services): void {
     const actor = await who(request);
     const { q, cursor } = parse(SearchQuery, request.query);
     return services.inbox.search(actor, q, cursor);
+  });
+
+  app.post('/api/conversations/:id/notes', doc({ tag: 'Conversations', auth: 'bearer', summary: 'Write a private note', description: 'Agents and admins. Staff see the note (live as `note_created` to tenant staff); the customer never does, on any surface.', params: IdParams, body: NoteBody, responses: { 201: { description: 'The stored note', schema: NoteModel } } }), async (request, reply) => {
+    const actor = await who(request);
+    const { id } = parse(IdParams, request.params);
+    const { content } = parse(NoteBody, request.body ?? {});
+    await services.users.ensure(actor);
+    return reply.status(201).send(await services.notes.add(actor, id, content));
+  });
+
+  app.get('/api/conversations/:id/notes', doc({ tag: 'Conversations', auth: 'bearer', summary: 'Read a conversation\'s private notes', description: 'Staff only (customers get 403). Oldest first.', params: IdParams, responses: { 200: { description: 'Notes', schema: z.object({ notes: z.array(NoteModel) }) } } }), async (request) => {
+    const actor = await who(request);
+    return { notes: await services.notes.list(actor, parse(IdParams, request.params).id) };
   });
 }
