@@ -1,4 +1,4 @@
-import type { ChannelType, ContentType, Conversation, ConversationStatus, ErrorPayload, Message, SearchPage } from '@switchboard/protocol';
+import type { ChannelType, ContentType, Conversation, ConversationStatus, ErrorPayload, Message, Note, SearchPage } from '@switchboard/protocol';
 import { SwitchboardError } from './api-error';
 
 /** One logged event as `GET /api/updates` returns it: its deliveries in the default vocabulary. */
@@ -52,6 +52,15 @@ export class HttpApi {
   /** Staff search over message text and contact name / email in the caller's tenant (web-search syntax). */
   search(q: string, cursor?: string): Promise<SearchPage> {
     return this.request('GET', `/api/search${queryString({ q, cursor })}`);
+  }
+
+  /** A private note (agents and admins); staff hear it live as `note_created`, customers never. */
+  addNote(conversationId: string, content: string): Promise<Note> {
+    return this.request('POST', `/api/conversations/${encodeURIComponent(conversationId)}/notes`, { content });
+  }
+
+  listNotes(conversationId: string): Promise<{ notes: Note[] }> {
+    return this.request('GET', `/api/conversations/${encodeURIComponent(conversationId)}/notes`);
   }
 
   createConversation(body: { subject?: string; channelType?: ChannelType; contactId?: string } = {}): Promise<Conversation> {

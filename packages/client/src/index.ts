@@ -32,6 +32,7 @@ export type {
   ContactSummary,
   Conversation,
   LastMessagePreview,
+  Note,
   SearchHit,
   SearchPage,
   ConversationStatus,

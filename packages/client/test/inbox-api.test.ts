@@ -17,5 +17,8 @@ forEachServer('SDK: inbox reads, read positions and search', (t) => {
     const page = await agent.search('parcel');
     expect(page.hits.map((h) => [h.kind, h.conversationId])).toEqual([['message', conv.id]]);
     await expect(customer.search('parcel')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const note = await agent.addNote(conv.id, 'call her back');
+    expect((await agent.listNotes(conv.id)).notes.map((n) => n.id)).toEqual([note.id]);
+    await expect(customer.listNotes(conv.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
