@@ -244,7 +244,8 @@ export const defaultServer = defineEvents('default', 'server', {
     schema: Envelope.extend({ conversationId: Id, messageId: Id.optional(), draft: z.object({ content: z.string() }), confidence: z.number() }),
   },
   note_created: {
-    seeds: [],
+    // No seed names notes; it is 002's snake_case vocabulary (agents working conversations) the event joins.
+    seeds: ['002'],
     room: 'tenant staff only (never the conversation room)',
     description: 'A private note was written in a conversation (issue 16; POST /api/conversations/:id/notes). Staff only: customers never receive it, live or in replay.',
     schema: Envelope.extend({ conversationId: Id, note: Note }),
