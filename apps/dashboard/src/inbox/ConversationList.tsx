@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { STATUS_LABEL, shortTime } from '../format';
 import { usePeople, useShell, useUnread } from '../shell/shell-context';
 import { hrefOf } from '../shell/use-hash-route';
+import { SearchBox } from './SearchBox';
 import { activityOf, useConversations } from './use-conversations';
 
 type Filter = 'open' | 'mine' | 'all';
@@ -35,6 +36,7 @@ export function ConversationList(props: { openId: string | null }) {
           ))}
         </div>
       </header>
+      {session.claims.role !== 'customer' && <SearchBox />}
       {isLoading && <p className="muted pad">Loading…</p>}
       {error && (
         <p className="error pad" role="alert">
