@@ -1,4 +1,4 @@
-import type { ChannelType, ContentType, Conversation, ConversationStatus, ErrorPayload, Message } from '@switchboard/protocol';
+import type { ChannelType, ContentType, Conversation, ConversationStatus, ErrorPayload, Message, Note, SearchPage } from '@switchboard/protocol';
 import { SwitchboardError } from './api-error';
 
 /** One logged event as `GET /api/updates` returns it: its deliveries in the default vocabulary. */
@@ -42,6 +42,25 @@ export class HttpApi {
 
   getConversation(id: string): Promise<Conversation> {
     return this.request('GET', `/api/conversations/${encodeURIComponent(id)}`);
+  }
+
+  /** Moves the caller's read position to `messageId` (or the newest message); answers the conversation with its new `unreadCount`. */
+  markConversationRead(id: string, messageId?: string): Promise<Conversation> {
+    return this.request('POST', `/api/conversations/${encodeURIComponent(id)}/read`, messageId ? { messageId } : {});
+  }
+
+  /** Staff search over message text and contact name / email in the caller's tenant (web-search syntax). */
+  search(q: string, cursor?: string): Promise<SearchPage> {
+    return this.request('GET', `/api/search${queryString({ q, cursor })}`);
+  }
+
+  /** A private note (agents and admins); staff hear it live as `note_created`, customers never. */
+  addNote(conversationId: string, content: string): Promise<Note> {
+    return this.request('POST', `/api/conversations/${encodeURIComponent(conversationId)}/notes`, { content });
+  }
+
+  listNotes(conversationId: string): Promise<{ notes: Note[] }> {
+    return this.request('GET', `/api/conversations/${encodeURIComponent(conversationId)}/notes`);
   }
 
   createConversation(body: { subject?: string; channelType?: ChannelType; contactId?: string } = {}): Promise<Conversation> {

@@ -29,7 +29,12 @@ export { readTokenClaims, type TokenClaims } from './token-claims';
 export * from './protocol-constants';
 export type {
   AgentMetrics,
+  ContactSummary,
   Conversation,
+  LastMessagePreview,
+  Note,
+  SearchHit,
+  SearchPage,
   ConversationStatus,
   DeliveryStatus,
   Message,

@@ -42,6 +42,26 @@ export const Classification = z.object({
 });
 export type Classification = z.infer<typeof Classification>;
 
+/** Who a conversation is with, from the name and email claims of the contact's tokens (issue 16). */
+export const ContactSummary = z.object({
+  id: Id,
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  /** One or two letters for an avatar: from the name, else the email, else the id. */
+  initials: z.string(),
+});
+export type ContactSummary = z.infer<typeof ContactSummary>;
+
+/** The newest message of a conversation, for an inbox row; `content` is cut to a preview length. */
+export const LastMessagePreview = z.object({
+  id: Id,
+  content: z.string(),
+  role: MessageRole,
+  senderId: Id.nullable(),
+  createdAt: IsoDate,
+});
+export type LastMessagePreview = z.infer<typeof LastMessagePreview>;
+
 export const Conversation = z.object({
   id: Id,
   accountId: Id,
@@ -55,8 +75,51 @@ export const Conversation = z.object({
   createdAt: IsoDate,
   updatedAt: IsoDate,
   lastMessageAt: IsoDate.nullable(),
+  /** Inbox fields (issue 16), present on the HTTP reads; live payloads may leave them out. */
+  contact: ContactSummary.nullable().optional(),
+  lastMessage: LastMessagePreview.nullable().optional(),
+  /** Messages from others after the caller's read position; per caller, so only on the caller's own reads. */
+  unreadCount: z.number().int().min(0).optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
+
+/**
+ * A private note (issue 16): written by staff in a conversation, read by staff only. Notes are not
+ * messages: they live apart, so no path that serves messages (history, replay, previews, unread
+ * counts, search, the widget, bridges) can carry one to a customer.
+ */
+export const Note = z.object({
+  id: Id,
+  accountId: Id,
+  conversationId: Id,
+  authorId: Id,
+  content: z.string(),
+  createdAt: IsoDate,
+});
+export type Note = z.infer<typeof Note>;
+
+/**
+ * One result of the staff search (issue 16, `GET /api/search`): a message whose text matches, or a
+ * conversation whose contact's name or email does. `content` is the message text cut to a preview.
+ */
+export const SearchHit = z.object({
+  kind: z.enum(['message', 'contact']),
+  conversationId: Id,
+  messageId: Id.nullable(),
+  content: z.string().nullable(),
+  role: MessageRole.nullable(),
+  contact: ContactSummary.nullable(),
+  rank: z.number(),
+  createdAt: IsoDate,
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
+export const SearchPage = z.object({
+  hits: z.array(SearchHit),
+  /** Pass back as `cursor` for the next page; null on the last one. */
+  nextCursor: z.string().nullable(),
+});
+export type SearchPage = z.infer<typeof SearchPage>;
 
 export const Message = z.object({
   id: Id,

@@ -21,6 +21,8 @@ import { SlaScheduler } from './domain/sla-scheduler';
 import { TicketService } from './domain/ticket-service';
 import { TicketTypingService } from './domain/ticket-typing-service';
 import { UserSummaries } from './domain/user-summaries';
+import { InboxService } from './domain/inbox-service';
+import { NoteService } from './domain/note-service';
 import { attachInsightDesk } from './handlers/insightdesk';
 import { ticketRoutes } from './transport/http/ticket-routes';
 import { ConversationService } from './domain/conversation-service';
@@ -42,6 +44,7 @@ import type { Services } from './services';
 import { openDb, type Db } from './storage/db';
 import { aiRoutes } from './transport/http/ai-routes';
 import { conversationRoutes } from './transport/http/conversation-routes';
+import { inboxRoutes } from './transport/http/inbox-routes';
 import { streamRoute } from './transport/http/stream-route';
 import { installErrorHandler } from './transport/http/error-handler';
 import { healthRoutes } from './transport/http/health-routes';
@@ -171,6 +174,8 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     summaries: new UserSummaries(),
     ai,
     widget: new WidgetService(db, users, { secret: config.JWT_SECRET, ttlSeconds: config.WIDGET_TOKEN_TTL_S }, { presence, conversations }),
+    inbox: new InboxService(db, conversations),
+    notes: new NoteService(db, broadcaster, conversations),
   };
   const stopReactions = wireInsightDeskReactions(broadcaster, { ...services, onError: onError('reaction failed') });
   sla.start();
@@ -193,6 +198,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   healthRoutes(app, services, { extra: [...bridges.readiness, ...cluster.readiness], isClosing: () => closing });
   internalRoutes(app, services, config.INTERNAL_API_KEY);
   conversationRoutes(app, services);
+  inboxRoutes(app, services);
   updatesRoutes(app, services);
   aiRoutes(app, services);
   streamRoute(app, services);

@@ -23,6 +23,8 @@ import type { TicketService } from './domain/ticket-service';
 import type { TicketTypingService } from './domain/ticket-typing-service';
 import type { UserSummaries } from './domain/user-summaries';
 import type { WidgetService } from './domain/widget-service';
+import type { InboxService } from './domain/inbox-service';
+import type { NoteService } from './domain/note-service';
 
 /** Everything the transport layer may call, built once by buildServer. */
 export interface Services {
@@ -56,4 +58,7 @@ export interface Services {
   ai: Ai;
   // Widget keys, allowed origins and visitor sessions (issue 17).
   widget: WidgetService;
+  // Contacts, previews, unread counts and search for the agents' inbox (issue 16).
+  inbox: InboxService;
+  notes: NoteService;
 }

@@ -5,6 +5,7 @@ import { Composer } from './Composer';
 import { ConversationControls } from './ConversationControls';
 import { MessageBubble } from './MessageBubble';
 import { useConversation } from './use-conversation';
+import { contactLabel } from '../inbox/ConversationList';
 import { usePageVisible } from './use-page-visible';
 
 /**
@@ -48,9 +49,11 @@ export function ConversationView(props: { conversationId: string }) {
     <section className="conversation" aria-labelledby="conversation-title">
       <header className="pane-head conversation-head">
         <div>
-          <h1 id="conversation-title">{conversation?.subject || 'Conversation'}</h1>
+          <h1 id="conversation-title">{conversation ? contactLabel(conversation) : 'Conversation'}</h1>
           <p className="muted small">
-            {conversation ? `${conversation.channelType} · customer ${conversation.contactId ?? 'unknown'}` : loadError ? loadError.message : 'Loading…'}
+            {conversation
+              ? [conversation.channelType, conversation.contact?.email, conversation.subject].filter(Boolean).join(' · ')
+              : loadError ? loadError.message : 'Loading…'}
           </p>
         </div>
         {conversation && <ConversationControls conversation={conversation} />}

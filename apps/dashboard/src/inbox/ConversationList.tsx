@@ -3,9 +3,11 @@ import { useState } from 'react';
 import { STATUS_LABEL, shortTime } from '../format';
 import { usePeople, useShell, useUnread } from '../shell/shell-context';
 import { hrefOf } from '../shell/use-hash-route';
+import { SearchBox } from './SearchBox';
 import { activityOf, useConversations } from './use-conversations';
 
 type Filter = 'open' | 'mine' | 'all';
+const PREVIEW_PREFIX: Record<string, string> = { USER: '', HUMAN_AGENT: 'Agent: ', ASSISTANT: 'AI: ', SYSTEM: '' };
 const FILTERS: Array<{ value: Filter; label: string }> = [
   { value: 'open', label: 'Open' },
   { value: 'mine', label: 'Mine' },
@@ -34,6 +36,7 @@ export function ConversationList(props: { openId: string | null }) {
           ))}
         </div>
       </header>
+      {session.claims.role !== 'customer' && <SearchBox />}
       {isLoading && <p className="muted pad">Loading…</p>}
       {error && (
         <p className="error pad" role="alert">
@@ -43,7 +46,7 @@ export function ConversationList(props: { openId: string | null }) {
       {!isLoading && shown.length === 0 && <p className="muted pad">No conversations here yet.</p>}
       <ul className="conversation-list" data-testid="conversation-list">
         {shown.map((c) => (
-          <Item key={c.id} c={c} active={c.id === props.openId} unread={unread.get(c.id) ?? 0} assignee={c.assigneeId ? people.nameOf(c.assigneeId) : null} />
+          <Item key={c.id} c={c} active={c.id === props.openId} unread={c.id === props.openId ? 0 : Math.max(c.unreadCount ?? 0, unread.get(c.id) ?? 0)} assignee={c.assigneeId ? people.nameOf(c.assigneeId) : null} />
         ))}
       </ul>
     </section>
@@ -56,9 +59,16 @@ function Item(props: { c: Conversation; active: boolean; unread: number; assigne
     <li>
       <a href={hrefOf.conversation(c.id)} className={`conversation-item${props.active ? ' active' : ''}`} aria-current={props.active ? 'true' : undefined} data-testid="conversation-item" data-id={c.id}>
         <div className="item-top">
-          <strong className="item-title">{c.subject || `Conversation with ${c.contactId ?? 'a visitor'}`}</strong>
+          <span className="avatar" aria-hidden="true">{c.contact?.initials ?? '?'}</span>
+          <strong className="item-title">{contactLabel(c)}</strong>
           <span className="muted small">{shortTime(activityOf(c))}</span>
         </div>
+        {c.lastMessage && (
+          <p className="muted small item-preview" data-testid="conversation-preview">
+            {PREVIEW_PREFIX[c.lastMessage.role]}
+            {c.lastMessage.content}
+          </p>
+        )}
         <div className="item-bottom">
           <span className={`status-pill status-${c.status.toLowerCase()}`}>{STATUS_LABEL[c.status]}</span>
           <span className="muted small item-assignee">{props.assignee ?? 'Unassigned'}</span>
@@ -71,4 +81,9 @@ function Item(props: { c: Conversation; active: boolean; unread: number; assigne
       </a>
     </li>
   );
+}
+
+/** Who the conversation is with: the contact's name or email from their token, else the subject, else the channel. */
+export function contactLabel(c: Conversation): string {
+  return c.contact?.name || c.contact?.email || c.subject || `Visitor on ${c.channelType}`;
 }

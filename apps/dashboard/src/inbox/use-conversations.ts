@@ -32,7 +32,8 @@ export function applyConversationFact(queryClient: QueryClient, fact: Fact): voi
     void queryClient.invalidateQueries({ queryKey: conversationsKey });
     return;
   }
-  const next: Conversation = fact.conversation ?? { ...(known as Conversation), ...fact.patch };
+  // Live payloads may lack the inbox fields (contact, preview, unread) the list read: keep the known ones.
+  const next: Conversation = fact.conversation ? { ...known, ...fact.conversation } : { ...(known as Conversation), ...fact.patch };
   const rest = list.filter((c) => c.id !== fact.conversationId);
   queryClient.setQueryData<Conversation[]>(conversationsKey, sortByActivity([next, ...rest]));
 }

@@ -1,4 +1,4 @@
-import { useFacts } from '@switchboard/client/react';
+import { useFacts, useSwitchboardClient } from '@switchboard/client/react';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 import { ConversationList } from '../inbox/ConversationList';
@@ -31,11 +31,17 @@ export function Shell(props: { session: Session; onLogout: () => void }) {
     for (const a of demo.data ?? []) if (a.role !== 'customer') services.people.add({ userId: a.userId, name: a.name, role: a.role as Session['claims']['role'] });
   }, [services, demo.data]);
 
+  const client = useSwitchboardClient();
   useEffect(() => {
     services.unread.openConversationId = openId;
     if (openId) services.unread.markRead(openId);
-  }, [services, openId]);
+    // The server keeps the read position (issue 16), so the count survives a reload and other devices.
+    if (openId) void client?.api.markConversationRead(openId).catch(() => undefined);
+  }, [services, openId, client]);
   useFacts((fact) => {
+    if (fact.kind === 'message' && fact.message.conversationId === openId) {
+      void client?.api.markConversationRead(openId, fact.message.id).catch(() => undefined);
+    }
     services.unread.onFact(fact);
     services.people.onFact(fact);
   });

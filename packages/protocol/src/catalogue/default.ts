@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AiAgentStatus, ContentType, ConversationStatus, DeliveryStatus, MessageRole, PresenceStatus, Role } from '../enums';
 import { ErrorPayload } from '../errors';
 import { Id, IsoDate, MAX_MESSAGE_CHARS } from '../ids';
-import { Classification, Conversation, Envelope, Message, User } from '../models';
+import { Classification, Conversation, Envelope, Message, Note, User } from '../models';
 import { defineEvents } from './define';
 
 /** 000 and 002 send a bare conversation id; ours also takes `{ conversationId }`. */
@@ -282,6 +282,13 @@ export const defaultServer = defineEvents('default', 'server', {
     room: 'agent:{assigneeId} only',
     description: 'A suggested reply for the assigned agent.',
     schema: Envelope.extend({ conversationId: Id, messageId: Id.optional(), draft: z.object({ content: z.string() }), confidence: z.number() }),
+  },
+  note_created: {
+    // No seed names notes; it is 002's snake_case vocabulary (agents working conversations) the event joins.
+    seeds: ['002'],
+    room: 'tenant staff only (never the conversation room)',
+    description: 'A private note was written in a conversation (issue 16; POST /api/conversations/:id/notes). Staff only: customers never receive it, live or in replay.',
+    schema: Envelope.extend({ conversationId: Id, note: Note }),
   },
   ai_processing_completed: {
     seeds: ['002'],

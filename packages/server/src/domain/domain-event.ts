@@ -5,6 +5,7 @@ import type {
   ConversationStatus,
   DeliveryStatus,
   Message,
+  Note,
   Notification,
   PresenceStatus,
   Role,
@@ -62,6 +63,8 @@ export type DomainEvent =
   | { type: 'ai.processing_completed'; accountId: string; conversationId: string; messageId: string; ok: boolean; durationMs: number }
   | { type: 'ai.draft'; accountId: string; conversationId: string; messageId?: string; assigneeId: string; content: string; confidence: number }
   | { type: 'user.updated'; accountId: string; user: User }
+  /** A private note: staff only, everywhere (issue 16). */
+  | { type: 'note.created'; accountId: string; note: Note }
   | { type: 'ticket.created'; accountId: string; ticket: Ticket }
   | { type: 'ticket.updated'; accountId: string; ticket: Ticket; changes: string[]; by: string | null }
   | { type: 'notification.created'; accountId: string; notification: Notification; unread: number }
@@ -133,6 +136,8 @@ export function audienceOf(event: DomainEvent): Audience {
       return { kind: 'user', userId: event.notification.userId };
     case 'notification.read':
       return { kind: 'user', userId: event.userId };
+    case 'note.created':
+      return { kind: 'staff' };
     case 'custom':
       switch (event.room.kind) {
         case 'tenant':

@@ -5,6 +5,7 @@ import type { Db } from '../storage/db';
 import { ConversationsRepo } from '../storage/repos/conversations';
 import { MessagesRepo } from '../storage/repos/messages';
 import { ReceiptsRepo } from '../storage/repos/receipts';
+import { InboxRepo } from '../storage/repos/inbox';
 import type { ConversationService } from './conversation-service';
 import { ConversationAccess } from './conversation-access';
 import type { DomainEvent, LoggedEvent } from './domain-event';
@@ -95,6 +96,8 @@ export class MessageService {
     const { updated, logged } = await this.db.transaction(async (tx) => {
       const receipts = new ReceiptsRepo(tx);
       if (status === 'read') await receipts.record(actor.accountId, messageId, actor.userId, 'delivered');
+      // The reader's inbox position (issue 16) moves with its read receipt, in the same transaction.
+      if (status === 'read') await new InboxRepo(tx).advance(actor.accountId, actor.userId, conversationId, messageId);
       const isNew = await receipts.record(actor.accountId, messageId, actor.userId, status);
       const moved = isNew && can.moveDeliveryStatus(actor) ? await new MessagesRepo(tx).setStatus(actor.accountId, messageId, status) : null;
       if (!moved?.changed) return { updated: moved?.message ?? message, logged: [] as LoggedEvent[] };

@@ -94,6 +94,9 @@ export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect 
           conversationId: e.conversationId, messageId: e.messageId, draft: { content: e.content }, confidence: e.confidence,
         }),
       ];
+    case 'note.created':
+      // Tenant staff only, never the conversation room: the customer is in that room.
+      return [deliver(s, S.note_created, [staff], { conversationId: e.note.conversationId, note: e.note })];
     case 'user.updated':
       return [deliver(s, S['user:updated'], [{ kind: 'user', id: e.user.id }], e.user)];
     case 'typing': {

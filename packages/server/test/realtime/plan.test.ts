@@ -33,6 +33,14 @@ describe('the broadcaster’s audience for each fact', () => {
     ]);
   });
 
+  it('a private note: tenant staff only, in the default and portal vocabularies, never a conversation room or the widget', () => {
+    const note = { id: 'n1', accountId: 'acme', conversationId: 'c1', authorId: 'ag1', content: 'psst', createdAt: 't' };
+    expect(routes({ type: 'note.created', accountId: 'acme', note })).toEqual([
+      'note_created -> / default|tenant:acme:staff',
+      'note_created -> / portal|tenant:acme:staff',
+    ]);
+  });
+
   it('an agent reply: new_message to staff and the room', () => {
     expect(routes({ type: 'message.created', accountId: 'acme', conversation, message: message('HUMAN_AGENT') })[0]).toBe(
       'new_message -> / default|tenant:acme:staff + default|tenant:acme:conversation:c1',

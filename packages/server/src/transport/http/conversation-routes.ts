@@ -41,15 +41,15 @@ export function conversationRoutes(app: FastifyInstance, services: Services): vo
     return reply.status(201).send(conversation);
   });
 
-  app.get('/api/conversations', doc({ tag: 'Conversations', auth: 'bearer', summary: 'List the conversations the caller may see', description: 'Newest activity first; page with `before`. Customers see their own.', query: ListQuery, responses: { 200: { description: 'A page of conversations', schema: z.object({ conversations: z.array(ConversationModel) }) } } }), async (request) => {
+  app.get('/api/conversations', doc({ tag: 'Conversations', auth: 'bearer', summary: 'List the conversations the caller may see', description: 'Newest activity first; page with `before`. Customers see their own. Each carries its contact, a preview of its newest message and the caller\'s unread count.', query: ListQuery, responses: { 200: { description: 'A page of conversations', schema: z.object({ conversations: z.array(ConversationModel) }) } } }), async (request) => {
     const actor = await who(request);
-    const conversations = await services.conversations.list(actor, parse(ListQuery, request.query));
+    const conversations = await services.inbox.list(actor, parse(ListQuery, request.query));
     return { conversations };
   });
 
   app.get('/api/conversations/:id', doc({ tag: 'Conversations', auth: 'bearer', summary: 'Read a conversation', params: IdParams, responses: { 200: { description: 'The conversation', schema: ConversationModel } } }), async (request) => {
     const actor = await who(request);
-    return services.conversations.getReadable(actor, parse(IdParams, request.params).id);
+    return services.inbox.get(actor, parse(IdParams, request.params).id);
   });
 
   app.get('/api/conversations/:id/messages', doc({ tag: 'Messages', auth: 'bearer', summary: 'Read a conversation\'s messages', description: 'Oldest first; `after` a message id for the ones that follow it.', params: IdParams, query: MessagesQuery, responses: { 200: { description: 'Messages', schema: z.object({ messages: z.array(MessageModel) }) } } }), async (request) => {

@@ -12,11 +12,18 @@ import { requirePrincipal } from './http-auth';
  * A call without a token is charged to its address, so anonymous routes are limited too; a bad
  * token is refused here as the route would refuse it. A tenant's writes then run a few at a time.
  */
+/**
+ * Anonymous routes with budgets of their own, tighter and keyed to what they protect: a widget
+ * session is limited per IP address and per public key (widget-routes.ts). Charging them the
+ * address's socket budget as well would refuse visitors behind one office NAT long before that.
+ */
+const OWN_LIMITS = new Set(['/api/widget/sessions']);
+
 export function writeRateLimit(app: FastifyInstance, services: Services): void {
   const releases = new WeakMap<FastifyRequest, () => void>();
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;
-    if (!WRITE_METHODS.has(request.method) || !route?.startsWith('/api/')) return;
+    if (!WRITE_METHODS.has(request.method) || !route?.startsWith('/api/') || OWN_LIMITS.has(route)) return;
     let subject: RateLimitSubject;
     if (bearerToken(request.headers.authorization)) {
       const actor = await requirePrincipal(services.verify, request);

@@ -1,0 +1,72 @@
+import { isStaff, type Conversation, type ConversationStatus, type SearchPage } from '@switchboard/protocol';
+import type { Actor } from '../access/policy';
+import { AppError, forbidden, notFound } from '../errors';
+import type { Db } from '../storage/db';
+import { InboxRepo, newestMessage } from '../storage/repos/inbox';
+import { MessagesRepo } from '../storage/repos/messages';
+import { SearchRepo } from '../storage/repos/search';
+import type { ConversationService } from './conversation-service';
+
+/**
+ * The inbox as one reader sees it (issue 16): conversations with their contact, a preview of the
+ * newest message and the reader's own unread count, and the read position that count is kept by.
+ * Access is the conversation service's: what it refuses, the inbox never shows.
+ */
+export class InboxService {
+  constructor(
+    private readonly db: Db,
+    private readonly conversations: ConversationService,
+  ) {}
+
+  async list(actor: Actor, opts: { status?: ConversationStatus; limit?: number; before?: string } = {}): Promise<Conversation[]> {
+    return this.withFields(actor, await this.conversations.list(actor, opts));
+  }
+
+  async get(actor: Actor, id: string): Promise<Conversation> {
+    const [conversation] = await this.withFields(actor, [await this.conversations.getReadable(actor, id)]);
+    return conversation as Conversation;
+  }
+
+  /**
+   * Moves the actor's read position up to `messageId` (or the newest message) and answers the
+   * conversation with its new unread count. A position never moves backwards.
+   */
+  async markRead(actor: Actor, conversationId: string, messageId?: string): Promise<Conversation> {
+    await this.conversations.getReadable(actor, conversationId);
+    const target = messageId ? await this.messageIn(actor, conversationId, messageId) : await newestMessage(this.db, actor.accountId, conversationId);
+    if (target) await new InboxRepo(this.db).advance(actor.accountId, actor.userId, conversationId, target.id);
+    return this.get(actor, conversationId);
+  }
+
+  /**
+   * Staff search their own tenant; a customer may not search at all (it would reach other
+   * customers' words). The cursor is opaque to callers: the offset of the next page.
+   */
+  async search(actor: Actor, text: string, cursor?: string, limit = 20): Promise<SearchPage> {
+    if (!isStaff(actor.role)) throw forbidden('Only staff may search');
+    const offset = cursor === undefined ? 0 : decodeCursor(cursor);
+    const hits = await new SearchRepo(this.db).search(actor.accountId, text, { offset, limit: limit + 1 });
+    return { hits: hits.slice(0, limit), nextCursor: hits.length > limit ? encodeCursor(offset + limit) : null };
+  }
+
+  private async messageIn(actor: Actor, conversationId: string, messageId: string): Promise<{ id: string }> {
+    const message = await new MessagesRepo(this.db).get(actor.accountId, messageId);
+    if (!message || message.conversationId !== conversationId) throw notFound('Message');
+    return message;
+  }
+
+  private async withFields(actor: Actor, conversations: Conversation[]): Promise<Conversation[]> {
+    const fields = await new InboxRepo(this.db).fieldsFor(actor.accountId, actor.userId, conversations.map((c) => c.id));
+    return conversations.map((c) => ({ ...c, ...fields.get(c.id) }));
+  }
+}
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(`o:${offset}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const match = /^o:(\d{1,6})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new AppError('VALIDATION_FAILED', 'Unknown search cursor');
+  return Number(match[1]);
+}
