@@ -167,19 +167,13 @@ export class Broadcaster {
 
   private emit(e: DomainEvent | EphemeralEvent, d: Delivery, seq?: number, eventId?: string, skipSockets: string[] = []): void {
     const accountId = 'accountId' in e ? e.accountId : '';
-    const to = d.to.map((r) => roomName(accountId, r, d.surface));
+    const payload = withEnvelope(d.payload, seq, eventId);
     const targets: AppNamespace[] = [this.opts.io.of(d.surface.ns)];
     if (d.surface.ns === '/' && d.surface.dialect === 'widget') targets.push(this.opts.widgetParent);
-    let payload: unknown;
     for (const nsp of targets) {
-      // Socket.IO encodes a broadcast before it looks for recipients: a delivery none of whose rooms has
-      // a socket on this node (most vocabularies, most of the time) would cost a JSON encoding for
-      // nobody. The parent of 003's namespaces keeps no rooms of its own (its children do).
-      if (nsp !== this.opts.widgetParent && !to.some((room) => nsp.adapter.rooms.has(room))) continue;
-      payload ??= withEnvelope(d.payload, seq, eventId);
       // `local`: other nodes emit to their own sockets (see the class comment); the parent of 003's
       // namespaces passes the flag on to each child's adapter.
-      let op = nsp.local.to(to);
+      let op = nsp.local.to(d.to.map((r) => roomName(accountId, r, d.surface)));
       if (d.except?.length) op = op.except(d.except.map((r) => roomName(accountId, r, d.surface)));
       // A socket's id is a room of its own.
       if (skipSockets.length) op = op.except(skipSockets);
