@@ -1,7 +1,19 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let counter = 0;
+
+/** Random bytes drawn 4 KiB at a time: one call to the CSPRNG per 240 ids rather than two per id (send path). */
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+function random(n: number): Buffer {
+  if (poolAt + n > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += n;
+  return pool.subarray(poolAt - n, poolAt);
+}
 
 /**
  * A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then a 12-bit counter, then random bits.
@@ -13,7 +25,7 @@ export function newId(now: number = Date.now()): string {
   if (ms > lastMs) {
     lastMs = ms;
     // Start low in the counter space so a burst in one millisecond rarely overflows it.
-    counter = randomBytes(2).readUInt16BE(0) & 0x3ff;
+    counter = random(2).readUInt16BE(0) & 0x3ff;
   } else {
     ms = lastMs;
     counter += 1;
@@ -23,7 +35,8 @@ export function newId(now: number = Date.now()): string {
       counter = 0;
     }
   }
-  const bytes = randomBytes(16);
+  // A view of the pool: its bytes are handed out once, so writing the time into them is safe.
+  const bytes = random(16);
   bytes.writeUIntBE(ms, 0, 6);
   bytes[6] = 0x70 | (counter >> 8);
   bytes[7] = counter & 0xff;

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db';
-import { iso, jsonParam } from '../row-mapping';
+import { iso } from '../row-mapping';
 import { EVENT_LOCK_NAMESPACE, type AppendEventInput } from './event-log';
 
 export interface AppendedEvent {
@@ -43,25 +43,23 @@ export async function appendEvents(q: Queryable, inputs: readonly AppendEventInp
        SELECT array_agg(s ORDER BY s) AS seqs FROM (SELECT nextval(pg_get_serial_sequence('events', 'seq')) AS s FROM done, generate_series(1, $3::int)) x
      )
      INSERT INTO events (seq, id, account_id, type, audience, conversation_id, user_id, data, prev_seq, created_at)
-     SELECT drawn.seqs[u.ord], u.id, u.account_id, u.type, u.audience, u.conversation_id, u.user_id, u.data::jsonb,
-            CASE WHEN u.prev_ord > 0 THEN drawn.seqs[u.prev_ord] ELSE prevs.prev END, clock_timestamp()
-     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[])
-            WITH ORDINALITY AS u(id, account_id, type, audience, conversation_id, user_id, data, prev_ord, ord)
-     JOIN prevs ON prevs.a = u.account_id
+     SELECT drawn.seqs[u.ord], u.r->>'id', u.r->>'a', u.r->>'t', u.r->>'au', u.r->>'c', u.r->>'u', u.r->'d',
+            CASE WHEN (u.r->>'p')::int > 0 THEN drawn.seqs[(u.r->>'p')::int] ELSE prevs.prev END, clock_timestamp()
+     FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS u(r, ord)
+     JOIN prevs ON prevs.a = u.r->>'a'
      CROSS JOIN drawn
      RETURNING seq, prev_seq, id, created_at`,
     [
       EVENT_LOCK_NAMESPACE,
       accounts,
       inputs.length,
-      inputs.map((e) => e.id),
-      inputs.map((e) => e.accountId),
-      inputs.map((e) => e.type),
-      inputs.map((e) => e.audience),
-      inputs.map((e) => e.conversationId ?? null),
-      inputs.map((e) => e.userId ?? null),
-      inputs.map((e) => jsonParam(e.data ?? null) ?? 'null'),
-      prevOrd,
+      // The rows as one JSON document: each event's data is encoded once, inside it, rather than to a
+      // string of its own that the driver then escapes again as an element of a text[] literal.
+      JSON.stringify(
+        inputs.map((e, i) => ({
+          id: e.id, a: e.accountId, t: e.type, au: e.audience, c: e.conversationId ?? null, u: e.userId ?? null, d: e.data ?? null, p: prevOrd[i],
+        })),
+      ),
     ],
   );
   const byId = new Map(rows.map((r) => [r.id, r]));

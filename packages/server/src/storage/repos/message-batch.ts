@@ -37,13 +37,13 @@ export type BatchMessageOutcome =
 export async function appendMessages(q: Queryable, inputs: readonly BatchMessageInput[]): Promise<BatchMessageOutcome[]> {
   if (inputs.length === 0) return [];
   const ids = inputs.map((i) => i.id ?? newId());
-  const col = <T>(f: (i: BatchMessageInput) => T) => inputs.map(f);
   const [row] = await q.query<{ messages: Array<[string, string]>; conversations: Array<ConversationRow & { ticketed: boolean }>; found: Array<{ account_id: string; id: string; contact_id: string | null }> }>(
     `WITH input AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                            $9::text[], $10::text[], $11::text[], $12::float8[], $13::int[], $14::text[], $15::text[])
-         WITH ORDINALITY AS i(id, account_id, conversation_id, role, sender_id, content, content_type, client_message_id,
-                              external_id, media_url, status, confidence, latency_ms, actor_id, required_contact, ord)
+       SELECT r->>'id' AS id, r->>'a' AS account_id, r->>'c' AS conversation_id, r->>'r' AS role, r->>'s' AS sender_id,
+              r->>'b' AS content, r->>'t' AS content_type, r->>'k' AS client_message_id, r->>'x' AS external_id,
+              r->>'m' AS media_url, r->>'st' AS status, (r->>'cf')::float8 AS confidence, (r->>'l')::int AS latency_ms,
+              r->>'ac' AS actor_id, r->>'rc' AS required_contact, ord
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(r, ord)
      ), conv AS (
        SELECT c.account_id, c.id, c.contact_id FROM conversations c
        WHERE (c.account_id, c.id) IN (SELECT account_id, conversation_id FROM input)
@@ -79,22 +79,16 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
                       FROM touched t), '[]'::jsonb) AS conversations,
             COALESCE((SELECT jsonb_agg(to_jsonb(c.*)) FROM conv c), '[]'::jsonb) AS found,
             (SELECT count(*) FROM audited) AS audited`,
+    // The inputs as one JSON document: one encoding, parsed once by the database, where fifteen text[]
+    // parameters had the driver escape every element (each message's content among them).
     [
-      ids,
-      col((i) => i.accountId),
-      col((i) => i.conversationId),
-      col((i) => i.role),
-      col((i) => i.senderId ?? null),
-      col((i) => i.content),
-      col((i) => i.contentType ?? 'text'),
-      col((i) => i.clientMessageId ?? null),
-      col((i) => i.externalId ?? null),
-      col((i) => i.mediaUrl ?? null),
-      col((i) => i.status ?? 'sent'),
-      col((i) => i.confidence ?? null),
-      col((i) => i.latencyMs ?? null),
-      col((i) => i.actorId),
-      col((i) => i.requiredContactId),
+      JSON.stringify(
+        inputs.map((i, n) => ({
+          id: ids[n], a: i.accountId, c: i.conversationId, r: i.role, s: i.senderId ?? null, b: i.content, t: i.contentType ?? 'text',
+          k: i.clientMessageId ?? null, x: i.externalId ?? null, m: i.mediaUrl ?? null, st: i.status ?? 'sent', cf: i.confidence ?? null,
+          l: i.latencyMs ?? null, ac: i.actorId, rc: i.requiredContactId,
+        })),
+      ),
     ],
   );
   // Only ids and times come back: the rest of each stored message is its input.
