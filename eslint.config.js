@@ -29,6 +29,10 @@ export default tseslint.config(
       // In-memory twins implement async interfaces with `async` methods that have nothing to await; `async` keeps a
       // throw a rejection, as the real implementation's would be.
       '@typescript-eslint/require-await': 'off',
+      // Rejecting with what the platform handed over (an AbortSignal's reason, a driver callback's error) is right.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+      // It flags the `keyof T & string` idiom and `unknown` kept in a union as documentation; no bug among its hits.
+      '@typescript-eslint/no-redundant-type-constituents': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },

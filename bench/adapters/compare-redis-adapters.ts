@@ -40,7 +40,14 @@ async function serve(kind: RedisAdapterKind, prefix: string): Promise<void> {
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
   const port = (http.address() as { port: number }).port;
   process.send?.({ ready: port });
-  process.on('message', async (m: Command) => {
+  // A failed command kills this child: the parent sees the exit instead of waiting forever for a reply.
+  process.on('message', (m: Command) => {
+    onCommand(m).catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+  });
+  async function onCommand(m: Command): Promise<void> {
     if (m.cmd === 'burst') {
       const every = 1_000 / m.rate;
       const end = Date.now() + m.seconds * 1_000;
@@ -72,7 +79,7 @@ async function serve(kind: RedisAdapterKind, prefix: string): Promise<void> {
       }
       process.send?.({ probe: { fetchMs, emitMs } });
     }
-  });
+  }
 }
 
 function start(kind: RedisAdapterKind, prefix: string): Promise<{ child: ChildProcess; port: number }> {

@@ -50,8 +50,8 @@ export async function redisUnavailable(): Promise<string | null> {
 export interface BenchDatabase {
   url: string;
   /** The PostgreSQL backends serving it now. */
-  backendPids(): Promise<number[]>;
-  drop(): Promise<void>;
+  backendPids: () => Promise<number[]>;
+  drop: () => Promise<void>;
 }
 
 /** An empty database for one target start; `drop` removes it, disconnecting whoever is still in. */
@@ -62,7 +62,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    backendPids: async () => (await adminQuery('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name])).rows.map((r) => Number(r.pid)),
+    backendPids: async () => (await adminQuery('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name])).rows.map((r: { pid: unknown }) => Number(r.pid)),
     drop: async () => void (await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
   };
 }

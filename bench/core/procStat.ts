@@ -60,7 +60,7 @@ export function processTree(pid: number): number[] {
       return; // gone, or not Linux
     }
     for (const tid of tasks) {
-      let children = '';
+      let children: string;
       try {
         children = readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8');
       } catch {

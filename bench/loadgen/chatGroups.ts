@@ -75,7 +75,7 @@ export class ChatGroups {
     const errors: Record<string, number> = {};
     let failed = 0;
     let socketIndex = 0;
-    const built: Array<ChatGroup | null> = new Array(spec.groups.length).fill(null);
+    const built: Array<ChatGroup | null> = new Array<ChatGroup | null>(spec.groups.length).fill(null);
 
     const buildGroup = async (g: number) => {
       const { tenantId, extraClaims } = spec.groups[g]!;

@@ -20,7 +20,7 @@ export function resultsTable(result: ScenarioResult): Table {
   ];
   const rows = result.outcomes.map((o) => {
     if (o.status !== 'ok') {
-      return [o.target, `${o.status}: ${o.reason ?? ''}`.trim(), ...Array(headers.length - 2).fill('')];
+      return [o.target, `${o.status}: ${o.reason ?? ''}`.trim(), ...Array<string>(headers.length - 2).fill('')];
     }
     return [
       o.target,

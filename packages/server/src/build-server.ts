@@ -249,7 +249,10 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
       app.server.closeIdleConnections();
       const force = setTimeout(() => app.server.closeAllConnections(), 2_000);
       force.unref();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      // The callback, not the returned promise, is when the HTTP server has closed.
+      await new Promise<void>((resolve, reject) => {
+        io.close(() => resolve()).catch(reject);
+      });
       clearTimeout(force);
       await app.close().catch(() => undefined);
       await marks?.close();

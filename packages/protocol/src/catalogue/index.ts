@@ -19,6 +19,6 @@ export const CATALOGUE: readonly EventDef[] = [
   ...Object.values(defaultServer),
   ...Object.values(portalServer),
   ...Object.values(widgetServer),
-  ...Object.values(insightdesk).flatMap((group): EventDef[] => Object.values(group)),
+  ...Object.values(insightdesk).flatMap((group): EventDef[] => Object.values(group as Record<string, EventDef>)),
   ...Object.values(streamServer),
 ];

@@ -189,6 +189,8 @@ function numberRange(checks: Checks): string {
 function literal(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (value === undefined) return 'undefined';
+  // Only a symbol or a function gets here (JSON has no spelling for them); String() names both.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return JSON.stringify(value) ?? String(value);
 }
 

@@ -23,6 +23,7 @@ function engine(): WinkMethods {
   return nlp;
 }
 
+/* eslint-disable @typescript-eslint/unbound-method -- wink-nlp's `its.*` are plain functions made to be passed to out() */
 export function analyse(text: string): TextAnalysis {
   const doc = engine().readDoc(text);
   const its = engine().its;
@@ -47,6 +48,7 @@ export function analyse(text: string): TextAnalysis {
     language: guessLanguage(normals),
   };
 }
+/* eslint-enable @typescript-eslint/unbound-method */
 
 const phraseCache = new Map<string, string>();
 

@@ -67,7 +67,7 @@ export class AmqpSession {
     const early = (err: Error) => opts.onWarning('connection failed while setting up', err);
     connection.on('error', early);
     try {
-      await declareQueues(connection, opts.queues, opts.onWarning);
+      await declareQueues(connection, opts.queues, (message, err) => opts.onWarning(message, err));
       const session = new AmqpSession(connection, await connection.createConfirmChannel());
       connection.off('error', early);
       // Per consumer: each queue holds at most `prefetch` unacknowledged deliveries.

@@ -34,7 +34,8 @@ export function attachChatNamespace(services: Services, io: AppIo): void {
 
     on(C['chat:message'], async ({ conversationId, content, type, clientMessageId }) => {
       const { message } = await services.messages.send(who(), { conversationId, content, contentType: type, clientMessageId });
-      services.typing.stop(typist(), conversationId);
+      // Never rejects (TypingTimerService); not awaited so the sender's ack does not wait on the typing store.
+      void services.typing.stop(typist(), conversationId);
       return message;
     });
 

@@ -73,7 +73,8 @@ function buildTable(services: Services): EventTable {
   t.on(C.send_message, async (input, socket) => {
     bound(socket, input.conversationId);
     const { message } = await services.messages.send(who(socket), input);
-    services.typing.stop(typist(socket), input.conversationId);
+    // Never rejects (TypingTimerService); not awaited so the sender's ack does not wait on the typing store.
+    void services.typing.stop(typist(socket), input.conversationId);
     socket.emit(S.message_sent.name, newMessagePayload(message));
     return message;
   });

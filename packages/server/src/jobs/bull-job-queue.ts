@@ -23,6 +23,8 @@ export interface BullJobQueueOptions extends JobQueueOptions {
  */
 export class BullJobQueue implements JobQueue {
   readonly backend = 'bullmq' as const;
+  // One registry for every job kind: each handler's payload type is checked where it is registered.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private readonly handlers = new Map<string, JobHandler<any>>();
   private readonly clients: RedisClient[] = [];
   private readonly stop = new AbortController();

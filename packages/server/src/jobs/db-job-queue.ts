@@ -25,6 +25,8 @@ export interface DbJobQueueOptions extends JobQueueOptions {
 export class DbJobQueue implements JobQueue {
   readonly backend = 'database' as const;
   private readonly worker = `node-${randomUUID()}`;
+  // One registry for every job kind: each handler's payload type is checked where it is registered.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private readonly handlers = new Map<string, JobHandler<any>>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly stop = new AbortController();
@@ -141,6 +143,7 @@ export class DbJobQueue implements JobQueue {
    * The failure handler runs before the row is marked failed: if the node stops in between, the
    * job comes back after its lease and the (idempotent) handler runs again rather than never.
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a handler out of the registry above
   private async giveUp(repo: AiJobsRepo, handler: JobHandler<any>, ctx: Omit<JobContext, 'signal'>, err: unknown, startedAt: number): Promise<void> {
     try {
       await handler.failed?.({ ...ctx, signal: this.stop.signal }, err);

@@ -12,7 +12,7 @@ export class ResumePoints {
 
   note(accountId: string, socketId: string, seq: number): void {
     let sockets = this.byAccount.get(accountId);
-    if (!sockets) this.byAccount.set(accountId, (sockets = new Map()));
+    if (!sockets) this.byAccount.set(accountId, (sockets = new Map<string, { seq: number; until: number }>()));
     sockets.set(socketId, { seq, until: Date.now() + this.memoryMs });
   }
 

@@ -1,5 +1,5 @@
 import { Dialect } from '@switchboard/protocol';
-import { AppError } from '../errors';
+import { AppError, toErrorPayload } from '../errors';
 import type { Services } from '../services';
 import { handshakeError } from './handshake-error';
 import { applyPrincipal } from './principal-of';
@@ -19,7 +19,16 @@ export interface SocketAuthOptions {
  * ride a recovered session.
  */
 export function socketAuth(services: Services, opts: SocketAuthOptions) {
-  return async (socket: AppSocket, next: (err?: Error) => void) => {
+  // socket.io ignores a middleware's promise: a throw outside check's own try would leave the handshake hanging and
+  // the rejection unhandled, so it becomes a refusal (INTERNAL, logged).
+  return (socket: AppSocket, next: (err?: Error) => void): void => {
+    check(socket, next).catch((err: unknown) => {
+      const { code, message } = toErrorPayload(err, services.log, `${socket.nsp.name} handshake`);
+      next(handshakeError(code, message));
+    });
+  };
+
+  async function check(socket: AppSocket, next: (err?: Error) => void): Promise<void> {
     socket.data.conversations = [];
     socket.data.dialect = pickDialect(socket, services.config.DEFAULT_DIALECT);
     const token = tokenFromHandshake(socket.handshake);
@@ -49,7 +58,7 @@ export function socketAuth(services: Services, opts: SocketAuthOptions) {
       services.log.info({ code, namespace: socket.nsp.name }, 'handshake refused');
       next(handshakeError(code, message));
     }
-  };
+  }
 }
 
 function pickDialect(socket: AppSocket, fallback: Dialect): Dialect {

@@ -14,7 +14,7 @@ forEachServer('nothing lost, nothing twice', (t) => {
 
   it('a client that misses 100 messages gets all 100 on reconnect with auth.lastSeq, in order, exactly once', async () => {
     const s = await setup('rp1');
-    let customer = await t.connect({ token: s.customerToken });
+    const customer = await t.connect({ token: s.customerToken });
     await ask(customer, 'join_conversation', s.conversationId);
     const warmup = nextEvent(customer, 'new_message');
     await ask(s.agent, 'send_message', { conversationId: s.conversationId, content: 'before' });
@@ -28,7 +28,7 @@ forEachServer('nothing lost, nothing twice', (t) => {
 
     const got: any[] = [];
     let complete: any;
-    customer = await t.connect({
+    await t.connect({
       token: s.customerToken,
       auth: { lastSeq },
       before: (sock) => {

@@ -53,9 +53,8 @@ export class FakeOpenAi {
   }
 
   static async start(): Promise<FakeOpenAi> {
-    let fake!: FakeOpenAi;
     const server = createServer((req, res) => void fake.handle(req, res));
-    fake = new FakeOpenAi(server);
+    const fake = new FakeOpenAi(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return fake;
   }

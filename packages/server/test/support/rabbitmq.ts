@@ -245,7 +245,7 @@ export function holdBrokerForThisFile(waitMs = 240_000): void {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         if (!lockHolderAlive()) rmSync(LOCK_DIR, { recursive: true, force: true });
-        else if (Date.now() > end) throw new Error('another bridge test file held the RabbitMQ lock for too long');
+        else if (Date.now() > end) throw new Error('another bridge test file held the RabbitMQ lock for too long', { cause: err });
         else await sleep(250);
       }
     }

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return --
+   this page walks the OpenAPI document as plain JSON, any shape a schema may take; its output is only ever HTML text. */
 import type { OpenApiDocument } from './openapi-document';
 
 type Json = Record<string, any>;
