@@ -10,20 +10,21 @@
  * BENCH_ONLY=fanout BENCH_TARGETS=switchboard,naive-000 npm run bench
  */
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+import { describeOptions, readBenchOptions } from './core/benchOptions';
 import { installChildCleanup } from './core/childProcesses';
 import { fdLimitFor, readFdLimits } from './core/fdLimits';
 import { loadScenarios } from './core/loadScenarios';
 import { describeMachine } from './core/machineInfo';
-import { describeOptions, readBenchOptions } from './core/benchOptions';
 import { pinSelf, planPinning } from './core/pinPlan';
-import { allTargets } from './targets/allTargets';
+import type { ScenarioContext } from './core/scenario';
 import { appendToDoc } from './report/appendToDoc';
 import { renderRunMarkdown, type RunReport } from './report/renderMarkdown';
 import { renderScenarioText } from './report/renderText';
-import type { ScenarioContext } from './core/scenario';
+import { allTargets } from './targets/allTargets';
 
 async function main(): Promise<void> {
   installChildCleanup();
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(1);
   },
 );

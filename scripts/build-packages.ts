@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { build, type Plugin } from 'esbuild';
-import { PROTOCOL_CONSTANTS_MODULE, catalogueSnapshotSource } from '../packages/client/vite/catalogue-snapshot';
+
+import { catalogueSnapshotSource, PROTOCOL_CONSTANTS_MODULE } from '../packages/client/vite/catalogue-snapshot';
 
 /*
  * Builds the publishable packages, @switchboard/protocol and @switchboard/client,

@@ -18,7 +18,9 @@ export function isStale(app: (typeof WEB_APPS)[number]): boolean {
       const path = resolve(dir, e.name);
       return Math.max(max, e.isDirectory() ? newest(path) : statSync(path).mtimeMs);
     }, 0);
-  return [resolve(ROOT, app, 'src'), resolve(ROOT, 'packages/client/src'), resolve(ROOT, 'packages/protocol/src')].some((dir) => existsSync(dir) && newest(dir) > built);
+  return [resolve(ROOT, app, 'src'), resolve(ROOT, 'packages/client/src'), resolve(ROOT, 'packages/protocol/src')].some(
+    (dir) => existsSync(dir) && newest(dir) > built,
+  );
 }
 
 /**
@@ -51,7 +53,13 @@ async function buildApps(opts: { onlyMissing?: boolean; quiet?: boolean; outRoot
     try {
       // `outRoot` (the release script) builds into another tree and leaves this checkout's dist/ alone.
       const outDir = opts.outRoot ? resolve(opts.outRoot, app, 'dist') : undefined;
-      await build({ root, configFile: resolve(root, 'vite.config.ts'), configLoader: 'native', logLevel: opts.quiet ? 'error' : 'warn', ...(outDir ? { build: { outDir } } : {}) });
+      await build({
+        root,
+        configFile: resolve(root, 'vite.config.ts'),
+        configLoader: 'native',
+        logLevel: opts.quiet ? 'error' : 'warn',
+        ...(outDir ? { build: { outDir } } : {}),
+      });
       if (!opts.quiet) process.stdout.write(`built ${outDir ?? `${app}/dist`}\n`);
     } catch (err) {
       failed.push(app);

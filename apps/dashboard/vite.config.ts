@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+
 import { catalogueSnapshot } from '../../packages/client/vite/catalogue-snapshot';
 
 const server = process.env.SWITCHBOARD_URL ?? 'http://localhost:3000';

@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
+
 import { defineConfig } from 'vite';
+
 import { catalogueSnapshot } from '../../packages/client/vite/catalogue-snapshot';
 
 /**
@@ -11,7 +13,10 @@ export default defineConfig({
   publicDir: 'public',
   // Workspace packages resolve to their sources (tsconfig.base.json `paths`), never to a stale dist/.
   // The widget never uses engine.io's WebTransport transport: leaving it out saves about 3 kB gzipped.
-  resolve: { tsconfigPaths: true, alias: [{ find: /^\.\/webtransport\.js$/, replacement: fileURLToPath(new URL('./vite/no-webtransport.ts', import.meta.url)) }] },
+  resolve: {
+    tsconfigPaths: true,
+    alias: [{ find: /^\.\/webtransport\.js$/, replacement: fileURLToPath(new URL('./vite/no-webtransport.ts', import.meta.url)) }],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

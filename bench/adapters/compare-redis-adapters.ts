@@ -10,14 +10,16 @@
  * node --import tsx bench/adapters/compare-redis-adapters.ts
  * REDIS_URL=redis://127.0.0.1:6379 CLIENTS=200 RATES=100,300,900 SECONDS=4 node --import tsx bench/adapters/compare-redis-adapters.ts
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
+
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
+
+import { type RedisAdapterKind, redisSocketAdapter } from '../../packages/server/src/cluster/socket-adapter';
 import { createLogger } from '../../packages/server/src/log';
-import { redisSocketAdapter, type RedisAdapterKind } from '../../packages/server/src/cluster/socket-adapter';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CLIENTS = Number(process.env.CLIENTS ?? 200);
@@ -142,7 +144,9 @@ async function measure(kind: RedisAdapterKind): Promise<string[]> {
       `| ${kind} | ${rate} | ${sent} | ${seen.size} | ${Math.round(deliveries / elapsed)} | ${pct(latencies, 50)} | ${pct(latencies, 99)} |`,
     );
   }
-  rows.push(`| ${kind} | fetchSockets across 2 servers: p50 ${pct(probe.fetchMs, 50).toFixed(2)} ms, p99 ${pct(probe.fetchMs, 99).toFixed(2)} ms; serverSideEmit round trip: p50 ${pct(probe.emitMs, 50).toFixed(2)} ms, p99 ${pct(probe.emitMs, 99).toFixed(2)} ms | | | | | |`);
+  rows.push(
+    `| ${kind} | fetchSockets across 2 servers: p50 ${pct(probe.fetchMs, 50).toFixed(2)} ms, p99 ${pct(probe.fetchMs, 99).toFixed(2)} ms; serverSideEmit round trip: p50 ${pct(probe.emitMs, 50).toFixed(2)} ms, p99 ${pct(probe.emitMs, 99).toFixed(2)} ms | | | | | |`,
+  );
   clients.forEach((c) => c.disconnect());
   a.child.kill('SIGKILL');
   b.child.kill('SIGKILL');

@@ -12,6 +12,7 @@
  * curl -XPOST localhost:3200/broadcast -d '{"event":"tick","payload":{"n":1}}'
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
 import { jwtVerify } from 'jose';
 import WebSocket, { WebSocketServer } from 'ws';
 

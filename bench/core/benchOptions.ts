@@ -100,7 +100,8 @@ function rates(): number[] {
   const raw = list('BENCH_CHAT_RATES');
   if (raw.length === 0) return [200, 1000];
   const values = raw.map(Number);
-  if (values.some((v) => !Number.isFinite(v) || v <= 0)) throw new Error(`BENCH_CHAT_RATES must be positive numbers, got "${raw.join(',')}"`);
+  if (values.some((v) => !Number.isFinite(v) || v <= 0))
+    throw new Error(`BENCH_CHAT_RATES must be positive numbers, got "${raw.join(',')}"`);
   return values;
 }
 

@@ -6,6 +6,7 @@
  * its own.
  */
 import { randomBytes } from 'node:crypto';
+
 import pg from 'pg';
 import { createClient } from 'redis';
 
@@ -62,7 +63,8 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    backendPids: async () => (await adminQuery('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name])).rows.map((r: { pid: unknown }) => Number(r.pid)),
+    backendPids: async () =>
+      (await adminQuery('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name])).rows.map((r: { pid: unknown }) => Number(r.pid)),
     drop: async () => void (await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
   };
 }

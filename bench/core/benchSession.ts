@@ -1,7 +1,7 @@
+import type { ClientKind, ConnectResult } from '../loadgen/messages';
+import type { RunningServer, ServerTarget } from '../targets/serverTarget';
 import { LoadgenProcess } from './loadgenProcess';
 import type { ScenarioContext } from './scenario';
-import type { ConnectResult, ClientKind } from '../loadgen/messages';
-import type { RunningServer, ServerTarget } from '../targets/serverTarget';
 
 /** A server under test, a load generator, and the clients it connected. */
 export interface BenchSession {

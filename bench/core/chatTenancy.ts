@@ -17,7 +17,11 @@ export function supportsTenancy(target: ServerTarget, tenancy: ChatTenancy): boo
 }
 
 /** The load generator's group specs: tenant and claims of each conversation's sockets. */
-export function chatGroupSpecs(target: ServerTarget, count: number, tenancy: ChatTenancy): Array<{ tenantId: string; extraClaims: Record<string, unknown> }> {
+export function chatGroupSpecs(
+  target: ServerTarget,
+  count: number,
+  tenancy: ChatTenancy,
+): Array<{ tenantId: string; extraClaims: Record<string, unknown> }> {
   return Array.from({ length: count }, (_, g) => {
     if (tenancy === 'per-conversation') {
       const tenantId = `bench-chat-${g + 1}`;
@@ -25,6 +29,15 @@ export function chatGroupSpecs(target: ServerTarget, count: number, tenancy: Cha
     }
     const tenantId = 'bench-chat-one';
     const sub = `bench-customer-${g + 1}`;
-    return { tenantId, extraClaims: { ...target.extraClaims(tenantId), sub, role: 'customer', email: `${sub}@bench.invalid`, name: `Bench Customer ${g + 1}` } };
+    return {
+      tenantId,
+      extraClaims: {
+        ...target.extraClaims(tenantId),
+        sub,
+        role: 'customer',
+        email: `${sub}@bench.invalid`,
+        name: `Bench Customer ${g + 1}`,
+      },
+    };
   });
 }

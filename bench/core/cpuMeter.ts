@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+
 import { readCpuSeconds } from './procStat';
 
 /** CPU use of one process over a window: 100 means one core fully busy. */
@@ -32,8 +33,7 @@ export class CpuMeter<K extends string> {
     for (const key of Object.keys(this.pids) as K[]) {
       const before = this.startCpu.get(key);
       const after = readCpuSeconds(this.pids[key]);
-      out[key] =
-        before == null || after == null || wallSeconds <= 0 ? null : ((after - before) / wallSeconds) * 100;
+      out[key] = before == null || after == null || wallSeconds <= 0 ? null : ((after - before) / wallSeconds) * 100;
     }
     return out;
   }

@@ -11,7 +11,11 @@ export class InspectorSession {
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const msg = JSON.parse(new TextDecoder().decode(Array.isArray(data) ? Buffer.concat(data) : data)) as { id?: number; result?: unknown; error?: { message: string } };
+      const msg = JSON.parse(new TextDecoder().decode(Array.isArray(data) ? Buffer.concat(data) : data)) as {
+        id?: number;
+        result?: unknown;
+        error?: { message: string };
+      };
       if (msg.id === undefined) return;
       const waiter = this.pending.get(msg.id);
       if (!waiter) return;

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
 import type { Scenario } from './scenario';
 
 const SCENARIO_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));

@@ -1,6 +1,6 @@
-import { spawnNode, type SpawnedNode } from './spawnNode';
-import { stopChild } from './childProcesses';
 import type { LoadgenCommand, LoadgenCommands, LoadgenMessage } from '../loadgen/messages';
+import { stopChild } from './childProcesses';
+import { type SpawnedNode, spawnNode } from './spawnNode';
 
 export interface LoadgenStart {
   cwd: string;

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { describeBufferutil, packageVersion } from './nativeAddons';
+
 import type { FdLimits } from './fdLimits';
+import { describeBufferutil, packageVersion } from './nativeAddons';
 import type { PinPlan } from './pinPlan';
 
 /** The machine a run happened on, as printed in the report. */
@@ -48,14 +49,10 @@ export function describeMachine(cwd: string, pin: PinPlan, fd: FdLimits | null, 
     memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
     os: `${pretty}, Linux ${os.release()} ${os.arch()}`.replace('Linux Linux', 'Linux'),
     node: process.version,
-    packages: ['socket.io', 'socket.io-client', 'engine.io', 'ws', 'jose']
-      .map((p) => `${p} ${packageVersion(cwd, p)}`)
-      .join(', '),
+    packages: ['socket.io', 'socket.io-client', 'engine.io', 'ws', 'jose'].map((p) => `${p} ${packageVersion(cwd, p)}`).join(', '),
     bufferutil: describeBufferutil(),
     pinning: pin.description,
-    fdLimits: fd
-      ? `soft ${fd.soft}, hard ${fd.hard}${fdRaisedTo ? `; children raised to ${fdRaisedTo}` : '; enough'}`
-      : 'unknown',
+    fdLimits: fd ? `soft ${fd.soft}, hard ${fd.hard}${fdRaisedTo ? `; children raised to ${fdRaisedTo}` : '; enough'}` : 'unknown',
     git: commit ? `${commit}${dirty}` : 'unknown',
   };
 }

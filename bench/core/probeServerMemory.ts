@@ -1,8 +1,8 @@
+import type { RunningServer } from '../targets/serverTarget';
 import { InspectorSession } from './inspectorSession';
-import { median } from './stats';
 import { readRssBytes } from './procStat';
 import { sleep } from './sleep';
-import type { RunningServer } from '../targets/serverTarget';
+import { median } from './stats';
 
 export interface MemoryReading {
   /** Median VmRSS over the first stable second, bytes. */

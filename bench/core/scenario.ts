@@ -1,6 +1,6 @@
+import type { ServerTarget } from '../targets/serverTarget';
 import type { BenchOptions } from './benchOptions';
 import type { PinPlan } from './pinPlan';
-import type { ServerTarget } from '../targets/serverTarget';
 
 /** Everything a scenario may use; built once by bench/run.ts. */
 export interface ScenarioContext {

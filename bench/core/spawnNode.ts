@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+
 import { trackChild } from './childProcesses';
 import { OutputTail } from './outputTail';
 

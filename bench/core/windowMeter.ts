@@ -1,4 +1,4 @@
-import { CoreMeter, workPercent, type CoreUse } from './coreMeter';
+import { CoreMeter, type CoreUse, workPercent } from './coreMeter';
 import { CpuMeter } from './cpuMeter';
 import type { PinPlan } from './pinPlan';
 
@@ -55,9 +55,7 @@ export class WindowMeter {
     const serverParts = this.pids.server.map((pid) => p[`server:${pid}`]);
     const server = serverParts.some((v) => v == null) ? null : serverParts.reduce<number>((sum, v) => sum + (v ?? 0), 0);
     const by = Object.values(this.bystanders.stop()).reduce<number>((sum, v) => sum + (v ?? 0), 0);
-    const services = this.pids.services?.length
-      ? Object.values(this.services.stop()).reduce<number>((sum, v) => sum + (v ?? 0), 0)
-      : null;
+    const services = this.pids.services?.length ? Object.values(this.services.stop()).reduce<number>((sum, v) => sum + (v ?? 0), 0) : null;
     const cores = this.cores.stop();
     const ours = (server ?? 0) + (p.loadgen ?? 0) + (p.self ?? 0) + by + (services ?? 0);
     return {

@@ -11,9 +11,4 @@ export interface ClientHandlers {
 }
 
 /** Connects one client; rejects with the server's reason on a refused handshake. */
-export type ConnectClient = (
-  baseUrl: string,
-  token: string,
-  handlers: ClientHandlers,
-  timeoutMs: number,
-) => Promise<BenchClient>;
+export type ConnectClient = (baseUrl: string, token: string, handlers: ClientHandlers, timeoutMs: number) => Promise<BenchClient>;

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
+
 import { io, type Socket } from 'socket.io-client';
+
 import { benchClaims, signBenchToken } from '../core/benchToken';
 import type { ChatConnectSpec, ConnectResult } from './messages';
 
@@ -53,7 +55,8 @@ async function createConversation(baseUrl: string, token: string, timeoutMs: num
 
 async function join(socket: Socket, conversationId: string, spec: ChatConnectSpec): Promise<void> {
   const payload = spec.profile.joinPayload === 'object' ? { conversationId } : conversationId;
-  const reply = (await socket.timeout(spec.timeoutMs).emitWithAck('join_conversation', payload)) as { ok?: boolean; error?: { code?: string } } | undefined;
+  const reply = (await socket.timeout(spec.timeoutMs).emitWithAck('join_conversation', payload)) as
+    { ok?: boolean; error?: { code?: string } } | undefined;
   if (reply && reply.ok === false) throw new Error(`join_conversation: ${reply.error?.code ?? 'refused'}`);
 }
 

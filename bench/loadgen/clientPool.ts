@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
+
 import { benchClaims, signBenchToken } from '../core/benchToken';
+import type { BenchClient, ConnectClient } from './benchClient';
+import { DeliveryTracker } from './deliveryTracker';
 import { connectEioLite } from './eioLiteClient';
+import type { ClientKind, ConnectResult, ConnectSpec } from './messages';
 import { connectRawWs } from './rawWsClient';
 import { connectSocketIoClient } from './socketIoClient';
-import { DeliveryTracker } from './deliveryTracker';
-import type { BenchClient, ConnectClient } from './benchClient';
-import type { ClientKind, ConnectResult, ConnectSpec } from './messages';
 
 const CONNECTORS: Record<ClientKind, ConnectClient> = {
   'eio-lite': connectEioLite,

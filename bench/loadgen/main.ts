@@ -6,11 +6,11 @@
 import { describeBufferutil } from '../core/nativeAddons';
 import { ChatGroups } from './chatGroups';
 import { ClientPool } from './clientPool';
+import type { LoadgenCommand, LoadgenCommands, LoadgenMessage, LoadgenRequest } from './messages';
 import { runChatRound } from './runChatRound';
 import { runFanoutRound } from './runFanoutRound';
 import { runIngestRound } from './runIngestRound';
 import { StormClients } from './stormClients';
-import type { LoadgenCommand, LoadgenCommands, LoadgenMessage, LoadgenRequest } from './messages';
 
 if (!process.send) {
   console.error('bench/loadgen/main.ts is started by bench/run.ts (it needs an IPC channel)');
@@ -41,7 +41,7 @@ process.on('message', (raw) => {
   handler(request.spec).then(
     (result) => send({ type: 'reply', id: request.id, ok: true, result }),
     (err: unknown) =>
-      send({ type: 'reply', id: request.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) }),
+      send({ type: 'reply', id: request.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
   );
 });
 

@@ -1,5 +1,6 @@
-import { io, type Socket } from 'socket.io-client';
 import { defaultClient as C } from '@switchboard/protocol';
+import { io, type Socket } from 'socket.io-client';
+
 import { benchClaims, signBenchToken } from '../core/benchToken';
 import { createHttpPoster } from './createHttpPoster';
 
@@ -78,22 +79,40 @@ function pace(perSecond: number, inflight: number, once: (i: number) => Promise<
 
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.env.NOISY_FLOOD ?? '{}') as FloodConfig;
-  const tokens = await Promise.all(Array.from({ length: cfg.sockets + 1 }, (_, i) => signBenchToken(benchClaims(i, cfg.tenantId), cfg.jwtSecret)));
+  const tokens = await Promise.all(
+    Array.from({ length: cfg.sockets + 1 }, (_, i) => signBenchToken(benchClaims(i, cfg.tenantId), cfg.jwtSecret)),
+  );
   const auth = { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' };
   const created = await fetch(`${cfg.baseUrl}/api/conversations`, { method: 'POST', headers: auth, body: '{}' });
   const conversationId = ((await created.json()) as { id: string }).id;
   const sockets = await Promise.all(tokens.slice(1).map((t) => connect(cfg.baseUrl, t)));
   for (const s of sockets) await ask(s, C.join_conversation.name, conversationId);
-  const poster = createHttpPoster(`${cfg.baseUrl}/api/conversations/${conversationId}/messages`, { authorization: auth.authorization }, cfg.inflight);
+  const poster = createHttpPoster(
+    `${cfg.baseUrl}/api/conversations/${conversationId}/messages`,
+    { authorization: auth.authorization },
+    cfg.inflight,
+  );
   const body = JSON.stringify({ content: 'flood' });
   const message = { conversationId, content: 'flood' };
 
   const [replayer, ...senders] = sockets;
   const loops = [
-    ...senders.map((s) => pace(cfg.rate, cfg.inflight, (i) => ask(s, i % 2 ? C.typing_start.name : C.send_message.name, message), tallies.socket!)),
-    pace(cfg.rate, cfg.inflight, () => poster.post(body).then((status) => (status === 201 ? 'ok' : status === 429 ? 'RATE_LIMITED' : `HTTP_${status}`), () => 'NO_ANSWER'), tallies.http!),
+    ...senders.map((s) =>
+      pace(cfg.rate, cfg.inflight, (i) => ask(s, i % 2 ? C.typing_start.name : C.send_message.name, message), tallies.socket!),
+    ),
+    pace(
+      cfg.rate,
+      cfg.inflight,
+      () =>
+        poster.post(body).then(
+          (status) => (status === 201 ? 'ok' : status === 429 ? 'RATE_LIMITED' : `HTTP_${status}`),
+          () => 'NO_ANSWER',
+        ),
+      tallies.http!,
+    ),
   ];
-  if (cfg.sync) loops.push(pace(Math.max(1, cfg.rate / 3), cfg.inflight, () => ask(replayer!, C.sync.name, { since: 0 }), (tallies.sync = {})));
+  if (cfg.sync)
+    loops.push(pace(Math.max(1, cfg.rate / 3), cfg.inflight, () => ask(replayer!, C.sync.name, { since: 0 }), (tallies.sync = {})));
   process.stdout.write('READY\n');
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
   await Promise.all(loops.map((l) => l.stop()));

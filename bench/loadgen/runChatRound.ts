@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+
 import { percentile } from '../core/stats';
 import { chatContent, type ChatGroup, type ChatGroups } from './chatGroups';
 import type { ChatRoundResult, ChatRoundSpec } from './messages';
@@ -59,7 +60,12 @@ export async function runChatRound(
     const group = groups[index % groups.length]!;
     const message: SentMessage = { group, sentAt: performance.now(), answer: 'pending', heard: 0, heardCount: 0 };
     sent.set(seq, message);
-    const payload = { conversationId: group.conversationId, content: chatContent(seq, spec.contentChars), contentType: 'text', clientMessageId: `bench-${seq}` };
+    const payload = {
+      conversationId: group.conversationId,
+      content: chatContent(seq, spec.contentChars),
+      contentType: 'text',
+      clientMessageId: `bench-${seq}`,
+    };
     group.sender.emit('send_message', payload, (reply: Reply) => {
       ackTimes.push(performance.now() - message.sentAt);
       if (reply?.ok === false) {

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
+
 import { percentile } from '../core/stats';
 import { benchPayload } from './benchPayload';
-import { createHttpPoster } from './createHttpPoster';
 import type { ClientPool } from './clientPool';
+import { createHttpPoster } from './createHttpPoster';
 import type { FanoutResult, FanoutSpec } from './messages';
 
 /**
@@ -12,11 +13,7 @@ import type { FanoutResult, FanoutSpec } from './messages';
  * a window of `durationMs`; then outstanding broadcasts drain and every one the
  * server accepted is checked for its full count of deliveries.
  */
-export async function runFanoutRound(
-  pool: ClientPool,
-  spec: FanoutSpec,
-  mark: (phase: 'start' | 'end') => void,
-): Promise<FanoutResult> {
+export async function runFanoutRound(pool: ClientPool, spec: FanoutSpec, mark: (phase: 'start' | 'end') => void): Promise<FanoutResult> {
   const tracker = pool.tracker;
   const poster = createHttpPoster(spec.url, spec.headers, spec.inflight);
   const inflight = new Map<number, number>(); // seq -> posted at (ms)

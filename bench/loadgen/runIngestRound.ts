@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+
 import { percentile } from '../core/stats';
 import { chatContent, type ChatGroup, type ChatGroups } from './chatGroups';
 import type { IngestRoundResult, IngestRoundSpec } from './messages';
@@ -20,7 +21,11 @@ let nextSeq = 1_000_000_000;
  * Switchboard an `ok` answer means the message is committed. After the window the outstanding
  * sends are answered and every acked message is checked for one delivery per listener.
  */
-export async function runIngestRound(chat: ChatGroups, spec: IngestRoundSpec, mark: (phase: 'start' | 'end') => void): Promise<IngestRoundResult> {
+export async function runIngestRound(
+  chat: ChatGroups,
+  spec: IngestRoundSpec,
+  mark: (phase: 'start' | 'end') => void,
+): Promise<IngestRoundResult> {
   const groups = chat.groups;
   if (groups.length === 0) throw new Error('no chat group is connected');
   const listeners = groups[0]!.members.length;
@@ -44,7 +49,12 @@ export async function runIngestRound(chat: ChatGroups, spec: IngestRoundSpec, ma
     const message: Sent = { group, answer: 'pending', heard: 0 };
     sent.set(seq, message);
     const at = performance.now();
-    const payload = { conversationId: group.conversationId, content: chatContent(seq, spec.contentChars), contentType: 'text', clientMessageId: `ingest-${seq}` };
+    const payload = {
+      conversationId: group.conversationId,
+      content: chatContent(seq, spec.contentChars),
+      contentType: 'text',
+      clientMessageId: `ingest-${seq}`,
+    };
     group.sender.emit('send_message', payload, (reply: Reply) => {
       ackTimes.push(performance.now() - at);
       if (reply?.ok === false) {

@@ -1,6 +1,7 @@
 import { io } from 'socket.io-client';
-import { findSeq } from './benchPayload';
+
 import type { ConnectClient } from './benchClient';
+import { findSeq } from './benchPayload';
 
 /** The real socket.io-client, websocket transport only (ws with bufferutil underneath), one Manager per client. */
 export const connectSocketIoClient: ConnectClient = (baseUrl, token, handlers, timeoutMs) =>

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
+
 import WebSocket from 'ws';
+
 import { benchClaims, signBenchToken } from '../core/benchToken';
 import { percentile } from '../core/stats';
 import type { StormResult, StormSpec } from './messages';

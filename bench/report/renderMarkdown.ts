@@ -1,6 +1,6 @@
-import { ratiosTable, resultsTable, type Table } from './scenarioTables';
 import type { MachineInfo } from '../core/machineInfo';
 import type { Scenario, ScenarioResult } from '../core/scenario';
+import { ratiosTable, resultsTable, type Table } from './scenarioTables';
 
 export function markdownTable(table: Table): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');

@@ -1,5 +1,5 @@
-import { ratiosTable, resultsTable, type Table } from './scenarioTables';
 import type { ScenarioResult } from '../core/scenario';
+import { ratiosTable, resultsTable, type Table } from './scenarioTables';
 
 /** A plain-text table with aligned columns. */
 export function textTable(table: Table): string {

@@ -1,7 +1,7 @@
-import { RATIO_PAIRS } from '../targets/allTargets';
-import { ratio } from '../core/stats';
-import { formatRatio, na } from './format';
 import type { ScenarioResult } from '../core/scenario';
+import { ratio } from '../core/stats';
+import { RATIO_PAIRS } from '../targets/allTargets';
+import { formatRatio, na } from './format';
 
 export interface Table {
   headers: string[];
@@ -42,8 +42,10 @@ export function ratiosTable(result: ScenarioResult): Table {
   const better = result.metric.better === 'higher' ? 'above 1 is better' : 'below 1 is better';
   // Pairs where a side could not run here (a service missing, a scenario that does not apply) are left out.
   const ran = (name: string) => result.outcomes.some((o) => o.target === name && o.status !== 'unavailable');
-  const rows = RATIO_PAIRS.filter(([a, b]) => ran(a) && ran(b)).map(
-    ([a, b]) => [`${a} / ${b}`, formatRatio(ratio(medianOf(a), medianOf(b))), better],
-  );
+  const rows = RATIO_PAIRS.filter(([a, b]) => ran(a) && ran(b)).map(([a, b]) => [
+    `${a} / ${b}`,
+    formatRatio(ratio(medianOf(a), medianOf(b))),
+    better,
+  ]);
   return { headers: ['ratio of medians', result.metric.label, ''], rows };
 }

@@ -1,12 +1,12 @@
+import { type ServerSession, shortError, startServerAndLoadgen, unavailable } from '../core/benchSession';
+import { chatGroupSpecs, type ChatTenancy, supportsTenancy } from '../core/chatTenancy';
 import { classifyBottleneck } from '../core/classifyBottleneck';
-import { chatGroupSpecs, supportsTenancy, type ChatTenancy } from '../core/chatTenancy';
-import { shortError, startServerAndLoadgen, unavailable, type ServerSession } from '../core/benchSession';
-import { waitForQuiet } from '../core/waitForQuiet';
-import { median } from '../core/stats';
-import { WindowMeter, type WindowUse } from '../core/windowMeter';
-import { formatCount, formatMs, formatPercent } from '../report/format';
 import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
+import { median } from '../core/stats';
+import { waitForQuiet } from '../core/waitForQuiet';
+import { WindowMeter, type WindowUse } from '../core/windowMeter';
 import type { ChatRoundResult } from '../loadgen/messages';
+import { formatCount, formatMs, formatPercent } from '../report/format';
 import type { ServerTarget } from '../targets/serverTarget';
 
 interface Measured {
@@ -17,7 +17,14 @@ interface Measured {
 const DRAIN_MS = 15000;
 const CONTENT_CHARS = 120;
 
-async function chatRound(ctx: ScenarioContext, session: ServerSession, rate: number, label: string, seconds: number, measured: boolean): Promise<Measured> {
+async function chatRound(
+  ctx: ScenarioContext,
+  session: ServerSession,
+  rate: number,
+  label: string,
+  seconds: number,
+  measured: boolean,
+): Promise<Measured> {
   const { server, loadgen } = session;
   const meter = new WindowMeter({ server: server.pids(), loadgen: loadgen.pid, services: await server.servicePids() }, [], ctx.pin);
   let use: WindowUse | null = null;
@@ -63,7 +70,8 @@ async function measureTarget(ctx: ScenarioContext, target: ServerTarget, tenancy
         if (o.quietWaitSeconds > 0) {
           const own = [...session.server.pids(), session.loadgen.pid, ...(await session.server.servicePids())];
           const quiet = await waitForQuiet(o.quietWaitSeconds * 1000, own);
-          if (!quiet.quiet) ctx.log(`chat-latency: machine not quiet (other work at ${quiet.busyPercent.toFixed(0)}% CPU); measuring anyway`);
+          if (!quiet.quiet)
+            ctx.log(`chat-latency: machine not quiet (other work at ${quiet.busyPercent.toFixed(0)}% CPU); measuring anyway`);
         }
         const m = await chatRound(ctx, session, rate, `${rate}/s round ${r + 1}`, o.seconds, true);
         const x = m.result;
@@ -92,7 +100,8 @@ function outcomeOf(ctx: ScenarioContext, name: string, byRate: Map<number, Measu
   const details: Record<string, string> = {};
   for (const rate of rates) {
     const rounds = byRate.get(rate) ?? [];
-    details[`${rate}/s p50 / p99 ms`] = `${formatMs(med(rounds, (m) => m.result.latencyP50Ms))} / ${formatMs(med(rounds, (m) => m.result.latencyP99Ms))}`;
+    details[`${rate}/s p50 / p99 ms`] =
+      `${formatMs(med(rounds, (m) => m.result.latencyP50Ms))} / ${formatMs(med(rounds, (m) => m.result.latencyP99Ms))}`;
   }
   details['ack p50 / p99 ms'] = rates
     .map((rate) => {
@@ -109,7 +118,11 @@ function outcomeOf(ctx: ScenarioContext, name: string, byRate: Map<number, Measu
   const unanswered = sum(all, (r) => r.unanswered);
   details['lost'] =
     `${lost}${dup ? ` (+${dup} dup)` : ''}${unanswered ? `, ${unanswered} unanswered` : ''}` +
-    (Object.keys(refused).length ? `, refused ${Object.entries(refused).map(([c, n]) => `${c}×${n}`).join(' ')}` : '');
+    (Object.keys(refused).length
+      ? `, refused ${Object.entries(refused)
+          .map(([c, n]) => `${c}×${n}`)
+          .join(' ')}`
+      : '');
   details['server CPU'] = rates.map((rate) => formatPercent(med(byRate.get(rate) ?? [], (m) => m.use?.server))).join(' · ');
   const services = rates.map((rate) => med(byRate.get(rate) ?? [], (m) => m.use?.services));
   details['db/redis CPU'] = services.every((v) => v == null) ? '' : services.map(formatPercent).join(' · ');
@@ -132,11 +145,11 @@ const scenario: Scenario = {
   order: 20,
   method:
     'Conversations of one sender and 6 listeners (BENCH_CHAT_MEMBERS), all agents, each conversation in a tenant of its own, ' +
-    'sockets spread over the server\'s nodes; real socket.io-client sockets, websocket transport, in a load generator pinned to the other core. ' +
+    "sockets spread over the server's nodes; real socket.io-client sockets, websocket transport, in a load generator pinned to the other core. " +
     'The senders emit `send_message` (120 characters) on a fixed schedule, round-robin over the conversations, at each rate in turn ' +
     '(open loop: a server that falls behind shows as latency, not as a slower schedule). ' +
     'Latency is from the emit to the `new_message` at each listener, over every delivery of every message sent in the window; ' +
-    'ack is from the emit to the sender\'s acknowledgement (for Switchboard: after the commit). ' +
+    "ack is from the emit to the sender's acknowledgement (for Switchboard: after the commit). " +
     'After each window the deliveries drain and every acked message is checked for exactly one delivery per listener. ' +
     'Servers run one at a time. The naive server of seed 000 takes the same events with no check and no persistence. ' +
     'Each Switchboard target runs a second time with every conversation in ONE tenant ("… one tenant"): each conversation ' +
@@ -166,7 +179,8 @@ const scenario: Scenario = {
     const notes: string[] = [];
     for (const oc of outcomes) {
       if (oc.status === 'ok' && !oc.details.lost?.startsWith('0')) notes.push(`${oc.target}: ${oc.details.lost}.`);
-      if (oc.details['bound by (top rate)'] === 'LOAD GENERATOR') notes.push(`${oc.target}: the load generator was saturated at the top rate; its latency is an upper bound.`);
+      if (oc.details['bound by (top rate)'] === 'LOAD GENERATOR')
+        notes.push(`${oc.target}: the load generator was saturated at the top rate; its latency is an upper bound.`);
     }
     if (!ctx.pin.enabled) notes.push(`CPU pinning ${ctx.pin.description}: server and load generator share cores.`);
     const rates = ctx.options.chatRates;

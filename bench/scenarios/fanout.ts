@@ -1,12 +1,12 @@
+import { type BenchSession, openBenchSession, shortError, unavailable } from '../core/benchSession';
 import { classifyBottleneck, NOISY_PERCENT } from '../core/classifyBottleneck';
-import { openBenchSession, shortError, unavailable, type BenchSession } from '../core/benchSession';
 import { pauseProcesses } from '../core/pauseProcesses';
-import { waitForQuiet } from '../core/waitForQuiet';
-import { median } from '../core/stats';
-import { describeCoreUse, WindowMeter, type WindowUse } from '../core/windowMeter';
-import { formatCount, formatMs, formatPercent } from '../report/format';
 import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
+import { median } from '../core/stats';
+import { waitForQuiet } from '../core/waitForQuiet';
+import { describeCoreUse, WindowMeter, type WindowUse } from '../core/windowMeter';
 import type { FanoutResult } from '../loadgen/messages';
+import { formatCount, formatMs, formatPercent } from '../report/format';
 
 interface Live {
   session: BenchSession;
@@ -14,7 +14,17 @@ interface Live {
   error?: string;
 }
 
-const COLUMNS = ['clients', 'broadcasts/s', 'fan-out p50 / p99 ms', 'lost', 'server CPU', 'db/redis CPU', 'loadgen CPU', 'other CPU', 'bound by'];
+const COLUMNS = [
+  'clients',
+  'broadcasts/s',
+  'fan-out p50 / p99 ms',
+  'lost',
+  'server CPU',
+  'db/redis CPU',
+  'loadgen CPU',
+  'other CPU',
+  'bound by',
+];
 
 /** One round against one server, with the CPU of every party read over exactly its measured window. */
 async function fanoutRound(
@@ -32,22 +42,22 @@ async function fanoutRound(
   loadgen.onMark = (_label, phase) => (phase === 'start' ? meter.start() : (use = meter.stop()));
   // The other servers and load generators wait paused: an idle server still runs timers on the same core.
   const resume = pauseProcesses(bystanders);
-  const result = await loadgen.request('fanout', {
-    label,
-    url: trigger.url,
-    headers: trigger.headers,
-    envelope: trigger.envelope,
-    payloadBytes: ctx.options.payloadBytes,
-    durationMs: seconds * 1000,
-    inflight: ctx.options.inflight,
-    drainMs: 10000,
-    stallMs: 5000,
-    marks: measured,
-  }).finally(resume);
+  const result = await loadgen
+    .request('fanout', {
+      label,
+      url: trigger.url,
+      headers: trigger.headers,
+      envelope: trigger.envelope,
+      payloadBytes: ctx.options.payloadBytes,
+      durationMs: seconds * 1000,
+      inflight: ctx.options.inflight,
+      drainMs: 10000,
+      stallMs: 5000,
+      marks: measured,
+    })
+    .finally(resume);
   if (result.deliveries === 0) {
-    throw new Error(
-      `no broadcast reached the clients (event "${ctx.options.event}" via ${trigger.url}, ${result.httpErrors} HTTP errors)`,
-    );
+    throw new Error(`no broadcast reached the clients (event "${ctx.options.event}" via ${trigger.url}, ${result.httpErrors} HTTP errors)`);
   }
   return { result, use: use as WindowUse | null };
 }
@@ -120,7 +130,14 @@ const scenario: Scenario = {
         live.push({ session, rounds: [] });
       } catch (err) {
         ctx.log(`fanout: ${target.name} failed: ${err instanceof Error ? err.message : String(err)}`);
-        outcomes.set(target.name, { target: target.name, status: 'failed', reason: shortError(err), rounds: [], median: null, details: {} });
+        outcomes.set(target.name, {
+          target: target.name,
+          status: 'failed',
+          reason: shortError(err),
+          rounds: [],
+          median: null,
+          details: {},
+        });
       }
     }
 
@@ -185,7 +202,8 @@ const scenario: Scenario = {
       if (oc.details['bound by'] === 'both') {
         notes.push(`${oc.target}: server and load generator were both saturated; the server may go faster than this.`);
       }
-      if (oc.status === 'ok' && oc.details.lost !== '0') notes.push(`${oc.target}: deliveries were lost or duplicated (${oc.details.lost}).`);
+      if (oc.status === 'ok' && oc.details.lost !== '0')
+        notes.push(`${oc.target}: deliveries were lost or duplicated (${oc.details.lost}).`);
     }
     if (noisyRounds) {
       notes.push(`${noisyRounds} measured round(s) shared the CPUs with other processes (see "other CPU"); their figures are low.`);

@@ -1,10 +1,10 @@
-import { LoadgenProcess } from '../core/loadgenProcess';
-import { fdLimitFor, readFdLimits } from '../core/fdLimits';
 import { shortError, unavailable } from '../core/benchSession';
+import { fdLimitFor, readFdLimits } from '../core/fdLimits';
+import { LoadgenProcess } from '../core/loadgenProcess';
 import { probeServerMemory, waitForIdleRss } from '../core/probeServerMemory';
+import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import { sleep } from '../core/sleep';
 import { formatBytes, formatCount } from '../report/format';
-import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import type { ServerTarget } from '../targets/serverTarget';
 
 /** Descriptors a process keeps for itself besides its connections. */
@@ -44,7 +44,8 @@ async function measure(ctx: ScenarioContext, target: ServerTarget): Promise<Targ
   });
   const gens: LoadgenProcess[] = [];
   try {
-    for (let i = 0; i < loadgens; i++) gens.push(await LoadgenProcess.start({ cwd: ctx.cwd, cpu: ctx.pin.loadgenCpu, fdLimit, nice: o.nice }));
+    for (let i = 0; i < loadgens; i++)
+      gens.push(await LoadgenProcess.start({ cwd: ctx.cwd, cpu: ctx.pin.loadgenCpu, fdLimit, nice: o.nice }));
     const settled = await waitForIdleRss(server.pid);
     const before = await probeServerMemory(server);
     const share = Math.ceil(clients / loadgens);
@@ -104,7 +105,7 @@ const scenario: Scenario = {
   method:
     'One server at a time, started fresh with the inspector and left idle until its RSS settles (as in the idle-memory scenario). ' +
     'Then BENCH_MANY_CLIENTS clients (default 50,000) connect and authenticate from as many load generator processes as the ' +
-    "open-file limit needs, spread over tenants of BENCH_MANY_PER_TENANT clients (default 100), each client a distinct agent; " +
+    'open-file limit needs, spread over tenants of BENCH_MANY_PER_TENANT clients (default 100), each client a distinct agent; ' +
     'they idle BENCH_SETTLE_MS. The figure is the RSS growth per connected client after a forced GC; the V8 heap growth per client ' +
     'beside it. One process can hold no more connections than its open-file hard limit allows (and about 28,000 towards one ' +
     'address and port): where that is below the count asked, the scenario connects as many as fit and says so in "capped by". One round.',
@@ -131,7 +132,9 @@ const scenario: Scenario = {
       outcomes,
       detailColumns: COLUMNS,
       notes: capped
-        ? [`Capped at ${capped.details.clients} clients per server by the ${capped.details['capped by']}; raise it (ulimit -Hn, as root) for the full count.`]
+        ? [
+            `Capped at ${capped.details.clients} clients per server by the ${capped.details['capped by']}; raise it (ulimit -Hn, as root) for the full count.`,
+          ]
         : [],
     };
   },

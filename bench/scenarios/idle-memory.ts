@@ -1,10 +1,10 @@
-import { connectClients, shortError, startServerAndLoadgen, unavailable, type ServerSession } from '../core/benchSession';
-import { probeServerMemory, waitForIdleRss, type MemoryReading } from '../core/probeServerMemory';
+import { connectClients, type ServerSession, shortError, startServerAndLoadgen, unavailable } from '../core/benchSession';
+import { type MemoryReading, probeServerMemory, waitForIdleRss } from '../core/probeServerMemory';
 import { readCpuSeconds } from '../core/procStat';
+import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import { sleep } from '../core/sleep';
 import { median } from '../core/stats';
 import { formatBytes, formatCount, formatMs } from '../report/format';
-import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import type { ServerTarget } from '../targets/serverTarget';
 
 interface Round {
@@ -35,7 +35,8 @@ async function measure(ctx: ScenarioContext, s: Started): Promise<Round> {
   const connect = await connectClients(ctx, s.target, s.session, ctx.options.clients);
   const cpuAfter = readCpuSeconds(server.pid);
   if (connect.connected === 0) throw new Error(`no client could connect: ${JSON.stringify(connect.errors)}`);
-  if (connect.failed) ctx.log(`idle-memory: ${s.target.name}: ${connect.failed} clients failed to connect: ${JSON.stringify(connect.errors)}`);
+  if (connect.failed)
+    ctx.log(`idle-memory: ${s.target.name}: ${connect.failed} clients failed to connect: ${JSON.stringify(connect.errors)}`);
   await sleep(ctx.options.settleMs);
   const after = await probeServerMemory(server);
   return {
@@ -119,7 +120,14 @@ const scenario: Scenario = {
     for (const target of runnable) {
       const rs = rounds.get(target.name)!;
       if (rs.length === 0) {
-        outcomes.set(target.name, { target: target.name, status: 'failed', reason: failed.get(target.name), rounds: [], median: null, details: {} });
+        outcomes.set(target.name, {
+          target: target.name,
+          status: 'failed',
+          reason: failed.get(target.name),
+          rounds: [],
+          median: null,
+          details: {},
+        });
         continue;
       }
       const rss = rs.map((r) => perConnection(r, 'rss'));

@@ -1,11 +1,11 @@
 import { shortError, startServerAndLoadgen, unavailable } from '../core/benchSession';
-import { chatGroupSpecs, supportsTenancy, type ChatTenancy } from '../core/chatTenancy';
+import { chatGroupSpecs, type ChatTenancy, supportsTenancy } from '../core/chatTenancy';
 import { classifyBottleneck } from '../core/classifyBottleneck';
+import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import { median } from '../core/stats';
 import { WindowMeter, type WindowUse } from '../core/windowMeter';
-import { formatCount, formatMs, formatPercent } from '../report/format';
-import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import type { IngestRoundResult } from '../loadgen/messages';
+import { formatCount, formatMs, formatPercent } from '../report/format';
 import type { ServerTarget } from '../targets/serverTarget';
 
 /** Conversations, each with one sender and one listener; sends each sender keeps in flight. */
@@ -33,13 +33,27 @@ async function measureTarget(ctx: ScenarioContext, target: ServerTarget, tenancy
       timeoutMs: o.connectTimeoutSeconds * 1000,
       jwtSecret: ctx.jwtSecret,
     });
-    ctx.log(`ingest: ${name}: ${connect.connected} sockets in ${(connect.elapsedMs / 1000).toFixed(1)} s` + (connect.failed ? `; ${connect.failed} failed: ${JSON.stringify(connect.errors)}` : ''));
+    ctx.log(
+      `ingest: ${name}: ${connect.connected} sockets in ${(connect.elapsedMs / 1000).toFixed(1)} s` +
+        (connect.failed ? `; ${connect.failed} failed: ${JSON.stringify(connect.errors)}` : ''),
+    );
     if (connect.connected === 0) throw new Error(`no group could connect: ${JSON.stringify(connect.errors)}`);
     const round = async (label: string, seconds: number, marks: boolean): Promise<Measured> => {
-      const meter = new WindowMeter({ server: session.server.pids(), loadgen: session.loadgen.pid, services: await session.server.servicePids() }, [], ctx.pin);
+      const meter = new WindowMeter(
+        { server: session.server.pids(), loadgen: session.loadgen.pid, services: await session.server.servicePids() },
+        [],
+        ctx.pin,
+      );
       let use: WindowUse | null = null;
       session.loadgen.onMark = (_label, phase) => (phase === 'start' ? meter.start() : (use = meter.stop()));
-      const result = await session.loadgen.request('ingestRound', { label, durationMs: seconds * 1000, window: WINDOW, drainMs: DRAIN_MS, contentChars: CONTENT_CHARS, marks });
+      const result = await session.loadgen.request('ingestRound', {
+        label,
+        durationMs: seconds * 1000,
+        window: WINDOW,
+        drainMs: DRAIN_MS,
+        contentChars: CONTENT_CHARS,
+        marks,
+      });
       return { result, use: use as WindowUse | null };
     };
     await round('warm-up', Math.max(1, o.warmupSeconds), false);
@@ -78,7 +92,11 @@ function outcomeOf(ctx: ScenarioContext, name: string, rounds: Measured[]): Targ
       'ack p50 / p99 ms': `${formatMs(med((m) => m.result.ackP50Ms))} / ${formatMs(med((m) => m.result.ackP99Ms))}`,
       lost:
         `${lost}${dup ? ` (+${dup} dup)` : ''}${unanswered ? `, ${unanswered} unanswered` : ''}` +
-        (Object.keys(refused).length ? `, refused ${Object.entries(refused).map(([c, n]) => `${c}×${n}`).join(' ')}` : ''),
+        (Object.keys(refused).length
+          ? `, refused ${Object.entries(refused)
+              .map(([c, n]) => `${c}×${n}`)
+              .join(' ')}`
+          : ''),
       'server CPU': formatPercent(med((m) => m.use?.server)),
       'db/redis CPU': formatPercent(med((m) => m.use?.services)),
       'loadgen CPU': formatPercent(med((m) => m.use?.loadgen)),
@@ -97,7 +115,7 @@ const scenario: Scenario = {
     `Closed loop: each sender keeps ${WINDOW} sends (BENCH_INGEST_WINDOW) of ${CONTENT_CHARS} characters in flight and sends the next ` +
     'as soon as one is answered, so the rate is the highest the server sustains. For Switchboard an answer means the ' +
     'message is committed, so acked/s is persisted msg/s; every conversation is in ONE tenant (each a customer of its own). ' +
-    "The naive server of seed 000 stores nothing and answers at once: its figure is its relay rate, with a tenant per conversation " +
+    'The naive server of seed 000 stores nothing and answers at once: its figure is its relay rate, with a tenant per conversation ' +
     '(in one tenant its workspace room would send every message to every socket). After each window every acked message ' +
     'is checked for one delivery at its listener. The headline figure is acked msg/s, the median of the rounds.',
   async run(ctx) {
@@ -120,7 +138,8 @@ const scenario: Scenario = {
     const notes: string[] = [];
     for (const oc of outcomes) {
       if (oc.status === 'ok' && !oc.details.lost?.startsWith('0')) notes.push(`${oc.target}: ${oc.details.lost}.`);
-      if (oc.details['bound by'] === 'LOAD GENERATOR') notes.push(`${oc.target}: the load generator was saturated; the rate is a lower bound.`);
+      if (oc.details['bound by'] === 'LOAD GENERATOR')
+        notes.push(`${oc.target}: the load generator was saturated; the rate is a lower bound.`);
     }
     if (!ctx.pin.enabled) notes.push(`CPU pinning ${ctx.pin.description}: server and load generator share cores.`);
     return {

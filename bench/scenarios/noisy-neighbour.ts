@@ -1,13 +1,14 @@
-import { io, type Socket } from 'socket.io-client';
 import { defaultClient as C } from '@switchboard/protocol';
-import { stopChild } from '../core/childProcesses';
+import { io, type Socket } from 'socket.io-client';
+
 import { shortError, unavailable } from '../core/benchSession';
 import { benchClaims, signBenchToken } from '../core/benchToken';
-import { spawnNode, type SpawnedNode } from '../core/spawnNode';
-import { median, percentile, ratio } from '../core/stats';
-import { sleep } from '../core/sleep';
-import { formatMs, formatRatio } from '../report/format';
+import { stopChild } from '../core/childProcesses';
 import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
+import { sleep } from '../core/sleep';
+import { type SpawnedNode, spawnNode } from '../core/spawnNode';
+import { median, percentile, ratio } from '../core/stats';
+import { formatMs, formatRatio } from '../report/format';
 import type { RunningServer, ServerTarget } from '../targets/serverTarget';
 
 /** The quiet tenant chats at this rate throughout (issue 11: 4 msg/s). */
@@ -44,7 +45,12 @@ async function quietRound(socket: Socket, conversationId: string, seconds: numbe
     await sleep(Math.max(0, start + (i * 1_000) / QUIET_PER_S - performance.now()));
     const sent = performance.now();
     pending.push(
-      (socket.timeout(30_000).emitWithAck(C.send_message.name, { conversationId, content: `quiet ${i}` }) as Promise<{ ok: boolean; error?: { code: string } }>).then(
+      (
+        socket.timeout(30_000).emitWithAck(C.send_message.name, { conversationId, content: `quiet ${i}` }) as Promise<{
+          ok: boolean;
+          error?: { code: string };
+        }>
+      ).then(
         (res) => ({ ms: performance.now() - sent, outcome: res.ok ? 'ok' : (res.error?.code ?? 'UNKNOWN') }),
         () => ({ ms: Number.NaN, outcome: 'NO_ANSWER' }),
       ),
@@ -60,14 +66,26 @@ async function quietRound(socket: Socket, conversationId: string, seconds: numbe
 }
 
 /** Starts the noisy tenant's process (bench/loadgen/noisyFlood.ts) and resolves once it floods. */
-async function startFlood(ctx: ScenarioContext, server: RunningServer, sync: boolean): Promise<{ node: SpawnedNode; stop(): Promise<Record<string, Tally>> }> {
+async function startFlood(
+  ctx: ScenarioContext,
+  server: RunningServer,
+  sync: boolean,
+): Promise<{ node: SpawnedNode; stop(): Promise<Record<string, Tally>> }> {
   const node = spawnNode({
     script: 'bench/loadgen/noisyFlood.ts',
     cwd: ctx.cwd,
     cpu: ctx.pin.loadgenCpu,
     env: {
       ...process.env,
-      NOISY_FLOOD: JSON.stringify({ baseUrl: server.baseUrl, jwtSecret: ctx.jwtSecret, tenantId: 'nn-noisy', sockets: NOISY_SOCKETS, rate: NOISY_RATE, inflight: NOISY_INFLIGHT, sync }),
+      NOISY_FLOOD: JSON.stringify({
+        baseUrl: server.baseUrl,
+        jwtSecret: ctx.jwtSecret,
+        tenantId: 'nn-noisy',
+        sockets: NOISY_SOCKETS,
+        rate: NOISY_RATE,
+        inflight: NOISY_INFLIGHT,
+        sync,
+      }),
     },
   });
   let out = '';
@@ -100,7 +118,11 @@ async function measureTarget(ctx: ScenarioContext, target: ServerTarget): Promis
   let socket: Socket | undefined;
   try {
     const token = await signBenchToken(benchClaims(0, 'nn-quiet'), ctx.jwtSecret);
-    const created = await fetch(`${server.baseUrl}/api/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const created = await fetch(`${server.baseUrl}/api/conversations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     const conversationId = ((await created.json()) as { id: string }).id;
     socket = io(server.baseUrl, { transports: ['websocket'], auth: { token }, forceNew: true, reconnection: false });
     await new Promise<void>((resolve, reject) => (socket!.once('connect', () => resolve()), socket!.once('connect_error', reject)));
@@ -145,7 +167,12 @@ function outcomeOf(target: ServerTarget, rounds: Round[]): TargetOutcome {
     for (const q of [r.writes, r.flooded]) for (const [k, n] of Object.entries(q.outcomes)) add(quiet, k, n);
     for (const [channel, tally] of Object.entries(r.noisy)) for (const [k, n] of Object.entries(tally)) add((noisy[channel] ??= {}), k, n);
   }
-  const show = (t: Tally | undefined) => (t ? Object.entries(t).map(([k, n]) => `${k} ${n}`).join(', ') : 'n/a');
+  const show = (t: Tally | undefined) =>
+    t
+      ? Object.entries(t)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')
+      : 'n/a';
   return {
     target: target.name,
     status: 'ok',
@@ -191,7 +218,10 @@ const scenario: Scenario = {
     }
     const notes: string[] = [];
     for (const oc of outcomes) {
-      if (oc.status === 'ok' && oc.details['quiet sends (flooded)'] !== `ok ${2 * ctx.options.rounds * Math.max(1, Math.round(ctx.options.seconds * QUIET_PER_S))}`) {
+      if (
+        oc.status === 'ok' &&
+        oc.details['quiet sends (flooded)'] !== `ok ${2 * ctx.options.rounds * Math.max(1, Math.round(ctx.options.seconds * QUIET_PER_S))}`
+      ) {
         notes.push(`${oc.target}: the quiet tenant had sends refused or unanswered: ${oc.details['quiet sends (flooded)']}.`);
       }
     }
@@ -201,7 +231,15 @@ const scenario: Scenario = {
       title: `Noisy neighbour: a tenant chatting at ${QUIET_PER_S} msg/s while another floods at the rate limits`,
       metric: { label: 'flooded p99 / alone p99', better: 'lower', format: formatRatio },
       outcomes,
-      detailColumns: ['alone p50 / p99 ms', 'writes flood p50 / p99 ms', 'flooded p50 / p99 ms', 'quiet sends (flooded)', 'noisy sockets', 'noisy HTTP', 'noisy sync'],
+      detailColumns: [
+        'alone p50 / p99 ms',
+        'writes flood p50 / p99 ms',
+        'flooded p50 / p99 ms',
+        'quiet sends (flooded)',
+        'noisy sockets',
+        'noisy HTTP',
+        'noisy sync',
+      ],
       notes,
     };
   },

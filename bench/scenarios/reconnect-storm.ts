@@ -1,10 +1,11 @@
 import { defaultServer } from '@switchboard/protocol';
+
 import { shortError, startServerAndLoadgen, unavailable } from '../core/benchSession';
 import { readCpuSeconds } from '../core/procStat';
-import { median } from '../core/stats';
-import { formatCount, formatMs } from '../report/format';
-import type { StormResult } from '../loadgen/messages';
 import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
+import { median } from '../core/stats';
+import type { StormResult } from '../loadgen/messages';
+import { formatCount, formatMs } from '../report/format';
 import type { RunningServer, ServerTarget } from '../targets/serverTarget';
 
 /** socket.io-client's default connect timeout: a client still not ready after it has failed. */
@@ -18,7 +19,15 @@ interface Round {
   againCpuMs: number | null;
 }
 
-const COLUMNS = ['clients', 'first connect', 'first failed', 'reconnect failed', 'reconnect p50 / p99', 'told to come back', 'server CPU/handshake first / again'];
+const COLUMNS = [
+  'clients',
+  'first connect',
+  'first failed',
+  'reconnect failed',
+  'reconnect p50 / p99',
+  'told to come back',
+  'server CPU/handshake first / again',
+];
 
 function cpuSeconds(server: RunningServer): number | null {
   let sum = 0;
@@ -31,7 +40,8 @@ function cpuSeconds(server: RunningServer): number | null {
 }
 
 /** Switchboard says when a session is ready (`authenticated`, after rooms and presence); the naive server only connects. */
-const readyEventOf = (target: ServerTarget) => (target.name === 'switchboard' || target.name.startsWith('sb-') ? defaultServer.authenticated.name : null);
+const readyEventOf = (target: ServerTarget) =>
+  target.name === 'switchboard' || target.name.startsWith('sb-') ? defaultServer.authenticated.name : null;
 
 async function measure(ctx: ScenarioContext, target: ServerTarget): Promise<Round> {
   const session = await startServerAndLoadgen(ctx, target);
@@ -99,7 +109,9 @@ const scenario: Scenario = {
             `reconnect-storm: ${target.name} round ${r + 1}: first ${formatMs(round.first.elapsedMs)} ms (${round.first.failed} failed), ` +
               `reconnect ${formatMs(round.again.elapsedMs)} ms (${round.again.failed} failed), ` +
               `${round.first.refusals + round.again.refusals} told to come back` +
-              (Object.keys({ ...round.first.errors, ...round.again.errors }).length ? `; errors ${JSON.stringify({ ...round.first.errors, ...round.again.errors })}` : ''),
+              (Object.keys({ ...round.first.errors, ...round.again.errors }).length
+                ? `; errors ${JSON.stringify({ ...round.first.errors, ...round.again.errors })}`
+                : ''),
           );
         } catch (err) {
           failed.set(target.name, shortError(err));
@@ -110,7 +122,14 @@ const scenario: Scenario = {
     for (const target of runnable) {
       const rs = rounds.get(target.name)!;
       if (rs.length === 0) {
-        outcomes.set(target.name, { target: target.name, status: 'failed', reason: failed.get(target.name), rounds: [], median: null, details: {} });
+        outcomes.set(target.name, {
+          target: target.name,
+          status: 'failed',
+          reason: failed.get(target.name),
+          rounds: [],
+          median: null,
+          details: {},
+        });
         continue;
       }
       const m = (pick: (r: Round) => number | null) => median(rs.map(pick));

@@ -1,7 +1,7 @@
 import { naiveTarget } from './naiveTarget';
 import { rawWsTarget } from './rawWsTarget';
-import { switchboardPostgresTarget, switchboardTarget, switchboardTwoNodesTarget, switchboardWorkersTarget } from './switchboardTarget';
 import type { ServerTarget } from './serverTarget';
+import { switchboardPostgresTarget, switchboardTarget, switchboardTwoNodesTarget, switchboardWorkersTarget } from './switchboardTarget';
 
 /**
  * Every server the bench knows, in report order: the system under test as shipped, then its

@@ -1,8 +1,8 @@
+import { stopChild } from '../core/childProcesses';
 import { findFreePort } from '../core/findFreePort';
 import { processTree } from '../core/procStat';
 import { sleep } from '../core/sleep';
 import { spawnNode } from '../core/spawnNode';
-import { stopChild } from '../core/childProcesses';
 import type { RunningServer, StartContext, TriggerSpec } from './serverTarget';
 
 export interface ServerProcessSpec {
@@ -78,10 +78,7 @@ export async function startServerProcess(spec: ServerProcessSpec, ctx: StartCont
 
   let inspectorUrl: string | null = null;
   if (ctx.inspect) {
-    const found = await Promise.race([
-      spawned.output.waitFor(/Debugger listening on (ws:\/\/\S+)/),
-      sleep(5000).then(() => null),
-    ]);
+    const found = await Promise.race([spawned.output.waitFor(/Debugger listening on (ws:\/\/\S+)/), sleep(5000).then(() => null)]);
     inspectorUrl = found?.[1] ?? null;
   }
 

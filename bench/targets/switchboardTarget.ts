@@ -2,16 +2,17 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import {
-  benchRedisPrefix,
   BENCH_REDIS_URL,
+  benchRedisPrefix,
   createBenchDatabase,
   postgresUnavailable,
   redisServerPid,
   redisUnavailable,
 } from '../core/benchServices';
-import { startServerProcess, cleanEnv } from './startServerProcess';
 import type { RunningServer, ServerTarget, StartContext } from './serverTarget';
+import { cleanEnv, startServerProcess } from './startServerProcess';
 
 const MAIN = 'packages/server/src/main.ts';
 

@@ -7,12 +7,14 @@
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+
 import WebSocket from 'ws';
+
 import { benchClaims, signBenchToken } from '../core/benchToken';
+import { readRssBytes } from '../core/procStat';
+import { sleep } from '../core/sleep';
 import { connectEioLite } from '../loadgen/eioLiteClient';
 import { allTargets } from '../targets/allTargets';
-import { sleep } from '../core/sleep';
-import { readRssBytes } from '../core/procStat';
 
 const [targetName = 'switchboard', countText = '2000', outDir = '/tmp/heap'] = process.argv.slice(2);
 const count = Number(countText);
@@ -27,7 +29,12 @@ async function snapshot(inspectorUrl: string, file: string): Promise<number> {
     new Promise<unknown>((resolve) => {
       const my = ++id;
       const on = (data: WebSocket.RawData) => {
-        const msg = JSON.parse(String(data)) as { id?: number; method?: string; params?: { chunk: string }; result?: unknown };
+        const msg = JSON.parse(new TextDecoder().decode(Array.isArray(data) ? Buffer.concat(data) : data)) as {
+          id?: number;
+          method?: string;
+          params?: { chunk: string };
+          result?: unknown;
+        };
         if (msg.method === 'HeapProfiler.addHeapSnapshotChunk') out.write(msg.params!.chunk);
         if (msg.id === my) {
           ws.off('message', on);
@@ -51,7 +58,15 @@ async function snapshot(inspectorUrl: string, file: string): Promise<number> {
 const target = allTargets.find((t) => t.name === targetName);
 if (!target) throw new Error(`no target ${targetName}`);
 const secret = 'heap-per-connection-secret-0123456789abcdef';
-const server = await target.start({ cwd: process.cwd(), jwtSecret: secret, internalApiKey: 'k'.repeat(32), cpu: null, fdLimit: null, nice: 0, inspect: true });
+const server = await target.start({
+  cwd: process.cwd(),
+  jwtSecret: secret,
+  internalApiKey: 'k'.repeat(32),
+  cpu: null,
+  fdLimit: null,
+  nice: 0,
+  inspect: true,
+});
 try {
   await sleep(Number(process.env.IDLE_MS ?? 20000));
   const heapBefore = await snapshot(server.inspectorUrl!, join(outDir, `${targetName}-before.heapsnapshot`));

@@ -1,6 +1,7 @@
 import { SwitchboardProvider } from '@switchboard/client/react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+
 import { LoginPage } from './login/LoginPage';
 import { clearSession, loadSession, onSessionCleared, saveSession, type Session } from './session/session-store';
 import { takeTokenFromUrl } from './session/token-handoff';
@@ -75,9 +76,5 @@ export function App() {
     );
   }
   if (boot.kind === 'out') return <LoginPage onLogin={login} initialError={boot.error} />;
-  return (
-    <SwitchboardProvider client={client}>
-      {client && <Shell session={boot.session} onLogout={logout} />}
-    </SwitchboardProvider>
-  );
+  return <SwitchboardProvider client={client}>{client && <Shell session={boot.session} onLogout={logout} />}</SwitchboardProvider>;
 }

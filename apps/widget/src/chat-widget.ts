@@ -1,22 +1,23 @@
 import {
-  ConversationFeed,
-  HttpApi,
-  ReceiptSender,
-  SwitchboardClient,
-  SwitchboardError,
-  TypingTracker,
-  fromMessage,
-  readTokenClaims,
-  streamAssistantReplies,
   type Conversation,
+  ConversationFeed,
   type EventStreamHandle,
   type FeedMessage,
+  fromMessage,
+  HttpApi,
+  readTokenClaims,
+  ReceiptSender,
+  streamAssistantReplies,
+  SwitchboardClient,
+  SwitchboardError,
   type TokenClaims,
+  TypingTracker,
 } from '@switchboard/client';
+
 import { findOpenConversation, openConversation, remember } from './conversation-resolver';
-import { fill, pickLanguage, type Messages } from './messages';
+import { fill, type Messages, pickLanguage } from './messages';
 import type { WidgetOptions } from './options';
-import { WidgetView, type ConversationState, type StreamingReply } from './view';
+import { type ConversationState, type StreamingReply, WidgetView } from './view';
 
 /**
  * The customer's chat: resumes or opens their conversation over HTTP, then a
@@ -61,7 +62,11 @@ export class ChatWidget {
     this.claims = claims;
     this.token = opts.token as string;
     this.server = opts.server ?? location.origin;
-    this.api = new HttpApi({ baseUrl: this.server, getToken: () => this.token, refreshToken: opts.refreshToken ? () => this.refresh() : undefined });
+    this.api = new HttpApi({
+      baseUrl: this.server,
+      getToken: () => this.token,
+      refreshToken: opts.refreshToken ? () => this.refresh() : undefined,
+    });
     const language = pickLanguage(opts.lang);
     this.t = language.t;
     this.contactName = opts.visitor?.contact.name ?? claims.name ?? null;
@@ -114,7 +119,10 @@ export class ChatWidget {
   private async refreshStatus(): Promise<void> {
     const id = this.conversation?.id;
     try {
-      const s = await this.api.request<{ online: boolean; assignee: { id: string; name: string | null } | null }>('GET', `/api/widget/status${id ? `?conversationId=${encodeURIComponent(id)}` : ''}`);
+      const s = await this.api.request<{ online: boolean; assignee: { id: string; name: string | null } | null }>(
+        'GET',
+        `/api/widget/status${id ? `?conversationId=${encodeURIComponent(id)}` : ''}`,
+      );
       const wentOffline = this.online && !s.online;
       this.online = s.online;
       this.assignee = s.assignee;
@@ -133,7 +141,13 @@ export class ChatWidget {
     const status = this.conversation?.status;
     const name = this.assignee ? this.senderName(this.assignee.id) : null;
     const state: ConversationState =
-      status === 'RESOLVED' ? { kind: 'resolved' } : name ? { kind: 'assigned', name } : status === 'HANDED_OFF' ? { kind: 'handedOff' } : null;
+      status === 'RESOLVED'
+        ? { kind: 'resolved' }
+        : name
+          ? { kind: 'assigned', name }
+          : status === 'HANDED_OFF'
+            ? { kind: 'handedOff' }
+            : null;
     this.view.setState(state);
   }
 
@@ -223,7 +237,7 @@ export class ChatWidget {
     client.onFact((fact) => {
       if (fact.kind !== 'conversation' || fact.conversationId !== conversation.id || !this.conversation) return;
       const reopened = fact.conversation ?? { ...this.conversation, ...fact.patch };
-      this.conversation = reopened as Conversation;
+      this.conversation = reopened;
       this.renderState();
       void this.refreshStatus();
     });
@@ -265,7 +279,9 @@ export class ChatWidget {
   private render(): void {
     const messages = this.feed?.getSnapshot().messages ?? [];
     const streaming: StreamingReply[] = [...this.streaming].map(([replyId, text]) => ({ replyId, text }));
-    this.view.render(messages, streaming, (m: FeedMessage) => (m.role === 'ASSISTANT' ? this.t.assistant : m.role === 'HUMAN_AGENT' ? (this.senderName(m.senderId) ?? this.t.support) : null));
+    this.view.render(messages, streaming, (m: FeedMessage) =>
+      m.role === 'ASSISTANT' ? this.t.assistant : m.role === 'HUMAN_AGENT' ? (this.senderName(m.senderId) ?? this.t.support) : null,
+    );
   }
 
   private renderTyping(): void {

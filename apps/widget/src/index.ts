@@ -33,7 +33,13 @@ export async function start(options: WidgetOptions): Promise<ChatWidget> {
     const session = await visitorSession(server, who);
     const { prechat, senderLabel, displayName } = session.options;
     const answer = async (answers: { name?: string; email?: string }) => (await visitorSession(server, who, answers)).token;
-    opts = { ...opts, server, token: session.token, refreshToken: () => answer({}), visitor: { prechat, senderLabel, displayName, contact: session.contact, answer } };
+    opts = {
+      ...opts,
+      server,
+      token: session.token,
+      refreshToken: () => answer({}),
+      visitor: { prechat, senderLabel, displayName, contact: session.contact, answer },
+    };
   }
   return mount(opts);
 }
@@ -41,7 +47,9 @@ export async function start(options: WidgetOptions): Promise<ChatWidget> {
 // One script tag is enough: `<script src=".../switchboard-widget.js" data-key="wk_…" async>` boots itself.
 const fromTag = optionsFromScript(document.currentScript as HTMLScriptElement | null);
 if (fromTag) {
-  const boot = () => start(fromTag).catch((err: Error) => console.error(`Switchboard widget: ${err.message}`));
+  const boot = (): void => {
+    start(fromTag).catch((err: Error) => console.error(`Switchboard widget: ${err.message}`));
+  };
   if (document.body) boot();
   else document.addEventListener('DOMContentLoaded', boot, { once: true });
 }

@@ -79,7 +79,7 @@ export interface Language {
 
 /** `data-lang` when the table has it, else the browser's first language the table has, else English. */
 export function pickLanguage(wanted?: string): Language {
-  const candidates = [wanted, ...(typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language])];
+  const candidates = [wanted, ...(typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]))];
   const lang = candidates.map((l) => l?.toLowerCase().split('-')[0]).find((l): l is string => !!l && l in TABLE) ?? 'en';
   return { lang, dir: RTL.includes(lang) ? 'rtl' : 'ltr', t: TABLE[lang] as Messages };
 }

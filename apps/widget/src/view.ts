@@ -1,4 +1,5 @@
 import type { FeedMessage } from '@switchboard/client';
+
 import { fill, type Language } from './messages';
 import { WIDGET_CSS } from './styles';
 
@@ -49,7 +50,11 @@ export class WidgetView {
   private readonly composer: HTMLFormElement;
   private readonly t: Language['t'];
 
-  constructor(container: HTMLElement, opts: { title?: string; greeting?: string; language: Language }, private readonly handlers: ViewHandlers) {
+  constructor(
+    container: HTMLElement,
+    opts: { title?: string; greeting?: string; language: Language },
+    private readonly handlers: ViewHandlers,
+  ) {
     const t = (this.t = opts.language.t);
     const title = opts.title ?? t.title;
     this.host = document.createElement('div');
@@ -215,7 +220,13 @@ export class WidgetView {
     for (const s of streaming) {
       const key = `stream:${s.replyId}`;
       seen.add(key);
-      this.upsert(position++, key, `<div class="sb-bubble sb-streaming"><span class="sb-author">${escapeHtml(this.t.assistant)}</span><p class="sb-text">${escapeHtml(s.text)}</p></div>`, 'theirs', key);
+      this.upsert(
+        position++,
+        key,
+        `<div class="sb-bubble sb-streaming"><span class="sb-author">${escapeHtml(this.t.assistant)}</span><p class="sb-text">${escapeHtml(s.text)}</p></div>`,
+        'theirs',
+        key,
+      );
     }
     for (const [key, node] of this.nodes) {
       if (!seen.has(key)) {
@@ -271,7 +282,14 @@ function ticks(m: FeedMessage, t: Language['t']): string {
 
 /** Up to two initials for the agent's avatar: "Alex Agent" -> "AA". */
 export function initials(name: string): string {
-  return name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]?.toUpperCase()).join('') || '?';
+  return (
+    name
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 2)
+      .map((w) => w[0]?.toUpperCase())
+      .join('') || '?'
+  );
 }
 
 function escapeHtml(s: string): string {

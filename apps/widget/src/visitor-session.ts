@@ -19,7 +19,10 @@ export interface VisitorIdentity {
 
 /** A session the page may not have: foreign origin, unknown key, rate limit. `code` is the server's error code. */
 export class SessionRefused extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -39,14 +42,18 @@ function stored(key: string): string | undefined {
  * verified visitor session. The visitor id the server hands out is kept in
  * localStorage, so a reload or a later visit continues the same history.
  */
-export async function visitorSession(server: string, who: VisitorIdentity, prechat: { name?: string; email?: string } = {}): Promise<VisitorSession> {
+export async function visitorSession(
+  server: string,
+  who: VisitorIdentity,
+  prechat: { name?: string; email?: string } = {},
+): Promise<VisitorSession> {
   const res = await fetch(`${server}/api/widget/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ key: who.key, visitorId: stored(who.key), userId: who.userId, userHash: who.userHash, ...prechat }),
   });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new SessionRefused(body?.error?.code ?? 'INTERNAL', body?.error?.message ?? `HTTP ${res.status}`);
+  const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  if (!res.ok) throw new SessionRefused(body.error?.code ?? 'INTERNAL', body.error?.message ?? `HTTP ${res.status}`);
   const session = body as VisitorSession;
   try {
     localStorage.setItem(storageKey(who.key), session.visitorId);

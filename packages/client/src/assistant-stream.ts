@@ -1,5 +1,6 @@
 import type { Message, PayloadOf, streamServer } from '@switchboard/protocol';
-import { openEventStream, type EventStreamHandle, type StreamEvent } from './event-stream';
+
+import { type EventStreamHandle, openEventStream, type StreamEvent } from './event-stream';
 import type { HttpApi } from './http-api';
 import { StreamIn } from './protocol-constants';
 

@@ -1,4 +1,5 @@
-import type { AckDataOf, ClientToServerDefault, ServerToClientDefault, defaultClient } from '@switchboard/protocol';
+import type { AckDataOf, ClientToServerDefault, defaultClient, ServerToClientDefault } from '@switchboard/protocol';
+
 import type { SwitchboardError } from './api-error';
 import type { DefaultIn } from './protocol-constants';
 

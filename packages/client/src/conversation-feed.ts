@@ -1,5 +1,5 @@
 import type { SwitchboardError } from './api-error';
-import { compareMessages, fromMessage, laterStatus, type ChatMessage } from './chat-message';
+import { type ChatMessage, compareMessages, fromMessage, laterStatus } from './chat-message';
 import type { Fact } from './facts';
 import type { OutboxEntry, OutboxState } from './outbox';
 import type { SwitchboardClient } from './switchboard-client';

@@ -1,6 +1,10 @@
 import { DefaultOut } from './protocol-constants';
 
-type Request = (event: typeof DefaultOut.join_conversation | typeof DefaultOut.sync, payload: { conversationId: string } | { since: number }, timeoutMs?: number) => Promise<unknown>;
+type Request = (
+  event: typeof DefaultOut.join_conversation | typeof DefaultOut.sync,
+  payload: { conversationId: string } | { since: number },
+  timeoutMs?: number,
+) => Promise<unknown>;
 
 type SyncPage = { lastSeq: number; hasMore: boolean; retryAfterMs?: number; resync?: boolean };
 /** Past this many pages the client is far behind; it reads the rest over HTTP like any fresh start. */

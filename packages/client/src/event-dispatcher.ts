@@ -1,5 +1,5 @@
 import { BoundedSet } from './bounded-set';
-import { factsOf, type Fact } from './facts';
+import { type Fact, factsOf } from './facts';
 import type { PolledEvent } from './http-api';
 import { Listeners } from './listeners';
 

@@ -29,7 +29,11 @@ export function openEventStream(api: HttpApi, path: string, onEvent: (e: StreamE
       throw new SwitchboardError('NETWORK', err instanceof Error ? err.message : 'stream failed');
     }
     if (!res.ok || !res.body) {
-      throw new SwitchboardError(res.status === 404 || res.status === 405 ? 'NOT_FOUND' : res.status === 401 ? 'AUTH_TOKEN_INVALID' : 'INTERNAL', `HTTP ${res.status}`, res.status);
+      throw new SwitchboardError(
+        res.status === 404 || res.status === 405 ? 'NOT_FOUND' : res.status === 401 ? 'AUTH_TOKEN_INVALID' : 'INTERNAL',
+        `HTTP ${res.status}`,
+        res.status,
+      );
     }
     const reader = res.body.getReader();
     const decoder = new TextDecoder();

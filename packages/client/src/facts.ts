@@ -7,7 +7,8 @@ import type {
   ServerToClientDefault,
   ServerToClientPresence,
 } from '@switchboard/protocol';
-import { fromMessage, type ChatMessage } from './chat-message';
+
+import { type ChatMessage, fromMessage } from './chat-message';
 import { DefaultIn, PortalIn, PresenceIn, WidgetIn } from './protocol-constants';
 
 /**
@@ -92,7 +93,9 @@ export function factsOf(event: string, payload: unknown): Fact[] {
       return [conversationFact((payload as In<typeof DefaultIn.conversation_assigned>).conversation, false)];
     case DefaultIn.conversation_status_changed: {
       const p = payload as In<typeof DefaultIn.conversation_status_changed>;
-      return [{ kind: 'conversation', conversationId: p.conversationId, patch: { status: p.status, updatedAt: p.updatedAt }, created: false }];
+      return [
+        { kind: 'conversation', conversationId: p.conversationId, patch: { status: p.status, updatedAt: p.updatedAt }, created: false },
+      ];
     }
     case DefaultIn.typing_start:
     case DefaultIn.typing_stop:

@@ -1,4 +1,14 @@
-import type { ChannelType, ContentType, Conversation, ConversationStatus, ErrorPayload, Message, Note, SearchPage } from '@switchboard/protocol';
+import type {
+  ChannelType,
+  ContentType,
+  Conversation,
+  ConversationStatus,
+  ErrorPayload,
+  Message,
+  Note,
+  SearchPage,
+} from '@switchboard/protocol';
+
 import { SwitchboardError } from './api-error';
 
 /** One logged event as `GET /api/updates` returns it: its deliveries in the default vocabulary. */
@@ -36,7 +46,9 @@ export class HttpApi {
     this.fetchImpl = opts.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
-  listConversations(query: { status?: ConversationStatus; limit?: number; before?: string } = {}): Promise<{ conversations: Conversation[] }> {
+  listConversations(
+    query: { status?: ConversationStatus; limit?: number; before?: string } = {},
+  ): Promise<{ conversations: Conversation[] }> {
     return this.request('GET', `/api/conversations${queryString(query)}`);
   }
 

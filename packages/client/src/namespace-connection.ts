@@ -1,5 +1,6 @@
 import type { NamespaceEvents } from '@switchboard/protocol';
 import type { Manager, Socket } from 'socket.io-client';
+
 import { SwitchboardError } from './api-error';
 import { BoundedSet } from './bounded-set';
 import { Listeners } from './listeners';
@@ -47,7 +48,10 @@ export class NamespaceConnection<P extends NamespacePath = NamespacePath> {
       const code = err.data?.code ?? err.message;
       // Socket.IO's own refusal of an unknown namespace, or our FORBIDDEN for a role: retrying will not help.
       if (err.message === 'Invalid namespace' || code === 'FORBIDDEN') {
-        this.setState({ status: 'unavailable', error: new SwitchboardError(code === 'FORBIDDEN' ? 'FORBIDDEN' : 'NOT_FOUND', err.message) });
+        this.setState({
+          status: 'unavailable',
+          error: new SwitchboardError(code === 'FORBIDDEN' ? 'FORBIDDEN' : 'NOT_FOUND', err.message),
+        });
       } else {
         this.setState({ status: 'disconnected', error: new SwitchboardError('NETWORK', err.message) });
       }

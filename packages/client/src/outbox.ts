@@ -1,4 +1,5 @@
 import type { ContentType, Message } from '@switchboard/protocol';
+
 import { SwitchboardError } from './api-error';
 import { SEND_RETRY_DELAYS_MS, sleep } from './backoff';
 import { newClientMessageId } from './client-message-id';

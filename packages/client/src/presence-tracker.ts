@@ -1,4 +1,5 @@
 import type { PresenceEntry, PresenceStatus } from '@switchboard/protocol';
+
 import { SwitchboardError } from './api-error';
 import type { NamespaceConnection } from './namespace-connection';
 import { DefaultOut, NAMESPACE_PATHS, PresenceOut } from './protocol-constants';
@@ -93,7 +94,8 @@ export class PresenceTracker {
     if (!userIds.length || !this.ns.connected) return;
     try {
       for (let i = 0; i < userIds.length; i += 200) {
-        const list = (await this.ns.request(PresenceOut['presence:subscribe'], { userIds: userIds.slice(i, i + 200) })) as PresenceEntry[] | undefined;
+        const list = (await this.ns.request(PresenceOut['presence:subscribe'], { userIds: userIds.slice(i, i + 200) })) as
+          PresenceEntry[] | undefined;
         for (const e of list ?? []) this.entries.set(e.userId, e);
       }
       this.publish();

@@ -1,4 +1,4 @@
-import { statusAtLeast, type ChatMessage } from './chat-message';
+import { type ChatMessage, statusAtLeast } from './chat-message';
 import { DefaultOut } from './protocol-constants';
 import type { SwitchboardClient } from './switchboard-client';
 

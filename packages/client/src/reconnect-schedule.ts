@@ -20,7 +20,10 @@ export class ReconnectSchedule {
    */
   schedule(fn: () => void, atLeastMs?: number): number | null {
     if (this.timer) return null;
-    const delay = atLeastMs === undefined ? reconnectDelay(this.attempt, this.delays, this.jitter) : reconnectDelay(0, [atLeastMs], Math.max(this.jitter, 0.5));
+    const delay =
+      atLeastMs === undefined
+        ? reconnectDelay(this.attempt, this.delays, this.jitter)
+        : reconnectDelay(0, [atLeastMs], Math.max(this.jitter, 0.5));
     this.attempt++;
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -1,5 +1,6 @@
 import type { Ack } from '@switchboard/protocol';
 import type { Socket } from 'socket.io-client';
+
 import { SwitchboardError } from './api-error';
 
 /**

@@ -1,5 +1,6 @@
 import type { ContentType, Message, Role } from '@switchboard/protocol';
 import { Manager, type Socket } from 'socket.io-client';
+
 import { SwitchboardError } from './api-error';
 import { SEND_RETRY_DELAYS_MS } from './backoff';
 import { onBrowserOnline, pageOrigin } from './browser-globals';
@@ -27,7 +28,7 @@ import { ReconnectSchedule } from './reconnect-schedule';
 import { requestWithAck } from './request-with-ack';
 import { readTokenClaims } from './token-claims';
 import { TokenKeeper } from './token-keeper';
-import { UpdatesPoller, findLogHead } from './updates-poller';
+import { findLogHead, UpdatesPoller } from './updates-poller';
 
 export type * from './client-types';
 
@@ -79,7 +80,12 @@ export class SwitchboardClient {
     this.tokens = new TokenKeeper(opts.token, opts.refreshToken);
     this.dispatcher = new EventDispatcher(opts.dedupCapacity ?? 2_000, opts.lastSeq ?? null);
     this.retry = new ReconnectSchedule(opts.reconnectDelaysMs, opts.jitter);
-    this.api = new HttpApi({ baseUrl: url, getToken: () => this.tokens.current, refreshToken: opts.refreshToken ? () => this.tokens.refresh() : undefined, fetch: opts.fetch });
+    this.api = new HttpApi({
+      baseUrl: url,
+      getToken: () => this.tokens.current,
+      refreshToken: opts.refreshToken ? () => this.tokens.refresh() : undefined,
+      fetch: opts.fetch,
+    });
     this.outbox = new Outbox((payload) => this.transportSend(payload), opts.sendRetryDelaysMs ?? SEND_RETRY_DELAYS_MS);
     this.manager = new Manager(url, {
       path: opts.socketPath ?? '/socket.io',
@@ -98,7 +104,7 @@ export class SwitchboardClient {
           ...(opts.dialect && !opts.conversation ? { dialect: opts.dialect } : {}),
         });
       },
-    }) as Socket<InEvents, OutEvents>;
+    });
     this.poller =
       opts.polling === false
         ? null
@@ -220,7 +226,7 @@ export class SwitchboardClient {
 
   /** Emits a client event with an ack; resolves with the ack's data, rejects with a {@link SwitchboardError}. */
   request<E extends OutEventName>(event: E, payload: OutPayload<E>, timeoutMs = this.opts.ackTimeoutMs ?? 5_000): Promise<OutAck<E>> {
-    return requestWithAck<OutAck<E>>(this.socket as Socket, event, payload, timeoutMs);
+    return requestWithAck<OutAck<E>>(this.socket, event, payload, timeoutMs);
   }
 
   /** Emits without waiting (typing); dropped while disconnected, as volatile events should be. */
@@ -248,8 +254,14 @@ export class SwitchboardClient {
   namespace<P extends NamespacePath>(path: P): NamespaceConnection<P> {
     let ns = this.namespaces.get(path) as NamespaceConnection<P> | undefined;
     if (!ns) {
-      ns = new NamespaceConnection(path, this.manager, () => this.tokens.current, (event, payload) => this.dispatcher.emitFacts(event, payload), this.opts.dedupCapacity ?? 2_000);
-      this.namespaces.set(path, ns as unknown as NamespaceConnection);
+      ns = new NamespaceConnection(
+        path,
+        this.manager,
+        () => this.tokens.current,
+        (event, payload) => this.dispatcher.emitFacts(event, payload),
+        this.opts.dedupCapacity ?? 2_000,
+      );
+      this.namespaces.set(path, ns);
       if (this.wantConnected) ns.resume();
     }
     return ns;
@@ -285,7 +297,7 @@ export class SwitchboardClient {
     // A first connection starts at the log's head: history comes from the API, not from a replay.
     this.dispatcher.lastSeq ??= session.lastSeq;
     this.setState({ status: 'connected', error: null, attempt: 0, nextRetryAt: null, polling: false, session });
-    await this.rooms.restore((event, payload, timeoutMs) => this.request(event, payload as never, timeoutMs), resume);
+    await this.rooms.restore((event, payload, timeoutMs) => this.request(event, payload, timeoutMs), resume);
     for (const ns of this.namespaces.values()) ns.resume();
     this.outbox.flush();
   }
@@ -307,7 +319,10 @@ export class SwitchboardClient {
       if (this.tokens.canRefresh && !this.authRetried) {
         this.authRetried = true;
         // One refresh per refusal: a callback that keeps giving bad tokens must not loop.
-        const renewed = await this.tokens.refresh().then(() => true, () => false);
+        const renewed = await this.tokens.refresh().then(
+          () => true,
+          () => false,
+        );
         if (renewed) {
           if (this.wantConnected) this.connectSocket();
           return;
@@ -352,7 +367,9 @@ export class SwitchboardClient {
       try {
         await this.tokens.refresh();
       } catch (err) {
-        return this.fail(err instanceof SwitchboardError ? err : new SwitchboardError('AUTH_TOKEN_EXPIRED', 'The token could not be refreshed', 401));
+        return this.fail(
+          err instanceof SwitchboardError ? err : new SwitchboardError('AUTH_TOKEN_EXPIRED', 'The token could not be refreshed', 401),
+        );
       }
     }
     this.setState({ nextRetryAt: null });
@@ -375,8 +392,13 @@ export class SwitchboardClient {
     }
   }
 
-  private async transportSend(payload: { conversationId: string; content: string; contentType: ContentType; clientMessageId: string }): Promise<Message> {
-    if (this.socket.connected) return this.request(DefaultOut.send_message, payload) as Promise<Message>;
+  private async transportSend(payload: {
+    conversationId: string;
+    content: string;
+    contentType: ContentType;
+    clientMessageId: string;
+  }): Promise<Message> {
+    if (this.socket.connected) return this.request(DefaultOut.send_message, payload);
     if (this.opts.httpSendFallback === false) throw new SwitchboardError('NETWORK', 'Not connected');
     const { conversationId, ...body } = payload;
     return this.api.postMessage(conversationId, body);

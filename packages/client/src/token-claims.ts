@@ -19,12 +19,15 @@ export function readTokenClaims(token: string): TokenClaims | null {
   const part = token.split('.')[1];
   if (!part) return null;
   try {
-    const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
+    const base64 = part
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')
+      .padEnd(Math.ceil(part.length / 4) * 4, '=');
     const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0)));
     const claims = JSON.parse(json) as Partial<TokenClaims> & { workspaceId?: string; tenantId?: string; orgId?: string };
     const accountId = claims.accountId ?? claims.workspaceId ?? claims.tenantId ?? claims.orgId;
     if (typeof claims.sub !== 'string' || typeof accountId !== 'string' || typeof claims.role !== 'string') return null;
-    return { ...claims, sub: claims.sub, accountId, role: claims.role } as TokenClaims;
+    return { ...claims, sub: claims.sub, accountId, role: claims.role };
   } catch {
     return null;
   }

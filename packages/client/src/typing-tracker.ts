@@ -1,4 +1,5 @@
 import type { Role } from '@switchboard/protocol';
+
 import type { Fact } from './facts';
 import { DefaultOut } from './protocol-constants';
 import type { SwitchboardClient } from './switchboard-client';

@@ -1,4 +1,5 @@
 import { CATALOGUE, type Direction, type EventDef, type PayloadOf, type Surface } from '@switchboard/protocol';
+
 import { SwitchboardError } from './api-error';
 
 /*

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+
 import { forEachServer } from '../../server/test/support/server';
 import { stallEventLoop } from '../../server/test/support/stall';
 import { connected, newClient } from './support/clients';

@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpApi, StreamIn, drainFrames, streamAssistantReplies, type StreamEvent } from '../src/index';
+
 import { until } from '../../server/test/support/events';
+import { drainFrames, HttpApi, streamAssistantReplies, type StreamEvent, StreamIn } from '../src/index';
 
 describe('SSE frames', () => {
   it('reads events split across chunks, multi-line data, comments and CRLF', () => {
@@ -31,7 +33,19 @@ describe('streamed assistant replies', () => {
       send(StreamIn.error, { conversationId: 'c1', replyId: 'r1', code: 'INTERNAL', message: 'provider hiccup', retrying: true });
       send(StreamIn.token, { conversationId: 'c1', replyId: 'r1', index: 0, token: 'Orders ' });
       send(StreamIn.token, { conversationId: 'c1', replyId: 'r1', index: 1, token: 'ship in 2 days.' });
-      const message = { id: 'm1', conversationId: 'c1', accountId: 't', role: 'ASSISTANT', senderId: null, content: 'Orders ship in 2 days.', contentType: 'text', clientMessageId: 'r1', status: 'sent', confidence: 0.9, createdAt: new Date().toISOString() };
+      const message = {
+        id: 'm1',
+        conversationId: 'c1',
+        accountId: 't',
+        role: 'ASSISTANT',
+        senderId: null,
+        content: 'Orders ship in 2 days.',
+        contentType: 'text',
+        clientMessageId: 'r1',
+        status: 'sent',
+        confidence: 0.9,
+        createdAt: new Date().toISOString(),
+      };
       send(StreamIn.done, { conversationId: 'c1', replyId: 'r1', message });
       res.end();
     });
@@ -66,7 +80,10 @@ describe('streamed assistant replies', () => {
     const missing = createServer((_req, res) => res.writeHead(404).end('{"error":{"code":"NOT_FOUND","message":"no route"}}'));
     await new Promise<void>((resolve) => missing.listen(0, '127.0.0.1', resolve));
     const address = missing.address();
-    const api = new HttpApi({ baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, getToken: () => 't' });
+    const api = new HttpApi({
+      baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+      getToken: () => 't',
+    });
     const handle = streamAssistantReplies(api, 'c1', { onText: () => undefined, onDone: () => undefined, onDrop: () => undefined });
     await expect(handle.done).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await new Promise<void>((resolve) => missing.close(() => resolve()));

@@ -1,17 +1,29 @@
 import { expect, it } from 'vitest';
-import { HttpApi } from '../src/index';
+
 import { forEachServer } from '../../server/test/support/server';
+import { HttpApi } from '../src/index';
 
 forEachServer('SDK: inbox reads, read positions and search', (t) => {
   it('reads contacts and unread counts, marks read and searches through HttpApi', async () => {
-    const customerToken = await t.token({ sub: 'sdk-maria', accountId: 'sdk-inbox', role: 'customer', name: 'Maria Garcia', email: 'maria@example.com' });
+    const customerToken = await t.token({
+      sub: 'sdk-maria',
+      accountId: 'sdk-inbox',
+      role: 'customer',
+      name: 'Maria Garcia',
+      email: 'maria@example.com',
+    });
     const agentToken = await t.token({ sub: 'sdk-agent', accountId: 'sdk-inbox', role: 'agent' });
     const customer = new HttpApi({ baseUrl: t.url(), getToken: () => customerToken });
     const agent = new HttpApi({ baseUrl: t.url(), getToken: () => agentToken });
     const conv = await customer.createConversation({});
     await customer.postMessage(conv.id, { content: 'Where is my parcel?' });
     const [row] = (await agent.listConversations()).conversations;
-    expect(row).toMatchObject({ id: conv.id, contact: { name: 'Maria Garcia', initials: 'MG' }, lastMessage: { content: 'Where is my parcel?' }, unreadCount: 1 });
+    expect(row).toMatchObject({
+      id: conv.id,
+      contact: { name: 'Maria Garcia', initials: 'MG' },
+      lastMessage: { content: 'Where is my parcel?' },
+      unreadCount: 1,
+    });
     expect((await agent.markConversationRead(conv.id)).unreadCount).toBe(0);
     expect((await agent.getConversation(conv.id)).unreadCount).toBe(0);
     const page = await agent.search('parcel');

@@ -1,8 +1,9 @@
-import { expect, it } from 'vitest';
 import type { Message } from '@switchboard/protocol';
-import { DefaultIn, DefaultOut, Outbox, SwitchboardError } from '../src/index';
-import { forEachServer } from '../../server/test/support/server';
+import { expect, it } from 'vitest';
+
 import { until } from '../../server/test/support/events';
+import { forEachServer } from '../../server/test/support/server';
+import { DefaultIn, DefaultOut, Outbox, SwitchboardError } from '../src/index';
 import { connected, newClient } from './support/clients';
 
 forEachServer(
@@ -25,7 +26,7 @@ forEachServer(
       const attempts: Array<{ at: number; clientMessageId: string }> = [];
       const outbox = new Outbox(async (payload) => {
         attempts.push({ at: Date.now(), clientMessageId: payload.clientMessageId });
-        const message = (await agent.request(DefaultOut.send_message, payload)) as Message;
+        const message = await agent.request(DefaultOut.send_message, payload);
         // The first two answers are lost on the way back, as when the connection drops after the commit.
         if (attempts.length <= 2) throw new SwitchboardError('TIMEOUT', 'ack lost');
         return message;
@@ -61,7 +62,11 @@ forEachServer(
       const tries = states.filter((s) => s.state === 'sending' || s.state === 'retrying');
       expect(tries).toHaveLength(4);
       expect(tries[3]!.at - tries[0]!.at).toBeGreaterThanOrEqual(680);
-      expect(offline.outbox.pending(conversationId)[0]).toMatchObject({ clientMessageId: entry.clientMessageId, state: 'queued', attempts: 4 });
+      expect(offline.outbox.pending(conversationId)[0]).toMatchObject({
+        clientMessageId: entry.clientMessageId,
+        state: 'queued',
+        attempts: 4,
+      });
 
       offline.connect();
       const stored = await done;

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PortalIn, reconnectDelay } from '../src/index';
+
 import { until } from '../../server/test/support/events';
+import { PortalIn, reconnectDelay } from '../src/index';
 import { connected, newClient } from './support/clients';
-import { startRestartableServer, type RestartableServer } from './support/restartable-server';
+import { type RestartableServer, startRestartableServer } from './support/restartable-server';
 
 describe('reconnect schedule', () => {
   it('waits 1 s, 2 s, then 5 s for good, each plus up to a quarter of jitter', () => {
@@ -32,10 +33,18 @@ describe('a server restart, seen from a client', () => {
       expect(res.status).toBe(201);
     };
     const conv = (await (
-      await fetch(`${server.url}/api/conversations`, { method: 'POST', headers: { authorization: `Bearer ${customerToken}`, 'content-type': 'application/json' }, body: '{}' })
+      await fetch(`${server.url}/api/conversations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${customerToken}`, 'content-type': 'application/json' },
+        body: '{}',
+      })
     ).json()) as { id: string };
 
-    const agent = newClient({ url: server.url, token: await server.token({ sub: 'rc1-agent', accountId: tenant, role: 'agent' }), dialect: 'portal' });
+    const agent = newClient({
+      url: server.url,
+      token: await server.token({ sub: 'rc1-agent', accountId: tenant, role: 'agent' }),
+      dialect: 'portal',
+    });
     const got: string[] = [];
     agent.on(PortalIn['message:new'], (m) => got.push(m.content));
     await connected(agent);
@@ -74,9 +83,17 @@ describe('a server restart, seen from a client', () => {
     const tenant = 'rc2';
     const customerToken = await server.token({ sub: 'rc2-cust', accountId: tenant, role: 'customer' });
     const conv = (await (
-      await fetch(`${server.url}/api/conversations`, { method: 'POST', headers: { authorization: `Bearer ${customerToken}`, 'content-type': 'application/json' }, body: '{}' })
+      await fetch(`${server.url}/api/conversations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${customerToken}`, 'content-type': 'application/json' },
+        body: '{}',
+      })
     ).json()) as { id: string };
-    const agent = newClient({ url: server.url, token: await server.token({ sub: 'rc2-agent', accountId: tenant, role: 'agent' }), reconnectDelaysMs: [300] });
+    const agent = newClient({
+      url: server.url,
+      token: await server.token({ sub: 'rc2-agent', accountId: tenant, role: 'agent' }),
+      reconnectDelaysMs: [300],
+    });
     await connected(agent);
 
     await server.stop();
@@ -87,7 +104,9 @@ describe('a server restart, seen from a client', () => {
     const stored = await Promise.all(sends.map((s) => s.done));
     expect(stored.map((m) => m.content)).toEqual(['while down 1', 'while down 2']);
 
-    const res = await fetch(`${server.url}/api/conversations/${conv.id}/messages`, { headers: { authorization: `Bearer ${customerToken}` } });
+    const res = await fetch(`${server.url}/api/conversations/${conv.id}/messages`, {
+      headers: { authorization: `Bearer ${customerToken}` },
+    });
     const { messages } = (await res.json()) as { messages: Array<{ content: string }> };
     expect(messages.map((m) => m.content)).toEqual(['while down 1', 'while down 2']);
   }, 30_000);

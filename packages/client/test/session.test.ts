@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
-import { DefaultIn, DefaultOut, type Fact } from '../src/index';
-import { forEachServer } from '../../server/test/support/server';
+
 import { until } from '../../server/test/support/events';
+import { forEachServer } from '../../server/test/support/server';
+import { DefaultIn, DefaultOut, type Fact } from '../src/index';
 import { connected, newClient } from './support/clients';
 
 forEachServer(
@@ -73,9 +74,9 @@ forEachServer(
 
       // A second node or a replay racing live traffic delivers the same logged event again.
       const again = heard[0]!;
-      t.sb().io.emit(DefaultIn.new_message, again as never);
-      t.sb().io.emit(DefaultIn.new_message, again as never);
-      t.sb().io.emit(DefaultIn.new_message, { ...again, eventId: 'another-event', content: 'distinct' } as never);
+      t.sb().io.emit(DefaultIn.new_message, again);
+      t.sb().io.emit(DefaultIn.new_message, again);
+      t.sb().io.emit(DefaultIn.new_message, { ...again, eventId: 'another-event', content: 'distinct' });
       await until(() => heard.length === 2, 10_000, 'the distinct event');
       await new Promise((r) => setTimeout(r, 200));
       expect(heard.map((h) => h.content)).toEqual(['once', 'distinct']);
@@ -88,7 +89,10 @@ forEachServer(
       const tenant = 'se6';
       const customerToken = await t.token({ sub: `${tenant}-cust`, accountId: tenant, role: 'customer' });
       const conv = (await t.http('POST', '/api/conversations', { token: customerToken, body: { subject: 'old news' } })).body;
-      await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: customerToken, body: { content: 'before the client started' } });
+      await t.http('POST', `/api/conversations/${conv.id}/messages`, {
+        token: customerToken,
+        body: { content: 'before the client started' },
+      });
 
       // A proxy that refuses WebSocket upgrades looks like this to the client: HTTP works, the socket never does.
       const client = newClient({
@@ -111,11 +115,19 @@ forEachServer(
       const sent = await client.send({ conversationId: conv.id, content: 'reply over HTTP' }).done;
       expect(sent).toMatchObject({ content: 'reply over HTTP', role: 'HUMAN_AGENT' });
       const { body } = await t.http('GET', `/api/conversations/${conv.id}/messages`, { token: customerToken });
-      expect(body.messages.map((m: { content: string }) => m.content)).toEqual(['before the client started', 'while polling', 'reply over HTTP']);
+      expect(body.messages.map((m: { content: string }) => m.content)).toEqual([
+        'before the client started',
+        'while polling',
+        'reply over HTTP',
+      ]);
     });
 
     it('signals typing without waiting, and drops it while offline', async () => {
-      const client = newClient({ url: t.url(), token: await t.token({ sub: 'se7-agent', accountId: 'se7', role: 'agent' }), autoConnect: false });
+      const client = newClient({
+        url: t.url(),
+        token: await t.token({ sub: 'se7-agent', accountId: 'se7', role: 'agent' }),
+        autoConnect: false,
+      });
       expect(() => client.signal(DefaultOut.typing_start, { conversationId: 'c1' })).not.toThrow();
       await expect(client.request(DefaultOut.ping, { timestamp: 1 })).rejects.toMatchObject({ code: 'NETWORK' });
     });

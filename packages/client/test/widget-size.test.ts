@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+
 import { expect, it } from 'vitest';
+
 import { buildWeb } from '../../../scripts/build-web';
 
 /** Issue 17: the widget, with everything it does, stays at most 30 kB (30,000 bytes) gzipped. */

@@ -1,8 +1,9 @@
-import { expect, it } from 'vitest';
 import { io as connectClient } from 'socket.io-client';
-import { ConversationFeed, WidgetIn } from '../src/index';
-import { forEachServer } from '../../server/test/support/server';
+import { expect, it } from 'vitest';
+
 import { ask, until } from '../../server/test/support/events';
+import { forEachServer } from '../../server/test/support/server';
+import { ConversationFeed, WidgetIn } from '../src/index';
 import { connected, newClient } from './support/clients';
 
 forEachServer('client in 003’s widget vocabulary', (t) => {
@@ -18,7 +19,12 @@ forEachServer('client in 003’s widget vocabulary', (t) => {
     await connected(client);
     await until(() => !feed.getSnapshot().loading, 5_000, 'history loaded');
 
-    const agent = connectClient(t.url(), { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: await t.token({ sub: 'wv1-agent', accountId: 'wv1', role: 'agent' }) } });
+    const agent = connectClient(t.url(), {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { token: await t.token({ sub: 'wv1-agent', accountId: 'wv1', role: 'agent' }) },
+    });
     try {
       await new Promise((resolve) => agent.once('authenticated', resolve));
       expect((await ask(agent, 'join_conversation', conv.id)).ok).toBe(true);

@@ -1,4 +1,5 @@
 import type { Plugin } from 'vite';
+
 import * as constants from '../src/protocol-constants';
 
 /** The module `protocol-constants.ts` is swapped for in browser and package builds. */

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { renderProtocolDoc } from '../src/doc/protocol-doc';
 
 // The committed document, at the repository root, wherever the script is run from.

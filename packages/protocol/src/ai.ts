@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { AiAgentStatus, ChannelType, TicketPriority } from './enums';
 import { Id, IsoDate } from './ids';
 

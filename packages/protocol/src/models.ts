@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDate } from './ids';
+
 import {
   ChannelType,
   ContentType,
@@ -11,6 +11,7 @@ import {
   TicketPriority,
   TicketStatus,
 } from './enums';
+import { Id, IsoDate } from './ids';
 
 /** Every broadcast carries its event-log position and a stable id, for replay and dedup. */
 export const Envelope = z.object({

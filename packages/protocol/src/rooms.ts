@@ -92,8 +92,7 @@ function resolveCanonical(tenantId: string, name: string): ResolvedRoom | null {
 
 /** 003's per-conversation namespace: `/tenant/{tenantId}/conv/{conversationId}`. */
 export const WIDGET_NAMESPACE = /^\/tenant\/([A-Za-z0-9_.@-]{1,128})\/conv\/([A-Za-z0-9_.@-]{1,128})$/;
-export const widgetNamespace = (tenantId: string, conversationId: string) =>
-  `/tenant/${tenantId}/conv/${conversationId}`;
+export const widgetNamespace = (tenantId: string, conversationId: string) => `/tenant/${tenantId}/conv/${conversationId}`;
 
 /** 001's namespaces. */
 export const NAMESPACES = {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+
 import {
-  MAX_MESSAGE_CHARS,
-  MAX_PRESENCE_USER_IDS,
   chatClient,
   defaultClient,
+  MAX_MESSAGE_CHARS,
+  MAX_PRESENCE_USER_IDS,
   notificationsClient,
   presenceClient,
   ticketsClient,

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 import { describe, expect, it } from 'vitest';
+
 import { renderProtocolDoc } from '../src/doc/protocol-doc';
 import { CATALOGUE } from '../src/index';
 

@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
 import { renderSchema } from '../src/doc/render-schema';
 
 const Point = z.object({ x: z.number(), y: z.number() });
@@ -20,12 +21,8 @@ describe('renderSchema', () => {
       count: z.number().int().min(0),
       ratio: z.number().min(0).max(1),
     });
-    expect(input(schema)).toBe(
-      '{ id: string(1..128), kind?: "a" | "b" = "a", note?: string, count: int ≥ 0, ratio: number 0..1 }',
-    );
-    expect(output(schema)).toBe(
-      '{ id: string(1..128), kind: "a" | "b", note?: string, count: int ≥ 0, ratio: number 0..1 }',
-    );
+    expect(input(schema)).toBe('{ id: string(1..128), kind?: "a" | "b" = "a", note?: string, count: int ≥ 0, ratio: number 0..1 }');
+    expect(output(schema)).toBe('{ id: string(1..128), kind: "a" | "b", note?: string, count: int ≥ 0, ratio: number 0..1 }');
   });
 
   it('names known schemas below the top level, and spreads their fields', () => {

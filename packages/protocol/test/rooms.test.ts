@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ROOM_ALIASES, resolveRoom, rooms } from '../src/index';
+
+import { resolveRoom, ROOM_ALIASES, rooms } from '../src/index';
 
 describe('resolveRoom', () => {
   it.each(Object.entries(ROOM_ALIASES))('reads %s as a view of the canonical room', (prefix, { kind }) => {
@@ -19,19 +20,26 @@ describe('resolveRoom', () => {
     });
   });
 
-  it.each(Object.entries(ROOM_ALIASES).filter(([, alias]) => alias.kind === 'tenant'))(
-    'refuses another tenant’s %s room',
-    (prefix) => {
-      expect(resolveRoom('acme', `${prefix}globex`)).toBeNull();
-    },
-  );
+  it.each(Object.entries(ROOM_ALIASES).filter(([, alias]) => alias.kind === 'tenant'))('refuses another tenant’s %s room', (prefix) => {
+    expect(resolveRoom('acme', `${prefix}globex`)).toBeNull();
+  });
 
   it('refuses another tenant’s conversation in 003’s spelling', () => {
     expect(resolveRoom('acme', 'tenant:globex:conv:c1')).toBeNull();
   });
 
   it('refuses names it does not know and ids that try to reach further', () => {
-    for (const name of ['', 'ws:', 'room:1', 'conv:a:b', 'conv:a b', 'tenant:acme:conv:', 'tenant:acme:user:', 'tenant:acme:user:a:b', 'CONV:c1']) {
+    for (const name of [
+      '',
+      'ws:',
+      'room:1',
+      'conv:a:b',
+      'conv:a b',
+      'tenant:acme:conv:',
+      'tenant:acme:user:',
+      'tenant:acme:user:a:b',
+      'CONV:c1',
+    ]) {
       expect(resolveRoom('acme', name), name).toBeNull();
     }
   });

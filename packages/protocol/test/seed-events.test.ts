@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, insightdesk, type Direction, type Seed, type Surface } from '../src/index';
+
+import { CATALOGUE, type Direction, insightdesk, type Seed, type Surface } from '../src/index';
 
 type Expected = Partial<Record<Surface, Partial<Record<Direction, readonly string[]>>>>;
 

@@ -1,4 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
+
 import type {
   Ack,
   ChatClientEvents,
@@ -7,9 +8,9 @@ import type {
   DefaultServerEvents,
   Message,
   PresenceServerEvents,
+  Ticket,
   TicketsClientEvents,
   TicketsServerEvents,
-  Ticket,
 } from '../src/index';
 
 // These assertions are checked by `tsc`; at run time they only need to load.
@@ -21,7 +22,10 @@ describe('Socket.IO event maps', () => {
     expectTypeOf<Parameters<NonNullable<Send[1]>>[0]>().toEqualTypeOf<Ack<Message>>();
     expectTypeOf<'c1'>().toExtend<Parameters<DefaultClientEvents['join_conversation']>[0]>();
     expectTypeOf<Parameters<NonNullable<Parameters<TicketsClientEvents['ticket:subscribe']>[1]>>[0]>().toEqualTypeOf<Ack<Ticket>>();
-    expectTypeOf<Parameters<ChatClientEvents['chat:typing']>[0]>().toEqualTypeOf<{ conversationId: string; isTyping?: boolean | undefined }>();
+    expectTypeOf<Parameters<ChatClientEvents['chat:typing']>[0]>().toEqualTypeOf<{
+      conversationId: string;
+      isTyping?: boolean | undefined;
+    }>();
   });
 
   it('give the default namespace all three vocabularies, and each 001 namespace its own', () => {

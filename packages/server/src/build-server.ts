@@ -1,61 +1,62 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+
 import { createAi } from './ai/create-ai';
-import { createReplayBudget } from './cluster/replay-budget';
 import { createTokenVerifier } from './auth/token-verifier';
-import { createRateLimiter } from './cluster/rate-limiter';
-import { TenantGate } from './cluster/tenant-gate';
-import { openClusterKit, type ClusterKit } from './cluster/cluster-kit';
-import { quietErrors } from './cluster/quiet-errors';
+import { type Bridges, startBridges } from './bridges/start-bridges';
+import { type ClusterKit, openClusterKit } from './cluster/cluster-kit';
 import type { EventRelay } from './cluster/event-relay';
-import { startBridges, type Bridges } from './bridges/start-bridges';
+import { quietErrors } from './cluster/quiet-errors';
+import { createRateLimiter } from './cluster/rate-limiter';
+import { createReplayBudget } from './cluster/replay-budget';
+import { TenantGate } from './cluster/tenant-gate';
+import { MemoryThrottle } from './cluster/throttle';
 import type { Config } from './config';
 import { BroadcastService } from './domain/broadcast-service';
-import { MemoryThrottle } from './cluster/throttle';
+import { ConversationService } from './domain/conversation-service';
 import { DashboardMetrics } from './domain/dashboard-metrics';
+import { InboxService } from './domain/inbox-service';
 import { wireInsightDeskReactions } from './domain/insightdesk-reactions';
+import { MessageService } from './domain/message-service';
+import { NoteService } from './domain/note-service';
 import { NotificationService } from './domain/notification-service';
+import { PresenceService } from './domain/presence-service';
 import { PresenceWatch } from './domain/presence-watch';
+import { ReplayService } from './domain/replay-service';
 import { SlaScheduler } from './domain/sla-scheduler';
 import { TicketService } from './domain/ticket-service';
 import { TicketTypingService } from './domain/ticket-typing-service';
-import { UserSummaries } from './domain/user-summaries';
-import { InboxService } from './domain/inbox-service';
-import { NoteService } from './domain/note-service';
-import { attachInsightDesk } from './handlers/insightdesk';
-import { ticketRoutes } from './transport/http/ticket-routes';
-import { ConversationService } from './domain/conversation-service';
-import { MessageService } from './domain/message-service';
-import { PresenceService } from './domain/presence-service';
-import { ReplayService } from './domain/replay-service';
 import { TypingService } from './domain/typing-service';
 import { UserDirectory } from './domain/user-directory';
+import { UserSummaries } from './domain/user-summaries';
 import { WidgetService } from './domain/widget-service';
-import { widgetRoutes } from './transport/http/widget-routes';
+import { attachInsightDesk } from './handlers/insightdesk';
 import { createLogger, type Logger } from './log';
 import { logConnectionCounts } from './ops/connection-log';
-import { logRequests } from './transport/http/request-log';
 import { createMetrics, emittedEventLabel } from './ops/metrics';
 import { Broadcaster } from './realtime/broadcaster';
 import { followLog } from './realtime/log-follower';
 import { RelayMarks } from './realtime/relay-marks';
 import type { Services } from './services';
-import { openDb, type Db } from './storage/db';
+import { type Db, openDb } from './storage/db';
 import { aiRoutes } from './transport/http/ai-routes';
 import { conversationRoutes } from './transport/http/conversation-routes';
-import { inboxRoutes } from './transport/http/inbox-routes';
-import { streamRoute } from './transport/http/stream-route';
+import { devRoutes } from './transport/http/dev-routes';
 import { installErrorHandler } from './transport/http/error-handler';
 import { healthRoutes } from './transport/http/health-routes';
+import { inboxRoutes } from './transport/http/inbox-routes';
 import { internalRoutes } from './transport/http/internal-routes';
-import { updatesRoutes } from './transport/http/updates-routes';
-import { writeRateLimit } from './transport/http/write-rate-limit';
-import { devRoutes } from './transport/http/dev-routes';
 import { meRoute } from './transport/http/me-route';
 import { catalogueRoutes } from './transport/http/openapi/route-catalogue';
 import { openapiRoutes } from './transport/http/openapi-routes';
+import { logRequests } from './transport/http/request-log';
 import { staticRoutes } from './transport/http/static-routes';
+import { streamRoute } from './transport/http/stream-route';
+import { ticketRoutes } from './transport/http/ticket-routes';
+import { updatesRoutes } from './transport/http/updates-routes';
+import { widgetRoutes } from './transport/http/widget-routes';
+import { writeRateLimit } from './transport/http/write-rate-limit';
 import { attachDefaultNamespaces, createSocketServer, RECOVERY_WINDOW_MS } from './transport/socket-server';
 import type { AppIo } from './transport/socket-types';
 
@@ -85,12 +86,25 @@ export interface Switchboard {
 export async function buildServer(config: Config, deps: { log?: Logger; db?: Db; relay?: EventRelay } = {}): Promise<Switchboard> {
   if (!config.INTERNAL_API_KEY) throw new Error('INTERNAL_API_KEY is required');
   const log = deps.log ?? createLogger(config.LOG_LEVEL);
-  const db = deps.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, maxConnections: config.DATABASE_POOL_SIZE, pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS }));
+  const db =
+    deps.db ??
+    (await openDb({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      maxConnections: config.DATABASE_POOL_SIZE,
+      pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
+    }));
   const metrics = createMetrics();
   const cluster = await openClusterKit(config, log, { relay: deps.relay });
 
   // Requests are logged by logRequests (at debug, without query strings, which may carry a token), not by Fastify.
-  const app: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: config.MAX_PAYLOAD_BYTES });
+  const app: FastifyInstance = Fastify({
+    // pino's Logger carries its own level names; Fastify's instance type wants its base logger.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.MAX_PAYLOAD_BYTES,
+  });
   // Before any route, so each one lands in /openapi.json or fails test/openapi.test.ts.
   const routes = catalogueRoutes(app);
   logRequests(app);
@@ -130,7 +144,11 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     coalesceMs: config.PRESENCE_COALESCE_MS,
   });
   const conversations = new ConversationService(db, broadcaster);
-  const sla = new SlaScheduler(db, broadcaster, { warningRatio: config.SLA_WARNING_RATIO, maxSleepMs: config.SLA_POLL_MS, onError: onError('sla timer failed') });
+  const sla = new SlaScheduler(db, broadcaster, {
+    warningRatio: config.SLA_WARNING_RATIO,
+    maxSleepMs: config.SLA_POLL_MS,
+    onError: onError('sla timer failed'),
+  });
   const messages = new MessageService(db, broadcaster, conversations, {
     onFlush: (sends) => metrics.writeFlushes.observe(sends),
     ackDelayMs: config.WRITE_ACK_DELAY_MS,
@@ -153,7 +171,14 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
     }),
-        rateLimiter: createRateLimiter({ points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_S, tenantPoints: config.RATE_LIMIT_TENANT_POINTS ?? config.RATE_LIMIT_POINTS * 10 }, cluster.rateLimitStore),
+    rateLimiter: createRateLimiter(
+      {
+        points: config.RATE_LIMIT_POINTS,
+        windowSeconds: config.RATE_LIMIT_WINDOW_S,
+        tenantPoints: config.RATE_LIMIT_TENANT_POINTS ?? config.RATE_LIMIT_POINTS * 10,
+      },
+      cluster.rateLimitStore,
+    ),
     // A tenant's writes serialise on its append lock anyway; more at once would only hold pool connections.
     tenantGate: new TenantGate(Math.max(2, Math.floor(config.DATABASE_POOL_SIZE / 4)), 200),
     broadcaster,
@@ -161,16 +186,31 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     conversations,
     messages,
     presence,
-    typing: new TypingService(broadcaster, config.TYPING_TIMEOUT_MS, { timers: cluster.typingTimers, onError: sharedStateError('typing timers failed') }),
+    typing: new TypingService(broadcaster, config.TYPING_TIMEOUT_MS, {
+      timers: cluster.typingTimers,
+      onError: sharedStateError('typing timers failed'),
+    }),
     replay,
-    replayBudget: createReplayBudget({ events: config.REPLAY_BUDGET_EVENTS, windowSeconds: config.RATE_LIMIT_WINDOW_S }, cluster.rateLimitStore),
+    replayBudget: createReplayBudget(
+      { events: config.REPLAY_BUDGET_EVENTS, windowSeconds: config.RATE_LIMIT_WINDOW_S },
+      cluster.rateLimitStore,
+    ),
     broadcast: new BroadcastService(db, broadcaster, presence),
     tickets: new TicketService(db, broadcaster, sla, conversations, config.SLA_POLICY),
     sla,
-    ticketTyping: new TicketTypingService(broadcaster, config.TYPING_TIMEOUT_MS, { timers: cluster.ticketTypingTimers, onError: sharedStateError('ticket typing timers failed') }),
+    ticketTyping: new TicketTypingService(broadcaster, config.TYPING_TIMEOUT_MS, {
+      timers: cluster.ticketTypingTimers,
+      onError: sharedStateError('ticket typing timers failed'),
+    }),
     notifications: new NotificationService(db, broadcaster),
     presenceWatch: new PresenceWatch(db, presence),
-    dashboard: new DashboardMetrics(db, broadcaster, presence, new MemoryThrottle(config.METRICS_THROTTLE_MS, onError('dashboard metrics failed')), config.SLA_WARNING_RATIO),
+    dashboard: new DashboardMetrics(
+      db,
+      broadcaster,
+      presence,
+      new MemoryThrottle(config.METRICS_THROTTLE_MS, onError('dashboard metrics failed')),
+      config.SLA_WARNING_RATIO,
+    ),
     summaries: new UserSummaries(),
     ai,
     widget: new WidgetService(db, users, { secret: config.JWT_SECRET, ttlSeconds: config.WIDGET_TOKEN_TTL_S }, { presence, conversations }),

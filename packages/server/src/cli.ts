@@ -1,4 +1,4 @@
-import { UsageError, tokenCommand } from './ops/token-command';
+import { tokenCommand, UsageError } from './ops/token-command';
 
 const USAGE = `Usage: switchboard [start]       start the server (configured by environment variables, see README)
        switchboard token …       print a development token (switchboard token --help)`;

@@ -68,10 +68,15 @@ export function configProblems(c: {
   if (c.DATABASE_URL && !urlWith(c.DATABASE_URL, ['postgres:', 'postgresql:'])) bad('DATABASE_URL', 'is not a postgres:// URL');
   if (c.REDIS_URL && !urlWith(c.REDIS_URL, ['redis:', 'rediss:'])) bad('REDIS_URL', 'is not a redis:// URL');
   if (c.AMQP_URL && !urlWith(c.AMQP_URL, ['amqp:', 'amqps:'])) bad('AMQP_URL', 'is not an amqp:// URL');
-  for (const origin of (c.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) {
+  for (const origin of (c.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)) {
     // Browsers send the bare origin: a path or trailing slash would never match.
-    if (origin !== '*' && !(urlWith(origin, ['https:', 'http:']) && new URL(origin).origin === origin)) bad('CORS_ORIGINS', `"${origin}" is not an origin`);
+    if (origin !== '*' && !(urlWith(origin, ['https:', 'http:']) && new URL(origin).origin === origin))
+      bad('CORS_ORIGINS', `"${origin}" is not an origin`);
   }
-  if (c.WORKERS > 1 && !c.DATABASE_URL) bad('WORKERS', `WORKERS=${c.WORKERS} needs DATABASE_URL: the embedded database belongs to one process`);
+  if (c.WORKERS > 1 && !c.DATABASE_URL)
+    bad('WORKERS', `WORKERS=${c.WORKERS} needs DATABASE_URL: the embedded database belongs to one process`);
   return out;
 }

@@ -1,12 +1,11 @@
-import { z } from 'zod';
 import { Dialect } from '@switchboard/protocol';
+import { z } from 'zod';
+
 import { PlanCostsFromEnv } from './ai/plan-costs';
 import { ConfigError, configProblems, EXPECTED } from './config-problems';
 import { SlaPolicyFromEnv } from './domain/sla-policy';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (def: number) => z.coerce.number().int().min(0).default(def);
 const optionalString = z
   .string()
@@ -76,7 +75,10 @@ export const ConfigSchema = z.object({
    * Embedded PostgreSQL's buffer cache. PGlite touches all of it at start: 128MB (PostgreSQL's default) made
    * ~110 MB of the resident memory of an idle server; 32MB holds a small help desk's working set (docs/decisions.md).
    */
-  PGLITE_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/).default('32MB'),
+  PGLITE_SHARED_BUFFERS: z
+    .string()
+    .regex(/^\d+(kB|MB|GB)$/)
+    .default('32MB'),
   /** Prefix of every Redis key and channel, so clusters (or test runs) can share one Redis. */
   REDIS_PREFIX: z.string().min(1).default('switchboard'),
   /** Socket.IO adapter with REDIS_URL: sharded pub/sub or streams (docs/decisions.md has the measurements). */
@@ -127,7 +129,10 @@ export const ConfigSchema = z.object({
   /** How often the embedded job queue looks for due jobs nobody announced (other nodes, retries after a restart). */
   AI_JOB_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   /** BullMQ queue name (with REDIS_URL): deployments sharing one Redis need different names. */
-  AI_QUEUE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('switchboard-ai'),
+  AI_QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('switchboard-ai'),
   /** Credits per AI action unless the tenant's plan says otherwise (AI_PLAN_COSTS). */
   AI_COST_CLASSIFICATION: int(1),
   AI_COST_DRAFT: int(1),
@@ -167,7 +172,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const { CORS_ORIGINS, DEMO, ...rest } = parsed.data;
   return {
     ...rest,
-    corsOrigins: CORS_ORIGINS ? CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : [],
+    corsOrigins: CORS_ORIGINS
+      ? CORS_ORIGINS.split(',')
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : [],
     demo: DEMO ?? !rest.DATABASE_URL,
   };
 }
@@ -176,5 +185,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Presence without grace or coalescing unless a test asks: announcements at once keep tests short.
   // No refusals for event-loop lag: a busy test machine is not a connection storm.
-  return { ...loadConfig({}), LOG_LEVEL: 'silent', demo: false, PRESENCE_GRACE_MS: 0, PRESENCE_COALESCE_MS: 0, ADMISSION_MAX_LAG_MS: 0, ...overrides };
+  return {
+    ...loadConfig({}),
+    LOG_LEVEL: 'silent',
+    demo: false,
+    PRESENCE_GRACE_MS: 0,
+    PRESENCE_COALESCE_MS: 0,
+    ADMISSION_MAX_LAG_MS: 0,
+    ...overrides,
+  };
 }

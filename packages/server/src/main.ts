@@ -1,8 +1,9 @@
 import cluster from 'node:cluster';
+
 import { buildServer } from './build-server';
 import { runPrimary } from './cluster/run-primary';
 import { holdConnectionsFromPrimary, serveFromPrimary, tellPrimaryReady } from './cluster/serve-from-primary';
-import { loadConfig, type Config } from './config';
+import { type Config, loadConfig } from './config';
 import { ConfigError } from './config-problems';
 import { createLogger, type Logger } from './log';
 import { seedDemoTenant } from './ops/demo-tenant';
@@ -54,7 +55,17 @@ async function main(): Promise<void> {
   // With workers the primary prints it, once every worker serves and it listens.
   if (cluster.isWorker) tellPrimaryReady(`${lines.join('\n')}\n\n`);
   else process.stdout.write(`${lines.join('\n')}\n\n`);
-  log.info({ port, database: config.DATABASE_URL ? 'postgres' : 'pglite', redis: Boolean(config.REDIS_URL), amqp: Boolean(config.AMQP_URL), jwt: jwtMode(config), worker: cluster.worker?.id }, 'started');
+  log.info(
+    {
+      port,
+      database: config.DATABASE_URL ? 'postgres' : 'pglite',
+      redis: Boolean(config.REDIS_URL),
+      amqp: Boolean(config.AMQP_URL),
+      jwt: jwtMode(config),
+      worker: cluster.worker?.id,
+    },
+    'started',
+  );
 
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');
@@ -67,7 +78,9 @@ async function main(): Promise<void> {
 }
 
 function jwtMode(c: Config): string[] {
-  return [c.JWT_SECRET && 'HS256 secret', c.JWT_PUBLIC_KEY && 'public key', c.JWT_JWKS_URL && 'JWKS'].filter((m): m is string => Boolean(m));
+  return [c.JWT_SECRET && 'HS256 secret', c.JWT_PUBLIC_KEY && 'public key', c.JWT_JWKS_URL && 'JWKS'].filter((m): m is string =>
+    Boolean(m),
+  );
 }
 
 /*
@@ -78,7 +91,10 @@ main().catch((err: unknown) => {
   const problem = started && databaseProblem(err, started.config);
   const configError = err instanceof ConfigError ? err : problem ? new ConfigError([problem]) : null;
   // Config not read (or wrong), or LOG_LEVEL=silent: a failure to start is still said, at fatal.
-  const out = started && started.config.LOG_LEVEL !== 'silent' ? started.log : createLogger(/^(fatal|error|warn|info|debug|trace)$/.test(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL! : 'info');
+  const out =
+    started && started.config.LOG_LEVEL !== 'silent'
+      ? started.log
+      : createLogger(/^(fatal|error|warn|info|debug|trace)$/.test(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL! : 'info');
   if (configError) out.fatal({ problems: configError.problems }, configError.message);
   else out.fatal({ err }, `Switchboard failed to start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(configError ? EXIT_CONFIG : 1);

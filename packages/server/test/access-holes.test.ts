@@ -1,12 +1,16 @@
-import { expect, it } from 'vitest';
 import { SignJWT } from 'jose';
-import { forEachServer, INTERNAL_KEY, SECRET } from './support/server';
-import { ask, nextEvent, record, sleep } from './support/events';
+import { expect, it } from 'vitest';
+
 import { uniqueAccountId } from './support/databases';
+import { ask, nextEvent, record, sleep } from './support/events';
+import { forEachServer, INTERNAL_KEY, SECRET } from './support/server';
 
 forEachServer('small access holes (issue 11, item 13)', (t) => {
   const emitTo = (tenantId: string, room: string, event: string) =>
-    t.http('POST', '/internal/emit', { headers: { 'x-internal-api-key': INTERNAL_KEY }, body: { tenantId, room, event, payload: { room } } });
+    t.http('POST', '/internal/emit', {
+      headers: { 'x-internal-api-key': INTERNAL_KEY },
+      body: { tenantId, room, event, payload: { room } },
+    });
 
   it('token:update with other teamIds leaves the old team rooms and joins the new ones', async () => {
     const accountId = uniqueAccountId('teams');
@@ -40,7 +44,12 @@ forEachServer('small access holes (issue 11, item 13)', (t) => {
     const viewed = await ask(viewer, 'mark_read', { conversationId, messageId: message.id });
     expect(viewed).toMatchObject({ ok: true, data: { id: message.id, status: 'sent' } });
     expect((await ask(viewer, 'mark_delivered', { conversationId, messageId: message.id })).data.status).toBe('sent');
-    const receipts = await t.sb().services.db.query<{ status: string }>('SELECT status FROM message_statuses WHERE message_id = $1 AND user_id = $2 ORDER BY status', [message.id, 'vr-viewer']);
+    const receipts = await t
+      .sb()
+      .services.db.query<{ status: string }>('SELECT status FROM message_statuses WHERE message_id = $1 AND user_id = $2 ORDER BY status', [
+        message.id,
+        'vr-viewer',
+      ]);
     expect(receipts.map((r) => r.status)).toEqual(['delivered', 'read']);
     const stored = (await t.http('GET', `/api/conversations/${conversationId}/messages`, { token: customerToken })).body.messages;
     expect(stored.find((m: any) => m.id === message.id).status).toBe('sent');
@@ -50,12 +59,17 @@ forEachServer('small access holes (issue 11, item 13)', (t) => {
     await ask(agent, 'mark_read', { conversationId, messageId: message.id });
     expect((await read).userId).toBe('vr-agent');
     await sleep(100);
-    expect(customerSeen.filter((e) => e.event === 'message_status').map((e) => [e.payload.status, e.payload.userId])).toEqual([['read', 'vr-agent']]);
+    expect(customerSeen.filter((e) => e.event === 'message_status').map((e) => [e.payload.status, e.payload.userId])).toEqual([
+      ['read', 'vr-agent'],
+    ]);
   });
 
   it('refuses a token without a role claim, at the handshake and over HTTP', async () => {
     const roleless = await new SignJWT({ accountId: 'acme', teamIds: [] })
-      .setProtectedHeader({ alg: 'HS256' }).setSubject('no-role').setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('no-role')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(SECRET));
     const err = await t.connectError({ token: roleless });
     expect(err.message).toBe('AUTH_TOKEN_INVALID');
     expect(err.data?.code).toBe('AUTH_TOKEN_INVALID');
@@ -77,25 +91,33 @@ forEachServer('small access holes (issue 11, item 13)', (t) => {
   });
 });
 
-forEachServer('demo tokens', (t) => {
-  const demoTokens = (remoteAddress: string, headers: Record<string, string> = {}) =>
-    // Fastify's inject runs a real request through the whole app, from the peer address given.
-    t.sb().app.inject({ method: 'GET', url: '/api/dev/demo-tokens', remoteAddress, headers });
+forEachServer(
+  'demo tokens',
+  (t) => {
+    const demoTokens = (remoteAddress: string, headers: Record<string, string> = {}) =>
+      // Fastify's inject runs a real request through the whole app, from the peer address given.
+      t.sb().app.inject({ method: 'GET', url: '/api/dev/demo-tokens', remoteAddress, headers });
 
-  it('are served to loopback clients only, and never through a proxy', async () => {
-    const local = await t.http('GET', '/api/dev/demo-tokens');
-    expect(local.status).toBe(200);
-    expect(local.body.tokens.length).toBeGreaterThan(0);
-    for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) expect((await demoTokens(address)).statusCode, address).toBe(200);
-    for (const address of ['10.0.0.7', '192.168.1.20', '203.0.113.9', '::ffff:10.0.0.7', 'fe80::1', '2001:db8::1']) {
-      const res = await demoTokens(address);
-      expect(res.statusCode, address).toBe(403);
-      expect(res.json().error.code).toBe('FORBIDDEN');
-      expect(res.body).not.toContain('eyJ');
-    }
-    // A proxy on this machine connects over loopback; what it forwards is someone else's request.
-    for (const headers of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }] as Array<Record<string, string>>) {
-      expect((await demoTokens('127.0.0.1', headers)).statusCode).toBe(403);
-    }
-  });
-}, { demo: true });
+    it('are served to loopback clients only, and never through a proxy', async () => {
+      const local = await t.http('GET', '/api/dev/demo-tokens');
+      expect(local.status).toBe(200);
+      expect(local.body.tokens.length).toBeGreaterThan(0);
+      for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) expect((await demoTokens(address)).statusCode, address).toBe(200);
+      for (const address of ['10.0.0.7', '192.168.1.20', '203.0.113.9', '::ffff:10.0.0.7', 'fe80::1', '2001:db8::1']) {
+        const res = await demoTokens(address);
+        expect(res.statusCode, address).toBe(403);
+        expect(res.json().error.code).toBe('FORBIDDEN');
+        expect(res.body).not.toContain('eyJ');
+      }
+      // A proxy on this machine connects over loopback; what it forwards is someone else's request.
+      for (const headers of [
+        { 'x-forwarded-for': '203.0.113.9' },
+        { forwarded: 'for=203.0.113.9' },
+        { 'x-real-ip': '203.0.113.9' },
+      ] as Array<Record<string, string>>) {
+        expect((await demoTokens('127.0.0.1', headers)).statusCode).toBe(403);
+      }
+    });
+  },
+  { demo: true },
+);

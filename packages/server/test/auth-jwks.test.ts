@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
+
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+
 import { authenticatedOf, forEachServer } from './support/server';
 
 /** An identity provider's JWKS endpoint on an ephemeral port, whose keys the test can rotate. */
@@ -85,7 +87,12 @@ describe('JWT_JWKS_URL', async () => {
         expect((await t.http('GET', '/api/me', { token: await second.sign({}, { aud: 'another-app' }) })).status).toBe(401);
         expect((await t.http('GET', '/api/me', { token: await second.sign({}, { iss: 'https://evil.test/' }) })).status).toBe(401);
         // Supabase-style: a top-level role that is not ours, the real claims under the prefix.
-        const prefixed = await second.sign({ accountId: undefined, role: 'authenticated', 'https://switchboard.test/accountId': 'globex', 'https://switchboard.test/role': 'viewer' });
+        const prefixed = await second.sign({
+          accountId: undefined,
+          role: 'authenticated',
+          'https://switchboard.test/accountId': 'globex',
+          'https://switchboard.test/role': 'viewer',
+        });
         expect((await t.http('GET', '/api/me', { token: prefixed })).body).toMatchObject({ accountId: 'globex', role: 'viewer' });
       });
     },

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+
 import { forEachServer, INTERNAL_KEY } from './support/server';
 
 forEachServer('conversation HTTP routes', (t) => {
@@ -6,7 +7,14 @@ forEachServer('conversation HTTP routes', (t) => {
     const customer = await t.token({ sub: 'cust-1', accountId: 'acme', role: 'customer' });
     const created = await t.http('POST', '/api/conversations', { token: customer, body: { subject: 'Order 42', channelType: 'web' } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: expect.any(String), accountId: 'acme', contactId: 'cust-1', status: 'OPEN', assigneeId: null, subject: 'Order 42' });
+    expect(created.body).toMatchObject({
+      id: expect.any(String),
+      accountId: 'acme',
+      contactId: 'cust-1',
+      status: 'OPEN',
+      assigneeId: null,
+      subject: 'Order 42',
+    });
     const forOther = await t.http('POST', '/api/conversations', { token: customer, body: { contactId: 'cust-2' } });
     expect(forOther.status).toBe(403);
     expect(forOther.body.error.code).toBe('FORBIDDEN');
@@ -47,9 +55,16 @@ forEachServer('conversation HTTP routes', (t) => {
     const customer = await t.token({ sub: 'v-cust', accountId: 'views', role: 'customer' });
     const viewer = await t.token({ sub: 'v-viewer', accountId: 'views', role: 'viewer' });
     const conv = (await t.http('POST', '/api/conversations', { token: customer, body: {} })).body;
-    expect((await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: viewer, body: { content: 'hi' } })).body.error.code).toBe('FORBIDDEN');
-    expect((await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: customer, body: { content: '   ' } })).body.error.code).toBe('VALIDATION_FAILED');
-    expect((await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: customer, body: { content: 'x'.repeat(10_001) } })).body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(
+      (await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: viewer, body: { content: 'hi' } })).body.error.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: customer, body: { content: '   ' } })).body.error.code,
+    ).toBe('VALIDATION_FAILED');
+    expect(
+      (await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: customer, body: { content: 'x'.repeat(10_001) } })).body
+        .error.code,
+    ).toBe('PAYLOAD_TOO_LARGE');
     expect((await t.http('POST', '/api/conversations/nope/messages', { token: customer, body: { content: 'x' } })).status).toBe(404);
     expect((await t.http('GET', `/api/conversations/${conv.id}/messages`, { token: viewer })).body.messages).toEqual([]);
   });
@@ -57,7 +72,11 @@ forEachServer('conversation HTTP routes', (t) => {
   it('requires a valid token, and never leaks internals in errors', async () => {
     expect((await t.http('GET', '/api/conversations')).body.error.code).toBe('MISSING_TOKEN');
     expect((await t.http('GET', '/api/conversations', { token: 'garbage' })).status).toBe(401);
-    const bad = await fetch(t.url('/api/conversations'), { method: 'POST', headers: { authorization: `Bearer ${await t.token({ sub: 'x', accountId: 'acme' })}`, 'content-type': 'application/json' }, body: '{"subject":' });
+    const bad = await fetch(t.url('/api/conversations'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await t.token({ sub: 'x', accountId: 'acme' })}`, 'content-type': 'application/json' },
+      body: '{"subject":',
+    });
     const text = await bad.text();
     expect(bad.status).toBe(400);
     expect(text).not.toMatch(/at .*\.ts|SELECT|INSERT|stack/i);
@@ -73,10 +92,18 @@ forEachServer('conversation HTTP routes', (t) => {
     for (const accountId of tenants) await t.connect({ token: await t.token({ sub: 'metrics-user', accountId }) });
     await t.connectError({ token: 'bad' });
     // A session refused after authentication (a widget bound to no conversation of its own) is counted neither in nor out.
-    const refused = await t.connect({ token: await t.token({ sub: 'metrics-cust', accountId: tenants[0]!, role: 'customer' }), query: { tenantId: tenants[0]!, conversationId: 'nope' } })
+    const refused = await t
+      .connect({
+        token: await t.token({ sub: 'metrics-cust', accountId: tenants[0]!, role: 'customer' }),
+        query: { tenantId: tenants[0]!, conversationId: 'nope' },
+      })
       .catch((err: Error) => err);
-    if (!(refused instanceof Error)) await new Promise((resolve) => (refused.connected ? refused.once('disconnect', resolve) : resolve(null)));
-    await t.http('POST', '/internal/emit', { headers: { 'x-internal-api-key': INTERNAL_KEY }, body: { tenantId: tenants[0], event: 'metrics-probe-event', payload: {} } });
+    if (!(refused instanceof Error))
+      await new Promise((resolve) => (refused.connected ? refused.once('disconnect', resolve) : resolve(null)));
+    await t.http('POST', '/internal/emit', {
+      headers: { 'x-internal-api-key': INTERNAL_KEY },
+      body: { tenantId: tenants[0], event: 'metrics-probe-event', payload: {} },
+    });
 
     for (const headers of [{}, { 'x-internal-api-key': 'wrong' }] as Array<Record<string, string>>) {
       const refused = await t.http('GET', '/metrics', { headers });

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
-import { forEachServer, INTERNAL_KEY } from './support/server';
+
 import { ask, nextEvent } from './support/events';
+import { forEachServer, INTERNAL_KEY } from './support/server';
 
 forEachServer('POST /internal/emit', (t) => {
   it('is refused without the internal key, and with a wrong one', async () => {
@@ -14,7 +15,10 @@ forEachServer('POST /internal/emit', (t) => {
     const plain = await t.connect({ token });
     const portal = await t.connect({ token, auth: { dialect: 'portal' } });
     const got = Promise.all([nextEvent(plain, 'report_ready'), nextEvent(portal, 'report_ready')]);
-    const res = await t.http('POST', '/internal/emit', { headers: { 'x-internal-api-key': INTERNAL_KEY }, body: { tenantId: 'acme', event: 'report_ready', payload: { id: 'r1' } } });
+    const res = await t.http('POST', '/internal/emit', {
+      headers: { 'x-internal-api-key': INTERNAL_KEY },
+      body: { tenantId: 'acme', event: 'report_ready', payload: { id: 'r1' } },
+    });
     expect(res).toEqual({ status: 200, body: { ok: true } });
     for (const p of await got) expect(p).toMatchObject({ id: 'r1', seq: expect.any(Number), eventId: expect.any(String) });
   });
@@ -39,10 +43,16 @@ forEachServer('POST /internal/emit', (t) => {
 
   it('answers ROOM_NOT_FOUND for an unknown room or another tenant’s conversation', async () => {
     const headers = { 'x-internal-api-key': INTERNAL_KEY };
-    const unknown = await t.http('POST', '/internal/emit', { headers, body: { tenantId: 'acme', room: 'nowhere:1', event: 'x', payload: {} } });
+    const unknown = await t.http('POST', '/internal/emit', {
+      headers,
+      body: { tenantId: 'acme', room: 'nowhere:1', event: 'x', payload: {} },
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('ROOM_NOT_FOUND');
-    const other = await t.http('POST', '/internal/emit', { headers, body: { tenantId: 'acme', room: 'ws:globex', event: 'x', payload: {} } });
+    const other = await t.http('POST', '/internal/emit', {
+      headers,
+      body: { tenantId: 'acme', room: 'ws:globex', event: 'x', payload: {} },
+    });
     expect(other.body.error.code).toBe('ROOM_NOT_FOUND');
     const bad = await t.http('POST', '/internal/emit', { headers, body: { tenantId: 'acme', event: 'connect', payload: {} } });
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');

@@ -1,5 +1,6 @@
-import { expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { expect, it } from 'vitest';
+
 import { forEachServer, INTERNAL_KEY } from './support/server';
 
 /** Every (method, path) Fastify serves, read from its own route tree, independent of the catalogue behind /openapi.json. */
@@ -35,7 +36,9 @@ forEachServer(
       expect(missing).toEqual([]);
       for (const [path, methods] of Object.entries<Record<string, unknown>>(spec.paths)) {
         for (const method of Object.keys(methods)) {
-          expect(t.sb().app.hasRoute({ method: method.toUpperCase() as 'GET', url: path.replace(/\{(\w+)\}/g, ':$1') }), `${method} ${path}`).toBe(true);
+          expect(t.sb().app.hasRoute({ method: method.toUpperCase(), url: path.replace(/\{(\w+)\}/g, ':$1') }), `${method} ${path}`).toBe(
+            true,
+          );
         }
       }
     });
@@ -79,7 +82,12 @@ forEachServer(
       const msg = await t.http('POST', `/api/conversations/${conv.body.id}/messages`, { token: admin, body: { content: 'hello' } });
       check('post', '/api/conversations/{id}/messages', 201, msg.body);
       check('get', '/api/conversations', 200, (await t.http('GET', '/api/conversations', { token: admin })).body);
-      check('get', '/api/conversations/{id}/messages', 200, (await t.http('GET', `/api/conversations/${conv.body.id}/messages`, { token: admin })).body);
+      check(
+        'get',
+        '/api/conversations/{id}/messages',
+        200,
+        (await t.http('GET', `/api/conversations/${conv.body.id}/messages`, { token: admin })).body,
+      );
       const ticket = await t.http('POST', '/api/tickets', { token: admin, body: { subject: 'Broken', conversationId: conv.body.id } });
       check('post', '/api/tickets', 201, ticket.body);
       check('get', '/api/updates', 200, (await t.http('GET', '/api/updates?since=0', { token: admin })).body);
@@ -88,7 +96,10 @@ forEachServer(
       check('get', '/api/credits', 200, (await t.http('GET', '/api/credits', { token: admin })).body);
       check('get', '/api/me', 200, (await t.http('GET', '/api/me', { token: admin })).body);
       check('get', '/readyz', 200, (await t.http('GET', '/readyz')).body);
-      const maintenance = await t.http('POST', '/internal/maintenance', { headers: { 'x-internal-api-key': INTERNAL_KEY }, body: { message: 'soon', startsAt: Date.now() } });
+      const maintenance = await t.http('POST', '/internal/maintenance', {
+        headers: { 'x-internal-api-key': INTERNAL_KEY },
+        body: { message: 'soon', startsAt: Date.now() },
+      });
       check('post', '/internal/maintenance', 200, maintenance.body);
       const refused = await t.http('POST', '/api/tickets', { token: admin, body: { subject: '' } });
       expect(refused.status).toBe(400);

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
-import { forEachServer, INTERNAL_KEY } from './support/server';
+
 import { ask, record, sleep } from './support/events';
+import { forEachServer, INTERNAL_KEY } from './support/server';
 
 forEachServer('tenant isolation', (t) => {
   it('an agent of tenant B receives nothing of tenant A, whatever it emits', async () => {
@@ -39,10 +40,17 @@ forEachServer('tenant isolation', (t) => {
     await ask(a, 'typing_start', { conversationId: id });
     await ask(a, 'assign_conversation', { conversationId: id, agentId: 'a-agent' });
     await t.http('POST', `/api/conversations/${id}/messages`, { token: aCustomer, body: { content: 'secret question' } });
-    await t.http('POST', '/internal/emit', { headers: { 'x-internal-api-key': INTERNAL_KEY }, body: { tenantId: 'tenant-a', event: 'report_ready', payload: { n: 1 } } });
+    await t.http('POST', '/internal/emit', {
+      headers: { 'x-internal-api-key': INTERNAL_KEY },
+      body: { tenantId: 'tenant-a', event: 'report_ready', payload: { n: 1 } },
+    });
     await sleep(300);
 
-    const leaked = [...seenB1, ...seenB2].filter((e) => JSON.stringify(e.payload ?? '').includes(id) || ['report_ready', 'new_message', 'user_message', 'message:new', 'conversation:new', 'conversation_created'].includes(e.event));
+    const leaked = [...seenB1, ...seenB2].filter(
+      (e) =>
+        JSON.stringify(e.payload ?? '').includes(id) ||
+        ['report_ready', 'new_message', 'user_message', 'message:new', 'conversation:new', 'conversation_created'].includes(e.event),
+    );
     expect(leaked).toEqual([]);
     // What B did hear is only the answers to its own sync requests.
     expect([...seenB1, ...seenB2].map((e) => e.event).every((e) => e === 'sync_complete' || e === 'agent_online')).toBe(true);

@@ -1,35 +1,40 @@
 import { expect, it } from 'vitest';
-import { forEachServer } from './support/server';
+
 import { ask, nextEvent, sleep } from './support/events';
+import { forEachServer } from './support/server';
 
 const who = { sub: 'u1', accountId: 'acme', role: 'agent' as const };
 
-forEachServer('token lifetime during a connection', (t) => {
-  it('disconnects a socket whose token expires unrefreshed, within 5 s of exp, with AUTH_TOKEN_EXPIRED', async () => {
-    const socket = await t.connect({ token: await t.token(who, 2) });
-    const exp = Math.floor(Date.now() / 1000) + 2;
-    const error = nextEvent(socket, 'error', () => true, 9_000);
-    const gone = nextEvent(socket, 'disconnect', () => true, 9_000);
-    expect((await error).code).toBe('AUTH_TOKEN_EXPIRED');
-    await gone;
-    expect(Date.now()).toBeLessThan((exp + 5) * 1000);
-  });
+forEachServer(
+  'token lifetime during a connection',
+  (t) => {
+    it('disconnects a socket whose token expires unrefreshed, within 5 s of exp, with AUTH_TOKEN_EXPIRED', async () => {
+      const socket = await t.connect({ token: await t.token(who, 2) });
+      const exp = Math.floor(Date.now() / 1000) + 2;
+      const error = nextEvent(socket, 'error', () => true, 9_000);
+      const gone = nextEvent(socket, 'disconnect', () => true, 9_000);
+      expect((await error).code).toBe('AUTH_TOKEN_EXPIRED');
+      await gone;
+      expect(Date.now()).toBeLessThan((exp + 5) * 1000);
+    });
 
-  it('asks for a new token before expiry and keeps the socket when it gets one', async () => {
-    const socket = await t.connect({ token: await t.token(who, 3) });
-    const refresh = await nextEvent(socket, 'token:refresh', () => true, 4_000);
-    expect(refresh.expiresAt).toEqual(expect.any(String));
-    const updated = nextEvent(socket, 'token:updated');
-    const res = await ask(socket, 'token:update', { token: await t.token(who, 3600) });
-    expect(res.ok).toBe(true);
-    expect(new Date((await updated).expiresAt).getTime()).toBeGreaterThan(Date.now() + 3_000_000);
-    await sleep(3_500);
-    expect(socket.connected).toBe(true);
-  });
+    it('asks for a new token before expiry and keeps the socket when it gets one', async () => {
+      const socket = await t.connect({ token: await t.token(who, 3) });
+      const refresh = await nextEvent(socket, 'token:refresh', () => true, 4_000);
+      expect(refresh.expiresAt).toEqual(expect.any(String));
+      const updated = nextEvent(socket, 'token:updated');
+      const res = await ask(socket, 'token:update', { token: await t.token(who, 3600) });
+      expect(res.ok).toBe(true);
+      expect(new Date((await updated).expiresAt).getTime()).toBeGreaterThan(Date.now() + 3_000_000);
+      await sleep(3_500);
+      expect(socket.connected).toBe(true);
+    });
 
-  it('refuses a refreshed token for another user', async () => {
-    const socket = await t.connect({ token: await t.token(who, 3600) });
-    const res = await ask(socket, 'token:update', { token: await t.token({ ...who, sub: 'u2' }, 3600) });
-    expect(res.error?.code).toBe('AUTH_TOKEN_INVALID');
-  });
-}, { TOKEN_REFRESH_LEAD_MS: 2_000 });
+    it('refuses a refreshed token for another user', async () => {
+      const socket = await t.connect({ token: await t.token(who, 3600) });
+      const res = await ask(socket, 'token:update', { token: await t.token({ ...who, sub: 'u2' }, 3600) });
+      expect(res.error?.code).toBe('AUTH_TOKEN_INVALID');
+    });
+  },
+  { TOKEN_REFRESH_LEAD_MS: 2_000 },
+);

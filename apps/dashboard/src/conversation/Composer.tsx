@@ -1,9 +1,15 @@
 import { DefaultIn } from '@switchboard/client';
 import { useSocketEvent } from '@switchboard/client/react';
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { type FormEvent, type KeyboardEvent, useState } from 'react';
 
 /** The send box: Enter sends, Shift+Enter breaks the line; keystrokes are typing signals; AI drafts are offered. */
-export function Composer(props: { conversationId: string; disabled: boolean; onSend: (content: string) => void; onKeystroke: () => void; onCleared: () => void }) {
+export function Composer(props: {
+  conversationId: string;
+  disabled: boolean;
+  onSend: (content: string) => void;
+  onKeystroke: () => void;
+  onCleared: () => void;
+}) {
   const [text, setText] = useState('');
   const [draft, setDraft] = useState<{ content: string; confidence: number } | null>(null);
   useSocketEvent(DefaultIn.ai_draft, (d) => {

@@ -1,6 +1,7 @@
-import { CONVERSATION_STATUSES, DefaultOut, type Conversation, type ConversationStatus } from '@switchboard/client';
+import { type Conversation, CONVERSATION_STATUSES, type ConversationStatus, DefaultOut } from '@switchboard/client';
 import { useSwitchboardClient } from '@switchboard/client/react';
 import { useState } from 'react';
+
 import { STATUS_LABEL } from '../format';
 import { usePeople, useShell } from '../shell/shell-context';
 
@@ -31,7 +32,12 @@ export function ConversationControls(props: { conversation: Conversation }) {
     <div className="controls">
       <label>
         <span className="muted small">Status</span>
-        <select value={conversation.status} disabled={!canManage} onChange={(e) => setStatus(e.target.value as ConversationStatus)} data-testid="status-select">
+        <select
+          value={conversation.status}
+          disabled={!canManage}
+          onChange={(e) => setStatus(e.target.value as ConversationStatus)}
+          data-testid="status-select"
+        >
           {CONVERSATION_STATUSES.map((s) => (
             <option key={s} value={s}>
               {STATUS_LABEL[s]}
@@ -41,7 +47,12 @@ export function ConversationControls(props: { conversation: Conversation }) {
       </label>
       <label>
         <span className="muted small">Assignee</span>
-        <select value={conversation.assigneeId ?? ''} disabled={!canManage} onChange={(e) => assign(e.target.value)} data-testid="assign-select">
+        <select
+          value={conversation.assigneeId ?? ''}
+          disabled={!canManage}
+          onChange={(e) => assign(e.target.value)}
+          data-testid="assign-select"
+        >
           <option value="">Unassigned</option>
           {!known && conversation.assigneeId && <option value={conversation.assigneeId}>{conversation.assigneeId}</option>}
           {people.map((p) => (

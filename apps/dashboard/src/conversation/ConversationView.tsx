@@ -1,11 +1,12 @@
 import { useConversationMessages, useTyping } from '@switchboard/client/react';
 import { useLayoutEffect, useRef, useState } from 'react';
+
+import { contactLabel } from '../inbox/ConversationList';
 import { usePeople, useShell } from '../shell/shell-context';
 import { Composer } from './Composer';
 import { ConversationControls } from './ConversationControls';
 import { MessageBubble } from './MessageBubble';
 import { useConversation } from './use-conversation';
-import { contactLabel } from '../inbox/ConversationList';
 import { usePageVisible } from './use-page-visible';
 
 /**
@@ -42,7 +43,8 @@ export function ConversationView(props: { conversationId: string }) {
   }, [messages, session.claims.sub]);
 
   const typingLine = typists.length
-    ? typists.map((t) => (t.role === 'customer' ? 'Customer' : (t.name ?? 'Someone'))).join(', ') + (typists.length > 1 ? ' are typing…' : ' is typing…')
+    ? typists.map((t) => (t.role === 'customer' ? 'Customer' : (t.name ?? 'Someone'))).join(', ') +
+      (typists.length > 1 ? ' are typing…' : ' is typing…')
     : null;
 
   return (
@@ -53,16 +55,25 @@ export function ConversationView(props: { conversationId: string }) {
           <p className="muted small">
             {conversation
               ? [conversation.channelType, conversation.contact?.email, conversation.subject].filter(Boolean).join(' · ')
-              : loadError ? loadError.message : 'Loading…'}
+              : loadError
+                ? loadError.message
+                : 'Loading…'}
           </p>
         </div>
         {conversation && <ConversationControls conversation={conversation} />}
       </header>
 
-      <ol className="messages" ref={listRef} aria-live="polite" aria-label="Messages" data-testid="messages" onScroll={(e) => {
-        const el = e.currentTarget;
-        if (el.scrollHeight - el.scrollTop - el.clientHeight < 40) setUnseenBelow(false);
-      }}>
+      <ol
+        className="messages"
+        ref={listRef}
+        aria-live="polite"
+        aria-label="Messages"
+        data-testid="messages"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          if (el.scrollHeight - el.scrollTop - el.clientHeight < 40) setUnseenBelow(false);
+        }}
+      >
         {loading && <li className="muted pad">Loading messages…</li>}
         {error && (
           <li className="error pad" role="alert">
@@ -71,11 +82,20 @@ export function ConversationView(props: { conversationId: string }) {
         )}
         {!loading && messages.length === 0 && <li className="muted pad">No messages yet.</li>}
         {messages.map((m) => (
-          <MessageBubble key={m.clientMessageId ?? m.id} message={m} author={m.role === 'HUMAN_AGENT' && m.senderId ? people.nameOf(m.senderId) : null} onRetry={retry} />
+          <MessageBubble
+            key={m.clientMessageId ?? m.id}
+            message={m}
+            author={m.role === 'HUMAN_AGENT' && m.senderId ? people.nameOf(m.senderId) : null}
+            onRetry={retry}
+          />
         ))}
       </ol>
       {unseenBelow && (
-        <button type="button" className="jump" onClick={() => listRef.current?.scrollTo({ top: listRef.current.scrollHeight, behavior: 'smooth' })}>
+        <button
+          type="button"
+          className="jump"
+          onClick={() => listRef.current?.scrollTo({ top: listRef.current.scrollHeight, behavior: 'smooth' })}
+        >
           New messages ↓
         </button>
       )}

@@ -6,7 +6,12 @@ import type { FeedMessage } from '@switchboard/client';
  */
 export function DeliveryTicks(props: { message: FeedMessage }) {
   const { message } = props;
-  if (message.pending === 'failed') return <span className="ticks ticks-failed" title={message.error?.message ?? 'Not sent'}>!</span>;
+  if (message.pending === 'failed')
+    return (
+      <span className="ticks ticks-failed" title={message.error?.message ?? 'Not sent'}>
+        !
+      </span>
+    );
   if (message.pending) {
     const label = message.pending === 'queued' ? 'Waiting for the connection' : 'Sending';
     return (

@@ -1,4 +1,5 @@
 import type { FeedMessage } from '@switchboard/client';
+
 import { shortTime } from '../format';
 import { DeliveryTicks } from './DeliveryTicks';
 

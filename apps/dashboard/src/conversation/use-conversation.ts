@@ -1,6 +1,7 @@
 import type { Conversation } from '@switchboard/client';
 import { useFacts, useSwitchboardClient } from '@switchboard/client/react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+
 import { conversationsKey } from '../inbox/use-conversations';
 
 /** One conversation, from the live list when it is there, else fetched and kept live by its facts. */

@@ -1,6 +1,7 @@
 import type { Conversation } from '@switchboard/client';
 import { useState } from 'react';
-import { STATUS_LABEL, shortTime } from '../format';
+
+import { shortTime, STATUS_LABEL } from '../format';
 import { usePeople, useShell, useUnread } from '../shell/shell-context';
 import { hrefOf } from '../shell/use-hash-route';
 import { SearchBox } from './SearchBox';
@@ -46,7 +47,13 @@ export function ConversationList(props: { openId: string | null }) {
       {!isLoading && shown.length === 0 && <p className="muted pad">No conversations here yet.</p>}
       <ul className="conversation-list" data-testid="conversation-list">
         {shown.map((c) => (
-          <Item key={c.id} c={c} active={c.id === props.openId} unread={c.id === props.openId ? 0 : Math.max(c.unreadCount ?? 0, unread.get(c.id) ?? 0)} assignee={c.assigneeId ? people.nameOf(c.assigneeId) : null} />
+          <Item
+            key={c.id}
+            c={c}
+            active={c.id === props.openId}
+            unread={c.id === props.openId ? 0 : Math.max(c.unreadCount ?? 0, unread.get(c.id) ?? 0)}
+            assignee={c.assigneeId ? people.nameOf(c.assigneeId) : null}
+          />
         ))}
       </ul>
     </section>
@@ -57,9 +64,17 @@ function Item(props: { c: Conversation; active: boolean; unread: number; assigne
   const { c } = props;
   return (
     <li>
-      <a href={hrefOf.conversation(c.id)} className={`conversation-item${props.active ? ' active' : ''}`} aria-current={props.active ? 'true' : undefined} data-testid="conversation-item" data-id={c.id}>
+      <a
+        href={hrefOf.conversation(c.id)}
+        className={`conversation-item${props.active ? ' active' : ''}`}
+        aria-current={props.active ? 'true' : undefined}
+        data-testid="conversation-item"
+        data-id={c.id}
+      >
         <div className="item-top">
-          <span className="avatar" aria-hidden="true">{c.contact?.initials ?? '?'}</span>
+          <span className="avatar" aria-hidden="true">
+            {c.contact?.initials ?? '?'}
+          </span>
           <strong className="item-title">{contactLabel(c)}</strong>
           <span className="muted small">{shortTime(activityOf(c))}</span>
         </div>

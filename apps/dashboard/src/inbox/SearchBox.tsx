@@ -1,6 +1,7 @@
 import type { SearchHit } from '@switchboard/client';
 import { useSwitchboardClient } from '@switchboard/client/react';
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
+
 import { shortTime } from '../format';
 import { hrefOf } from '../shell/use-hash-route';
 
@@ -25,9 +26,20 @@ export function SearchBox() {
   return (
     <div className="search-box">
       <form role="search" onSubmit={(e) => void submit(e)}>
-        <input type="search" aria-label="Search messages and contacts" placeholder="Search…" value={q} onChange={(e) => setQ(e.target.value)} data-testid="search-input" />
+        <input
+          type="search"
+          aria-label="Search messages and contacts"
+          placeholder="Search…"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          data-testid="search-input"
+        />
       </form>
-      {error && <p className="error small" role="alert">{error}</p>}
+      {error && (
+        <p className="error small" role="alert">
+          {error}
+        </p>
+      )}
       {hits && (
         <ul className="search-results" aria-label="Search results" data-testid="search-results">
           {hits.length === 0 && <li className="muted small pad">Nothing found.</li>}

@@ -1,6 +1,6 @@
 import type { Conversation, Fact } from '@switchboard/client';
 import { useFacts, useSwitchboardClient } from '@switchboard/client/react';
-import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 
 export const conversationsKey = ['conversations'] as const;
 

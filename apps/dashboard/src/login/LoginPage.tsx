@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { fetchDemoAccounts, type DemoAccount } from '../session/demo-accounts';
+import { type FormEvent, useState } from 'react';
+
+import { type DemoAccount, fetchDemoAccounts } from '../session/demo-accounts';
 import type { Session } from '../session/session-store';
 import { verifySession } from '../session/verify-session';
 
@@ -45,8 +46,16 @@ export function LoginPage(props: { onLogin: (session: Session) => void; initialE
             <ul className="demo-list">
               {staff.map((a) => (
                 <li key={a.userId}>
-                  <button type="button" className="demo-account" onClick={() => void login(a.token, true)} disabled={checking} data-testid={`demo-login-${a.role}`}>
-                    <span className="avatar" aria-hidden="true">{a.name.slice(0, 1)}</span>
+                  <button
+                    type="button"
+                    className="demo-account"
+                    onClick={() => void login(a.token, true)}
+                    disabled={checking}
+                    data-testid={`demo-login-${a.role}`}
+                  >
+                    <span className="avatar" aria-hidden="true">
+                      {a.name.slice(0, 1)}
+                    </span>
                     <span>
                       <strong>{a.name}</strong>
                       <span className="muted"> · {a.role}</span>
@@ -56,14 +65,25 @@ export function LoginPage(props: { onLogin: (session: Session) => void; initialE
               ))}
             </ul>
             <p className="muted small">
-              Chat as the customer in the <a href="/widget/demo" target="_blank" rel="noreferrer">widget demo ↗</a>
+              Chat as the customer in the{' '}
+              <a href="/widget/demo" target="_blank" rel="noreferrer">
+                widget demo ↗
+              </a>
             </p>
           </div>
         )}
 
         <form onSubmit={submit} className="login-token">
           <label htmlFor="token">{staff.length ? 'Or paste an access token' : 'Access token'}</label>
-          <textarea id="token" data-testid="token-input" rows={3} value={pasted} onChange={(e) => setPasted(e.target.value)} placeholder="eyJhbGciOi…" spellCheck={false} />
+          <textarea
+            id="token"
+            data-testid="token-input"
+            rows={3}
+            value={pasted}
+            onChange={(e) => setPasted(e.target.value)}
+            placeholder="eyJhbGciOi…"
+            spellCheck={false}
+          />
           <button type="submit" className="primary" data-testid="token-submit" disabled={!pasted.trim() || checking}>
             {checking ? 'Checking…' : 'Sign in'}
           </button>

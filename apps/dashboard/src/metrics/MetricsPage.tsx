@@ -1,6 +1,7 @@
-import { DashboardIn, NAMESPACE_PATHS, type AgentMetrics, type SlaMetrics, type TicketMetrics } from '@switchboard/client';
+import { type AgentMetrics, DashboardIn, NAMESPACE_PATHS, type SlaMetrics, type TicketMetrics } from '@switchboard/client';
 import { useNamespace, useNamespaceEvent, usePresence } from '@switchboard/client/react';
-import { useEffect, useState, type ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
+
 import { useConversations } from '../inbox/use-conversations';
 import { Sparkline } from './Sparkline';
 import { useSeries, useTicker } from './use-series';
@@ -61,10 +62,20 @@ export function MetricsPage() {
       </section>
 
       <section className="charts">
-        <Chart title="Queue length" value={queue?.waiting ?? waiting} hint={queue ? `avg wait ${fmtSeconds(queue.avgWaitTime)}, longest ${fmtSeconds(queue.longestWaitTime)}` : 'from the conversation list'}>
+        <Chart
+          title="Queue length"
+          value={queue?.waiting ?? waiting}
+          hint={
+            queue ? `avg wait ${fmtSeconds(queue.avgWaitTime)}, longest ${fmtSeconds(queue.longestWaitTime)}` : 'from the conversation list'
+          }
+        >
           <Sparkline points={queue ? queueSeries : localQueueSeries} label="Queue length" spanMs={SPAN_MS} now={now} />
         </Chart>
-        <Chart title="SLA at risk" value={sla?.atRisk ?? '—'} hint={sla ? `compliance ${(sla.compliance * 100).toFixed(0)}%` : 'waiting for /dashboard'}>
+        <Chart
+          title="SLA at risk"
+          value={sla?.atRisk ?? '—'}
+          hint={sla ? `compliance ${(sla.compliance * 100).toFixed(0)}%` : 'waiting for /dashboard'}
+        >
           <Sparkline points={riskSeries} label="SLA at risk" spanMs={SPAN_MS} now={now} color="var(--warning)" />
         </Chart>
         <Chart title="SLA breached" value={sla?.breached ?? '—'} hint={sla ? `${sla.met} met` : 'waiting for /dashboard'}>
@@ -108,7 +119,9 @@ export function MetricsPage() {
           </table>
         </section>
       )}
-      {state.status === 'unavailable' && <p className="muted">This server does not offer the /dashboard namespace; the counters above still update live.</p>}
+      {state.status === 'unavailable' && (
+        <p className="muted">This server does not offer the /dashboard namespace; the counters above still update live.</p>
+      )}
     </main>
   );
 }

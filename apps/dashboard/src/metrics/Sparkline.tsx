@@ -30,7 +30,12 @@ export function Sparkline(props: { points: readonly Point[]; label: string; span
   const area = series.length ? `${line} L${x(now).toFixed(1)},${height - pad} L${x(series[0]!.at).toFixed(1)},${height - pad} Z` : '';
 
   return (
-    <svg className="sparkline" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${props.label}: ${last ? last.value : 'no data yet'}`}>
+    <svg
+      className="sparkline"
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={`${props.label}: ${last ? last.value : 'no data yet'}`}
+    >
       <title>{props.label}</title>
       <line x1={pad} x2={width - pad} y1={height - pad} y2={height - pad} className="sparkline-axis" />
       {series.length > 0 && (

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+
 import type { Point } from './Sparkline';
 
 /** A rolling series of samples kept for `spanMs`; `push` adds one. */

@@ -33,7 +33,8 @@ export class PeopleDirectory {
   onFact(fact: Fact): void {
     if (fact.kind === 'typing' && fact.role !== 'customer') this.add({ userId: fact.userId, name: fact.name, role: fact.role });
     else if (fact.kind === 'presence') this.add({ userId: fact.userId, name: null, role: null });
-    else if (fact.kind === 'conversation' && fact.conversation?.assigneeId) this.add({ userId: fact.conversation.assigneeId, name: null, role: null });
+    else if (fact.kind === 'conversation' && fact.conversation?.assigneeId)
+      this.add({ userId: fact.conversation.assigneeId, name: null, role: null });
   }
 
   nameOf(userId: string | null | undefined): string {

@@ -1,5 +1,6 @@
 import { SwitchboardClient } from '@switchboard/client';
 import { useEffect, useState } from 'react';
+
 import { renewDemoToken } from './demo-accounts';
 import { saveSession, type Session } from './session-store';
 

@@ -1,5 +1,6 @@
 import { HttpApi, SwitchboardError, type TokenClaims } from '@switchboard/client';
 import type { Role } from '@switchboard/protocol';
+
 import type { Session } from './session-store';
 
 interface Me {
@@ -20,15 +21,24 @@ export type Verdict = { ok: true; session: Session } | { ok: false; message: str
  */
 export async function verifySession(token: string, demo: boolean): Promise<Verdict> {
   const trimmed = token.trim();
-  if (trimmed.split('.').length !== 3) return { ok: false, message: 'That is not a token: a JWT has three parts separated by dots (eyJ….eyJ….…).' };
+  if (trimmed.split('.').length !== 3)
+    return { ok: false, message: 'That is not a token: a JWT has three parts separated by dots (eyJ….eyJ….…).' };
   const api = new HttpApi({ baseUrl: location.origin, getToken: () => trimmed });
   let me: Me;
   try {
     me = await api.request<Me>('GET', '/api/me');
   } catch (err) {
-    return { ok: false, message: messageFor(err), unreachable: !(err instanceof SwitchboardError) || err.code === 'NETWORK' || err.code === 'TIMEOUT' || err.status >= 500 };
+    return {
+      ok: false,
+      message: messageFor(err),
+      unreachable: !(err instanceof SwitchboardError) || err.code === 'NETWORK' || err.code === 'TIMEOUT' || err.status >= 500,
+    };
   }
-  if (me.role === 'customer') return { ok: false, message: 'This is a customer token: customers chat in the widget. Sign in here with an agent, admin or viewer token.' };
+  if (me.role === 'customer')
+    return {
+      ok: false,
+      message: 'This is a customer token: customers chat in the widget. Sign in here with an agent, admin or viewer token.',
+    };
   const claims: TokenClaims = { sub: me.userId, accountId: me.accountId, role: me.role, exp: me.exp };
   if (me.name) claims.name = me.name;
   if (me.email) claims.email = me.email;

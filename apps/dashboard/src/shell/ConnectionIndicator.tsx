@@ -23,7 +23,14 @@ export function ConnectionIndicator() {
         : null;
 
   return (
-    <div className={`connection connection-${tone}`} data-testid="connection" data-status={status} data-tone={tone} role="status" aria-live="polite">
+    <div
+      className={`connection connection-${tone}`}
+      data-testid="connection"
+      data-status={status}
+      data-tone={tone}
+      role="status"
+      aria-live="polite"
+    >
       <span className="dot" aria-hidden="true" />
       <span className="connection-text">
         <span>{unreachable ? LABEL.disconnected : LABEL[status]}</span>

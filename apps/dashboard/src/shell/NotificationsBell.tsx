@@ -1,4 +1,4 @@
-import { NAMESPACE_PATHS, NotificationsIn, NotificationsOut, type Notification } from '@switchboard/client';
+import { NAMESPACE_PATHS, type Notification, NotificationsIn, NotificationsOut } from '@switchboard/client';
 import { useNamespace, useNamespaceEvent } from '@switchboard/client/react';
 import { useState } from 'react';
 
@@ -29,7 +29,14 @@ export function NotificationsBell() {
 
   return (
     <div className="bell">
-      <button type="button" className="bell-button" aria-expanded={open} aria-controls="notifications-panel" onClick={() => setOpen((o) => !o)} data-testid="bell">
+      <button
+        type="button"
+        className="bell-button"
+        aria-expanded={open}
+        aria-controls="notifications-panel"
+        onClick={() => setOpen((o) => !o)}
+        data-testid="bell"
+      >
         <BellIcon />
         <span>Notifications</span>
         {unread > 0 && (
@@ -73,7 +80,18 @@ export function NotificationsBell() {
 
 function BellIcon() {
   return (
-    <svg className="icon" viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+    <svg
+      className="icon"
+      viewBox="0 0 24 24"
+      width="16"
+      height="16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
       <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
       <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
     </svg>

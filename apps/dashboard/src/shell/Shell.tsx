@@ -1,9 +1,10 @@
 import { useFacts, useSwitchboardClient } from '@switchboard/client/react';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
+
+import { ConversationView } from '../conversation/ConversationView';
 import { ConversationList } from '../inbox/ConversationList';
 import { UnreadStore } from '../inbox/unread-store';
-import { ConversationView } from '../conversation/ConversationView';
 import { MetricsPage } from '../metrics/MetricsPage';
 import { PeopleDirectory } from '../people/people-directory';
 import { fetchDemoAccounts } from '../session/demo-accounts';
@@ -28,7 +29,8 @@ export function Shell(props: { session: Session; onLogout: () => void }) {
   }, [services, session.claims]);
   const demo = useQuery({ queryKey: ['demo-accounts'], queryFn: fetchDemoAccounts, retry: false, staleTime: 60_000 });
   useEffect(() => {
-    for (const a of demo.data ?? []) if (a.role !== 'customer') services.people.add({ userId: a.userId, name: a.name, role: a.role as Session['claims']['role'] });
+    for (const a of demo.data ?? [])
+      if (a.role !== 'customer') services.people.add({ userId: a.userId, name: a.name, role: a.role as Session['claims']['role'] });
   }, [services, demo.data]);
 
   const client = useSwitchboardClient();

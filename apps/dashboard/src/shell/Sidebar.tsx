@@ -1,9 +1,9 @@
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { CreditsBalance } from './CreditsBalance';
 import { NotificationsBell } from './NotificationsBell';
+import { useShell, useUnread } from './shell-context';
 import { StatusPicker } from './StatusPicker';
 import { TeamPresence } from './TeamPresence';
-import { useShell, useUnread } from './shell-context';
 import { hrefOf, type Route } from './use-hash-route';
 
 export function Sidebar(props: { route: Route; onLogout: () => void }) {
@@ -19,7 +19,11 @@ export function Sidebar(props: { route: Route; onLogout: () => void }) {
         <span>Switchboard</span>
       </div>
       <nav className="nav">
-        <a href={hrefOf.inbox()} className={props.route.name === 'inbox' ? 'active' : undefined} aria-current={props.route.name === 'inbox' ? 'page' : undefined}>
+        <a
+          href={hrefOf.inbox()}
+          className={props.route.name === 'inbox' ? 'active' : undefined}
+          aria-current={props.route.name === 'inbox' ? 'page' : undefined}
+        >
           <span>Inbox</span>
           {total > 0 && (
             <span className="badge" aria-label={`${total} unread`} data-testid="unread-total">
@@ -28,7 +32,11 @@ export function Sidebar(props: { route: Route; onLogout: () => void }) {
           )}
         </a>
         {isAdmin && (
-          <a href={hrefOf.metrics()} className={props.route.name === 'metrics' ? 'active' : undefined} aria-current={props.route.name === 'metrics' ? 'page' : undefined}>
+          <a
+            href={hrefOf.metrics()}
+            className={props.route.name === 'metrics' ? 'active' : undefined}
+            aria-current={props.route.name === 'metrics' ? 'page' : undefined}
+          >
             Metrics
           </a>
         )}
@@ -38,7 +46,9 @@ export function Sidebar(props: { route: Route; onLogout: () => void }) {
       <TeamPresence />
       <div className="sidebar-footer">
         <div className="me">
-          <span className="avatar" aria-hidden="true">{(session.claims.name ?? session.claims.sub).slice(0, 1)}</span>
+          <span className="avatar" aria-hidden="true">
+            {(session.claims.name ?? session.claims.sub).slice(0, 1)}
+          </span>
           <div className="me-text">
             <strong>{session.claims.name ?? session.claims.sub}</strong>
             <span className="muted small">

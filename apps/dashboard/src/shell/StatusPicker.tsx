@@ -1,5 +1,5 @@
-import { usePresence, useSwitchboardClient } from '@switchboard/client/react';
 import type { PresenceStatus } from '@switchboard/client';
+import { usePresence, useSwitchboardClient } from '@switchboard/client/react';
 import { useState } from 'react';
 
 const CHOICES: Array<{ value: PresenceStatus; label: string }> = [

@@ -1,4 +1,5 @@
 import { usePresence } from '@switchboard/client/react';
+
 import { usePeople } from './shell-context';
 
 /** Agent presence dots (online, busy, away, offline) for the staff this dashboard knows of. */

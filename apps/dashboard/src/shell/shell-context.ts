@@ -1,4 +1,5 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
+
 import type { UnreadStore } from '../inbox/unread-store';
 import type { PeopleDirectory, Person } from '../people/people-directory';
 import type { Session } from '../session/session-store';

@@ -7,7 +7,11 @@ export type Route = { name: 'inbox'; conversationId: string | null } | { name: '
  * and needs no fallback route, and a link in a toast is just an href.
  */
 export function useHashRoute(): Route {
-  const hash = useSyncExternalStore(subscribe, () => location.hash, () => '');
+  const hash = useSyncExternalStore(
+    subscribe,
+    () => location.hash,
+    () => '',
+  );
   return parse(hash);
 }
 

@@ -1,5 +1,6 @@
 import { DefaultIn, NAMESPACE_PATHS, NotificationsIn } from '@switchboard/client';
 import { useFacts, useNamespaceEvent, useSocketEvent } from '@switchboard/client/react';
+
 import { hrefOf } from '../shell/use-hash-route';
 import { showToast } from './toast-store';
 
@@ -21,14 +22,24 @@ export function LiveAlerts() {
   });
   useSocketEvent(DefaultIn.handoff_triggered, (h) => {
     showToast(
-      { tone: 'warning', title: `Handoff: ${h.trigger}`, body: h.summary, link: { href: hrefOf.conversation(h.conversationId), label: 'Take it' } },
+      {
+        tone: 'warning',
+        title: `Handoff: ${h.trigger}`,
+        body: h.summary,
+        link: { href: hrefOf.conversation(h.conversationId), label: 'Take it' },
+      },
       15_000,
     );
   });
   useNamespaceEvent(NAMESPACE_PATHS.notifications, NotificationsIn.notification, (n) => {
     if (n.kind === 'new_conversation' || n.kind === 'handoff') return;
     const conversationId = typeof n.data.conversationId === 'string' ? n.data.conversationId : null;
-    showToast({ tone: n.kind === 'sla_breached' ? 'warning' : 'info', title: n.title, body: n.message, ...(conversationId ? { link: { href: hrefOf.conversation(conversationId), label: 'Open' } } : {}) });
+    showToast({
+      tone: n.kind === 'sla_breached' ? 'warning' : 'info',
+      title: n.title,
+      body: n.message,
+      ...(conversationId ? { link: { href: hrefOf.conversation(conversationId), label: 'Open' } } : {}),
+    });
   });
   return null;
 }

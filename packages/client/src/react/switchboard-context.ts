@@ -1,4 +1,5 @@
-import { createContext, createElement, useContext, type ReactNode } from 'react';
+import { createContext, createElement, type ReactNode, useContext } from 'react';
+
 import type { SwitchboardClient } from '../switchboard-client';
 
 const SwitchboardContext = createContext<SwitchboardClient | null>(null);

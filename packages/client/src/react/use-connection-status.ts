@@ -1,4 +1,5 @@
 import { useCallback, useSyncExternalStore } from 'react';
+
 import type { ConnectionState } from '../switchboard-client';
 import { useSwitchboardClient } from './switchboard-context';
 
@@ -13,7 +14,11 @@ export interface ConnectionStatusView extends ConnectionState {
 export function useConnectionStatus(): ConnectionStatusView {
   const client = useSwitchboardClient();
   const subscribe = useCallback((notify: () => void) => (client ? client.onState(notify) : () => undefined), [client]);
-  const state = useSyncExternalStore(subscribe, () => client?.state ?? LOGGED_OUT, () => LOGGED_OUT);
+  const state = useSyncExternalStore(
+    subscribe,
+    () => client?.state ?? LOGGED_OUT,
+    () => LOGGED_OUT,
+  );
   const reconnect = useCallback(() => client?.reconnect(), [client]);
   return { ...state, reconnect };
 }

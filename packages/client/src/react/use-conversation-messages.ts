@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { Message } from '@switchboard/protocol';
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
+
 import { ConversationFeed, type FeedSnapshot } from '../conversation-feed';
 import { ReceiptSender } from '../receipts';
-import { useConnectionStatus } from './use-connection-status';
 import { useSwitchboardClient } from './switchboard-context';
+import { useConnectionStatus } from './use-connection-status';
 
 const EMPTY: FeedSnapshot = { conversationId: '', messages: [], loading: false, error: null };
 
@@ -27,7 +28,10 @@ export interface ConversationMessagesView extends FeedSnapshot {
  * (leaving it on unmount), loads the history, merges live messages, status
  * changes and optimistic sends.
  */
-export function useConversationMessages(conversationId: string | null | undefined, opts: ConversationMessagesOptions = {}): ConversationMessagesView {
+export function useConversationMessages(
+  conversationId: string | null | undefined,
+  opts: ConversationMessagesOptions = {},
+): ConversationMessagesView {
   const client = useSwitchboardClient();
   const feed = useMemo(() => (client && conversationId ? new ConversationFeed(client, conversationId) : null), [client, conversationId]);
   useEffect(() => {
@@ -37,7 +41,11 @@ export function useConversationMessages(conversationId: string | null | undefine
   }, [feed]);
 
   const subscribe = useCallback((notify: () => void) => (feed ? feed.subscribe(notify) : () => undefined), [feed]);
-  const snapshot = useSyncExternalStore(subscribe, () => feed?.getSnapshot() ?? EMPTY, () => EMPTY);
+  const snapshot = useSyncExternalStore(
+    subscribe,
+    () => feed?.getSnapshot() ?? EMPTY,
+    () => EMPTY,
+  );
 
   const wantsReceipts = opts.receipts !== undefined;
   const visible = opts.receipts?.visible ?? false;

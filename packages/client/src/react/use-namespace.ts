@@ -1,5 +1,6 @@
 import type { NamespaceEvents } from '@switchboard/protocol';
 import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
+
 import type { NamespaceConnection, NamespacePath, NamespaceState } from '../namespace-connection';
 import { useSwitchboardClient } from './switchboard-context';
 
@@ -10,7 +11,11 @@ export function useNamespace<P extends NamespacePath>(path: P): { connection: Na
   const client = useSwitchboardClient();
   const connection = client ? client.namespace(path) : null;
   const subscribe = useCallback((notify: () => void) => (connection ? connection.onState(notify) : () => undefined), [connection]);
-  const state = useSyncExternalStore(subscribe, () => connection?.state ?? NONE, () => NONE);
+  const state = useSyncExternalStore(
+    subscribe,
+    () => connection?.state ?? NONE,
+    () => NONE,
+  );
   return { connection, state };
 }
 

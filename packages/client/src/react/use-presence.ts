@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import type { PresenceStatus } from '@switchboard/protocol';
-import { PresenceTracker, type PresenceMap } from '../presence-tracker';
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
+
+import { type PresenceMap, PresenceTracker } from '../presence-tracker';
 import type { SwitchboardClient } from '../switchboard-client';
 import { useSwitchboardClient } from './switchboard-context';
 
@@ -34,7 +35,11 @@ export function usePresence(userIds: readonly string[] = []): PresenceView {
     if (tracker && key) tracker.watch(key.split(','));
   }, [tracker, key]);
   const subscribe = useCallback((notify: () => void) => (tracker ? tracker.subscribe(notify) : () => undefined), [tracker]);
-  const presence = useSyncExternalStore(subscribe, () => tracker?.getSnapshot() ?? EMPTY, () => EMPTY);
+  const presence = useSyncExternalStore(
+    subscribe,
+    () => tracker?.getSnapshot() ?? EMPTY,
+    () => EMPTY,
+  );
   const setStatus = useCallback(
     (status: PresenceStatus) => (tracker ? tracker.setStatus(status) : Promise.reject(new Error('Not connected'))),
     [tracker],

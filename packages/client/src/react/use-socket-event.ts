@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+
 import type { Fact } from '../facts';
 import type { InEventName, InPayload } from '../switchboard-client';
 import { useSwitchboardClient } from './switchboard-context';

@@ -1,7 +1,8 @@
 import type { Socket } from 'socket.io-client';
+
 import type { ConnectionStatus, SwitchboardClient } from '../switchboard-client';
-import { useConnectionStatus } from './use-connection-status';
 import { useSwitchboardClient } from './switchboard-context';
+import { useConnectionStatus } from './use-connection-status';
 
 export interface SocketView {
   client: SwitchboardClient | null;
@@ -15,5 +16,5 @@ export interface SocketView {
 export function useSocket(): SocketView {
   const client = useSwitchboardClient();
   const { status } = useConnectionStatus();
-  return { client, socket: (client?.socket as Socket | undefined) ?? null, connected: status === 'connected', status };
+  return { client, socket: client?.socket ?? null, connected: status === 'connected', status };
 }

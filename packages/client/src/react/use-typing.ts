@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
-import { TypingTracker, type Typist, type TypingOptions } from '../typing-tracker';
+
+import { type TypingOptions, TypingTracker, type Typist } from '../typing-tracker';
 import { useSwitchboardClient } from './switchboard-context';
 
 const NOBODY: readonly Typist[] = [];
@@ -20,7 +21,10 @@ export function useTyping(conversationId: string | null | undefined, opts?: Typi
   const repeat = opts?.repeatEveryMs;
   const idle = opts?.idleAfterMs;
   const tracker = useMemo(
-    () => (client && conversationId ? new TypingTracker(client, conversationId, { staleAfterMs: stale, repeatEveryMs: repeat, idleAfterMs: idle }) : null),
+    () =>
+      client && conversationId
+        ? new TypingTracker(client, conversationId, { staleAfterMs: stale, repeatEveryMs: repeat, idleAfterMs: idle })
+        : null,
     [client, conversationId, stale, repeat, idle],
   );
   useEffect(() => {
@@ -29,7 +33,11 @@ export function useTyping(conversationId: string | null | undefined, opts?: Typi
     return () => tracker.stop();
   }, [tracker]);
   const subscribe = useCallback((notify: () => void) => (tracker ? tracker.subscribe(notify) : () => undefined), [tracker]);
-  const typists = useSyncExternalStore(subscribe, () => tracker?.getSnapshot() ?? NOBODY, () => NOBODY);
+  const typists = useSyncExternalStore(
+    subscribe,
+    () => tracker?.getSnapshot() ?? NOBODY,
+    () => NOBODY,
+  );
   const keystroke = useCallback(() => tracker?.keystroke(), [tracker]);
   const stopTyping = useCallback(() => tracker?.stopTyping(), [tracker]);
   return { typists, keystroke, stopTyping };

@@ -1,9 +1,10 @@
 /// <reference lib="dom" />
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { buildWeb } from '../../../../scripts/build-web';
-import { startRestartableServer, type RestartableServer } from '../support/restartable-server';
-import { IN_CI, chromiumAvailable, launchChromium } from './support/chromium';
+import { type RestartableServer, startRestartableServer } from '../support/restartable-server';
+import { chromiumAvailable, IN_CI, launchChromium } from './support/chromium';
 import { screenshot } from './support/screenshots';
 
 /*
@@ -22,7 +23,8 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard and widget in a real br
   const poll = { timeout: 15_000, interval: 100 };
   const agentTexts = () => agent.locator('[data-testid=messages] .bubble-text').allTextContents();
   const widgetTexts = () => customer.locator('[data-testid=widget-message] .sb-text').allTextContents();
-  const lastAgentTicks = () => agent.locator('[data-testid=message][data-role=HUMAN_AGENT] [data-testid=ticks]').last().getAttribute('data-status');
+  const lastAgentTicks = () =>
+    agent.locator('[data-testid=message][data-role=HUMAN_AGENT] [data-testid=ticks]').last().getAttribute('data-status');
   const lastWidgetTicks = () => customer.locator('[data-testid=widget-ticks]').last().getAttribute('data-status');
 
   async function newPage(): Promise<Page> {
@@ -85,7 +87,9 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard and widget in a real br
     // The agent has the conversation open and visible, so the customer's message is read at once.
     await expect.poll(lastWidgetTicks, poll).toBe('read');
     await sendFromDashboard('Sorry about that! Let me check the tracking for you.');
-    await expect.poll(widgetTexts, poll).toEqual(['Hello! My order #1042 has not arrived yet.', 'Sorry about that! Let me check the tracking for you.']);
+    await expect
+      .poll(widgetTexts, poll)
+      .toEqual(['Hello! My order #1042 has not arrived yet.', 'Sorry about that! Let me check the tracking for you.']);
     await sendFromWidget('Thank you!');
     await expect.poll(agentTexts, poll).toContain('Thank you!');
   }, 60_000);
@@ -102,7 +106,12 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard and widget in a real br
         const status = ticks[ticks.length - 1]?.getAttribute('data-status');
         if (status && seen[seen.length - 1] !== status) seen.push(status);
       };
-      new MutationObserver(read).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+      new MutationObserver(read).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['data-status'],
+      });
     });
     await sendFromDashboard('It shipped this morning: tracking number ZX-88.');
     await expect.poll(lastAgentTicks, poll).toBe('delivered');
@@ -174,7 +183,11 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard and widget in a real br
   it('streams an assistant reply into the widget token by token over SSE, and the credit balance moves live (000)', async (ctx) => {
     const admin = await server.token({ sub: 'demo-admin', accountId: 'demo', role: 'admin', name: 'Ada Admin' });
     const call = (method: string, path: string, body: unknown) =>
-      fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const enabled = await call('PATCH', '/api/ai/settings', { enabled: true });
     if (enabled.status === 404) {
       console.warn('[tests] this server has no AI routes yet: skipping the streamed assistant reply check');
@@ -183,7 +196,11 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard and widget in a real br
     expect(enabled.ok).toBe(true);
     expect((await call('POST', '/api/credits/topup', { amount: 100, ref: 'browser-test' })).ok).toBe(true);
     expect((await call('POST', '/api/ai/agents', { name: 'Ava', status: 'ACTIVE' })).ok).toBe(true);
-    const article = { kind: 'article', title: 'Returns', body: 'You can return unworn boots within 30 days for a full refund. Start a return from your order page.' };
+    const article = {
+      kind: 'article',
+      title: 'Returns',
+      body: 'You can return unworn boots within 30 days for a full refund. Start a return from your order page.',
+    };
     expect((await call('POST', '/api/ai/knowledge', article)).ok).toBe(true);
     await expect.poll(() => agent.locator('[data-testid=credit-balance]').textContent(), poll).toMatch(/^\d/);
 
@@ -197,13 +214,16 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard and widget in a real br
       (window as unknown as { drafts: string[] }).drafts = drafts;
       const root = document.querySelector('#switchboard-widget')?.shadowRoot as ShadowRoot;
       new MutationObserver((records) => {
-        for (const r of records) for (const n of r.addedNodes) if (n instanceof Element && n.matches('.sb-streaming')) drafts.push(n.textContent ?? '');
+        for (const r of records)
+          for (const n of r.addedNodes) if (n instanceof Element && n.matches('.sb-streaming')) drafts.push(n.textContent ?? '');
       }).observe(root, { subtree: true, childList: true });
     });
     await visitor.locator('[data-testid=widget-input]').fill('Can I return boots I have not worn?');
     await visitor.locator('[data-testid=widget-send]').click();
 
-    const reply = visitor.locator('[data-testid=widget-message]', { hasText: 'Assistant' }).filter({ hasNot: visitor.locator('.sb-streaming') });
+    const reply = visitor
+      .locator('[data-testid=widget-message]', { hasText: 'Assistant' })
+      .filter({ hasNot: visitor.locator('.sb-streaming') });
     await reply.first().waitFor({ timeout: 30_000 });
     const final = (await reply.first().locator('.sb-text').textContent()) ?? '';
     expect(final).toMatch(/return/i);

@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { signToken } from '../../../server/src/auth/token-signer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { buildWeb } from '../../../../scripts/build-web';
-import { startRestartableServer, type RestartableServer } from '../support/restartable-server';
-import { IN_CI, chromiumAvailable, launchChromium } from './support/chromium';
+import { signToken } from '../../../server/src/auth/token-signer';
+import { type RestartableServer, startRestartableServer } from '../support/restartable-server';
+import { chromiumAvailable, IN_CI, launchChromium } from './support/chromium';
 
 /*
  * Signing in to the dashboard as built by `npm run build:web`, in Debian's
@@ -89,7 +90,15 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard sign-in in a real brows
     await context.addInitScript((t) => {
       if (!sessionStorage.getItem('seeded')) {
         sessionStorage.setItem('seeded', '1');
-        localStorage.setItem('switchboard.session', JSON.stringify({ token: t, demo: false, claims: { sub: 'signin-agent', accountId: 'signin', role: 'agent' }, expiresAt: Date.now() - 1_000 }));
+        localStorage.setItem(
+          'switchboard.session',
+          JSON.stringify({
+            token: t,
+            demo: false,
+            claims: { sub: 'signin-agent', accountId: 'signin', role: 'agent' },
+            expiresAt: Date.now() - 1_000,
+          }),
+        );
       }
     }, token);
     const page = await context.newPage();
@@ -114,7 +123,9 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard sign-in in a real brows
     const other = await (await newContext()).newPage();
     const forged = await signToken('a-secret-this-server-does-not-know-0123456789', agentClaims);
     await other.goto(`${server.url}/#token=${forged}&next=//evil.example`);
-    await expect.poll(() => other.locator('[data-testid=login-error]').textContent(), { timeout: 15_000 }).toMatch(/does not accept that token/);
+    await expect
+      .poll(() => other.locator('[data-testid=login-error]').textContent(), { timeout: 15_000 })
+      .toMatch(/does not accept that token/);
     expect(other.url()).toBe(`${server.url}/#/`);
   }, 90_000);
 });

@@ -1,12 +1,14 @@
 /// <reference lib="dom" />
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { buildWeb } from '../../../../scripts/build-web';
-import { startRestartableServer, type RestartableServer } from '../support/restartable-server';
-import { IN_CI, chromiumAvailable, launchChromium } from './support/chromium';
+import { type RestartableServer, startRestartableServer } from '../support/restartable-server';
+import { chromiumAvailable, IN_CI, launchChromium } from './support/chromium';
 import { screenshot } from './support/screenshots';
 
 /** A stand-in for a customer's website: one page with the widget's script tag, on its own origin. */
@@ -32,7 +34,9 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget for anonymous visitors
   const agents: Socket[] = [];
   const poll = { timeout: 15_000, interval: 100 };
   // `/?sound` pages ask for the tone on new messages.
-  const page = (path: string) => `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width"><title>Shop</title></head>
+  const page = (
+    path: string,
+  ) => `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width"><title>Shop</title></head>
     <body><h1>Trail shop</h1><script src="${server.url}/widget/switchboard-widget.js" data-key="${key}" data-open="true" data-sound="${path.includes('sound')}" async></script></body></html>`;
 
   beforeAll(async () => {
@@ -42,7 +46,11 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget for anonymous visitors
     shop = await site(page);
     foreign = await site(page);
     const admin = await server.token({ sub: 'site-admin', accountId: 'sites', role: 'admin' });
-    const res = await fetch(`${server.url}/api/widget/settings`, { method: 'PATCH', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ origins: [shop.origin] }) });
+    const res = await fetch(`${server.url}/api/widget/settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ origins: [shop.origin] }),
+    });
     key = ((await res.json()) as { publicKey: string }).publicKey;
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -71,12 +79,19 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget for anonymous visitors
     await visitor.locator('[data-testid=widget-input]').fill('Hi, do you ship tents to Oslo?');
     await visitor.locator('[data-testid=widget-send]').click();
 
-    const list = async () => ((await (await fetch(`${server.url}/api/conversations`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as { conversations: Array<{ id: string; contactId: string }> }).conversations;
+    const list = async () =>
+      (
+        (await (await fetch(`${server.url}/api/conversations`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as {
+          conversations: Array<{ id: string; contactId: string }>;
+        }
+      ).conversations;
     await expect.poll(async () => (await list()).length, poll).toBe(1);
     const [conversation] = await list();
     expect(conversation!.contactId).toMatch(/^v_/);
     await agent.emitWithAck('join_conversation', conversation!.id);
-    expect((await agent.emitWithAck('send_message', { conversationId: conversation!.id, content: 'Yes! Two to three days.' })).ok).toBe(true);
+    expect((await agent.emitWithAck('send_message', { conversationId: conversation!.id, content: 'Yes! Two to three days.' })).ok).toBe(
+      true,
+    );
     await expect.poll(() => widgetTexts(visitor), poll).toEqual(['Hi, do you ship tents to Oslo?', 'Yes! Two to three days.']);
 
     await visitor.reload();
@@ -106,7 +121,12 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget for anonymous visitors
       await visitor.goto(`${shop.origin}/${sound ? '?sound' : ''}`);
       await visitor.locator('[data-testid=widget-input]').fill(`sound ${sound}`);
       await visitor.locator('[data-testid=widget-send]').click();
-      const list = async () => ((await (await fetch(`${server.url}/api/conversations`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as { conversations: Array<{ id: string; lastMessageAt: string }> }).conversations;
+      const list = async () =>
+        (
+          (await (await fetch(`${server.url}/api/conversations`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as {
+            conversations: Array<{ id: string; lastMessageAt: string }>;
+          }
+        ).conversations;
       await expect.poll(async () => (await list()).length, poll).toBe(sound ? 2 : 3);
       const id = (await list())[0]!.id;
       await agent.emitWithAck('join_conversation', id);
@@ -143,7 +163,8 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
   let lang = 'en';
   const sockets: Socket[] = [];
   const poll = { timeout: 15_000, interval: 100 };
-  const page = () => `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title></head>
+  const page =
+    () => `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title></head>
     <body><h1>Trail shop</h1><script src="${server.url}/widget/switchboard-widget.js"></script>
     <script>SwitchboardWidget.start({ key: ${JSON.stringify(key)}, server: ${JSON.stringify(server.url)}, open: true, lang: ${JSON.stringify(lang)}, statusPollMs: 500 })</script></body></html>`;
 
@@ -153,7 +174,11 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
     server = await startRestartableServer();
     shop = await site(page);
     const admin = await server.token({ sub: 'pre-admin', accountId: 'pre', role: 'admin' });
-    const res = await fetch(`${server.url}/api/widget/settings`, { method: 'PATCH', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ origins: [shop.origin], options: { prechat: { name: true, email: false } } }) });
+    const res = await fetch(`${server.url}/api/widget/settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ origins: [shop.origin], options: { prechat: { name: true, email: false } } }),
+    });
     key = ((await res.json()) as { publicKey: string }).publicKey;
     browser = await launchChromium();
   }, 120_000);
@@ -179,7 +204,9 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
     const dashboardContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const dashboard = await dashboardContext.newPage();
     await dashboard.goto(`${server.url}/`);
-    await dashboard.locator('[data-testid=token-input]').fill(await server.token({ sub: 'pre-agent', accountId: 'pre', role: 'agent', name: 'Alex Agent' }));
+    await dashboard
+      .locator('[data-testid=token-input]')
+      .fill(await server.token({ sub: 'pre-agent', accountId: 'pre', role: 'agent', name: 'Alex Agent' }));
     await dashboard.locator('[data-testid=token-submit]').click();
     await dashboard.locator('[data-testid=connection][data-tone=green]').waitFor({ timeout: 20_000 });
     const visitor = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
@@ -191,10 +218,17 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
     await visitor.locator('[data-testid=widget-send]').click();
 
     const agentToken = await server.token({ sub: 'pre-agent', accountId: 'pre', role: 'agent', name: 'Alex Agent' });
-    const list = async () => ((await (await fetch(`${server.url}/api/conversations`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as { conversations: Array<{ id: string; subject: string }> }).conversations;
+    const list = async () =>
+      (
+        (await (await fetch(`${server.url}/api/conversations`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as {
+          conversations: Array<{ id: string; subject: string }>;
+        }
+      ).conversations;
     await expect.poll(async () => (await list())[0]?.subject, poll).toBe('Ada Visitor · Website chat');
     const id = (await list())[0]!.id;
-    await expect.poll(() => dashboard.locator('[data-testid=conversation-item]').allTextContents(), poll).toEqual([expect.stringContaining('Ada Visitor')]);
+    await expect
+      .poll(() => dashboard.locator('[data-testid=conversation-item]').allTextContents(), poll)
+      .toEqual([expect.stringContaining('Ada Visitor')]);
     await agent.emitWithAck('join_conversation', id);
 
     const state = visitor.locator('[data-testid=widget-state]');

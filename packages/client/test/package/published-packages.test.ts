@@ -1,25 +1,27 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import react from '@vitejs/plugin-react';
 import { build, type InlineConfig, type Rolldown } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { buildPackages } from '../../../../scripts/build-packages';
-import { spawnServer, type ServerProcess } from '../support/spawn-server';
+import { type ServerProcess, spawnServer } from '../support/spawn-server';
 import {
+  codeBlock,
   INDEX_HTML,
   MAIN_TSX,
   NODE_CHECK,
+  promisedOutput,
   SIZE_ENTRY,
   TSCONFIG_BUNDLER,
   TSCONFIG_NODENEXT,
   TYPES_CHECK,
-  codeBlock,
-  promisedOutput,
 } from './consumer-files';
 
 /*
@@ -32,8 +34,12 @@ const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const BUDGET_GZIP_BYTES = 15 * 1024;
 /** The parent `npm test` leaves npm_* settings in the environment; the consumer's npm must not inherit them. */
-const ENV = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_'))), npm_config_prefer_offline: 'true' };
-const versionOf = (name: string): string => (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const ENV = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_'))),
+  npm_config_prefer_offline: 'true',
+};
+const versionOf = (name: string): string =>
+  (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 const readme = (pkg: string) => readFileSync(join(ROOT, 'packages', pkg, 'README.md'), 'utf8');
 
 interface Packed {
@@ -46,7 +52,14 @@ interface Packed {
 async function viteBuild(config: InlineConfig): Promise<Rolldown.RolldownOutput[]> {
   // vitest runs with NODE_ENV=test, which Vite would otherwise pass on to React's development build.
   const define = { 'process.env.NODE_ENV': JSON.stringify('production') };
-  const result = await build({ configFile: false, logLevel: 'error', mode: 'production', define, ...config, build: { write: false, ...config.build } });
+  const result = await build({
+    configFile: false,
+    logLevel: 'error',
+    mode: 'production',
+    define,
+    ...config,
+    build: { write: false, ...config.build },
+  });
   return (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
 }
 
@@ -62,21 +75,37 @@ describe('@switchboard/protocol and @switchboard/client installed from their tar
   let packed: Packed[] = [];
   let server: ServerProcess | undefined;
 
-  const node = (file: string, env: Record<string, string> = {}) => run(process.execPath, [file], { cwd: consumer, env: { ...ENV, ...env }, timeout: 60_000 });
+  const node = (file: string, env: Record<string, string> = {}) =>
+    run(process.execPath, [file], { cwd: consumer, env: { ...ENV, ...env }, timeout: 60_000 });
   const libBuild = (entry: string, external: RegExp) =>
-    viteBuild({ root: consumer, build: { minify: true, lib: { entry: join(consumer, entry), formats: ['es'] }, rolldownOptions: { external: (id) => external.test(id) } } });
+    viteBuild({
+      root: consumer,
+      build: {
+        minify: true,
+        lib: { entry: join(consumer, entry), formats: ['es'] },
+        rolldownOptions: { external: (id) => external.test(id) },
+      },
+    });
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'sb-packages-'));
     consumer = join(work, 'consumer');
     await buildPackages();
-    const packOut = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work, '-w', '@switchboard/protocol', '-w', '@switchboard/client'], { cwd: ROOT, env: ENV });
+    const packOut = await run(
+      'npm',
+      ['pack', '--json', '--ignore-scripts', '--pack-destination', work, '-w', '@switchboard/protocol', '-w', '@switchboard/client'],
+      { cwd: ROOT, env: ENV },
+    );
     packed = JSON.parse(packOut.stdout) as Packed[];
 
     await mkdir(join(consumer, 'src'), { recursive: true });
     await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     const deps = ['react', 'react-dom', '@types/react', '@types/react-dom'].map((d) => `${d}@${versionOf(d)}`);
-    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...packed.map((p) => join(work, p.filename)), ...deps], { cwd: consumer, env: ENV, timeout: 300_000 });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...packed.map((p) => join(work, p.filename)), ...deps], {
+      cwd: consumer,
+      env: ENV,
+      timeout: 300_000,
+    });
 
     await writeFile(join(consumer, 'node-check.mjs'), NODE_CHECK);
     await writeFile(join(consumer, 'protocol-example.mjs'), codeBlock(readme('protocol'), 'js'));
@@ -113,7 +142,13 @@ describe('@switchboard/protocol and @switchboard/client installed from their tar
 
   it('import from plain Node: every entry, hooks on the app’s React, validation, one error class across entries', async () => {
     const out = JSON.parse((await node('node-check.mjs')).stdout);
-    expect(out).toEqual({ html: '<b>disconnected</b>', newMessage: 'new_message', portal: 'message:new', catalogue: expect.any(Number), invalid: 'VALIDATION_FAILED' });
+    expect(out).toEqual({
+      html: '<b>disconnected</b>',
+      newMessage: 'new_message',
+      portal: 'message:new',
+      catalogue: expect.any(Number),
+      invalid: 'VALIDATION_FAILED',
+    });
     expect(out.catalogue).toBeGreaterThan(50);
   });
 
@@ -130,7 +165,9 @@ describe('@switchboard/protocol and @switchboard/client installed from their tar
   it('type-check in a strict consumer, with bundler and with NodeNext resolution', async () => {
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     for (const project of ['tsconfig.json', 'tsconfig.node.json']) {
-      const result = await run(process.execPath, [tsc, '-p', project], { cwd: consumer, timeout: 120_000 }).catch((err: { stdout: string }) => err);
+      const result = await run(process.execPath, [tsc, '-p', project], { cwd: consumer, timeout: 120_000 }).catch(
+        (err: { stdout: string }) => err,
+      );
       expect(result.stdout, project).toBe('');
     }
   }, 240_000);
@@ -147,7 +184,9 @@ describe('@switchboard/protocol and @switchboard/client installed from their tar
     const sdk = gzippedJs(await libBuild('size-entry.js', peers));
     const withSocketIo = gzippedJs(await libBuild('size-entry.js', /^(react|react-dom|react\/.*)$/));
     const validate = gzippedJs(await libBuild('validate-entry.js', peers));
-    process.stdout.write(`@switchboard/client + /react: ${sdk.bytes} B gzipped; with socket.io-client ${withSocketIo.bytes} B; /validate ${validate.bytes} B\n`);
+    process.stdout.write(
+      `@switchboard/client + /react: ${sdk.bytes} B gzipped; with socket.io-client ${withSocketIo.bytes} B; /validate ${validate.bytes} B\n`,
+    );
     expect(sdk.bytes).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
     expect(sdk.text).not.toMatch(/ZodError|\$ZodType/);
     expect(validate.text).toMatch(/ZodError|\$ZodType/);

@@ -1,4 +1,5 @@
 import { afterEach } from 'vitest';
+
 import { SwitchboardClient, type SwitchboardClientOptions } from '../../src/index';
 
 const open = new Set<SwitchboardClient>();

@@ -1,6 +1,6 @@
-import { buildServer, type Switchboard } from '../../../server/src/build-server';
-import { testConfig, type Config } from '../../../server/src/config';
 import { signToken, type TokenClaims } from '../../../server/src/auth/token-signer';
+import { buildServer, type Switchboard } from '../../../server/src/build-server';
+import { type Config, testConfig } from '../../../server/src/config';
 import { createTestDatabase, type TestDatabase } from '../../../server/test/support/databases';
 import { INTERNAL_KEY, SECRET } from '../../../server/test/support/server';
 

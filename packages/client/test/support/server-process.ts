@@ -8,14 +8,17 @@
  * `{ "id", "token" }`.
  */
 import { createInterface } from 'node:readline';
+
+import { signToken, type TokenClaims } from '../../../server/src/auth/token-signer';
 import { buildServer } from '../../../server/src/build-server';
 import { testConfig } from '../../../server/src/config';
-import { signToken, type TokenClaims } from '../../../server/src/auth/token-signer';
 import { createTestDatabase } from '../../../server/test/support/databases';
 import { INTERNAL_KEY, SECRET } from '../../../server/test/support/server';
 
 const database = await createTestDatabase('pglite');
-const server = await buildServer(testConfig({ PORT: 0, HOST: '127.0.0.1', JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY }), { db: database.db });
+const server = await buildServer(testConfig({ PORT: 0, HOST: '127.0.0.1', JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY }), {
+  db: database.db,
+});
 const port = await server.listen();
 process.stdout.write(`${JSON.stringify({ port })}\n`);
 
@@ -26,5 +29,8 @@ lines.on('line', (line) => {
 });
 // The parent closing stdin (or dying) ends the server.
 lines.on('close', () => {
-  void server.close().then(() => database.dispose()).finally(() => process.exit(0));
+  void server
+    .close()
+    .then(() => database.dispose())
+    .finally(() => process.exit(0));
 });

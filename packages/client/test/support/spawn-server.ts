@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+
 import type { TokenClaims } from '../../../server/src/auth/token-signer';
 
 export interface ServerProcess {
@@ -13,7 +14,10 @@ export interface ServerProcess {
 /** Starts {@link ./server-process.ts} and resolves once it listens. */
 export async function spawnServer(): Promise<ServerProcess> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'server-process.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  });
   const pending = new Map<number, (token: string) => void>();
   let nextId = 1;
   const port = await new Promise<number>((resolve, reject) => {

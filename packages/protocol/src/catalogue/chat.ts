@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { ContentType, ConversationStatus } from '../enums';
 import { ErrorPayload } from '../errors';
 import { Id, IsoDate, MAX_MESSAGE_CHARS } from '../ids';

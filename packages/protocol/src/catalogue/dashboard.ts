@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { PresenceStatus, TicketPriority, TicketStatus } from '../enums';
 import { ErrorPayload } from '../errors';
 import { Id, IsoDate } from '../ids';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { AiAgentStatus, ContentType, ConversationStatus, DeliveryStatus, MessageRole, PresenceStatus, Role } from '../enums';
 import { ErrorPayload } from '../errors';
 import { Id, IsoDate, MAX_MESSAGE_CHARS } from '../ids';
@@ -6,9 +7,9 @@ import { Classification, Conversation, Envelope, Message, Note, User } from '../
 import { defineEvents } from './define';
 
 /** 000 and 002 send a bare conversation id; ours also takes `{ conversationId }`. */
-const ConversationRef = z.union([Id, z.object({ conversationId: Id })]).transform((v) =>
-  typeof v === 'string' ? { conversationId: v } : v,
-);
+const ConversationRef = z
+  .union([Id, z.object({ conversationId: Id })])
+  .transform((v) => (typeof v === 'string' ? { conversationId: v } : v));
 const ConversationOnly = z.object({ conversationId: Id });
 
 export const SendMessage = z.object({
@@ -40,9 +41,9 @@ export const defaultClient = defineEvents('default', 'client', {
     seeds: ['002'],
     room: 'the socket itself',
     description: 'Late authentication, when LATE_AUTH_MS > 0 and the handshake carried no token.',
-    schema: z.union([z.string().min(1), z.object({ token: z.string().min(1) })]).transform((v) =>
-      typeof v === 'string' ? { token: v } : v,
-    ),
+    schema: z
+      .union([z.string().min(1), z.object({ token: z.string().min(1) })])
+      .transform((v) => (typeof v === 'string' ? { token: v } : v)),
     ack: z.object({ userId: Id }),
   },
   join_conversation: {
@@ -177,7 +178,12 @@ export const defaultServer = defineEvents('default', 'server', {
     room: 'the socket itself',
     description: 'Sent once the socket is authenticated.',
     schema: z.object({
-      userId: Id, accountId: Id, email: z.string().nullable(), name: z.string().nullable(), role: Role, teamIds: z.array(Id),
+      userId: Id,
+      accountId: Id,
+      email: z.string().nullable(),
+      name: z.string().nullable(),
+      role: Role,
+      teamIds: z.array(Id),
       lastSeq: z.number().int(),
     }),
   },
@@ -218,7 +224,12 @@ export const defaultServer = defineEvents('default', 'server', {
     seeds: ['000'],
     room: 'tenant staff, conversation:{conversationId}',
     description: 'Conversation status changed.',
-    schema: Envelope.extend({ conversationId: Id, status: ConversationStatus, updatedAt: IsoDate, previousStatus: ConversationStatus.optional() }),
+    schema: Envelope.extend({
+      conversationId: Id,
+      status: ConversationStatus,
+      updatedAt: IsoDate,
+      previousStatus: ConversationStatus.optional(),
+    }),
   },
   conversation_assigned: {
     seeds: ['002'],
@@ -232,8 +243,20 @@ export const defaultServer = defineEvents('default', 'server', {
     description: 'A conversation lost its assignee.',
     schema: Assignment,
   },
-  typing_start: { seeds: ['002'], room: 'conversation:{conversationId} except the typist', description: 'Someone is typing.', schema: Typing, volatile: true },
-  typing_stop: { seeds: ['002'], room: 'conversation:{conversationId} except the typist', description: 'Typing stopped (by the typist, by its sending a message, or after 5 s of silence). Never volatile, so an indicator cannot stay on.', schema: Typing },
+  typing_start: {
+    seeds: ['002'],
+    room: 'conversation:{conversationId} except the typist',
+    description: 'Someone is typing.',
+    schema: Typing,
+    volatile: true,
+  },
+  typing_stop: {
+    seeds: ['002'],
+    room: 'conversation:{conversationId} except the typist',
+    description:
+      'Typing stopped (by the typist, by its sending a message, or after 5 s of silence). Never volatile, so an indicator cannot stay on.',
+    schema: Typing,
+  },
   agent_online: { seeds: ['002'], room: 'tenant staff', description: 'A staff member came online.', schema: AgentPresence },
   agent_offline: { seeds: ['002'], room: 'tenant staff', description: 'A staff member went offline.', schema: AgentPresence },
   presence_snapshot: {
@@ -249,8 +272,12 @@ export const defaultServer = defineEvents('default', 'server', {
     room: 'tenant staff',
     description: 'A conversation was handed off to humans.',
     schema: Envelope.extend({
-      conversationId: Id, handoffId: Id, trigger: z.string(),
-      destination: z.union([z.string(), z.record(z.string(), z.unknown())]), summary: z.string(), agentId: z.string().nullable(),
+      conversationId: Id,
+      handoffId: Id,
+      trigger: z.string(),
+      destination: z.union([z.string(), z.record(z.string(), z.unknown())]),
+      summary: z.string(),
+      agentId: z.string().nullable(),
     }),
   },
   agent_status_changed: {
@@ -281,13 +308,19 @@ export const defaultServer = defineEvents('default', 'server', {
     seeds: ['002'],
     room: 'agent:{assigneeId} only',
     description: 'A suggested reply for the assigned agent.',
-    schema: Envelope.extend({ conversationId: Id, messageId: Id.optional(), draft: z.object({ content: z.string() }), confidence: z.number() }),
+    schema: Envelope.extend({
+      conversationId: Id,
+      messageId: Id.optional(),
+      draft: z.object({ content: z.string() }),
+      confidence: z.number(),
+    }),
   },
   note_created: {
     // No seed names notes; it is 002's snake_case vocabulary (agents working conversations) the event joins.
     seeds: ['002'],
     room: 'tenant staff only (never the conversation room)',
-    description: 'A private note was written in a conversation (issue 16; POST /api/conversations/:id/notes). Staff only: customers never receive it, live or in replay.',
+    description:
+      'A private note was written in a conversation (issue 16; POST /api/conversations/:id/notes). Staff only: customers never receive it, live or in replay.',
     schema: Envelope.extend({ conversationId: Id, note: Note }),
   },
   ai_processing_completed: {

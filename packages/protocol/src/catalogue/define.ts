@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+
 import type { AckCallback } from '../errors';
 
 export type Seed = '000' | '001' | '002' | '003' | '004';
@@ -40,11 +41,7 @@ export type Catalogue<T extends Record<string, EventSpec>> = {
  * Declares a group of events; each key is the event's name on the wire, so the
  * name is written once and read by the compiler everywhere else.
  */
-export function defineEvents<const T extends Record<string, EventSpec>>(
-  surface: Surface,
-  direction: Direction,
-  specs: T,
-): Catalogue<T> {
+export function defineEvents<const T extends Record<string, EventSpec>>(surface: Surface, direction: Direction, specs: T): Catalogue<T> {
   const out: Record<string, EventDef> = {};
   for (const [name, spec] of Object.entries(specs)) out[name] = { ...spec, name, surface, direction };
   return out as Catalogue<T>;
@@ -62,9 +59,7 @@ export type AckDataOf<E> = E extends { ack: infer A extends z.ZodType } ? z.outp
  * one, a defaulted field left out); the server still parses before trusting it.
  */
 export type ListenMap<C> = {
-  [K in keyof C]: C[K] extends EventDef<string, infer S>
-    ? (payload: z.input<S>, ack?: AckCallback<AckDataOf<C[K]>>) => void
-    : never;
+  [K in keyof C]: C[K] extends EventDef<string, infer S> ? (payload: z.input<S>, ack?: AckCallback<AckDataOf<C[K]>>) => void : never;
 };
 /** Socket.IO's event-map generic for server events: the schema's output, what a client receives. */
 export type EmitMap<C> = {

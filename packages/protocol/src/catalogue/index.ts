@@ -1,9 +1,9 @@
 import { defaultClient, defaultServer } from './default';
 import type { EventDef } from './define';
-import { portalServer } from './portal';
-import { widgetServer } from './widget';
 import { insightdesk } from './insightdesk';
+import { portalServer } from './portal';
 import { streamServer } from './stream';
+import { widgetServer } from './widget';
 
 export * from './define';
 export * from './default';

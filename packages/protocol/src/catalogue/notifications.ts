@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { ErrorPayload } from '../errors';
 import { Id, IsoDate } from '../ids';
 import { Envelope, Notification } from '../models';

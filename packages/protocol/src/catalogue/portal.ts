@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { DeliveryStatus, Role } from '../enums';
 import { Id, IsoDate } from '../ids';
 import { Conversation, Envelope, Message } from '../models';
@@ -25,7 +26,12 @@ export const portalServer = defineEvents('portal', 'server', {
     seeds: ['004'],
     room: 'tenant:{tenantId} (staff), agent:{agentId}',
     description: 'A conversation was assigned (assigneeId null when unassigned).',
-    schema: Envelope.extend({ conversationId: Id, assigneeId: Id.nullable(), previousAssigneeId: Id.nullable(), conversation: Conversation }),
+    schema: Envelope.extend({
+      conversationId: Id,
+      assigneeId: Id.nullable(),
+      previousAssigneeId: Id.nullable(),
+      conversation: Conversation,
+    }),
   },
   'message:new': {
     seeds: ['004'],

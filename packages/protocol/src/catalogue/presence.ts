@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { PresenceStatus } from '../enums';
 import { ErrorPayload } from '../errors';
 import { Id } from '../ids';
@@ -21,7 +22,8 @@ export const presenceClient = defineEvents('presence', 'client', {
   'presence:subscribe': {
     seeds: ['001'],
     room: 'joins presence:{userId} for each user of the same tenant',
-    description: 'Watch users; answered by presence:list and acked with the same entries. Ids that are not users of your tenant are dropped.',
+    description:
+      'Watch users; answered by presence:list and acked with the same entries. Ids that are not users of your tenant are dropped.',
     schema: UserIds,
     ack: z.array(PresenceEntry),
   },

@@ -25,9 +25,7 @@ export type ClientToServerDefault = ListenMap<typeof defaultClient>;
  * Everything the server may send on `/`: one namespace, three vocabularies
  * (000/002, 004's portal, 003's widget); each socket receives only its own.
  */
-export type ServerToClientDefault = EmitMap<typeof defaultServer> &
-  EmitMap<typeof portalServer> &
-  EmitMap<typeof widgetServer>;
+export type ServerToClientDefault = EmitMap<typeof defaultServer> & EmitMap<typeof portalServer> & EmitMap<typeof widgetServer>;
 
 /** 004's vocabulary, for a client that connects with `auth.dialect = "portal"`; it sends the default events. */
 export type ClientToServerPortal = ClientToServerDefault;

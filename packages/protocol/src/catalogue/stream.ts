@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { ErrorCode } from '../errors';
 import { Id } from '../ids';
 import { Message } from '../models';

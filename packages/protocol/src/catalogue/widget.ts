@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { DeliveryStatus } from '../enums';
 import { Id, IsoDate } from '../ids';
 import { Envelope } from '../models';
@@ -34,7 +35,8 @@ export const widgetServer = defineEvents('widget', 'server', {
     seeds: ['003'],
     // 003 names only inbound_message, which its widget shows as the customer's; replies need words of their own.
     room: 'the bound conversation',
-    description: 'A message to the customer: an agent’s or the assistant’s reply, or a system note (role HUMAN_AGENT, ASSISTANT or SYSTEM).',
+    description:
+      'A message to the customer: an agent’s or the assistant’s reply, or a system note (role HUMAN_AGENT, ASSISTANT or SYSTEM).',
     schema: widgetMessage('outbound'),
   },
   status_update: {

@@ -1,9 +1,9 @@
-import { ERROR_CODES, HTTP_STATUS, type ErrorCode } from '../errors';
+import { ERROR_CODES, type ErrorCode, HTTP_STATUS } from '../errors';
 import { MAX_MESSAGE_CHARS } from '../ids';
-import { NAMESPACES, ROOM_ALIASES, rooms, type RoomKind } from '../rooms';
+import { NAMESPACES, ROOM_ALIASES, type RoomKind, rooms } from '../rooms';
+import { DOC_TYPE_NAMES, DOC_TYPES } from './doc-types';
 import { code, table } from './markdown';
 import { renderSchema } from './render-schema';
-import { DOC_TYPES, DOC_TYPE_NAMES } from './doc-types';
 
 /** Why a client would see each code; kept here so the compiler asks for a line when a code is added. */
 const ERROR_MEANINGS: Record<ErrorCode, string> = {
@@ -35,8 +35,18 @@ ${table(
   ['Surface', 'Namespace', 'How a client gets it', 'Seeds'],
   [
     ['default', code(NAMESPACES.default), 'Connect to `/` (the default).', '000, 002; 001’s `/` rows'],
-    ['portal', code(NAMESPACES.default), 'Connect to `/` with `auth.dialect = "portal"`, or any socket when the server runs with `DEFAULT_DIALECT=portal`.', '004'],
-    ['widget', '`/tenant/{tenantId}/conv/{conversationId}`', 'Connect to that namespace, or to `/` with handshake query `{ tenantId, conversationId }`; the socket is bound to that one conversation.', '003'],
+    [
+      'portal',
+      code(NAMESPACES.default),
+      'Connect to `/` with `auth.dialect = "portal"`, or any socket when the server runs with `DEFAULT_DIALECT=portal`.',
+      '004',
+    ],
+    [
+      'widget',
+      '`/tenant/{tenantId}/conv/{conversationId}`',
+      'Connect to that namespace, or to `/` with handshake query `{ tenantId, conversationId }`; the socket is bound to that one conversation.',
+      '003',
+    ],
     ['tickets', code(NAMESPACES.tickets), 'Connect to the namespace.', '001'],
     ['chat', code(NAMESPACES.chat), 'Connect to the namespace.', '001'],
     ['notifications', code(NAMESPACES.notifications), 'Connect to the namespace.', '001'],
@@ -150,8 +160,7 @@ ${table(
   ['Type', 'Definition'],
   DOC_TYPES.map((type) => [
     code(type.name),
-    (type.definition ?? code(renderSchema(type.schema, { side: 'output', names: DOC_TYPE_NAMES }))) +
-      (type.note ? ` — ${type.note}` : ''),
+    (type.definition ?? code(renderSchema(type.schema, { side: 'output', names: DOC_TYPE_NAMES }))) + (type.note ? ` — ${type.note}` : ''),
   ]),
 )}
 `;

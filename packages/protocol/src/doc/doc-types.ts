@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+
+import { TicketField } from '../catalogue/tickets';
 import {
   AiAgentStatus,
   ChannelType,
@@ -14,18 +16,7 @@ import {
 } from '../enums';
 import { ErrorCode, ErrorPayload } from '../errors';
 import { Id, IsoDate } from '../ids';
-import {
-  Classification,
-  Conversation,
-  Envelope,
-  Message,
-  Notification,
-  PresenceEntry,
-  Ticket,
-  User,
-  UserSummary,
-} from '../models';
-import { TicketField } from '../catalogue/tickets';
+import { Classification, Conversation, Envelope, Message, Notification, PresenceEntry, Ticket, User, UserSummary } from '../models';
 
 export interface DocType {
   name: string;
@@ -71,6 +62,4 @@ export const DOC_TYPES: readonly DocType[] = [
   { name: 'ErrorPayload', schema: ErrorPayload, note: 'the `error` event, and `error` in a failed ack' },
 ];
 
-export const DOC_TYPE_NAMES: ReadonlyMap<z.core.$ZodType, string> = new Map(
-  DOC_TYPES.map((type) => [type.schema, type.name]),
-);
+export const DOC_TYPE_NAMES: ReadonlyMap<z.core.$ZodType, string> = new Map(DOC_TYPES.map((type) => [type.schema, type.name]));

@@ -1,9 +1,9 @@
-import { CATALOGUE } from '../catalogue/index';
 import type { Direction, EventDef, Surface } from '../catalogue/define';
+import { CATALOGUE } from '../catalogue/index';
+import { introSection } from './doc-intro';
+import { DOC_TYPE_NAMES } from './doc-types';
 import { code, table } from './markdown';
 import { renderSchema } from './render-schema';
-import { DOC_TYPE_NAMES } from './doc-types';
-import { introSection } from './doc-intro';
 
 interface SurfaceDoc {
   surface: Surface;
@@ -22,8 +22,7 @@ const SURFACES: readonly SurfaceDoc[] = [
   {
     surface: 'widget',
     title: 'Widget vocabulary: `/tenant/{tenantId}/conv/{conversationId}`, or `/` with `{ tenantId, conversationId }` (003)',
-    noClientEvents:
-      'Widget sockets send the default namespace’s client events, limited to their bound conversation.',
+    noClientEvents: 'Widget sockets send the default namespace’s client events, limited to their bound conversation.',
   },
   { surface: 'tickets', title: '`/tickets` (001)' },
   { surface: 'chat', title: '`/chat` (001)' },
@@ -77,13 +76,7 @@ function directionBody(doc: SurfaceDoc, direction: Direction): string {
   }
   return table(
     ['Event', 'Seeds', 'Room', 'Payload', 'Description'],
-    events.map((e) => [
-      code(e.name),
-      e.seeds.join(', '),
-      e.room,
-      payload(e),
-      e.volatile ? `${e.description} Volatile.` : e.description,
-    ]),
+    events.map((e) => [code(e.name), e.seeds.join(', '), e.room, payload(e), e.volatile ? `${e.description} Volatile.` : e.description]),
   );
 }
 

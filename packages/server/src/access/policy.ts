@@ -1,4 +1,4 @@
-import { isStaff, STAFF_ROLES, type Conversation, type NamespaceName, type Role, type Ticket } from '@switchboard/protocol';
+import { type Conversation, isStaff, type NamespaceName, type Role, STAFF_ROLES, type Ticket } from '@switchboard/protocol';
 
 /** The part of a principal that access decisions read. */
 export interface Actor {

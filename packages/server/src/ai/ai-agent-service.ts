@@ -1,11 +1,12 @@
 import type { AiAgent, AiAgentStatus, AiRouting, Conversation } from '@switchboard/protocol';
-import { can, type Actor } from '../access/policy';
+
+import { type Actor, can } from '../access/policy';
 import type { DomainEvent } from '../domain/domain-event';
 import { logEvents } from '../domain/event-log';
 import type { Publisher } from '../domain/publisher';
 import { forbidden, notFound } from '../errors';
 import type { Db } from '../storage/db';
-import { AiAgentsRepo, type AiAgentPatch } from '../storage/repos/ai-agents';
+import { type AiAgentPatch, AiAgentsRepo } from '../storage/repos/ai-agents';
 
 /** Statuses in which a conversation waits for an answer the AI may give. */
 const ANSWERABLE = new Set<Conversation['status']>(['OPEN', 'PENDING']);

@@ -1,5 +1,6 @@
 import type { AiSettings, AiSettingsPatch } from '@switchboard/protocol';
-import { can, type Actor } from '../access/policy';
+
+import { type Actor, can } from '../access/policy';
 import { forbidden } from '../errors';
 import type { Db } from '../storage/db';
 import { AiSettingsRepo } from '../storage/repos/ai-settings';
@@ -39,11 +40,13 @@ export class AiSettingsService {
 
   async update(actor: Actor, patch: AiSettingsPatch): Promise<AiSettings> {
     if (!can.manageAi(actor)) throw forbidden('Only admins change AI settings');
-    return this.db.transaction(async (tx) => {
-      const repo = new AiSettingsRepo(tx);
-      const next = patchSettings(resolveSettings(actor.accountId, await repo.get(actor.accountId)), patch);
-      const saved = await repo.put({ accountId: actor.accountId, enabled: next.enabled, rules: next.rules, handoff: next.handoff });
-      return { ...next, updatedAt: saved.updatedAt };
-    }).finally(() => this.recent.delete(actor.accountId));
+    return this.db
+      .transaction(async (tx) => {
+        const repo = new AiSettingsRepo(tx);
+        const next = patchSettings(resolveSettings(actor.accountId, await repo.get(actor.accountId)), patch);
+        const saved = await repo.put({ accountId: actor.accountId, enabled: next.enabled, rules: next.rules, handoff: next.handoff });
+        return { ...next, updatedAt: saved.updatedAt };
+      })
+      .finally(() => this.recent.delete(actor.accountId));
   }
 }

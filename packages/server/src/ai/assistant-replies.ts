@@ -1,11 +1,19 @@
-import { streamServer as SSE, type AiAgent, type AiSettings, type Conversation, type HandoffTrigger, type Message } from '@switchboard/protocol';
+import {
+  type AiAgent,
+  type AiSettings,
+  type Conversation,
+  type HandoffTrigger,
+  type Message,
+  streamServer as SSE,
+} from '@switchboard/protocol';
+
 import type { MessageService } from '../domain/message-service';
 import type { JobContext } from '../jobs/job-queue';
 import type { Db } from '../storage/db';
 import { ConversationsRepo } from '../storage/repos/conversations';
 import { MessagesRepo } from '../storage/repos/messages';
 import { aiActor } from './ai-actor';
-import { ProviderError, type AiProvider, type ReplyChunk } from './ai-provider';
+import { type AiProvider, ProviderError, type ReplyChunk } from './ai-provider';
 import type { CreditService } from './credit-service';
 import { KnowledgeRetriever } from './knowledge-retriever';
 import type { ActionCosts } from './plan-costs';
@@ -37,7 +45,14 @@ export interface ReplyRequest {
  */
 export class AssistantReplies {
   constructor(
-    private readonly deps: { db: Db; provider: AiProvider; retriever: KnowledgeRetriever; messages: MessageService; credits: CreditService; streams: ReplyStreams },
+    private readonly deps: {
+      db: Db;
+      provider: AiProvider;
+      retriever: KnowledgeRetriever;
+      messages: MessageService;
+      credits: CreditService;
+      streams: ReplyStreams;
+    },
   ) {}
 
   async write(r: ReplyRequest): Promise<ReplyOutcome> {
@@ -55,7 +70,11 @@ export class AssistantReplies {
     const knowledge = await this.deps.retriever.search(accountId, KnowledgeRetriever.queryTerms(history));
     const threshold = r.settings.handoff.confidenceThreshold;
     const startedAt = performance.now();
-    const final = await this.stream(r, replyId, this.deps.provider.reply({ history, knowledge, language: r.language, minConfidence: threshold, signal: r.job.signal }));
+    const final = await this.stream(
+      r,
+      replyId,
+      this.deps.provider.reply({ history, knowledge, language: r.language, minConfidence: threshold, signal: r.job.signal }),
+    );
     const latencyMs = Math.round(performance.now() - startedAt);
 
     if (final.confidence < threshold || final.content.trim() === '') {
@@ -67,8 +86,13 @@ export class AssistantReplies {
       return { kind: 'dropped' };
     }
     const { message } = await this.deps.messages.send(aiActor(accountId, r.agent.id), {
-      conversationId, content: final.content, contentType: 'text', role: 'ASSISTANT', clientMessageId: replyId,
-      confidence: final.confidence, latencyMs,
+      conversationId,
+      content: final.content,
+      contentType: 'text',
+      role: 'ASSISTANT',
+      clientMessageId: replyId,
+      confidence: final.confidence,
+      latencyMs,
     });
     await this.deps.credits.charge(accountId, 'reply', replyId, r.costs.reply);
     this.publish(accountId, conversationId, { event: SSE.done.name, data: { conversationId, replyId, message } });
@@ -80,14 +104,22 @@ export class AssistantReplies {
     this.publish(accountId, conversationId, { event: SSE.handoff.name, data: { conversationId, replyId } });
   }
 
-  private async stream(r: ReplyRequest, replyId: string, chunks: AsyncIterable<ReplyChunk>): Promise<Extract<ReplyChunk, { type: 'final' }>> {
+  private async stream(
+    r: ReplyRequest,
+    replyId: string,
+    chunks: AsyncIterable<ReplyChunk>,
+  ): Promise<Extract<ReplyChunk, { type: 'final' }>> {
     const { accountId, id: conversationId } = r.conversation;
     let index = 0;
     let final: Extract<ReplyChunk, { type: 'final' }> | null = null;
     try {
       for await (const chunk of chunks) {
         if (chunk.type === 'final') final = chunk;
-        else this.publish(accountId, conversationId, { event: SSE.token.name, data: { conversationId, replyId, index: index++, token: chunk.text } });
+        else
+          this.publish(accountId, conversationId, {
+            event: SSE.token.name,
+            data: { conversationId, replyId, index: index++, token: chunk.text },
+          });
       }
       if (!final) throw new ProviderError('invalid_response', 'the provider ended without a reply');
       return final;
@@ -95,7 +127,13 @@ export class AssistantReplies {
       const retrying = r.job.attempt < r.job.maxAttempts;
       this.publish(accountId, conversationId, {
         event: SSE.error.name,
-        data: { conversationId, replyId, code: 'INTERNAL', message: retrying ? 'The assistant stumbled; trying again' : 'The assistant could not answer', retrying },
+        data: {
+          conversationId,
+          replyId,
+          code: 'INTERNAL',
+          message: retrying ? 'The assistant stumbled; trying again' : 'The assistant could not answer',
+          retrying,
+        },
       });
       throw err;
     }

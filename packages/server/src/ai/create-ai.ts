@@ -59,7 +59,13 @@ export async function createAi(deps: AiDeps): Promise<Ai> {
   const onError = (err: unknown, context: string) => log.error({ err, context }, 'AI work failed');
   const provider: AiProvider =
     config.AI_PROVIDER === 'openai'
-      ? new OpenAiProvider({ baseUrl: config.AI_BASE_URL, apiKey: config.AI_API_KEY, model: config.AI_MODEL, timeoutMs: config.AI_TIMEOUT_MS, retries: config.AI_RETRIES })
+      ? new OpenAiProvider({
+          baseUrl: config.AI_BASE_URL,
+          apiKey: config.AI_API_KEY,
+          model: config.AI_MODEL,
+          timeoutMs: config.AI_TIMEOUT_MS,
+          retries: config.AI_RETRIES,
+        })
       : new LocalProvider({ tokenDelayMs: config.AI_LOCAL_TOKEN_DELAY_MS });
 
   let streams: ReplyStreams = new MemoryReplyStreams();
@@ -99,7 +105,11 @@ export async function createAi(deps: AiDeps): Promise<Ai> {
     const { accountId, message } = e;
     const work = (async () => {
       if (!(await settings.getRecent(accountId)).enabled) return;
-      await queue.enqueue(TRIAGE_JOB, triageJobId(message.id), { accountId, conversationId: message.conversationId, messageId: message.id });
+      await queue.enqueue(TRIAGE_JOB, triageJobId(message.id), {
+        accountId,
+        conversationId: message.conversationId,
+        messageId: message.id,
+      });
     })()
       .catch((err) => onError(err, 'enqueue triage'))
       .finally(() => enqueuing.delete(work));
@@ -108,7 +118,15 @@ export async function createAi(deps: AiDeps): Promise<Ai> {
   await queue.start();
 
   return {
-    provider, settings, agents, knowledge: new KnowledgeService(db, retriever), credits, handoffs, triage, streams, queue,
+    provider,
+    settings,
+    agents,
+    knowledge: new KnowledgeService(db, retriever),
+    credits,
+    handoffs,
+    triage,
+    streams,
+    queue,
     async close() {
       stopListening();
       await Promise.allSettled([...enqueuing]);

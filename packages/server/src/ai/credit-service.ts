@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+
 import type { CreditLedgerEntry, CreditReason } from '@switchboard/protocol';
-import { can, type Actor } from '../access/policy';
+
+import { type Actor, can } from '../access/policy';
 import type { DomainEvent } from '../domain/domain-event';
 import { logEvents } from '../domain/event-log';
 import type { Publisher } from '../domain/publisher';
@@ -51,7 +53,10 @@ export class CreditService {
   }
 
   /** Admins add credits; the same `ref` (a payment id) adds them once. */
-  async topup(actor: Actor, input: { amount: number; ref?: string | undefined }): Promise<{ balance: number; entry: CreditLedgerEntry; created: boolean }> {
+  async topup(
+    actor: Actor,
+    input: { amount: number; ref?: string | undefined },
+  ): Promise<{ balance: number; entry: CreditLedgerEntry; created: boolean }> {
     if (!can.manageAi(actor)) throw forbidden('Only admins top up credits');
     const ref = `topup:${input.ref ?? randomUUID()}`;
     const { result, logged } = await this.db.transaction(async (tx) => {
@@ -59,7 +64,15 @@ export class CreditService {
       if (result.kind === 'no_account') throw notFound('Account');
       const events: DomainEvent[] =
         result.kind === 'applied'
-          ? [{ type: 'credits.updated', accountId: actor.accountId, balance: result.entry.balanceAfter, delta: result.entry.delta, reason: 'topup' }]
+          ? [
+              {
+                type: 'credits.updated',
+                accountId: actor.accountId,
+                balance: result.entry.balanceAfter,
+                delta: result.entry.delta,
+                reason: 'topup',
+              },
+            ]
           : [];
       return { result, logged: await logEvents(tx, events) };
     });

@@ -1,4 +1,5 @@
-import { AiSettings, HandoffRules, TriageRules, type AiSettingsPatch } from '@switchboard/protocol';
+import { AiSettings, type AiSettingsPatch, HandoffRules, TriageRules } from '@switchboard/protocol';
+
 import type { StoredAiSettings } from '../storage/repos/ai-settings';
 
 /** What a tenant starts from; every part is editable over `PATCH /api/ai/settings`. */
@@ -21,8 +22,17 @@ export const DEFAULT_RULES: TriageRules = {
 export const DEFAULT_HANDOFF: HandoffRules = {
   confidenceThreshold: 0.4,
   humanRequestPhrases: [
-    'human', 'real person', 'talk to someone', 'speak to someone', 'talk to an agent', 'speak to an agent',
-    'live agent', 'representative', 'operator', 'customer service', 'a person',
+    'human',
+    'real person',
+    'talk to someone',
+    'speak to someone',
+    'talk to an agent',
+    'speak to an agent',
+    'live agent',
+    'representative',
+    'operator',
+    'customer service',
+    'a person',
   ],
   negativeSentimentCount: 2,
   keywords: [],

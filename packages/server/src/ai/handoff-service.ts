@@ -1,4 +1,5 @@
 import type { Classification, Conversation, Handoff, HandoffDestination, HandoffTrigger } from '@switchboard/protocol';
+
 import type { Actor } from '../access/policy';
 import type { ConversationService } from '../domain/conversation-service';
 import type { DomainEvent } from '../domain/domain-event';
@@ -45,20 +46,34 @@ export class HandoffService {
     if (!conversation || conversation.status === 'HANDED_OFF' || conversation.status === 'RESOLVED') return null;
     const history = await new MessagesRepo(this.db).listBefore(req.accountId, req.conversationId, { limit: 50 });
     const summary = summarizeForHandoff({
-      history, trigger: req.trigger, detail: req.detail, classification: req.classification ?? conversation.classification,
+      history,
+      trigger: req.trigger,
+      detail: req.detail,
+      classification: req.classification ?? conversation.classification,
     });
     const destination = await this.reachable(req.accountId, req.destination);
     let handoff: Handoff | null = null;
     await this.conversations.updateStatus(aiActor(req.accountId, req.agentId), req.conversationId, 'HANDED_OFF', async (tx, changed) => {
       handoff = await new HandoffsRepo(tx).create({
-        accountId: req.accountId, conversationId: req.conversationId, trigger: req.trigger, destination, summary,
-        agentId: req.agentId, messageId: req.messageId,
+        accountId: req.accountId,
+        conversationId: req.conversationId,
+        trigger: req.trigger,
+        destination,
+        summary,
+        agentId: req.agentId,
+        messageId: req.messageId,
       });
       const events = await routeTo(tx, changed.conversation, destination, req.agentId);
       const h = handoff;
       events.unshift({
-        type: 'handoff.triggered', accountId: req.accountId, conversationId: h.conversationId, handoffId: h.id,
-        trigger: h.trigger, destination: h.destination, summary: h.summary, agentId: h.agentId,
+        type: 'handoff.triggered',
+        accountId: req.accountId,
+        conversationId: h.conversationId,
+        handoffId: h.id,
+        trigger: h.trigger,
+        destination: h.destination,
+        summary: h.summary,
+        agentId: h.agentId,
       });
       return events;
     });
@@ -84,7 +99,12 @@ export class HandoffService {
   }
 }
 
-async function routeTo(tx: Queryable, conversation: Conversation, destination: HandoffDestination, by: string | null): Promise<DomainEvent[]> {
+async function routeTo(
+  tx: Queryable,
+  conversation: Conversation,
+  destination: HandoffDestination,
+  by: string | null,
+): Promise<DomainEvent[]> {
   const repo = new ConversationsRepo(tx);
   if (destination.type === 'team' && conversation.teamId !== destination.id) {
     await repo.setTeam(conversation.accountId, conversation.id, destination.id);
@@ -93,8 +113,13 @@ async function routeTo(tx: Queryable, conversation: Conversation, destination: H
   if (destination.type !== 'agent' || conversation.assigneeId === destination.id) return [];
   const assigned = await repo.setAssignee(conversation.accountId, conversation.id, destination.id);
   if (!assigned) return [];
-  return [{
-    type: 'conversation.assigned', accountId: conversation.accountId, conversation: assigned.conversation,
-    previousAssigneeId: assigned.previousAssigneeId, by: by ?? 'ai',
-  }];
+  return [
+    {
+      type: 'conversation.assigned',
+      accountId: conversation.accountId,
+      conversation: assigned.conversation,
+      previousAssigneeId: assigned.previousAssigneeId,
+      by: by ?? 'ai',
+    },
+  ];
 }

@@ -1,4 +1,5 @@
 import type { KnowledgeItem, Message } from '@switchboard/protocol';
+
 import type { Db } from '../storage/db';
 import { KnowledgeRepo } from '../storage/repos/knowledge';
 import type { KnowledgeHit } from './ai-provider';
@@ -33,7 +34,10 @@ export class KnowledgeRetriever {
 
   /** What the conversation asks now: the last customer message, with the one before it when it is short. */
   static queryTerms(history: readonly Message[]): string[] {
-    const asked = history.filter((m) => m.role === 'USER').slice(-2).map((m) => analyse(m.content).terms);
+    const asked = history
+      .filter((m) => m.role === 'USER')
+      .slice(-2)
+      .map((m) => analyse(m.content).terms);
     const last = asked[asked.length - 1] ?? [];
     return last.length >= 3 || asked.length < 2 ? last : [...(asked[0] ?? []), ...last];
   }

@@ -1,8 +1,9 @@
 import type { KnowledgeItem } from '@switchboard/protocol';
-import { can, type Actor } from '../access/policy';
+
+import { type Actor, can } from '../access/policy';
 import { forbidden, notFound } from '../errors';
 import type { Db } from '../storage/db';
-import { KnowledgeRepo, type KnowledgeInput } from '../storage/repos/knowledge';
+import { type KnowledgeInput, KnowledgeRepo } from '../storage/repos/knowledge';
 import type { KnowledgeRetriever } from './knowledge-retriever';
 
 /** Saved replies and help articles: staff read them, admins edit them; every edit refreshes retrieval. */

@@ -1,5 +1,6 @@
 import type { Classification } from '@switchboard/protocol';
-import { pause, type AiProvider, type ClassifyInput, type Draft, type ReplyChunk, type ReplyInput } from './ai-provider';
+
+import { type AiProvider, type ClassifyInput, type Draft, pause, type ReplyChunk, type ReplyInput } from './ai-provider';
 import { classifyByRules } from './rules';
 import { analyse } from './text-analysis';
 

@@ -1,4 +1,5 @@
 import type { Message, TriageRules } from '@switchboard/protocol';
+
 import type { ReplyInput } from './ai-provider';
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
@@ -31,7 +32,7 @@ export function replyMessages(input: ReplyInput, task: 'reply' | 'draft'): ChatM
     task === 'reply'
       ? 'Task: reply. You are the support assistant of this company, writing to a customer in a chat.'
       : 'Task: draft. Write a reply a human support agent will review before sending.',
-    'Answer the customer\'s last message using only the knowledge below. Be brief and friendly.',
+    "Answer the customer's last message using only the knowledge below. Be brief and friendly.",
     `If the knowledge does not answer it, write exactly ${HANDOFF_SENTINEL} and nothing else.`,
   ];
   if (input.language !== 'und') lines.push(`Write in the customer's language (${input.language}).`);

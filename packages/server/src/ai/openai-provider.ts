@@ -1,14 +1,23 @@
-import { z } from 'zod';
 import { Classification, TicketPriority } from '@switchboard/protocol';
-import { ProviderError, type AiProvider, type ClassifyInput, type Draft, type ReplyChunk, type ReplyInput } from './ai-provider';
-import { postChatCompletion, readJsonBody, readSseData, type OpenAiHttpOptions } from './openai-http';
+import { z } from 'zod';
+
+import { type AiProvider, type ClassifyInput, type Draft, ProviderError, type ReplyChunk, type ReplyInput } from './ai-provider';
+import { type OpenAiHttpOptions, postChatCompletion, readJsonBody, readSseData } from './openai-http';
 import { classifyMessages, HANDOFF_SENTINEL, replyConfidence, replyMessages } from './openai-prompts';
 
 export interface OpenAiProviderOptions extends OpenAiHttpOptions {
   model: string;
 }
 
-const Logprobs = z.object({ content: z.array(z.object({ logprob: z.number() })).nullable().optional() }).nullable().optional();
+const Logprobs = z
+  .object({
+    content: z
+      .array(z.object({ logprob: z.number() }))
+      .nullable()
+      .optional(),
+  })
+  .nullable()
+  .optional();
 const Completion = z.object({
   choices: z.array(z.object({ message: z.object({ content: z.string().nullable() }), logprobs: Logprobs })).min(1),
 });
@@ -22,10 +31,20 @@ const Chunk = z.object({
   ),
 });
 const ModelClassification = z.object({
-  priority: z.string().transform((v) => v.toLowerCase()).pipe(TicketPriority),
-  sentiment: z.string().transform((v) => v.toLowerCase()).pipe(Classification.shape.sentiment),
+  priority: z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(TicketPriority),
+  sentiment: z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(Classification.shape.sentiment),
   category: z.string().min(1).max(64),
-  language: z.string().min(2).max(10).transform((v) => v.toLowerCase()),
+  language: z
+    .string()
+    .min(2)
+    .max(10)
+    .transform((v) => v.toLowerCase()),
   confidence: z.number().min(0).max(1).default(0.7),
 });
 
@@ -50,7 +69,10 @@ export class OpenAiProvider implements AiProvider {
   }
 
   async draft(input: ReplyInput): Promise<Draft> {
-    const { text, logprobs } = await this.complete({ messages: replyMessages(input, 'draft'), temperature: 0.2, logprobs: true }, input.signal);
+    const { text, logprobs } = await this.complete(
+      { messages: replyMessages(input, 'draft'), temperature: 0.2, logprobs: true },
+      input.signal,
+    );
     const confidence = replyConfidence(text, logprobs, input.knowledge[0]?.coverage ?? 0);
     return { content: text.trim() === HANDOFF_SENTINEL ? '' : text.trim(), confidence };
   }

@@ -34,7 +34,9 @@ export class RedisReplyStreams implements ReplyStreams {
 
   publish(accountId: string, conversationId: string, e: StreamEvent): void {
     // A token lost during a Redis outage is only lost from the live view: the reply is stored whole.
-    this.pub.publish(this.channel, JSON.stringify({ accountId, conversationId, e })).catch((err: unknown) => this.log.debug({ err }, 'reply stream publish failed'));
+    this.pub
+      .publish(this.channel, JSON.stringify({ accountId, conversationId, e }))
+      .catch((err: unknown) => this.log.debug({ err }, 'reply stream publish failed'));
   }
 
   async close(): Promise<void> {

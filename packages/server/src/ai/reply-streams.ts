@@ -1,4 +1,4 @@
-import { streamServer as SSE, type PayloadOf } from '@switchboard/protocol';
+import { type PayloadOf, streamServer as SSE } from '@switchboard/protocol';
 
 type StreamDefs = typeof SSE;
 /** One Server-Sent Event: a catalogued name and its payload. */

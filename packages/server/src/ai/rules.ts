@@ -1,4 +1,5 @@
 import type { Classification, HandoffRules, HandoffTrigger, TriageRules } from '@switchboard/protocol';
+
 import { matchingPhrases, type TextAnalysis } from './text-analysis';
 
 /** wink-nlp scores from -1 to 1; small scores are noise, not a mood. */

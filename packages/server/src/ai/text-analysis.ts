@@ -1,5 +1,6 @@
-import winkNLP, { type ItemToken, type ItsFunction, type WinkMethods } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
+import winkNLP, { type ItemToken, type ItsFunction, type WinkMethods } from 'wink-nlp';
+
 import { guessLanguage } from './language';
 
 /** What the AI reads from a text: words to match rules on, terms to rank by, sentences, sentiment. */
@@ -43,7 +44,7 @@ export function analyse(text: string): TextAnalysis {
   return {
     words,
     terms,
-    sentences: doc.sentences().out() as unknown as string[],
+    sentences: doc.sentences().out(),
     sentiment: Number(doc.out(its.sentiment)) || 0,
     language: guessLanguage(normals),
   };

@@ -1,5 +1,14 @@
+import {
+  type AiAgent,
+  type AiSettings,
+  type Classification,
+  type Conversation,
+  type HandoffTrigger,
+  Id,
+  type Message,
+} from '@switchboard/protocol';
 import { z } from 'zod';
-import { Id, type AiAgent, type AiSettings, type Classification, type Conversation, type HandoffTrigger, type Message } from '@switchboard/protocol';
+
 import type { DomainEvent } from '../domain/domain-event';
 import { logEvents } from '../domain/event-log';
 import type { Publisher } from '../domain/publisher';
@@ -109,7 +118,13 @@ export class TriageService implements JobHandler<unknown> {
     if ((await this.deps.credits.balance(accountId)) < w.costs.classification) return null;
     const result = await this.deps.provider.classify({ text: w.message.content, rules: w.settings.rules, signal: w.job.signal });
     await this.raiseIn(async (tx) => {
-      const created = await new ClassificationsRepo(tx).insertIfAbsent({ accountId, conversationId, messageId, provider: this.deps.provider.name, classification: result });
+      const created = await new ClassificationsRepo(tx).insertIfAbsent({
+        accountId,
+        conversationId,
+        messageId,
+        provider: this.deps.provider.name,
+        classification: result,
+      });
       const conversation = created ? await new ConversationsRepo(tx).setClassification(accountId, conversationId, result) : null;
       if (!conversation) return [];
       w.conversation = conversation;
@@ -152,16 +167,34 @@ export class TriageService implements JobHandler<unknown> {
       return;
     }
     const outcome = await this.deps.replies.write({
-      job: w.job, agent, conversation: w.conversation, message: w.message, settings: w.settings, costs: w.costs,
+      job: w.job,
+      agent,
+      conversation: w.conversation,
+      message: w.message,
+      settings: w.settings,
+      costs: w.costs,
       language: classification?.language ?? text.language,
     });
     if (outcome.kind === 'handoff') await this.handOff(w, agent, outcome.trigger, outcome.replyId, outcome.detail, classification);
   }
 
-  private async handOff(w: Work, agent: AiAgent, trigger: HandoffTrigger, replyId: string | null, detail?: string, classification?: Classification | null): Promise<void> {
+  private async handOff(
+    w: Work,
+    agent: AiAgent,
+    trigger: HandoffTrigger,
+    replyId: string | null,
+    detail?: string,
+    classification?: Classification | null,
+  ): Promise<void> {
     const handoff = await this.deps.handoffs.handOff({
-      accountId: w.data.accountId, conversationId: w.data.conversationId, trigger, agentId: agent.id, messageId: w.data.messageId,
-      destination: w.settings.handoff.destination, classification: classification ?? null, ...(detail ? { detail } : {}),
+      accountId: w.data.accountId,
+      conversationId: w.data.conversationId,
+      trigger,
+      agentId: agent.id,
+      messageId: w.data.messageId,
+      destination: w.settings.handoff.destination,
+      classification: classification ?? null,
+      ...(detail ? { detail } : {}),
     });
     if (handoff) this.deps.replies.announceHandoff(w.data.accountId, w.data.conversationId, replyId);
   }

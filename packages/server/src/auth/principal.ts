@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { Id, Role } from '@switchboard/protocol';
+import { z } from 'zod';
 
 /**
  * The claims Switchboard reads from a token. The tenant may be named by any

@@ -1,5 +1,5 @@
-import { SignJWT } from 'jose';
 import type { Role } from '@switchboard/protocol';
+import { SignJWT } from 'jose';
 
 export interface TokenClaims {
   sub: string;

@@ -1,7 +1,17 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, decodeProtectedHeader, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  type JWTPayload,
+  jwtVerify,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
+
 import { AppError } from '../errors';
-import { principalFromClaims, type Principal } from './principal';
+import { type Principal, principalFromClaims } from './principal';
 
 export interface TokenVerifierOptions {
   secret?: string;

@@ -1,5 +1,6 @@
 import type { ConsumeMessage } from 'amqplib';
 import type { z } from 'zod';
+
 import type { Logger } from '../log';
 import type { Services } from '../services';
 import { AmqpSession } from './amqp-session';
@@ -90,8 +91,14 @@ export class AmqpBridge {
   ) {
     if (opts.inboundQueue === opts.statusQueue) throw new Error('AMQP_INBOUND_QUEUE and AMQP_STATUS_QUEUE must differ');
     this.log = deps.log.child({ component: 'amqp-bridge' });
-    this.routes.set(opts.inboundQueue, route(InboundChannelMessage, inboundOrderKey, (m) => handleInboundMessage(deps, m)));
-    this.routes.set(opts.statusQueue, route(ChannelStatusUpdate, statusOrderKey, (u) => handleStatusUpdate(deps, u)));
+    this.routes.set(
+      opts.inboundQueue,
+      route(InboundChannelMessage, inboundOrderKey, (m) => handleInboundMessage(deps, m)),
+    );
+    this.routes.set(
+      opts.statusQueue,
+      route(ChannelStatusUpdate, statusOrderKey, (u) => handleStatusUpdate(deps, u)),
+    );
   }
 
   /** Starts connecting in the background; never throws: an unreachable broker is retried and reported by status(). */

@@ -1,4 +1,4 @@
-import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
+import { type Channel, type ChannelModel, type ConfirmChannel, connect, type ConsumeMessage, type Options } from 'amqplib';
 
 export interface AmqpSessionOptions {
   url: string;
@@ -156,7 +156,11 @@ export class AmqpSession {
  * declared with other arguments (a quorum queue, its own dead-letter exchange) refuses the
  * declaration with 406 and closes the channel; it is then consumed as it is, after a passive check.
  */
-async function declareQueues(connection: ChannelModel, queues: readonly string[], warn: (message: string, err?: unknown) => void): Promise<void> {
+async function declareQueues(
+  connection: ChannelModel,
+  queues: readonly string[],
+  warn: (message: string, err?: unknown) => void,
+): Promise<void> {
   let channel = await openQuietChannel(connection);
   try {
     for (const name of queues.flatMap((q) => [q, deadLetterQueueOf(q)])) {

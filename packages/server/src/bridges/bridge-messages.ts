@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { ContentType, DeliveryStatus, Id, MAX_MESSAGE_CHARS } from '@switchboard/protocol';
+import { z } from 'zod';
 
 /**
  * The JSON bodies the RabbitMQ bridge accepts (docs/bridge.md). Unknown fields are dropped rather
@@ -13,7 +13,11 @@ export const MAX_BRIDGE_MESSAGE_BYTES = 256 * 1024;
  * Ids other systems mint (WhatsApp's `wamid.…` is base64 with `=` and `+`), so wider than the
  * protocol's `Id`: any printable ASCII without spaces. They are stored, never used as room names.
  */
-export const ExternalId = z.string().min(1).max(256).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+export const ExternalId = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 // Below this a number is taken as seconds (WhatsApp's webhooks), above it as milliseconds; the two
 // ranges only meet in 1973, so no real timestamp is ambiguous.
@@ -48,7 +52,10 @@ export const InboundChannelMessage = z
       name: z.string().trim().min(1).max(200).optional(),
     }),
     text: z.string().max(MAX_MESSAGE_CHARS).optional(),
-    mediaUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    mediaUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
     /** Defaults to `text`, or `file` for media without text. */
     contentType: ContentType.optional(),
     channelType: z.literal('whatsapp').default('whatsapp'),
@@ -74,7 +81,10 @@ export const ChannelStatusUpdate = z
     status: DeliveryStatus,
     timestamp: ChannelTimestamp,
   })
-  .refine((u) => Boolean(u.externalMessageId ?? u.messageId), { message: 'needs externalMessageId or messageId', path: ['externalMessageId'] });
+  .refine((u) => Boolean(u.externalMessageId ?? u.messageId), {
+    message: 'needs externalMessageId or messageId',
+    path: ['externalMessageId'],
+  });
 export type ChannelStatusUpdate = z.infer<typeof ChannelStatusUpdate>;
 
 export type ParsedBody<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -83,7 +93,8 @@ const MAX_REASON_CHARS = 500;
 
 /** Decodes and validates a queue message body; a failure carries a reason fit for a dead-letter header. */
 export function parseBridgeMessage<T>(schema: z.ZodType<T>, body: Buffer): ParsedBody<T> {
-  if (body.length > MAX_BRIDGE_MESSAGE_BYTES) return { ok: false, reason: `too large: ${body.length} bytes (limit ${MAX_BRIDGE_MESSAGE_BYTES})` };
+  if (body.length > MAX_BRIDGE_MESSAGE_BYTES)
+    return { ok: false, reason: `too large: ${body.length} bytes (limit ${MAX_BRIDGE_MESSAGE_BYTES})` };
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));

@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
-import { decodeFact, encodeFact, newNodeId, type EventRelay, type Fact } from './event-relay';
+
+import { decodeFact, encodeFact, type EventRelay, type Fact, newNodeId } from './event-relay';
 
 /** Marks our IPC messages among the others on the channel (sticky sessions, the cluster adapter). */
 const KIND = 'switchboard:fact';

@@ -1,18 +1,19 @@
 import cluster from 'node:cluster';
+
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { ClusterIpcEventRelay } from './cluster-ipc-event-relay';
-import { withLocalFallback, type GcraStore } from './gcra-store';
-import { LocalEventRelay, type EventRelay } from './event-relay';
+import { type EventRelay, LocalEventRelay } from './event-relay';
+import { type GcraStore, withLocalFallback } from './gcra-store';
 import { MemoryPresenceStore, type PresenceStore, type PresenceStoreOptions } from './presence-store';
 import { storeInPrimary } from './primary-store-proxy';
+import { quietErrors } from './quiet-errors';
 import { closeRedis, connectRedis, type RedisClient } from './redis-connection';
 import { RedisEventRelay } from './redis-event-relay';
 import { RedisGcraStore } from './redis-gcra-store';
-import { quietErrors } from './quiet-errors';
 import { RedisPresenceStore } from './redis-presence-store';
 import { RedisTypingTimers } from './redis-typing-timers';
-import { nodeClusterSocketAdapter, redisSocketAdapter, type AdapterFactory } from './socket-adapter';
+import { type AdapterFactory, nodeClusterSocketAdapter, redisSocketAdapter } from './socket-adapter';
 import { MemoryTypingTimers, type TypingTimers } from './typing-timers';
 
 export type ClusterMode = 'single' | 'redis' | 'workers' | 'in-process';
@@ -56,14 +57,32 @@ export async function openClusterKit(config: Config, log: Logger, overrides: Clu
   const presenceOpts: Partial<PresenceStoreOptions> = { connectionTtlMs: config.PRESENCE_TTL_MS, graceMs: config.PRESENCE_GRACE_MS };
   if (config.REDIS_URL) return openRedisKit(config.REDIS_URL, config, log, presenceOpts);
   if (overrides.relay) {
-    return { ...memoryStores(presenceOpts), mode: 'in-process', clustered: overrides.relay.clustered, relay: overrides.relay, readiness: [], close: () => overrides.relay!.close() };
+    return {
+      ...memoryStores(presenceOpts),
+      mode: 'in-process',
+      clustered: overrides.relay.clustered,
+      relay: overrides.relay,
+      readiness: [],
+      close: () => overrides.relay!.close(),
+    };
   }
   if (config.WORKERS > 1 && cluster.isWorker) return openWorkersKit(presenceOpts, log);
-  return { ...memoryStores(presenceOpts), mode: 'single', clustered: false, relay: new LocalEventRelay(), readiness: [], close: async () => undefined };
+  return {
+    ...memoryStores(presenceOpts),
+    mode: 'single',
+    clustered: false,
+    relay: new LocalEventRelay(),
+    readiness: [],
+    close: async () => undefined,
+  };
 }
 
 function memoryStores(presenceOpts: Partial<PresenceStoreOptions>) {
-  return { presenceStore: new MemoryPresenceStore(presenceOpts), typingTimers: new MemoryTypingTimers(), ticketTypingTimers: new MemoryTypingTimers() };
+  return {
+    presenceStore: new MemoryPresenceStore(presenceOpts),
+    typingTimers: new MemoryTypingTimers(),
+    ticketTypingTimers: new MemoryTypingTimers(),
+  };
 }
 
 async function openRedisKit(url: string, config: Config, log: Logger, presenceOpts: Partial<PresenceStoreOptions>): Promise<ClusterKit> {
@@ -80,7 +99,10 @@ async function openRedisKit(url: string, config: Config, log: Logger, presenceOp
     typingTimers: new RedisTypingTimers(redis, `${prefix}:typing`),
     ticketTypingTimers: new RedisTypingTimers(redis, `${prefix}:ticket-typing`),
     // Each node counts alone in memory while Redis is away, rather than refusing every event.
-    rateLimitStore: withLocalFallback(new RedisGcraStore(redis, `${prefix}:rl`), quietErrors(log)('rate limit store failed; limiting per node')),
+    rateLimitStore: withLocalFallback(
+      new RedisGcraStore(redis, `${prefix}:rl`),
+      quietErrors(log)('rate limit store failed; limiting per node'),
+    ),
     socketAdapter: adapter.factory,
     redis,
     readiness: [
@@ -103,7 +125,18 @@ async function openRedisKit(url: string, config: Config, log: Logger, presenceOp
 
 function openWorkersKit(presenceOpts: Partial<PresenceStoreOptions>, log: Logger): ClusterKit {
   void presenceOpts; // the primary's store has its options (main.ts)
-  const presenceStore = storeInPrimary<PresenceStore>(PRIMARY_STORES.presence, ['connect', 'disconnect', 'settle', 'setStatus', 'get', 'list', 'statuses', 'heartbeat', 'sweep', 'close']);
+  const presenceStore = storeInPrimary<PresenceStore>(PRIMARY_STORES.presence, [
+    'connect',
+    'disconnect',
+    'settle',
+    'setStatus',
+    'get',
+    'list',
+    'statuses',
+    'heartbeat',
+    'sweep',
+    'close',
+  ]);
   const timers = (name: string) => storeInPrimary<TypingTimers>(name, ['arm', 'disarm', 'disarmOwner', 'takeExpired', 'close']);
   const relay = new ClusterIpcEventRelay();
   return {
@@ -113,7 +146,10 @@ function openWorkersKit(presenceOpts: Partial<PresenceStoreOptions>, log: Logger
     presenceStore,
     typingTimers: timers(PRIMARY_STORES.typing),
     ticketTypingTimers: timers(PRIMARY_STORES.ticketTyping),
-    rateLimitStore: withLocalFallback(storeInPrimary<GcraStore>(PRIMARY_STORES.rateLimits, ['take'], 3_000), quietErrors(log)('rate limit store failed; limiting per worker')),
+    rateLimitStore: withLocalFallback(
+      storeInPrimary<GcraStore>(PRIMARY_STORES.rateLimits, ['take'], 3_000),
+      quietErrors(log)('rate limit store failed; limiting per worker'),
+    ),
     socketAdapter: nodeClusterSocketAdapter().factory,
     readiness: [],
     close: () => relay.close(),

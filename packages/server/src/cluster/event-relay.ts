@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
 import { z } from 'zod';
+
 import type { EphemeralEvent, LoggedEvent } from '../domain/domain-event';
 
 /** A fact one node hands to the others: a logged event (history) or a signal (typing, presence). */

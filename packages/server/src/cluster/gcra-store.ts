@@ -36,13 +36,18 @@ export function gcraStep(tat: number | undefined, now: number, c: GcraCharge): {
 }
 
 /** All decisions of one `take`: the first short budget with the longest wait, or the new TATs. */
-export function gcraDecide(tats: Array<number | undefined>, now: number, charges: GcraCharge[]): { verdict: GcraVerdict; newTats: number[] } {
+export function gcraDecide(
+  tats: Array<number | undefined>,
+  now: number,
+  charges: GcraCharge[],
+): { verdict: GcraVerdict; newTats: number[] } {
   const newTats: number[] = [];
   let verdict: GcraVerdict = { ok: true };
   for (let i = 0; i < charges.length; i++) {
     const step = gcraStep(tats[i], now, charges[i]!);
     newTats.push(step.newTat);
-    if (step.waitMs > 0 && (verdict.ok || step.waitMs > verdict.retryAfterMs)) verdict = { ok: false, retryAfterMs: Math.ceil(step.waitMs), index: i };
+    if (step.waitMs > 0 && (verdict.ok || step.waitMs > verdict.retryAfterMs))
+      verdict = { ok: false, retryAfterMs: Math.ceil(step.waitMs), index: i };
   }
   return { verdict, newTats };
 }
@@ -66,7 +71,11 @@ export class MemoryGcraStore implements GcraStore {
   takeNow(charges: GcraCharge[]): GcraVerdict {
     const now = this.now();
     this.sweep(now);
-    const { verdict, newTats } = gcraDecide(charges.map((c) => this.tats.get(c.key)), now, charges);
+    const { verdict, newTats } = gcraDecide(
+      charges.map((c) => this.tats.get(c.key)),
+      now,
+      charges,
+    );
     if (verdict.ok) charges.forEach((c, i) => this.tats.set(c.key, newTats[i]!));
     return verdict;
   }

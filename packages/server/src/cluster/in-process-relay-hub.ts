@@ -1,4 +1,4 @@
-import { decodeFact, encodeFact, newNodeId, type EventRelay, type Fact } from './event-relay';
+import { decodeFact, encodeFact, type EventRelay, type Fact, newNodeId } from './event-relay';
 
 /**
  * Several servers in one process, relaying to each other as if over a network: each message is

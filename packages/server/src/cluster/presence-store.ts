@@ -42,7 +42,11 @@ export interface PresenceStoreOptions {
   now?: () => number;
 }
 
-export const DEFAULT_PRESENCE_OPTIONS: Required<Omit<PresenceStoreOptions, 'now'>> = { connectionTtlMs: 30_000, recordTtlMs: 60 * 60_000, graceMs: 0 };
+export const DEFAULT_PRESENCE_OPTIONS: Required<Omit<PresenceStoreOptions, 'now'>> = {
+  connectionTtlMs: 30_000,
+  recordTtlMs: 60 * 60_000,
+  graceMs: 0,
+};
 
 /**
  * Who is connected, per connection, aggregated per user: a user is online while
@@ -54,7 +58,12 @@ export const DEFAULT_PRESENCE_OPTIONS: Required<Omit<PresenceStoreOptions, 'now'
  */
 export interface PresenceStore {
   /** `first`: the user was offline before this connection (not online, not leaving): announce it. */
-  connect(accountId: string, userId: string, connectionId: string, profile?: PresenceProfile): Promise<{ first: boolean; record: PresenceRecord }>;
+  connect(
+    accountId: string,
+    userId: string,
+    connectionId: string,
+    profile?: PresenceProfile,
+  ): Promise<{ first: boolean; record: PresenceRecord }>;
   /**
    * `last`: this call took the user's last live connection away, and only this call says so; the user
    * is now leaving until the grace ends, when the caller {@link settle}s it.
@@ -66,7 +75,11 @@ export interface PresenceStore {
    * Remembers a chosen status even while the user is away. `record`: the user is online (or leaving);
    * `previous`: the status chosen before this call.
    */
-  setStatus(accountId: string, userId: string, status: PresenceStatus): Promise<{ previous: PresenceStatus; record: PresenceRecord | null }>;
+  setStatus(
+    accountId: string,
+    userId: string,
+    status: PresenceStatus,
+  ): Promise<{ previous: PresenceStatus; record: PresenceRecord | null }>;
   get(accountId: string, userId: string): Promise<PresenceRecord | null>;
   list(accountId: string): Promise<PresenceRecord[]>;
   /** Staff online now (or leaving) and the status each chose: a cheap snapshot for every new connection. */
@@ -159,7 +172,8 @@ export class MemoryPresenceStore implements PresenceStore {
   async statuses(accountId: string) {
     const now = this.opts.now();
     const out: Record<string, PresenceStatus> = {};
-    for (const u of this.accounts.get(accountId)?.values() ?? []) if (u.role && isStaff(u.role) && this.online(u, now)) out[u.userId] = u.status;
+    for (const u of this.accounts.get(accountId)?.values() ?? [])
+      if (u.role && isStaff(u.role) && this.online(u, now)) out[u.userId] = u.status;
     return out;
   }
 
@@ -196,9 +210,17 @@ export class MemoryPresenceStore implements PresenceStore {
     let u = this.find(accountId, userId);
     if (u && u.ids.size === 0 && (u.leavingUntil ?? 0) <= now && u.expiresAt <= now) u = undefined;
     if (!u) {
-      u = { accountId, userId, ids: new Map(), status: 'online', lastSeen: now, expiresAt: now + this.opts.recordTtlMs, leavingUntil: null };
+      u = {
+        accountId,
+        userId,
+        ids: new Map(),
+        status: 'online',
+        lastSeen: now,
+        expiresAt: now + this.opts.recordTtlMs,
+        leavingUntil: null,
+      };
       let users = this.accounts.get(accountId);
-      if (!users) this.accounts.set(accountId, (users = new Map()));
+      if (!users) this.accounts.set(accountId, (users = new Map<string, UserState>()));
       users.set(userId, u);
     }
     return u;
@@ -233,14 +255,17 @@ export class MemoryPresenceStore implements PresenceStore {
 
   private view(u: UserState, now: number): PresenceRecord {
     const rec: PresenceRecord = {
-      accountId: u.accountId, userId: u.userId, status: u.status, connections: this.live(u, now), lastSeen: new Date(u.lastSeen).toISOString(),
+      accountId: u.accountId,
+      userId: u.userId,
+      status: u.status,
+      connections: this.live(u, now),
+      lastSeen: new Date(u.lastSeen).toISOString(),
     };
     if (u.role) rec.role = u.role;
     if (u.name !== undefined) rec.name = u.name;
     return rec;
   }
 }
-
 
 function prune(u: UserState, now: number): void {
   for (const [id, expiry] of u.ids) if (expiry <= now) u.ids.delete(id);

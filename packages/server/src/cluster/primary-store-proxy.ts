@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
+
 import { z } from 'zod';
 
 /** Marks our IPC messages among the others on the channel (sticky sessions, the cluster adapter, facts). */
@@ -7,7 +8,13 @@ const CALL = 'switchboard:store-call';
 const REPLY = 'switchboard:store-reply';
 
 const Call = z.object({ kind: z.literal(CALL), id: z.string(), store: z.string(), method: z.string(), args: z.array(z.unknown()) });
-const Reply = z.object({ kind: z.literal(REPLY), id: z.string(), ok: z.boolean(), value: z.unknown().optional(), error: z.string().optional() });
+const Reply = z.object({
+  kind: z.literal(REPLY),
+  id: z.string(),
+  ok: z.boolean(),
+  value: z.unknown().optional(),
+  error: z.string().optional(),
+});
 
 type AsyncMethods<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never };
 
@@ -17,7 +24,11 @@ type AsyncMethods<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Prom
  * state for all workers, as with Redis. Arguments and results must survive structured cloning
  * (plain data, which every store method takes and returns).
  */
-export function storeInPrimary<T extends object>(store: string, methods: ReadonlyArray<keyof T & string>, timeoutMs = 5_000): AsyncMethods<T> {
+export function storeInPrimary<T extends object>(
+  store: string,
+  methods: ReadonlyArray<keyof T & string>,
+  timeoutMs = 5_000,
+): AsyncMethods<T> {
   if (!cluster.isWorker || !process.send) throw new Error('storeInPrimary runs in a cluster worker');
   const pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   process.on('message', (message: unknown) => {

@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import { MemoryGcraStore, type GcraCharge, type GcraStore } from './gcra-store';
+import { type GcraCharge, type GcraStore, MemoryGcraStore } from './gcra-store';
 
 /**
  * Who is charged. A socket is a subject as it is (`id`, `data.accountId`, `data.userId`); an HTTP
@@ -73,12 +73,16 @@ export function createRateLimiter(opts: RateLimitOptions, store: GcraStore = new
       const verdict = await store.take(charges);
       if (verdict.ok) return;
       const scope = scopes[verdict.index]!;
-      throw new AppError('RATE_LIMITED', scope === 'tenant' ? 'Your organisation is sending too much; slow down' : 'Too many events; slow down', {
-        retryAfterMs: verdict.retryAfterMs,
-        scope,
-        limit: budgets[scope].points,
-        windowSeconds: opts.windowSeconds,
-      });
+      throw new AppError(
+        'RATE_LIMITED',
+        scope === 'tenant' ? 'Your organisation is sending too much; slow down' : 'Too many events; slow down',
+        {
+          retryAfterMs: verdict.retryAfterMs,
+          scope,
+          limit: budgets[scope].points,
+          windowSeconds: opts.windowSeconds,
+        },
+      );
     },
   };
 }
@@ -91,12 +95,20 @@ export type KeyedLimiter = (key: string) => Promise<void>;
  * nodes), for callers that are not a socket or a user (an IP address, a widget key). The whole
  * window's points may be spent at once, then they come back smoothly.
  */
-export function createKeyedLimiter(keyPrefix: string, opts: { points: number; windowSeconds: number }, store: GcraStore = new MemoryGcraStore()): KeyedLimiter {
+export function createKeyedLimiter(
+  keyPrefix: string,
+  opts: { points: number; windowSeconds: number },
+  store: GcraStore = new MemoryGcraStore(),
+): KeyedLimiter {
   const intervalMs = (opts.windowSeconds * 1000) / opts.points;
   return async (key) => {
     const verdict = await store.take([{ key: `${keyPrefix}:${key}`, intervalMs, burst: opts.points, cost: 1 }]);
     if (!verdict.ok) {
-      throw new AppError('RATE_LIMITED', 'Too many requests; slow down', { retryAfterMs: verdict.retryAfterMs, limit: opts.points, windowSeconds: opts.windowSeconds });
+      throw new AppError('RATE_LIMITED', 'Too many requests; slow down', {
+        retryAfterMs: verdict.retryAfterMs,
+        limit: opts.points,
+        windowSeconds: opts.windowSeconds,
+      });
     }
   };
 }

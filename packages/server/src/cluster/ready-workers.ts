@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
+
 import { isWorkerReady } from './serve-from-primary';
 
 /** @socket.io/sticky's least-connection count, which it keeps on each Worker object. */

@@ -1,4 +1,5 @@
 import { createClient } from 'redis';
+
 import type { Logger } from '../log';
 
 function makeClient(url: string, failFast: boolean) {

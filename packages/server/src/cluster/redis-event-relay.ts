@@ -1,5 +1,5 @@
 import type { Logger } from '../log';
-import { decodeFact, encodeFact, newNodeId, type EventRelay, type Fact } from './event-relay';
+import { decodeFact, encodeFact, type EventRelay, type Fact, newNodeId } from './event-relay';
 import { closeRedis, connectRedis, type RedisClient } from './redis-connection';
 
 /**

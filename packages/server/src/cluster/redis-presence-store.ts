@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { isStaff, PresenceStatus, Role } from '@switchboard/protocol';
+import { z } from 'zod';
+
 import {
   DEFAULT_PRESENCE_OPTIONS,
   type PresenceConnection,
@@ -103,7 +104,16 @@ export class RedisPresenceStore implements PresenceStore {
   async connect(accountId: string, userId: string, connectionId: string, profile?: PresenceProfile) {
     const now = this.opts.now();
     const staff = profile && isStaff(profile.role) ? '1' : '0';
-    const args = [now, now + this.opts.connectionTtlMs, connectionId, this.opts.recordTtlMs, userId, member(accountId, userId), profile ? JSON.stringify(profile) : '', staff];
+    const args = [
+      now,
+      now + this.opts.connectionTtlMs,
+      connectionId,
+      this.opts.recordTtlMs,
+      userId,
+      member(accountId, userId),
+      profile ? JSON.stringify(profile) : '',
+      staff,
+    ];
     const r = (await CONNECT.run(this.redis, [...this.keys(accountId, userId), this.statusesKey(accountId)], args)) as Reply;
     return { first: r[0] === 1, record: this.record(accountId, userId, r) };
   }
@@ -117,7 +127,11 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async settle(accountId: string, userId: string) {
-    const r = (await SWEEP_ONE.run(this.redis, [...this.keys(accountId, userId)], [this.opts.now(), userId, member(accountId, userId)])) as Reply;
+    const r = (await SWEEP_ONE.run(
+      this.redis,
+      [...this.keys(accountId, userId)],
+      [this.opts.now(), userId, member(accountId, userId)],
+    )) as Reply;
     return r[0] === 1 ? this.record(accountId, userId, r) : null;
   }
 
@@ -174,7 +188,11 @@ export class RedisPresenceStore implements PresenceStore {
     const expiry = now + this.opts.connectionTtlMs;
     await Promise.all(
       connections.map((c) =>
-        HEARTBEAT.run(this.redis, [...this.keys(c.accountId, c.userId)], [now, expiry, c.connectionId, this.opts.recordTtlMs, c.userId, member(c.accountId, c.userId)]),
+        HEARTBEAT.run(
+          this.redis,
+          [...this.keys(c.accountId, c.userId)],
+          [now, expiry, c.connectionId, this.opts.recordTtlMs, c.userId, member(c.accountId, c.userId)],
+        ),
       ),
     );
   }

@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import { MemoryGcraStore, type GcraCharge, type GcraStore } from './gcra-store';
+import { type GcraCharge, type GcraStore, MemoryGcraStore } from './gcra-store';
 import type { RateLimitSubject } from './rate-limiter';
 
 /**
@@ -28,7 +28,13 @@ export function createReplayBudget(opts: ReplayBudgetOptions, store: GcraStore =
     const out: GcraCharge[] = [];
     if (subject.id) out.push({ key: `rl:replay:socket:${subject.id}`, intervalMs: windowMs / opts.events, burst: opts.events, cost });
     const { accountId, userId } = subject.data;
-    if (userId) out.push({ key: `rl:replay:user:${accountId ?? ''}:${userId}`, intervalMs: windowMs / (opts.events * 2), burst: opts.events * 2, cost });
+    if (userId)
+      out.push({
+        key: `rl:replay:user:${accountId ?? ''}:${userId}`,
+        intervalMs: windowMs / (opts.events * 2),
+        burst: opts.events * 2,
+        cost,
+      });
     return out;
   };
   return {

@@ -1,7 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:http';
+
 import { setupPrimary } from '@socket.io/cluster-adapter';
 import { setupMaster } from '@socket.io/sticky';
+
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { relayFactsBetweenWorkers } from './cluster-ipc-event-relay';
@@ -34,7 +36,10 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
   if (!config.REDIS_URL) {
     setupPrimary();
     relayFactsBetweenWorkers();
-    serveStoreToWorkers(PRIMARY_STORES.presence, new MemoryPresenceStore({ connectionTtlMs: config.PRESENCE_TTL_MS, graceMs: config.PRESENCE_GRACE_MS }));
+    serveStoreToWorkers(
+      PRIMARY_STORES.presence,
+      new MemoryPresenceStore({ connectionTtlMs: config.PRESENCE_TTL_MS, graceMs: config.PRESENCE_GRACE_MS }),
+    );
     serveStoreToWorkers(PRIMARY_STORES.typing, new MemoryTypingTimers());
     serveStoreToWorkers(PRIMARY_STORES.ticketTyping, new MemoryTypingTimers());
     serveStoreToWorkers(PRIMARY_STORES.rateLimits, new MemoryGcraStore());
@@ -72,7 +77,9 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
     log.info({ signal }, 'primary shutting down');
     http.close();
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => Boolean(w));
-    const exited = Promise.all(workers.map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve())))));
+    const exited = Promise.all(
+      workers.map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve())))),
+    );
     for (const w of workers) w.process.kill('SIGTERM');
     const timer = setTimeout(() => workers.forEach((w) => w.process.kill('SIGKILL')), SHUTDOWN_GRACE_MS);
     await exited;

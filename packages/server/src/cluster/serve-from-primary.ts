@@ -1,5 +1,7 @@
 import type { SendHandle } from 'node:child_process';
+
 import { setupWorker } from '@socket.io/sticky';
+
 import type { Switchboard } from '../build-server';
 
 type Held = [message: unknown, handle: SendHandle];

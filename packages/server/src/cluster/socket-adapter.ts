@@ -1,6 +1,7 @@
 import { createAdapter as createNodeClusterAdapter } from '@socket.io/cluster-adapter';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
+
 import type { Logger } from '../log';
 import { closeRedis, connectRedis, type RedisClient } from './redis-connection';
 
@@ -38,7 +39,12 @@ export async function redisSocketAdapter(url: string, prefix: string, kind: Redi
     const sub = await open('adapter-subscribe');
     factory = createShardedAdapter(pub, sub, { channelPrefix: `${prefix}:sio`, subscriptionMode: 'static' });
   } else {
-    factory = createStreamsAdapter(pub, { streamName: `${prefix}:sio`, channelPrefix: `${prefix}:sio`, sessionKeyPrefix: `${prefix}:sio:session:`, onlyPlaintext: true });
+    factory = createStreamsAdapter(pub, {
+      streamName: `${prefix}:sio`,
+      channelPrefix: `${prefix}:sio`,
+      sessionKeyPrefix: `${prefix}:sio:session:`,
+      onlyPlaintext: true,
+    });
   }
   return {
     factory,

@@ -29,7 +29,10 @@ export class TenantGate {
     if (!slots) this.tenants.set(tenant, (slots = { active: 0, waiting: [] }));
     if (slots.active < this.maxActive) slots.active++;
     else if (slots.waiting.length >= this.maxQueued) {
-      throw new AppError('RATE_LIMITED', 'Your organisation has too much in progress; retry shortly', { retryAfterMs: 100, scope: 'tenant' });
+      throw new AppError('RATE_LIMITED', 'Your organisation has too much in progress; retry shortly', {
+        retryAfterMs: 100,
+        scope: 'tenant',
+      });
     } else {
       // The slot is handed over by the release that wakes us; `active` stays as it is.
       await new Promise<void>((resolve) => slots.waiting.push(resolve));

@@ -53,7 +53,9 @@ export class MemoryThrottle implements Throttle {
     state.task = null;
     state.lastRun = Date.now();
     if (!task || this.closed) return;
-    const p = task().catch(this.onError).finally(() => this.running.delete(p));
+    const p = task()
+      .catch(this.onError)
+      .finally(() => this.running.delete(p));
     this.running.add(p);
   }
 }

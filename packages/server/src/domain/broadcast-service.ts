@@ -1,4 +1,5 @@
 import type { AiAgentStatus } from '@switchboard/protocol';
+
 import { AppError } from '../errors';
 import type { Db } from '../storage/db';
 import { ConversationsRepo } from '../storage/repos/conversations';
@@ -43,7 +44,9 @@ export class BroadcastService {
 
   /** 000 names only the conversation; its tenant is looked up so the room cannot be another tenant's. */
   async emitToConversation(conversationId: string, event: string, data: unknown, accountId?: string): Promise<void> {
-    const tenant = accountId ?? (await this.db.query<{ account_id: string }>('SELECT account_id FROM conversations WHERE id = $1', [conversationId]))[0]?.account_id;
+    const tenant =
+      accountId ??
+      (await this.db.query<{ account_id: string }>('SELECT account_id FROM conversations WHERE id = $1', [conversationId]))[0]?.account_id;
     if (!tenant) throw new AppError('ROOM_NOT_FOUND', 'No such conversation');
     return this.emit(tenant, { kind: 'conversation', id: conversationId }, event, data);
   }

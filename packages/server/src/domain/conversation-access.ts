@@ -1,5 +1,5 @@
-import { can, type Actor } from '../access/policy';
-import { forbidden, notFound, type AppError } from '../errors';
+import { type Actor, can } from '../access/policy';
+import { type AppError, forbidden, notFound } from '../errors';
 import type { LoggedEvent } from './domain-event';
 import type { AccessFact } from './message-writer';
 

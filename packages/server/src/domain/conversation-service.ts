@@ -1,5 +1,6 @@
 import type { ChannelType, Conversation, ConversationStatus } from '@switchboard/protocol';
-import { can, type Actor } from '../access/policy';
+
+import { type Actor, can } from '../access/policy';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Db, Queryable } from '../storage/db';
 import { ConversationEventsRepo } from '../storage/repos/conversation-events';
@@ -53,7 +54,11 @@ export class ConversationService {
         externalId: input.externalId ?? null,
       });
       await new ConversationEventsRepo(tx).append({
-        accountId: actor.accountId, conversationId: conversation.id, type: 'created', actorId: actor.userId, data: {},
+        accountId: actor.accountId,
+        conversationId: conversation.id,
+        type: 'created',
+        actorId: actor.userId,
+        data: {},
       });
       return [await logEvents(tx, [{ type: 'conversation.created', accountId: actor.accountId, conversation }]), conversation] as const;
     });
@@ -83,9 +88,17 @@ export class ConversationService {
       });
       if (!created) return [[], conversation, false] as const;
       await new ConversationEventsRepo(tx).append({
-        accountId: actor.accountId, conversationId: conversation.id, type: 'created', actorId: actor.userId, data: { externalId: input.externalId },
+        accountId: actor.accountId,
+        conversationId: conversation.id,
+        type: 'created',
+        actorId: actor.userId,
+        data: { externalId: input.externalId },
       });
-      return [await logEvents(tx, [{ type: 'conversation.created', accountId: actor.accountId, conversation }]), conversation, true] as const;
+      return [
+        await logEvents(tx, [{ type: 'conversation.created', accountId: actor.accountId, conversation }]),
+        conversation,
+        true,
+      ] as const;
     });
     if (!created && !can.readConversation(actor, conversation)) throw forbidden('This conversation is not yours');
     logged.forEach((e) => this.publisher.publish(e));
@@ -111,7 +124,10 @@ export class ConversationService {
         conversation,
         type: 'status_changed',
         data: { from: previousStatus, to: status },
-        events: [{ type: 'conversation.status_changed', accountId: actor.accountId, conversation, previousStatus, by: actor.userId }, ...more],
+        events: [
+          { type: 'conversation.status_changed', accountId: actor.accountId, conversation, previousStatus, by: actor.userId },
+          ...more,
+        ],
       };
     });
   }
@@ -159,7 +175,11 @@ export class ConversationService {
       const result = await apply(tx, before);
       if (result.type) {
         await new ConversationEventsRepo(tx).append({
-          accountId: actor.accountId, conversationId: id, type: result.type, actorId: actor.userId, data: result.data ?? {},
+          accountId: actor.accountId,
+          conversationId: id,
+          type: result.type,
+          actorId: actor.userId,
+          data: result.data ?? {},
         });
       }
       return { conversation: result.conversation, logged: await logEvents(tx, result.events) };

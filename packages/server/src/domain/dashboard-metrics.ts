@@ -1,11 +1,12 @@
 import {
-  TicketPriority,
-  TicketStatus,
   type AgentMetrics,
   type QueueMetrics,
   type SlaMetrics,
   type TicketMetrics,
+  TicketPriority,
+  TicketStatus,
 } from '@switchboard/protocol';
+
 import type { Throttle } from '../cluster/throttle';
 import type { Db } from '../storage/db';
 import { DashboardMetricsRepo } from '../storage/repos/dashboard-metrics';

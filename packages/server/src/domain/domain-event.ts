@@ -1,4 +1,5 @@
 import type {
+  AgentMetrics,
   AiAgentStatus,
   Classification,
   Conversation,
@@ -8,15 +9,14 @@ import type {
   Note,
   Notification,
   PresenceStatus,
-  Role,
-  Ticket,
-  User,
-  AgentMetrics,
   QueueMetrics,
+  Role,
   SlaMetrics,
   SlaTarget,
+  Ticket,
   TicketMetrics,
   TicketStatus,
+  User,
   UserSummary,
 } from '@switchboard/protocol';
 
@@ -46,7 +46,13 @@ export type DomainEvent =
       at: string;
     }
   | { type: 'conversation.created'; accountId: string; conversation: Conversation }
-  | { type: 'conversation.status_changed'; accountId: string; conversation: Conversation; previousStatus: ConversationStatus; by: string | null }
+  | {
+      type: 'conversation.status_changed';
+      accountId: string;
+      conversation: Conversation;
+      previousStatus: ConversationStatus;
+      by: string | null;
+    }
   | {
       type: 'conversation.assigned';
       accountId: string;
@@ -56,12 +62,29 @@ export type DomainEvent =
     }
   | { type: 'conversation.unassigned'; accountId: string; conversation: Conversation; previousAssigneeId: string | null; by: string | null }
   | { type: 'conversation.classified'; accountId: string; conversation: Conversation; messageId: string; classification: Classification }
-  | { type: 'handoff.triggered'; accountId: string; conversationId: string; handoffId: string; trigger: string; destination: string | Record<string, unknown>; summary: string; agentId: string | null }
+  | {
+      type: 'handoff.triggered';
+      accountId: string;
+      conversationId: string;
+      handoffId: string;
+      trigger: string;
+      destination: string | Record<string, unknown>;
+      summary: string;
+      agentId: string | null;
+    }
   | { type: 'ai_agent.status_changed'; accountId: string; agentId: string; status: AiAgentStatus }
   | { type: 'credits.updated'; accountId: string; balance: number; delta: number; reason: string }
   | { type: 'ai.processing_started'; accountId: string; conversationId: string; messageId: string }
   | { type: 'ai.processing_completed'; accountId: string; conversationId: string; messageId: string; ok: boolean; durationMs: number }
-  | { type: 'ai.draft'; accountId: string; conversationId: string; messageId?: string; assigneeId: string; content: string; confidence: number }
+  | {
+      type: 'ai.draft';
+      accountId: string;
+      conversationId: string;
+      messageId?: string;
+      assigneeId: string;
+      content: string;
+      confidence: number;
+    }
   | { type: 'user.updated'; accountId: string; user: User }
   /** A private note: staff only, everywhere (issue 16). */
   | { type: 'note.created'; accountId: string; note: Note }
@@ -70,10 +93,25 @@ export type DomainEvent =
   | { type: 'notification.created'; accountId: string; notification: Notification; unread: number }
   | { type: 'notification.read'; accountId: string; userId: string; ids: string[]; unread: number }
   // 001's tickets: who was assigned and who changed a status travel as summaries, so renderers need no lookups.
-  | { type: 'ticket.assigned'; accountId: string; ticket: Ticket; agent: UserSummary | null; previousAssigneeId: string | null; by: string | null }
+  | {
+      type: 'ticket.assigned';
+      accountId: string;
+      ticket: Ticket;
+      agent: UserSummary | null;
+      previousAssigneeId: string | null;
+      by: string | null;
+    }
   | { type: 'ticket.status_changed'; accountId: string; ticket: Ticket; previousStatus: TicketStatus | null; by: UserSummary | null }
   /** A persisted SLA timer fired: which clock, and how long it has left (0 for a breach). */
-  | { type: 'ticket.sla_alert'; accountId: string; ticket: Ticket; kind: 'warning' | 'breach'; target: SlaTarget; minutesLeft: number; dueAt: string }
+  | {
+      type: 'ticket.sla_alert';
+      accountId: string;
+      ticket: Ticket;
+      kind: 'warning' | 'breach';
+      target: SlaTarget;
+      minutesLeft: number;
+      dueAt: string;
+    }
   /** Raised by a backend through the broadcast service or POST /internal/emit: an event name and payload given as is. */
   | { type: 'custom'; accountId: string; room: CustomRoom; event: string; payload: unknown };
 
@@ -89,7 +127,15 @@ export type CustomRoom =
 /** Facts that are state, not history: broadcast but never logged or replayed. */
 export type EphemeralEvent =
   | { type: 'typing'; accountId: string; conversationId: string; userId: string; name: string | null; role: Role; typing: boolean }
-  | { type: 'presence.changed'; accountId: string; userId: string; role: Role; name: string | null; status: PresenceStatus; lastSeen: string | null }
+  | {
+      type: 'presence.changed';
+      accountId: string;
+      userId: string;
+      role: Role;
+      name: string | null;
+      status: PresenceStatus;
+      lastSeen: string | null;
+    }
   | { type: 'system.maintenance'; message: string; startsAt: string }
   /** A message of a conversation a ticket wraps, for the ticket's followers; the message itself is logged as message.created. */
   | { type: 'ticket.message'; accountId: string; ticketId: string; message: Message }
@@ -108,10 +154,7 @@ export type DomainEventType = DomainEvent['type'];
 export type LoggedEvent = DomainEvent & { seq: number; eventId: string; createdAt: string; prevSeq?: number | null };
 
 export type Audience =
-  | { kind: 'tenant' }
-  | { kind: 'staff' }
-  | { kind: 'conversation'; conversationId: string }
-  | { kind: 'user'; userId: string };
+  { kind: 'tenant' } | { kind: 'staff' } | { kind: 'conversation'; conversationId: string } | { kind: 'user'; userId: string };
 
 /** Who may see an event, for the log and for replay. */
 export function audienceOf(event: DomainEvent): Audience {

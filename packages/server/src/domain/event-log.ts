@@ -1,6 +1,6 @@
-import { newId } from '../storage/ids';
 import type { Queryable } from '../storage/db';
-import { EventLogRepo, type AppendEventInput } from '../storage/repos/event-log';
+import { newId } from '../storage/ids';
+import { type AppendEventInput, EventLogRepo } from '../storage/repos/event-log';
 import { appendEvents } from '../storage/repos/event-log-batch';
 import { audienceOf, type DomainEvent, type LoggedEvent } from './domain-event';
 

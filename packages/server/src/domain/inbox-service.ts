@@ -1,4 +1,5 @@
-import { isStaff, type Conversation, type ConversationStatus, type SearchPage } from '@switchboard/protocol';
+import { type Conversation, type ConversationStatus, isStaff, type SearchPage } from '@switchboard/protocol';
+
 import type { Actor } from '../access/policy';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Db } from '../storage/db';
@@ -33,7 +34,9 @@ export class InboxService {
    */
   async markRead(actor: Actor, conversationId: string, messageId?: string): Promise<Conversation> {
     await this.conversations.getReadable(actor, conversationId);
-    const target = messageId ? await this.messageIn(actor, conversationId, messageId) : await newestMessage(this.db, actor.accountId, conversationId);
+    const target = messageId
+      ? await this.messageIn(actor, conversationId, messageId)
+      : await newestMessage(this.db, actor.accountId, conversationId);
     if (target) await new InboxRepo(this.db).advance(actor.accountId, actor.userId, conversationId, target.id);
     return this.get(actor, conversationId);
   }
@@ -56,7 +59,11 @@ export class InboxService {
   }
 
   private async withFields(actor: Actor, conversations: Conversation[]): Promise<Conversation[]> {
-    const fields = await new InboxRepo(this.db).fieldsFor(actor.accountId, actor.userId, conversations.map((c) => c.id));
+    const fields = await new InboxRepo(this.db).fieldsFor(
+      actor.accountId,
+      actor.userId,
+      conversations.map((c) => c.id),
+    );
     return conversations.map((c) => ({ ...c, ...fields.get(c.id) }));
   }
 }

@@ -1,13 +1,14 @@
 import type { ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
-import { can, type Actor } from '../access/policy';
+
+import { type Actor, can } from '../access/policy';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Db } from '../storage/db';
 import { ConversationsRepo } from '../storage/repos/conversations';
+import { InboxRepo } from '../storage/repos/inbox';
 import { MessagesRepo } from '../storage/repos/messages';
 import { ReceiptsRepo } from '../storage/repos/receipts';
-import { InboxRepo } from '../storage/repos/inbox';
-import type { ConversationService } from './conversation-service';
 import { ConversationAccess } from './conversation-access';
+import type { ConversationService } from './conversation-service';
 import type { DomainEvent, LoggedEvent } from './domain-event';
 import { logEvents } from './event-log';
 import { GroupCommit } from './group-commit';
@@ -99,11 +100,18 @@ export class MessageService {
       // The reader's inbox position (issue 16) moves with its read receipt, in the same transaction.
       if (status === 'read') await new InboxRepo(tx).advance(actor.accountId, actor.userId, conversationId, messageId);
       const isNew = await receipts.record(actor.accountId, messageId, actor.userId, status);
-      const moved = isNew && can.moveDeliveryStatus(actor) ? await new MessagesRepo(tx).setStatus(actor.accountId, messageId, status) : null;
+      const moved =
+        isNew && can.moveDeliveryStatus(actor) ? await new MessagesRepo(tx).setStatus(actor.accountId, messageId, status) : null;
       if (!moved?.changed) return { updated: moved?.message ?? message, logged: [] as LoggedEvent[] };
       const event: DomainEvent = {
-        type: 'message.status', accountId: actor.accountId, conversationId, messageId, senderId: message.senderId,
-        status: moved.message.status, userId: actor.userId, at: new Date().toISOString(),
+        type: 'message.status',
+        accountId: actor.accountId,
+        conversationId,
+        messageId,
+        senderId: message.senderId,
+        status: moved.message.status,
+        userId: actor.userId,
+        at: new Date().toISOString(),
       };
       return { updated: moved.message, logged: await logEvents(tx, [event]) };
     });
@@ -124,14 +132,22 @@ export class MessageService {
   ): Promise<{ message: Message; changed: boolean }> {
     const { result, logged } = await this.db.transaction(async (tx) => {
       const messages = new MessagesRepo(tx);
-      const message = 'messageId' in ref ? await messages.get(accountId, ref.messageId) : await messages.findByExternalId(accountId, ref.externalId);
+      const message =
+        'messageId' in ref ? await messages.get(accountId, ref.messageId) : await messages.findByExternalId(accountId, ref.externalId);
       if (!message) throw notFound('Message');
       const unchanged = { result: { message, changed: false }, logged: [] as LoggedEvent[] };
       const conversation = await new ConversationsRepo(tx).get(accountId, message.conversationId);
       const reader = conversation?.contactId && conversation.contactId !== message.senderId ? conversation.contactId : null;
       const announce = async (m: Message) => {
         const event: DomainEvent = {
-          type: 'message.status', accountId, conversationId: m.conversationId, messageId: m.id, senderId: m.senderId, status: m.status, userId: reader, at,
+          type: 'message.status',
+          accountId,
+          conversationId: m.conversationId,
+          messageId: m.id,
+          senderId: m.senderId,
+          status: m.status,
+          userId: reader,
+          at,
         };
         return { result: { message: m, changed: true }, logged: await logEvents(tx, [event]) };
       };

@@ -1,4 +1,5 @@
 import type { Conversation, MessageRole } from '@switchboard/protocol';
+
 import type { Actor } from '../access/policy';
 import { forbidden, invalid, notFound } from '../errors';
 import type { Db } from '../storage/db';
@@ -8,8 +9,8 @@ import { StorageError } from '../storage/storage-error';
 import type { DomainEvent, LoggedEvent } from './domain-event';
 import { logEventsBatch } from './event-log';
 import type { Settled } from './group-commit';
-import type { Publisher } from './publisher';
 import type { SendInput, SendResult } from './message-service';
+import type { Publisher } from './publisher';
 
 /** One send waiting in the write pipeline; the sender's right to read was not checked yet (the write decides it). */
 export interface SendJob {
@@ -19,7 +20,8 @@ export interface SendJob {
 }
 
 /** What a flush learnt about a conversation's access facts, for the node's cache. */
-export type AccessFact = { accountId: string; conversationId: string; contactId: string | null } | { accountId: string; conversationId: string; gone: true };
+export type AccessFact =
+  { accountId: string; conversationId: string; contactId: string | null } | { accountId: string; conversationId: string; gone: true };
 
 /** Attempts of a batch that lost a deadlock or serialisation race to another node's transaction. */
 const RACE_ATTEMPTS = 3;
@@ -64,15 +66,16 @@ export class MessageWriter {
       if (!isWholeBatchRefusal(err)) throw err;
       batch = { outcomes: [], logged: [] };
       if (leaders.length === 1) batch.outcomes.push({ ok: false, error: asSendError(err) });
-      else for (const n of leaders) {
-        try {
-          const one = await this.writeRacing([jobs[n]!]);
-          batch.outcomes.push(one.outcomes[0]!);
-          batch.logged.push(...one.logged);
-        } catch (oneErr) {
-          batch.outcomes.push({ ok: false, error: asSendError(oneErr) });
+      else
+        for (const n of leaders) {
+          try {
+            const one = await this.writeRacing([jobs[n]!]);
+            batch.outcomes.push(one.outcomes[0]!);
+            batch.logged.push(...one.logged);
+          } catch (oneErr) {
+            batch.outcomes.push({ ok: false, error: asSendError(oneErr) });
+          }
         }
-      }
     }
     leaders.forEach((n, k) => answers.set(n, batch.outcomes[k]!));
     if (this.ackDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.ackDelayMs));
@@ -132,7 +135,13 @@ export class MessageWriter {
           if (changed) {
             conversation = { ...changed.conversation, lastMessageAt: message.createdAt };
             current.set(conversationId, changed.conversation);
-            follow.push({ type: 'conversation.status_changed', accountId, conversation, previousStatus: changed.previousStatus, by: job.actor.userId });
+            follow.push({
+              type: 'conversation.status_changed',
+              accountId,
+              conversation,
+              previousStatus: changed.previousStatus,
+              by: job.actor.userId,
+            });
           }
         }
         events.push({ type: 'message.created', accountId, conversation, message, ticketed }, ...follow);

@@ -1,4 +1,5 @@
 import type { Notification } from '@switchboard/protocol';
+
 import type { Queryable } from '../storage/db';
 import { ConversationsRepo } from '../storage/repos/conversations';
 import { UsersRepo } from '../storage/repos/users';
@@ -14,7 +15,12 @@ export interface NotificationDraft {
 
 /** The facts that can notify someone; everything else is skipped before any query. */
 const NOTIFYING = new Set<LoggedEvent['type']>([
-  'ticket.assigned', 'conversation.assigned', 'conversation.created', 'message.created', 'ticket.sla_alert', 'handoff.triggered',
+  'ticket.assigned',
+  'conversation.assigned',
+  'conversation.created',
+  'message.created',
+  'ticket.sla_alert',
+  'handoff.triggered',
 ]);
 
 /**
@@ -30,31 +36,52 @@ export async function notificationsFor(e: LoggedEvent, q: Queryable): Promise<No
   switch (e.type) {
     case 'ticket.assigned':
       if (!e.agent || e.agent.id === e.by) return [];
-      return [{ userId: e.agent.id, kind: 'assigned', title: 'Ticket assigned to you', message: e.ticket.subject, data: { ticketId: e.ticket.id, by: e.by } }];
+      return [
+        {
+          userId: e.agent.id,
+          kind: 'assigned',
+          title: 'Ticket assigned to you',
+          message: e.ticket.subject,
+          data: { ticketId: e.ticket.id, by: e.by },
+        },
+      ];
     case 'conversation.assigned': {
       const to = e.conversation.assigneeId;
       if (!to || to === e.by) return [];
-      return [{
-        userId: to, kind: 'assigned', title: 'Conversation assigned to you',
-        message: e.conversation.subject ?? 'A conversation', data: { conversationId: e.conversation.id, by: e.by },
-      }];
+      return [
+        {
+          userId: to,
+          kind: 'assigned',
+          title: 'Conversation assigned to you',
+          message: e.conversation.subject ?? 'A conversation',
+          data: { conversationId: e.conversation.id, by: e.by },
+        },
+      ];
     }
     case 'conversation.created': {
       const teamId = e.conversation.teamId;
       if (!teamId) return [];
       return (await staff.team(teamId)).map((userId) => ({
-        userId, kind: 'new_conversation' as const, title: 'New conversation in your team',
-        message: e.conversation.subject ?? 'A new conversation', data: { conversationId: e.conversation.id, teamId },
+        userId,
+        kind: 'new_conversation' as const,
+        title: 'New conversation in your team',
+        message: e.conversation.subject ?? 'A new conversation',
+        data: { conversationId: e.conversation.id, teamId },
       }));
     }
     case 'message.created': {
       const { message } = e;
       if (message.role !== 'HUMAN_AGENT' || !message.content.includes('@')) return [];
       const mentioned = await staff.mentionedIn(message.content);
-      return mentioned.filter((id) => id !== message.senderId).map((userId) => ({
-        userId, kind: 'mentioned' as const, title: 'You were mentioned',
-        message: message.content.slice(0, 200), data: { conversationId: message.conversationId, messageId: message.id, senderId: message.senderId },
-      }));
+      return mentioned
+        .filter((id) => id !== message.senderId)
+        .map((userId) => ({
+          userId,
+          kind: 'mentioned' as const,
+          title: 'You were mentioned',
+          message: message.content.slice(0, 200),
+          data: { conversationId: message.conversationId, messageId: message.id, senderId: message.senderId },
+        }));
     }
     case 'ticket.sla_alert': {
       const { ticket } = e;
@@ -72,8 +99,11 @@ export async function notificationsFor(e: LoggedEvent, q: Queryable): Promise<No
       const conversation = await new ConversationsRepo(q).get(e.accountId, e.conversationId);
       const recipients = await staff.answerFor(conversation?.assigneeId ?? null, conversation?.teamId ?? null);
       return recipients.map((userId) => ({
-        userId, kind: 'handoff' as const, title: 'Conversation handed off to a human',
-        message: e.summary || (conversation?.subject ?? 'A conversation needs a person'), data: { conversationId: e.conversationId, handoffId: e.handoffId },
+        userId,
+        kind: 'handoff' as const,
+        title: 'Conversation handed off to a human',
+        message: e.summary || (conversation?.subject ?? 'A conversation needs a person'),
+        data: { conversationId: e.conversationId, handoffId: e.handoffId },
       }));
     }
     default:

@@ -4,7 +4,7 @@ import type { Db } from '../storage/db';
 import { NotificationsRepo } from '../storage/repos/notifications';
 import type { DomainEvent, LoggedEvent } from './domain-event';
 import { logEvents } from './event-log';
-import { notificationsFor, type NotificationDraft } from './notification-rules';
+import { type NotificationDraft, notificationsFor } from './notification-rules';
 import type { Publisher } from './publisher';
 
 /**
@@ -25,7 +25,14 @@ export class NotificationService {
       const repo = new NotificationsRepo(tx);
       const events: DomainEvent[] = [];
       for (const d of drafts) {
-        const notification = await repo.create({ accountId, userId: d.userId, kind: d.kind, title: d.title, message: d.message, data: d.data });
+        const notification = await repo.create({
+          accountId,
+          userId: d.userId,
+          kind: d.kind,
+          title: d.title,
+          message: d.message,
+          data: d.data,
+        });
         events.push({ type: 'notification.created', accountId, notification, unread: await repo.unreadCount(accountId, d.userId) });
       }
       return logEvents(tx, events);
@@ -49,7 +56,9 @@ export class NotificationService {
       const changed = await repo.markRead(actor.accountId, actor.userId, id);
       if (!changed && !(await repo.get(actor.accountId, actor.userId, id))) throw notFound('Notification');
       const unread = await repo.unreadCount(actor.accountId, actor.userId);
-      const events: DomainEvent[] = changed ? [{ type: 'notification.read', accountId: actor.accountId, userId: actor.userId, ids: [id], unread }] : [];
+      const events: DomainEvent[] = changed
+        ? [{ type: 'notification.read', accountId: actor.accountId, userId: actor.userId, ids: [id], unread }]
+        : [];
       return { unread, logged: await logEvents(tx, events) };
     });
     logged.forEach((e) => this.publisher.publish(e));
@@ -61,7 +70,9 @@ export class NotificationService {
       const repo = new NotificationsRepo(tx);
       const ids = await repo.markAllRead(actor.accountId, actor.userId);
       const unread = await repo.unreadCount(actor.accountId, actor.userId);
-      const events: DomainEvent[] = ids.length ? [{ type: 'notification.read', accountId: actor.accountId, userId: actor.userId, ids, unread }] : [];
+      const events: DomainEvent[] = ids.length
+        ? [{ type: 'notification.read', accountId: actor.accountId, userId: actor.userId, ids, unread }]
+        : [];
       return { unread, logged: await logEvents(tx, events) };
     });
     logged.forEach((e) => this.publisher.publish(e));

@@ -1,4 +1,5 @@
 import type { PresenceStatus, Role } from '@switchboard/protocol';
+
 import type { Publisher } from './publisher';
 
 export interface PresenceUser {
@@ -72,6 +73,14 @@ export class PresenceAnnouncer {
   }
 
   private publish({ user, to, lastSeen }: Move): void {
-    this.publisher.signal({ type: 'presence.changed', accountId: user.accountId, userId: user.userId, role: user.role, name: user.name, status: to, lastSeen });
+    this.publisher.signal({
+      type: 'presence.changed',
+      accountId: user.accountId,
+      userId: user.userId,
+      role: user.role,
+      name: user.name,
+      status: to,
+      lastSeen,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import type { PresenceStatus } from '@switchboard/protocol';
+
 import type { PresenceConnection, PresenceRecord, PresenceStore } from '../cluster/presence-store';
 import type { Db } from '../storage/db';
 import { UsersRepo } from '../storage/repos/users';

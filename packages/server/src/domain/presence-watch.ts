@@ -1,5 +1,6 @@
 import type { PresenceEntry } from '@switchboard/protocol';
-import { can, type Actor } from '../access/policy';
+
+import { type Actor, can } from '../access/policy';
 import { forbidden } from '../errors';
 import type { Db } from '../storage/db';
 import { UsersRepo } from '../storage/repos/users';

@@ -23,13 +23,23 @@ export class ReplayService {
   constructor(private readonly db: Db) {}
 
   async page(viewer: ReplayViewer, since: number, limit = PAGE): Promise<LoggedEvent[]> {
-    const rows = await new EventLogRepo(this.db).listVisible(viewer.accountId, since, { isStaff: viewer.isStaff, userId: viewer.userId }, limit);
+    const rows = await new EventLogRepo(this.db).listVisible(
+      viewer.accountId,
+      since,
+      { isStaff: viewer.isStaff, userId: viewer.userId },
+      limit,
+    );
     return rows.map(fromLogRow);
   }
 
   /** Whether `viewer` has more than `threshold` events to see after `since` (reads at most threshold + 1 rows). */
   async behindMoreThan(viewer: ReplayViewer, since: number, threshold: number): Promise<boolean> {
-    const n = await new EventLogRepo(this.db).countVisible(viewer.accountId, since, { isStaff: viewer.isStaff, userId: viewer.userId }, threshold + 1);
+    const n = await new EventLogRepo(this.db).countVisible(
+      viewer.accountId,
+      since,
+      { isStaff: viewer.isStaff, userId: viewer.userId },
+      threshold + 1,
+    );
     return n > threshold;
   }
 

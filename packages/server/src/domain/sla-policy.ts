@@ -1,5 +1,5 @@
+import { type SlaTarget, type Ticket, TicketPriority } from '@switchboard/protocol';
 import { z } from 'zod';
-import { TicketPriority, type SlaTarget, type Ticket } from '@switchboard/protocol';
 
 /** How long each SLA clock runs for one priority; minutes, fractions allowed (tests run in seconds). */
 export const SlaTargets = z.object({

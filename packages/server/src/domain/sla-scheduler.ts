@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Ticket } from '@switchboard/protocol';
+
 import type { Db, Queryable } from '../storage/db';
-import { SlaTimersRepo, type SlaTimer, type SlaTimerKind } from '../storage/repos/sla-timers';
+import { type SlaTimer, type SlaTimerKind, SlaTimersRepo } from '../storage/repos/sla-timers';
 import { TicketSlaRepo } from '../storage/repos/ticket-sla';
 import { TicketsRepo } from '../storage/repos/tickets';
 import type { DomainEvent, LoggedEvent } from './domain-event';
@@ -70,7 +72,10 @@ export class SlaScheduler {
     }
     const existing = await timers.listForTicket(ticket.accountId, ticket.id);
     let earliest: string | null = null;
-    const wanted: Array<[SlaTimerKind, string]> = [['warning', clock.warnAt], ['breach', clock.dueAt]];
+    const wanted: Array<[SlaTimerKind, string]> = [
+      ['warning', clock.warnAt],
+      ['breach', clock.dueAt],
+    ];
     for (const [kind, fireAt] of wanted) {
       const current = existing.find((t) => t.kind === kind);
       if (current && Date.parse(current.fireAt) === Date.parse(fireAt)) continue;
@@ -91,11 +96,14 @@ export class SlaScheduler {
     if (this.timer && this.timerAt <= bounded) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = bounded;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.timerAt = Number.POSITIVE_INFINITY;
-      this.tick();
-    }, Math.max(0, bounded - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.timerAt = Number.POSITIVE_INFINITY;
+        this.tick();
+      },
+      Math.max(0, bounded - Date.now()),
+    );
     this.timer.unref();
   }
 

@@ -1,16 +1,17 @@
 import type { Ticket, TicketPriority, TicketStatus, UserSummary } from '@switchboard/protocol';
-import { can, type Actor } from '../access/policy';
+
+import { type Actor, can } from '../access/policy';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Db, Queryable } from '../storage/db';
 import { TicketSlaRepo } from '../storage/repos/ticket-sla';
-import { TicketsRepo, type ListTicketsOptions, type TicketPatch } from '../storage/repos/tickets';
+import { type ListTicketsOptions, type TicketPatch, TicketsRepo } from '../storage/repos/tickets';
 import { UsersRepo } from '../storage/repos/users';
 import type { ConversationService } from './conversation-service';
 import type { DomainEvent, LoggedEvent } from './domain-event';
 import { logEvents } from './event-log';
 import type { Publisher } from './publisher';
-import type { SlaScheduler } from './sla-scheduler';
 import { dueDates, type SlaPolicy } from './sla-policy';
+import type { SlaScheduler } from './sla-scheduler';
 
 /** An actor with what other people see of it (ticket:status names who changed it). */
 export interface TicketActor extends Actor {
@@ -94,10 +95,13 @@ export class TicketService {
         assigneeId: agent?.id ?? null,
       });
       // Clocks start at the stored creation time, the same origin a later priority change computes from.
-      const ticket = (await repo.update(actor.accountId, draft.id, dueDates(this.policy, priority, draft.createdAt, Boolean(input.conversationId))))?.after ?? draft;
+      const ticket =
+        (await repo.update(actor.accountId, draft.id, dueDates(this.policy, priority, draft.createdAt, Boolean(input.conversationId))))
+          ?.after ?? draft;
       const wake = await this.sla.sync(tx, ticket, false);
       const events: DomainEvent[] = [{ type: 'ticket.created', accountId: actor.accountId, ticket }];
-      if (agent) events.push({ type: 'ticket.assigned', accountId: actor.accountId, ticket, agent, previousAssigneeId: null, by: actor.userId });
+      if (agent)
+        events.push({ type: 'ticket.assigned', accountId: actor.accountId, ticket, agent, previousAssigneeId: null, by: actor.userId });
       return { ticket, logged: await logEvents(tx, events), wake };
     });
     this.finish(logged, wake);
@@ -125,12 +129,27 @@ export class TicketService {
       const { before: prev, after, changed } = result;
       if (changed.length === 0) return { ticket: after, logged: [] as LoggedEvent[], wake: null };
       const wake = await this.resync(tx, after);
-      const events: DomainEvent[] = [{ type: 'ticket.updated', accountId: actor.accountId, ticket: after, changes: changed, by: actor.userId }];
+      const events: DomainEvent[] = [
+        { type: 'ticket.updated', accountId: actor.accountId, ticket: after, changes: changed, by: actor.userId },
+      ];
       if (changed.includes('assigneeId')) {
-        events.push({ type: 'ticket.assigned', accountId: actor.accountId, ticket: after, agent, previousAssigneeId: prev.assigneeId, by: actor.userId });
+        events.push({
+          type: 'ticket.assigned',
+          accountId: actor.accountId,
+          ticket: after,
+          agent,
+          previousAssigneeId: prev.assigneeId,
+          by: actor.userId,
+        });
       }
       if (changed.includes('status')) {
-        events.push({ type: 'ticket.status_changed', accountId: actor.accountId, ticket: after, previousStatus: prev.status, by: summaryOf(actor) });
+        events.push({
+          type: 'ticket.status_changed',
+          accountId: actor.accountId,
+          ticket: after,
+          previousStatus: prev.status,
+          by: summaryOf(actor),
+        });
       }
       return { ticket: after, logged: await logEvents(tx, events), wake };
     });

@@ -1,7 +1,8 @@
-import { z } from 'zod';
 import { UserSummary } from '@switchboard/protocol';
+import { z } from 'zod';
+
 import type { Publisher } from './publisher';
-import { TypingTimerService, type TypingOptions } from './typing-timer-service';
+import { type TypingOptions, TypingTimerService } from './typing-timer-service';
 
 const Entry = z.object({ accountId: z.string(), ticketId: z.string(), user: UserSummary });
 type Entry = z.infer<typeof Entry>;
@@ -18,7 +19,8 @@ export class TicketTypingService {
         entry: Entry,
         key: (e) => `${e.accountId}\u0000${e.ticketId}\u0000${e.user.id}`,
         owner: (e) => ownerOf(e.accountId, e.user.id),
-        announce: ({ accountId, ticketId, user }, typing) => publisher.signal({ type: 'ticket.typing_changed', accountId, ticketId, user, typing }),
+        announce: ({ accountId, ticketId, user }, typing) =>
+          publisher.signal({ type: 'ticket.typing_changed', accountId, ticketId, user, typing }),
       },
       timeoutMs,
       opts,

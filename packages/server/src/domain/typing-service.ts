@@ -1,7 +1,8 @@
-import { z } from 'zod';
 import { Role } from '@switchboard/protocol';
+import { z } from 'zod';
+
 import type { Publisher } from './publisher';
-import { TypingTimerService, type TypingOptions } from './typing-timer-service';
+import { type TypingOptions, TypingTimerService } from './typing-timer-service';
 
 export type { TypingOptions } from './typing-timer-service';
 

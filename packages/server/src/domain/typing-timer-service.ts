@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+
 import { MemoryTypingTimers, type TypingTimers } from '../cluster/typing-timers';
 
 export interface TypingOptions {
@@ -44,7 +45,9 @@ export class TypingTimerService<E> {
   }
 
   async start(e: E): Promise<void> {
-    const isNew = await this.timers.arm(this.kind.key(e), this.kind.owner(e), JSON.stringify(e), this.timeoutMs).catch((err) => this.failed(err, true));
+    const isNew = await this.timers
+      .arm(this.kind.key(e), this.kind.owner(e), JSON.stringify(e), this.timeoutMs)
+      .catch((err) => this.failed(err, true));
     if (isNew) this.kind.announce(e, true);
   }
 

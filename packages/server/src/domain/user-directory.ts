@@ -37,7 +37,12 @@ export class UserDirectory {
       // A storm of new users of one tenant ensures its account once per node, not once per user.
       if (!accountKnown) await new AccountsRepo(tx).ensure(p.accountId);
       const { user, changed, created } = await new UsersRepo(tx).upsertFromClaims({
-        accountId: p.accountId, id: p.userId, role: p.role, email: p.email, name: p.name, teamIds: p.teamIds,
+        accountId: p.accountId,
+        id: p.userId,
+        role: p.role,
+        email: p.email,
+        name: p.name,
+        teamIds: p.teamIds,
       });
       return changed && !created ? logEvents(tx, [{ type: 'user.updated', accountId: p.accountId, user }]) : [];
     });
@@ -69,7 +74,12 @@ export class UserDirectory {
     if (existing && (name === null || name === existing.name)) return;
     const logged = await this.db.transaction(async (tx) => {
       const { user, changed, created } = await new UsersRepo(tx).upsertFromClaims({
-        accountId, id: contactId, role: 'customer', email: existing?.email ?? null, name: name ?? null, teamIds: existing?.teamIds ?? [],
+        accountId,
+        id: contactId,
+        role: 'customer',
+        email: existing?.email ?? null,
+        name: name ?? null,
+        teamIds: existing?.teamIds ?? [],
       });
       return changed && !created ? logEvents(tx, [{ type: 'user.updated', accountId, user }]) : [];
     });

@@ -1,7 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+
 import { Id } from '@switchboard/protocol';
-import { can, type Actor } from '../access/policy';
+import { z } from 'zod';
+
+import { type Actor, can } from '../access/policy';
 import type { Principal } from '../auth/principal';
 import { signToken } from '../auth/token-signer';
 import { AppError, forbidden } from '../errors';
@@ -126,7 +128,10 @@ export class WidgetService {
     return toSettings(await new WidgetSettingsRepo(this.db).ensure(actor.accountId, newPublicKey(), secret(32)));
   }
 
-  async update(actor: Actor, change: { origins?: string[]; options?: Partial<WidgetOptions>; rotate?: Array<'publicKey' | 'identitySecret'> }): Promise<WidgetSettings> {
+  async update(
+    actor: Actor,
+    change: { origins?: string[]; options?: Partial<WidgetOptions>; rotate?: Array<'publicKey' | 'identitySecret'> },
+  ): Promise<WidgetSettings> {
     const current = await this.settings(actor);
     const options = change.options ? WidgetOptions.parse({ ...current.options, ...change.options }) : undefined;
     const row = await new WidgetSettingsRepo(this.db).update(actor.accountId, {
@@ -143,7 +148,9 @@ export class WidgetService {
     const row = await new WidgetSettingsRepo(this.db).byPublicKey(key);
     if (!row) throw new AppError('AUTH_TOKEN_INVALID', 'Unknown widget key', { reason: 'UNKNOWN_WIDGET_KEY' });
     if (!origin || !row.origins.includes(origin)) {
-      throw new AppError('FORBIDDEN', 'This site is not allowed to use the widget; add its origin in the widget settings', { reason: 'ORIGIN_NOT_ALLOWED' });
+      throw new AppError('FORBIDDEN', 'This site is not allowed to use the widget; add its origin in the widget settings', {
+        reason: 'ORIGIN_NOT_ALLOWED',
+      });
     }
     return toSettings(row);
   }
@@ -164,15 +171,43 @@ export class WidgetService {
     const existing = await new UsersRepo(this.db).get(accountId, customerId);
     if (existing && existing.role !== 'customer') throw forbidden('This user id belongs to a staff member');
     const contact = { name: req.name ?? existing?.name ?? null, email: req.email ?? existing?.email ?? null };
-    const principal: Principal = { userId: customerId, accountId, role: 'customer', email: contact.email, name: contact.name, teamIds: [], exp: 0 };
+    const principal: Principal = {
+      userId: customerId,
+      accountId,
+      role: 'customer',
+      email: contact.email,
+      name: contact.name,
+      teamIds: [],
+      exp: 0,
+    };
     // The pre-chat answers live on the contact (users row), so agents see them and later sessions keep them.
     await this.users.ensure(principal);
     if (customerId !== visitorId) {
       merged = (await new WidgetSettingsRepo(this.db).mergeContact(accountId, visitorId, customerId)).length;
     }
     const ttl = this.signing.ttlSeconds;
-    const token = await signToken(this.signing.secret, { sub: customerId, accountId, role: 'customer', ...(contact.email ? { email: contact.email } : {}), ...(contact.name ? { name: contact.name } : {}) }, ttl);
-    return { token, expiresAt: Math.floor(Date.now() / 1000) + ttl, tenantId: accountId, visitorId, customerId, identified: customerId !== visitorId, merged, options: settings.options, contact };
+    const token = await signToken(
+      this.signing.secret,
+      {
+        sub: customerId,
+        accountId,
+        role: 'customer',
+        ...(contact.email ? { email: contact.email } : {}),
+        ...(contact.name ? { name: contact.name } : {}),
+      },
+      ttl,
+    );
+    return {
+      token,
+      expiresAt: Math.floor(Date.now() / 1000) + ttl,
+      tenantId: accountId,
+      visitorId,
+      customerId,
+      identified: customerId !== visitorId,
+      merged,
+      options: settings.options,
+      contact,
+    };
   }
 }
 
@@ -187,7 +222,13 @@ function validTimeZone(timeZone: string): boolean {
 
 /** Whether `at` falls on one of the days, from `from` (inclusive) to `to` (exclusive), in the time zone. */
 export function withinHours(hours: NonNullable<WidgetOptions['hours']>, at: Date): boolean {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: hours.timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: hours.timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(part('weekday'));
   const time = `${part('hour')}:${part('minute')}`;
@@ -201,5 +242,11 @@ function sameHex(given: string, expected: string): boolean {
 }
 
 function toSettings(row: WidgetSettingsRow): WidgetSettings {
-  return { accountId: row.accountId, publicKey: row.publicKey, identitySecret: row.identitySecret, origins: row.origins, options: WidgetOptions.parse(row.options) };
+  return {
+    accountId: row.accountId,
+    publicKey: row.publicKey,
+    identitySecret: row.identitySecret,
+    origins: row.origins,
+    options: WidgetOptions.parse(row.options),
+  };
 }

@@ -1,4 +1,5 @@
 import { chatClient as C, type UserSummary } from '@switchboard/protocol';
+
 import { can } from '../access/policy';
 import { forbidden } from '../errors';
 import type { Services } from '../services';

@@ -1,4 +1,5 @@
 import { dashboardServer as S } from '@switchboard/protocol';
+
 import { toErrorPayload } from '../errors';
 import type { Services } from '../services';
 import type { AppIo, AppSocket } from '../transport/socket-types';

@@ -1,8 +1,9 @@
 import { defaultClient as C, defaultServer as S, isStaff } from '@switchboard/protocol';
+
 import { AppError, forbidden } from '../errors';
+import { newMessagePayload } from '../realtime/render-default';
 import { replayToSocket } from '../realtime/replay-to-socket';
 import { noteLeft } from '../realtime/room-joins';
-import { newMessagePayload } from '../realtime/render-default';
 import type { Services } from '../services';
 import { eventDeps } from '../transport/event-deps';
 import { EventTable, onEvents } from '../transport/on-event';
@@ -30,7 +31,10 @@ function defaultEvents(services: Services): EventTable {
 
 const who = (socket: AppSocket) => principalOf(socket);
 const typist = (socket: AppSocket) => ({
-  accountId: socket.data.accountId, userId: socket.data.userId, name: socket.data.name, role: socket.data.role,
+  accountId: socket.data.accountId,
+  userId: socket.data.userId,
+  name: socket.data.name,
+  role: socket.data.role,
 });
 function bound(socket: AppSocket, conversationId: string): void {
   const b = socket.data.boundConversationId;
@@ -39,17 +43,21 @@ function bound(socket: AppSocket, conversationId: string): void {
 
 function buildTable(services: Services): EventTable {
   const t = new EventTable();
-  t.on(C.authenticate, async ({ token }, socket) => {
-    if (socket.data.authenticated) return { userId: socket.data.userId };
-    applyPrincipal(socket, await services.verify(token));
-    try {
-      await startSession(services, socket);
-    } catch (err) {
-      refuse(services, socket, err);
-      throw err;
-    }
-    return { userId: socket.data.userId };
-  }, { beforeAuth: true });
+  t.on(
+    C.authenticate,
+    async ({ token }, socket) => {
+      if (socket.data.authenticated) return { userId: socket.data.userId };
+      applyPrincipal(socket, await services.verify(token));
+      try {
+        await startSession(services, socket);
+      } catch (err) {
+        refuse(services, socket, err);
+        throw err;
+      }
+      return { userId: socket.data.userId };
+    },
+    { beforeAuth: true },
+  );
 
   t.on(C.join_conversation, async ({ conversationId }, socket) => {
     bound(socket, conversationId);
@@ -100,8 +108,12 @@ function buildTable(services: Services): EventTable {
     await services.presence.setStatus(typist(socket), 'offline');
   });
 
-  t.on(C.update_conversation_status, async ({ conversationId, status }, socket) => services.conversations.updateStatus(who(socket), conversationId, status));
-  t.on(C.assign_conversation, async ({ conversationId, agentId }, socket) => services.conversations.assign(who(socket), conversationId, agentId));
+  t.on(C.update_conversation_status, async ({ conversationId, status }, socket) =>
+    services.conversations.updateStatus(who(socket), conversationId, status),
+  );
+  t.on(C.assign_conversation, async ({ conversationId, agentId }, socket) =>
+    services.conversations.assign(who(socket), conversationId, agentId),
+  );
   t.on(C.unassign_conversation, async ({ conversationId }, socket) => services.conversations.unassign(who(socket), conversationId));
 
   t.on(C.mark_read, async ({ conversationId, messageId }, socket) => {

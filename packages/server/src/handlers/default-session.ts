@@ -1,7 +1,8 @@
 import { defaultServer as S, isStaff, WIDGET_NAMESPACE } from '@switchboard/protocol';
+
 import { AppError, toErrorPayload } from '../errors';
 import { joinedRoomName, roomName, type RoomRef, type Surface } from '../realtime/delivery';
-import { replayToSocket, type ReplayDeps } from '../realtime/replay-to-socket';
+import { type ReplayDeps, replayToSocket } from '../realtime/replay-to-socket';
 import { noteJoined, noteLeft } from '../realtime/room-joins';
 import type { Services } from '../services';
 import { principalOf } from '../transport/principal-of';
@@ -48,7 +49,12 @@ export async function followTeams(services: Services, socket: AppSocket, before:
     await socket.leave(name);
   }
   const joined = socket.data.teamIds.filter((team) => !before.includes(team));
-  if (joined.length) await joinRefs(services, socket, joined.map((id): RoomRef => ({ kind: 'team', id })));
+  if (joined.length)
+    await joinRefs(
+      services,
+      socket,
+      joined.map((id): RoomRef => ({ kind: 'team', id })),
+    );
 }
 
 /**
@@ -86,7 +92,13 @@ export async function startSession(services: Services, socket: AppSocket): Promi
 
   const lastSeq = await services.replay.lastSeq(d.accountId);
   socket.emit(S.authenticated.name, {
-    userId: d.userId, accountId: d.accountId, email: d.email, name: d.name, role: d.role, teamIds: d.teamIds, lastSeq,
+    userId: d.userId,
+    accountId: d.accountId,
+    email: d.email,
+    name: d.name,
+    role: d.role,
+    teamIds: d.teamIds,
+    lastSeq,
   });
 
   // Presence is state: a new staff connection learns who is online now, once, rather than from history.
@@ -97,7 +109,12 @@ export async function startSession(services: Services, socket: AppSocket): Promi
     // The same bounds as `sync`; a spent budget is no reason to refuse the session: the client continues later.
     await replayToSocket(socket, resumeFrom, replayDeps(services)).catch((err: unknown) => {
       if (!(err instanceof AppError && err.code === 'RATE_LIMITED')) throw err;
-      socket.emit(S.sync_complete.name, { lastSeq: resumeFrom, replayed: 0, hasMore: true, retryAfterMs: Number(err.details?.retryAfterMs ?? 0) });
+      socket.emit(S.sync_complete.name, {
+        lastSeq: resumeFrom,
+        replayed: 0,
+        hasMore: true,
+        retryAfterMs: Number(err.details?.retryAfterMs ?? 0),
+      });
     });
   }
 }

@@ -1,5 +1,6 @@
+import { type EventDef, type NamespaceName, NAMESPACES, type UserSummary } from '@switchboard/protocol';
 import type { z } from 'zod';
-import { NAMESPACES, type EventDef, type NamespaceName, type UserSummary } from '@switchboard/protocol';
+
 import { NAMESPACE_ROLES } from '../access/policy';
 import type { TicketActor } from '../domain/ticket-service';
 import { AppError, toErrorPayload } from '../errors';
@@ -7,7 +8,7 @@ import { roomName, type RoomRef, type Surface } from '../realtime/delivery';
 import type { Services } from '../services';
 import { eventDeps } from '../transport/event-deps';
 import { handshakeError } from '../transport/handshake-error';
-import { onEvent, type EventHandler } from '../transport/on-event';
+import { type EventHandler, onEvent } from '../transport/on-event';
 import { principalOf } from '../transport/principal-of';
 import { socketAuth } from '../transport/socket-auth';
 import type { AppIo, AppNamespace, AppSocket } from '../transport/socket-types';
@@ -91,7 +92,8 @@ export async function asRoom<T>(lookup: Promise<T>): Promise<T> {
   try {
     return await lookup;
   } catch (err) {
-    if (err instanceof AppError && err.code === 'NOT_FOUND') throw new AppError('ROOM_NOT_FOUND', err.message.replace(/not found$/, 'room not found'));
+    if (err instanceof AppError && err.code === 'NOT_FOUND')
+      throw new AppError('ROOM_NOT_FOUND', err.message.replace(/not found$/, 'room not found'));
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 import { notificationsClient as C, notificationsServer as S } from '@switchboard/protocol';
+
 import type { Services } from '../services';
 import type { AppIo, AppSocket } from '../transport/socket-types';
 import { actorOf, eventsOf, openNamespace } from './insightdesk-session';

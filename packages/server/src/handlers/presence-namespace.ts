@@ -1,4 +1,5 @@
 import { presenceClient as C, presenceServer as S } from '@switchboard/protocol';
+
 import type { PresenceUser } from '../domain/presence-service';
 import type { Services } from '../services';
 import type { AppIo, AppSocket } from '../transport/socket-types';
@@ -29,13 +30,21 @@ export function attachPresenceNamespace(services: Services, io: AppIo): void {
 
     on(C['presence:subscribe'], async ({ userIds }) => {
       const entries = await services.presenceWatch.entries(actorOf(socket), userIds);
-      await joinRooms(socket, 'presence', entries.map((e) => ({ kind: 'presence', id: e.userId })));
+      await joinRooms(
+        socket,
+        'presence',
+        entries.map((e) => ({ kind: 'presence', id: e.userId })),
+      );
       socket.emit(S['presence:list'].name, entries);
       return entries;
     });
 
     on(C['presence:unsubscribe'], async ({ userIds }) => {
-      await leaveRooms(socket, 'presence', userIds.map((id) => ({ kind: 'presence', id })));
+      await leaveRooms(
+        socket,
+        'presence',
+        userIds.map((id) => ({ kind: 'presence', id })),
+      );
     });
   });
 }

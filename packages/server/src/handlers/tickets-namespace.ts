@@ -1,4 +1,5 @@
 import { ticketsClient as C, ticketsServer as S } from '@switchboard/protocol';
+
 import { can } from '../access/policy';
 import { forbidden } from '../errors';
 import type { Services } from '../services';

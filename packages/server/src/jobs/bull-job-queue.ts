@@ -1,5 +1,6 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import { createClient } from 'redis';
+
 import { closeRedis, type RedisClient } from '../cluster/redis-connection';
 import type { JobHandler, JobQueue, JobQueueOptions } from './job-queue';
 import { runAttempt } from './run-attempt';
@@ -14,7 +15,6 @@ export interface BullJobQueueOptions extends JobQueueOptions {
   /** How often workers look for jobs whose lock lapsed. */
   stalledIntervalMs?: number;
 }
-
 
 /**
  * The job queue on Redis (BullMQ), used when `REDIS_URL` is set: durable, shared

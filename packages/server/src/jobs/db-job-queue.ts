@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Db } from '../storage/db';
 import { AiJobsRepo, type StoredJob } from '../storage/repos/ai-jobs';
 import { backoffDelay, type JobContext, type JobHandler, type JobQueue, type JobQueueOptions } from './job-queue';
@@ -143,8 +144,15 @@ export class DbJobQueue implements JobQueue {
    * The failure handler runs before the row is marked failed: if the node stops in between, the
    * job comes back after its lease and the (idempotent) handler runs again rather than never.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a handler out of the registry above
-  private async giveUp(repo: AiJobsRepo, handler: JobHandler<any>, ctx: Omit<JobContext, 'signal'>, err: unknown, startedAt: number): Promise<void> {
+
+  private async giveUp(
+    repo: AiJobsRepo,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a handler out of the registry above
+    handler: JobHandler<any>,
+    ctx: Omit<JobContext, 'signal'>,
+    err: unknown,
+    startedAt: number,
+  ): Promise<void> {
     try {
       await handler.failed?.({ ...ctx, signal: this.stop.signal }, err);
     } catch (failure) {

@@ -1,7 +1,10 @@
 import type { Logger } from '../log';
 
 interface CountedServer {
-  engine: { clientsCount: number; on(event: 'connection', listener: (socket: { once(event: 'close', listener: () => void): void }) => void): unknown };
+  engine: {
+    clientsCount: number;
+    on(event: 'connection', listener: (socket: { once(event: 'close', listener: () => void): void }) => void): unknown;
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
-import { signToken } from '../auth/token-signer';
 import type { Principal } from '../auth/principal';
+import { signToken } from '../auth/token-signer';
 import type { Services } from '../services';
 
 export const DEMO_TENANT = 'demo';
@@ -22,10 +22,20 @@ export async function seedDemoTenant(services: Services, secret: string): Promis
   const out: DemoToken[] = [];
   for (const p of PEOPLE) {
     const principal: Principal = {
-      userId: p.sub, accountId: DEMO_TENANT, role: p.role, email: p.email, name: p.name, teamIds: [...p.teamIds], exp: 0,
+      userId: p.sub,
+      accountId: DEMO_TENANT,
+      role: p.role,
+      email: p.email,
+      name: p.name,
+      teamIds: [...p.teamIds],
+      exp: 0,
     };
     await services.users.ensure(principal);
-    const token = await signToken(secret, { sub: p.sub, accountId: DEMO_TENANT, role: p.role, name: p.name, email: p.email, teamIds: [...p.teamIds] }, 12 * 3600);
+    const token = await signToken(
+      secret,
+      { sub: p.sub, accountId: DEMO_TENANT, role: p.role, name: p.name, email: p.email, teamIds: [...p.teamIds] },
+      12 * 3600,
+    );
     out.push({ role: p.role, userId: p.sub, name: p.name, token });
   }
   return out;

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+
 import type { Config } from '../config';
 import { ConfigError, type ConfigProblem } from '../config-problems';
 import { StorageError } from '../storage/storage-error';
@@ -13,11 +14,19 @@ export async function assertPortFree(config: Pick<Config, 'PORT' | 'HOST'>): Pro
   if (config.PORT === 0) return;
   const problem = await new Promise<string | null>((resolve) => {
     const probe = createServer();
-    probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'EADDRINUSE' ? 'is already in use' : `cannot be listened on (${err.code ?? err.message})`));
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(err.code === 'EADDRINUSE' ? 'is already in use' : `cannot be listened on (${err.code ?? err.message})`),
+    );
     probe.listen({ port: config.PORT, host: config.HOST, exclusive: true }, () => probe.close(() => resolve(null)));
   });
   if (problem) {
-    throw new ConfigError([{ variable: 'PORT', expected: 'a free TCP port on HOST (another Switchboard may be running)', problem: `${config.HOST}:${config.PORT} ${problem}` }]);
+    throw new ConfigError([
+      {
+        variable: 'PORT',
+        expected: 'a free TCP port on HOST (another Switchboard may be running)',
+        problem: `${config.HOST}:${config.PORT} ${problem}`,
+      },
+    ]);
   }
 }
 
@@ -26,7 +35,11 @@ export function databaseProblem(err: unknown, config: Pick<Config, 'DATABASE_URL
   if (!config.DATABASE_URL) {
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'EACCES' || code === 'EROFS' || code === 'ENOTDIR') {
-      return { variable: 'DATA_DIR', expected: 'a directory this process may write (embedded PGlite keeps its files there)', problem: `${config.DATA_DIR}: ${code}` };
+      return {
+        variable: 'DATA_DIR',
+        expected: 'a directory this process may write (embedded PGlite keeps its files there)',
+        problem: `${config.DATA_DIR}: ${code}`,
+      };
     }
     return null;
   }

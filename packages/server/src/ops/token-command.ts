@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+
 import { signToken, type TokenClaims } from '../auth/token-signer';
 import { loadConfig } from '../config';
 import { localSecrets } from './local-secrets';

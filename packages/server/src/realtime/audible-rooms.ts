@@ -23,7 +23,7 @@ export class AudibleRooms {
     private readonly recoveryWindowMs: number,
   ) {
     this.watch(io.of('/'));
-    io.on('new_namespace', (nsp) => this.watch(nsp as AppNamespace));
+    io.on('new_namespace', (nsp) => this.watch(nsp));
   }
 
   any(nsp: AppNamespace, rooms: readonly string[]): boolean {

@@ -1,14 +1,14 @@
-import { LocalEventRelay, type EventRelay, type Fact } from '../cluster/event-relay';
+import { type EventRelay, type Fact, LocalEventRelay } from '../cluster/event-relay';
 import type { DomainEvent, EphemeralEvent, LoggedEvent } from '../domain/domain-event';
 import type { AppIo, AppNamespace } from '../transport/socket-types';
+import type { WidgetNamespaces } from '../transport/widget-namespaces';
 import { AudibleRooms } from './audible-rooms';
-import { roomName, type Delivery } from './delivery';
+import { type Delivery, roomName } from './delivery';
 import { InOrderGate } from './in-order-gate';
-import { plan, type Renderer, DEFAULT_RENDERERS } from './plan';
+import { DEFAULT_RENDERERS, plan, type Renderer } from './plan';
 import { PublishLedger } from './publish-ledger';
 import { ResumePoints } from './resume-points';
 import { withEnvelope } from './with-envelope';
-import type { WidgetNamespaces } from '../transport/widget-namespaces';
 
 export interface BroadcasterOptions {
   io: AppIo;

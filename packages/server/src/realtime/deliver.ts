@@ -1,5 +1,6 @@
-import type { z } from 'zod';
 import type { EventDef } from '@switchboard/protocol';
+import type { z } from 'zod';
+
 import type { Delivery, RoomRef, Surface } from './delivery';
 
 /**

@@ -1,4 +1,4 @@
-import { rooms, type Dialect } from '@switchboard/protocol';
+import { type Dialect, rooms } from '@switchboard/protocol';
 
 /** A room within the event's tenant, by meaning rather than by name. */
 export type RoomRef =

@@ -1,5 +1,5 @@
-import { fromLogRow } from '../domain/event-log';
 import type { LoggedEvent } from '../domain/domain-event';
+import { fromLogRow } from '../domain/event-log';
 import type { Db } from '../storage/db';
 import { OutboxRepo } from '../storage/repos/outbox';
 import type { Broadcaster } from './broadcaster';

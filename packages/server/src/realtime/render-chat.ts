@@ -1,8 +1,9 @@
 import { chatServer as C, defaultServer as D } from '@switchboard/protocol';
+
 import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
 import type { UserSummaries } from '../domain/user-summaries';
-import type { Delivery, RoomRef, Surface } from './delivery';
 import { deliver } from './deliver';
+import type { Delivery, RoomRef, Surface } from './delivery';
 import type { Renderer } from './plan';
 
 const s: Surface = { ns: '/chat' };
@@ -29,11 +30,17 @@ export function createChatRenderer(summaries: UserSummaries): Renderer {
       case 'typing': {
         const user = { id: e.userId, name: e.name, email: summaries.get(e.accountId, e.userId)?.email ?? null, role: e.role };
         return [
-          deliver(s, C['chat:typing'], [conv(e.conversationId)], { conversationId: e.conversationId, user, isTyping: e.typing }, {
-            except: [{ kind: 'user', id: e.userId }],
-            // A stop goes out right behind the typist's message, while the transport is busy: never drop it.
-            volatile: e.typing,
-          }),
+          deliver(
+            s,
+            C['chat:typing'],
+            [conv(e.conversationId)],
+            { conversationId: e.conversationId, user, isTyping: e.typing },
+            {
+              except: [{ kind: 'user', id: e.userId }],
+              // A stop goes out right behind the typist's message, while the transport is busy: never drop it.
+              volatile: e.typing,
+            },
+          ),
         ];
       }
       case 'message.status':
@@ -41,14 +48,21 @@ export function createChatRenderer(summaries: UserSummaries): Renderer {
         if (e.status !== 'read' || !e.userId) return [];
         return [
           deliver(s, C['chat:read'], [conv(e.conversationId)], {
-            conversationId: e.conversationId, userId: e.userId, messageId: e.messageId, readAt: e.at,
+            conversationId: e.conversationId,
+            userId: e.userId,
+            messageId: e.messageId,
+            readAt: e.at,
           }),
         ];
       case 'conversation.status_changed':
         if (e.conversation.status !== 'RESOLVED' || e.previousStatus === 'RESOLVED') return [];
         return [
           deliver(s, C['chat:ended'], [conv(e.conversation.id)], {
-            conversationId: e.conversation.id, reason: 'resolved', status: e.conversation.status, endedBy: e.by, at: e.conversation.updatedAt,
+            conversationId: e.conversation.id,
+            reason: 'resolved',
+            status: e.conversation.status,
+            endedBy: e.by,
+            at: e.conversation.updatedAt,
           }),
         ];
       case 'chat.online':

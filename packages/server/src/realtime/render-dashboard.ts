@@ -1,7 +1,8 @@
 import { dashboardServer as M, defaultServer as D } from '@switchboard/protocol';
+
 import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
-import type { Delivery, RoomRef, Surface } from './delivery';
 import { deliver } from './deliver';
+import type { Delivery, RoomRef, Surface } from './delivery';
 
 const s: Surface = { ns: '/dashboard' };
 /** Only admins connect to `/dashboard`, so its tenant room is the tenant's admins. */

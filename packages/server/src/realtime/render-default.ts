@@ -1,7 +1,8 @@
 import { defaultServer as S, type Dialect, type Message, type NewMessagePayload } from '@switchboard/protocol';
+
 import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
-import type { Delivery, RoomRef, Surface } from './delivery';
 import { deliver } from './deliver';
+import type { Delivery, RoomRef, Surface } from './delivery';
 
 const staff: RoomRef = { kind: 'tenantStaff' };
 const conv = (id: string): RoomRef => ({ kind: 'conversation', id });
@@ -46,7 +47,11 @@ export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect 
     case 'message.status':
       return [
         deliver(s, S.message_status, [conv(e.conversationId)], {
-          conversationId: e.conversationId, messageId: e.messageId, status: e.status, userId: e.userId, at: e.at,
+          conversationId: e.conversationId,
+          messageId: e.messageId,
+          status: e.status,
+          userId: e.userId,
+          at: e.at,
         }),
       ];
     case 'conversation.created':
@@ -54,7 +59,10 @@ export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect 
     case 'conversation.status_changed':
       return [
         deliver(s, S.conversation_status_changed, [staff, conv(e.conversation.id)], {
-          conversationId: e.conversation.id, status: e.conversation.status, updatedAt: e.conversation.updatedAt, previousStatus: e.previousStatus,
+          conversationId: e.conversation.id,
+          status: e.conversation.status,
+          updatedAt: e.conversation.updatedAt,
+          previousStatus: e.previousStatus,
         }),
       ];
     case 'conversation.assigned':
@@ -65,8 +73,11 @@ export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect 
       if (agentId) to.push({ kind: 'agent', id: agentId });
       return [
         deliver(s, def, to, {
-          conversationId: e.conversation.id, agentId: e.conversation.assigneeId, previousAgentId: e.previousAssigneeId,
-          assignedBy: e.by, conversation: e.conversation,
+          conversationId: e.conversation.id,
+          agentId: e.conversation.assigneeId,
+          previousAgentId: e.previousAssigneeId,
+          assignedBy: e.by,
+          conversation: e.conversation,
         }),
       ];
     }
@@ -75,7 +86,12 @@ export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect 
     case 'handoff.triggered':
       return [
         deliver(s, S.handoff_triggered, [staff], {
-          conversationId: e.conversationId, handoffId: e.handoffId, trigger: e.trigger, destination: e.destination, summary: e.summary, agentId: e.agentId,
+          conversationId: e.conversationId,
+          handoffId: e.handoffId,
+          trigger: e.trigger,
+          destination: e.destination,
+          summary: e.summary,
+          agentId: e.agentId,
         }),
       ];
     case 'ai_agent.status_changed':
@@ -86,12 +102,20 @@ export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect 
       return [deliver(s, S.ai_processing_started, [staff], { conversationId: e.conversationId, messageId: e.messageId })];
     case 'ai.processing_completed':
       return [
-        deliver(s, S.ai_processing_completed, [staff], { conversationId: e.conversationId, messageId: e.messageId, ok: e.ok, durationMs: e.durationMs }),
+        deliver(s, S.ai_processing_completed, [staff], {
+          conversationId: e.conversationId,
+          messageId: e.messageId,
+          ok: e.ok,
+          durationMs: e.durationMs,
+        }),
       ];
     case 'ai.draft':
       return [
         deliver(s, S.ai_draft, [{ kind: 'agent', id: e.assigneeId }], {
-          conversationId: e.conversationId, messageId: e.messageId, draft: { content: e.content }, confidence: e.confidence,
+          conversationId: e.conversationId,
+          messageId: e.messageId,
+          draft: { content: e.content },
+          confidence: e.confidence,
         }),
       ];
     case 'note.created':
@@ -102,9 +126,15 @@ export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect 
     case 'typing': {
       const def = e.typing ? S.typing_start : S.typing_stop;
       return [
-        deliver(s, def, [conv(e.conversationId)], { conversationId: e.conversationId, userId: e.userId, name: e.name, role: e.role }, {
-          except: [{ kind: 'user', id: e.userId }],
-        }),
+        deliver(
+          s,
+          def,
+          [conv(e.conversationId)],
+          { conversationId: e.conversationId, userId: e.userId, name: e.name, role: e.role },
+          {
+            except: [{ kind: 'user', id: e.userId }],
+          },
+        ),
       ];
     }
     case 'presence.changed': {

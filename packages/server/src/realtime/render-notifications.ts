@@ -1,7 +1,8 @@
 import { defaultServer as D, notificationsServer as N } from '@switchboard/protocol';
+
 import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
-import type { Delivery, Surface } from './delivery';
 import { deliver } from './deliver';
+import type { Delivery, Surface } from './delivery';
 
 const s: Surface = { ns: '/notifications' };
 

@@ -1,7 +1,8 @@
 import { portalServer as P } from '@switchboard/protocol';
+
 import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
-import type { Delivery, RoomRef, Surface } from './delivery';
 import { deliver } from './deliver';
+import type { Delivery, RoomRef, Surface } from './delivery';
 import { renderDefault } from './render-default';
 
 const s: Surface = { ns: '/', dialect: 'portal' };
@@ -26,7 +27,11 @@ export function renderPortal(e: DomainEvent | EphemeralEvent): Delivery[] {
     case 'message.status':
       return [
         deliver(s, P['message:delivered'], [conv(e.conversationId)], {
-          conversationId: e.conversationId, messageId: e.messageId, status: e.status, userId: e.userId, at: e.at,
+          conversationId: e.conversationId,
+          messageId: e.messageId,
+          status: e.status,
+          userId: e.userId,
+          at: e.at,
         }),
       ];
     case 'conversation.created':
@@ -34,7 +39,9 @@ export function renderPortal(e: DomainEvent | EphemeralEvent): Delivery[] {
     case 'conversation.status_changed':
       return [
         deliver(s, P['conversation:updated'], [staff, conv(e.conversation.id)], {
-          conversation: e.conversation, changes: ['status'], ...e.conversation,
+          conversation: e.conversation,
+          changes: ['status'],
+          ...e.conversation,
         }),
       ];
     case 'conversation.classified':
@@ -48,7 +55,9 @@ export function renderPortal(e: DomainEvent | EphemeralEvent): Delivery[] {
       if (agentId) to.push({ kind: 'agent', id: agentId });
       return [
         deliver(s, P['conversation:assigned'], to, {
-          conversationId: e.conversation.id, assigneeId: e.conversation.assigneeId, previousAssigneeId: e.previousAssigneeId,
+          conversationId: e.conversation.id,
+          assigneeId: e.conversation.assigneeId,
+          previousAssigneeId: e.previousAssigneeId,
           conversation: e.conversation,
         }),
       ];
@@ -56,9 +65,15 @@ export function renderPortal(e: DomainEvent | EphemeralEvent): Delivery[] {
     case 'typing': {
       const def = e.typing ? P['typing:start'] : P['typing:stop'];
       return [
-        deliver(s, def, [conv(e.conversationId)], { conversationId: e.conversationId, userId: e.userId, name: e.name, role: e.role }, {
-          except: [{ kind: 'user', id: e.userId }],
-        }),
+        deliver(
+          s,
+          def,
+          [conv(e.conversationId)],
+          { conversationId: e.conversationId, userId: e.userId, name: e.name, role: e.role },
+          {
+            except: [{ kind: 'user', id: e.userId }],
+          },
+        ),
       ];
     }
     default:

@@ -1,7 +1,8 @@
 import { defaultServer as D, presenceServer as P } from '@switchboard/protocol';
+
 import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
-import type { Delivery, Surface } from './delivery';
 import { deliver } from './deliver';
+import type { Delivery, Surface } from './delivery';
 
 const s: Surface = { ns: '/presence' };
 
@@ -9,7 +10,13 @@ const s: Surface = { ns: '/presence' };
 export function renderPresence(e: DomainEvent | EphemeralEvent): Delivery[] {
   switch (e.type) {
     case 'presence.changed':
-      return [deliver(s, P['presence:update'], [{ kind: 'presence', id: e.userId }], { userId: e.userId, status: e.status, lastSeen: e.lastSeen })];
+      return [
+        deliver(s, P['presence:update'], [{ kind: 'presence', id: e.userId }], {
+          userId: e.userId,
+          status: e.status,
+          lastSeen: e.lastSeen,
+        }),
+      ];
     case 'system.maintenance':
       return [deliver(s, D['system:maintenance'], [{ kind: 'all' }], { message: e.message, startsAt: e.startsAt })];
     default:

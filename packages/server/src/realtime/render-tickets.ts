@@ -1,7 +1,8 @@
 import { defaultServer as D, TicketField, ticketsServer as T } from '@switchboard/protocol';
+
 import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
-import type { Delivery, RoomRef, Surface } from './delivery';
 import { deliver } from './deliver';
+import type { Delivery, RoomRef, Surface } from './delivery';
 
 const s: Surface = { ns: '/tickets' };
 const staff: RoomRef = { kind: 'tenantStaff' };
@@ -33,7 +34,11 @@ export function renderTickets(e: DomainEvent | EphemeralEvent): Delivery[] {
     case 'ticket.status_changed':
       return [
         deliver(s, T['ticket:status'], [ticketRoom(e.ticket.id), staff], {
-          ticketId: e.ticket.id, status: e.ticket.status, previousStatus: e.previousStatus, by: e.by, at: e.ticket.updatedAt,
+          ticketId: e.ticket.id,
+          status: e.ticket.status,
+          previousStatus: e.previousStatus,
+          by: e.by,
+          at: e.ticket.updatedAt,
         }),
       ];
     case 'ticket.message':

@@ -1,7 +1,8 @@
 import { widgetServer as W } from '@switchboard/protocol';
+
 import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
-import type { Delivery, Surface } from './delivery';
 import { deliver } from './deliver';
+import type { Delivery, Surface } from './delivery';
 import { renderDefault } from './render-default';
 
 const s: Surface = { ns: '/', dialect: 'widget' };
@@ -36,12 +37,14 @@ export function renderWidget(e: DomainEvent | EphemeralEvent): Delivery[] {
     case 'message.status':
       return [
         deliver(s, W.status_update, [{ kind: 'conversation', id: e.conversationId }], {
-          messageId: e.messageId, status: e.status, conversationId: e.conversationId,
+          messageId: e.messageId,
+          status: e.status,
+          conversationId: e.conversationId,
         }),
       ];
+    // Typing, status, and who took the conversation (issue 17).
     case 'typing':
     case 'conversation.status_changed':
-    // The customer sees who took the conversation (issue 17).
     case 'conversation.assigned':
     case 'conversation.unassigned':
     case 'system.maintenance':

@@ -1,13 +1,14 @@
 import { defaultServer as S, isStaff, type SyncResult } from '@switchboard/protocol';
+
 import type { ReplayBudget } from '../cluster/replay-budget';
-import { AppError } from '../errors';
-import { viewerReceives } from './viewer-receives';
 import type { LoggedEvent } from '../domain/domain-event';
 import type { ReplayService } from '../domain/replay-service';
+import { AppError } from '../errors';
 import type { AppSocket } from '../transport/socket-types';
 import type { Broadcaster } from './broadcaster';
-import { roomName, type Delivery } from './delivery';
+import { type Delivery, roomName } from './delivery';
 import { joinedAt } from './room-joins';
+import { viewerReceives } from './viewer-receives';
 import { withEnvelope } from './with-envelope';
 
 export interface ReplayLimits {
@@ -164,5 +165,12 @@ function reaches(delivery: Delivery, socket: AppSocket): boolean {
   const d = socket.data;
   // 003's dynamic namespaces speak the default namespace's widget vocabulary.
   const ns = socket.nsp.name === '/' || d.boundConversationId ? '/' : socket.nsp.name;
-  return viewerReceives(delivery, { ns, dialect: d.dialect, userId: d.userId, role: d.role, teamIds: d.teamIds, boundConversationId: d.boundConversationId });
+  return viewerReceives(delivery, {
+    ns,
+    dialect: d.dialect,
+    userId: d.userId,
+    role: d.role,
+    teamIds: d.teamIds,
+    boundConversationId: d.boundConversationId,
+  });
 }

@@ -1,4 +1,5 @@
-import { isStaff, type Dialect, type Role } from '@switchboard/protocol';
+import { type Dialect, isStaff, type Role } from '@switchboard/protocol';
+
 import type { Delivery, RoomRef } from './delivery';
 
 export interface Viewer {

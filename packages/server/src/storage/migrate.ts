@@ -1,5 +1,5 @@
 import type { Db } from './db';
-import { migrations as allMigrations, type Migration } from './migrations/index';
+import { type Migration, migrations as allMigrations } from './migrations/index';
 
 /**
  * Arbitrary but fixed key for pg_advisory_xact_lock: nodes starting together on one PostgreSQL
@@ -15,9 +15,7 @@ export async function migrate(db: Db, migrations: readonly Migration[] = allMigr
   const ordered = [...migrations].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    await tx.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-    );
+    await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
     const done = new Set((await tx.query<{ id: string }>('SELECT id FROM schema_migrations')).map((r) => r.id));
     const applied: string[] = [];
     for (const migration of ordered) {

@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+
+import { PGlite, type Transaction, types } from '@electric-sql/pglite';
+
 import type { Db, Queryable } from './db';
 import { StorageError, toStorageError, wrapDriverFailure } from './storage-error';
 import { TransactionScope } from './transaction-scope';

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+
 import pg from 'pg';
+
 import type { Db, Queryable } from './db';
 import { StorageError, wrapDriverFailure } from './storage-error';
 import { TransactionScope } from './transaction-scope';

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@switchboard/protocol';
+
 import { AppError } from '../errors';
 import type { Services } from '../services';
 import type { AdmitWidget, Refusal } from './widget-namespaces';
@@ -18,9 +19,12 @@ export function admitWidget(services: Services): AdmitWidget {
       if (principal.accountId !== tenantId) throw new AppError('FORBIDDEN', 'This conversation belongs to another tenant');
       await services.conversations.getReadable(principal, conversationId);
     } catch (err) {
+      // A Refusal is the answer the matcher writes back (widget-namespaces.ts), not an exception: it never leaves that promise chain.
+      /* eslint-disable @typescript-eslint/only-throw-error */
       if (err instanceof AppError) throw { code: err.code, message: err.message } satisfies Refusal;
       services.log.error({ err }, 'admitting a widget namespace failed');
       throw { code: 'INTERNAL', message: 'Something went wrong on our side' } satisfies Refusal;
+      /* eslint-enable @typescript-eslint/only-throw-error */
     }
   };
 }
@@ -28,6 +32,7 @@ export function admitWidget(services: Services): AdmitWidget {
 /** Counts refused widget handshakes like those of any namespace. */
 export function countWidgetRefusal(services: Services): (code: ErrorCode) => void {
   return (code) => {
-    if (code === 'MISSING_TOKEN' || code === 'AUTH_TOKEN_INVALID' || code === 'AUTH_TOKEN_EXPIRED') services.metrics.handshakeFailures.inc({ code });
+    if (code === 'MISSING_TOKEN' || code === 'AUTH_TOKEN_INVALID' || code === 'AUTH_TOKEN_EXPIRED')
+      services.metrics.handshakeFailures.inc({ code });
   };
 }

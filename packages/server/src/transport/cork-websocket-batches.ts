@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
+
 import type { Server } from 'socket.io';
 
 interface EioTransport {
   name: string;
   socket?: { _socket?: Socket };
-  send(packets: unknown[]): void;
+  send(this: EioTransport, packets: unknown[]): void;
 }
 
 const patched = new WeakSet<object>();
@@ -31,6 +32,8 @@ export function corkWebSocketBatches(io: Server): void {
 function patchPrototype(proto: EioTransport): void {
   if (patched.has(proto)) return;
   patched.add(proto);
+  // Called with the transport as `this` below.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const send = proto.send;
   proto.send = function (this: EioTransport, packets: unknown[]) {
     const tcp = packets.length > 1 ? this.socket?._socket : undefined;

@@ -1,9 +1,10 @@
-import type { z } from 'zod';
 import type { Ack, EventDef } from '@switchboard/protocol';
-import { AppError, toErrorPayload } from '../errors';
-import type { Logger } from '../log';
+import type { z } from 'zod';
+
 import type { RateLimiter } from '../cluster/rate-limiter';
 import type { TenantGate } from '../cluster/tenant-gate';
+import { AppError, toErrorPayload } from '../errors';
+import type { Logger } from '../log';
 import type { AppSocket } from './socket-types';
 import { eventCost, tenantGated } from './write-costs';
 
@@ -41,8 +42,8 @@ export class EventTable {
 
   on<S extends z.ZodType>(def: EventDef<string, S>, handler: EventHandler<S>, opts: { beforeAuth?: boolean } = {}): this {
     this.routes.set(def.name, {
-      def: def as unknown as EventDef<string, z.ZodType>,
-      handler: handler as EventHandler<z.ZodType>,
+      def: def,
+      handler: handler,
       beforeAuth: opts.beforeAuth ?? false,
     });
     return this;
@@ -75,8 +76,8 @@ export function onEvent<S extends z.ZodType>(
   opts: { beforeAuth?: boolean } = {},
 ): void {
   const route: EventRoute = {
-    def: def as unknown as EventDef<string, z.ZodType>,
-    handler: handler as EventHandler<z.ZodType>,
+    def: def,
+    handler: handler,
     beforeAuth: opts.beforeAuth ?? false,
   };
   socket.on(def.name, (...args: unknown[]) => handle(deps, socket, route, args));
@@ -99,7 +100,10 @@ async function handle(deps: OnEventDeps, socket: AppSocket, route: EventRoute, a
     const parsed = def.schema.safeParse(args[0]);
     if (!parsed.success) throw validationError(parsed.error);
     const run = () => route.handler(parsed.data, socket);
-    const data = deps.tenantGate && socket.data.authenticated && tenantGated(def.name) ? await deps.tenantGate.run(socket.data.accountId, run) : await run();
+    const data =
+      deps.tenantGate && socket.data.authenticated && tenantGated(def.name)
+        ? await deps.tenantGate.run(socket.data.accountId, run)
+        : await run();
     deps.onHandled?.(def.name, 'ok');
     ack?.(data === undefined ? { ok: true } : { ok: true, data });
   } catch (err) {

@@ -1,4 +1,5 @@
 import { Dialect } from '@switchboard/protocol';
+
 import { AppError, toErrorPayload } from '../errors';
 import type { Services } from '../services';
 import { handshakeError } from './handshake-error';

@@ -1,18 +1,20 @@
 import type { Server as HttpServer } from 'node:http';
+
+import { defaultServer as S } from '@switchboard/protocol';
 import { Server } from 'socket.io';
-import { endSession, refuse, startSession } from '../handlers/default-session';
-import { registerDefaultEvents } from '../handlers/default-events';
+
 import type { AdapterFactory } from '../cluster/socket-adapter';
+import { registerDefaultEvents } from '../handlers/default-events';
+import { endSession, refuse, startSession } from '../handlers/default-session';
 import type { Services } from '../services';
-import { allowRequest } from './origin-check';
-import { socketAuth } from './socket-auth';
-import type { AppIo, AppSocket } from './socket-types';
 import { AdmissionGate } from './admission-gate';
 import { admitWidget, countWidgetRefusal } from './admit-widget';
 import { corkWebSocketBatches } from './cork-websocket-batches';
 import { handshakeError } from './handshake-error';
+import { allowRequest } from './origin-check';
+import { socketAuth } from './socket-auth';
+import type { AppIo, AppSocket } from './socket-types';
 import { WidgetNamespaces } from './widget-namespaces';
-import { defaultServer as S } from '@switchboard/protocol';
 
 /** Connection state recovery's window: a socket back within it gets the packets it missed. */
 export const RECOVERY_WINDOW_MS = 2 * 60_000;
@@ -45,7 +47,9 @@ export function createSocketServer(http: HttpServer, opts: SocketServerOptions):
     httpCompression: false,
     allowRequest: allowRequest(opts.corsOrigins),
     cors: { origin: opts.corsOrigins.length ? opts.corsOrigins : true, credentials: true },
-    ...(opts.recovery === false ? {} : { connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false } }),
+    ...(opts.recovery === false
+      ? {}
+      : { connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false } }),
     ...(opts.adapter ? { adapter: opts.adapter } : {}),
     serveClient: false,
   });

@@ -1,5 +1,5 @@
-import type { Namespace, Server, Socket } from 'socket.io';
 import type { Dialect, Role } from '@switchboard/protocol';
+import type { Namespace, Server, Socket } from 'socket.io';
 
 /** What Switchboard keeps on each socket (002: userId, accountId, email, role, authenticated). */
 export interface SocketData {

@@ -1,4 +1,5 @@
 import { defaultServer as S } from '@switchboard/protocol';
+
 import { DeadlineSchedule } from './deadline-schedule';
 import type { AppSocket } from './socket-types';
 

@@ -6,7 +6,9 @@ type Handshake = Socket['handshake'];
  * The token of a handshake, from the three places 002 names, in this order:
  * `auth.token`, the `Authorization: Bearer` header, the `token` query parameter.
  */
-export function tokenFromHandshake(handshake: Pick<Handshake, 'auth' | 'headers'> & { query: Record<string, unknown> }): string | undefined {
+export function tokenFromHandshake(
+  handshake: Pick<Handshake, 'auth' | 'headers'> & { query: Record<string, unknown> },
+): string | undefined {
   const fromAuth = (handshake.auth as { token?: unknown } | undefined)?.token;
   if (typeof fromAuth === 'string' && fromAuth.length > 0) return fromAuth;
   const header = handshake.headers.authorization;

@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { WIDGET_NAMESPACE, type ErrorCode } from '@switchboard/protocol';
-import { tokenFromHandshake } from './token-source';
+
+import { type ErrorCode, WIDGET_NAMESPACE } from '@switchboard/protocol';
+
 import type { AppIo, AppNamespace } from './socket-types';
+import { tokenFromHandshake } from './token-source';
 
 /** What a refusal tells the client: its `connect_error` has `message` = code and `data` = `{ code, message }`. */
 export interface Refusal {
@@ -58,7 +60,7 @@ export class WidgetNamespaces {
   private readonly live = new Set<AppNamespace>();
 
   constructor(private readonly io: AppIo) {
-    this.parent = io.of((name, auth, next) => this.match(name, auth, next)) as unknown as AppNamespace;
+    this.parent = io.of((name, auth, next) => this.match(name, auth, next));
     io.engine.on('connection', (conn: EngineConn) => {
       conn.prependListener('data', () => {
         this.decoding = conn;
@@ -68,7 +70,7 @@ export class WidgetNamespaces {
       });
     });
     io.on('new_namespace', (nsp) => {
-      if (WIDGET_NAMESPACE.test(nsp.name)) this.track(nsp as unknown as AppNamespace);
+      if (WIDGET_NAMESPACE.test(nsp.name)) this.track(nsp);
     });
   }
 
@@ -99,7 +101,8 @@ export class WidgetNamespaces {
     const token = tokenFromHandshake({ auth: auth ?? {}, headers: conn.request.headers, query: conn.request._query ?? {} });
     if (!token) return refuse({ code: 'MISSING_TOKEN', message: 'Connect with a token: auth.token, an Authorization header or ?token=' });
     const underway = this.pending.get(conn) ?? 0;
-    if (underway >= MAX_PENDING_PER_CONNECTION) return refuse({ code: 'RATE_LIMITED', message: 'Too many namespaces opening at once on this connection' });
+    if (underway >= MAX_PENDING_PER_CONNECTION)
+      return refuse({ code: 'RATE_LIMITED', message: 'Too many namespaces opening at once on this connection' });
     this.pending.set(conn, underway + 1);
     this.admit({ tenantId: m[1] as string, conversationId: m[2] as string }, token)
       .then(

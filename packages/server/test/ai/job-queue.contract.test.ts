@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
 import { BullJobQueue } from '../../src/jobs/bull-job-queue';
 import { DbJobQueue } from '../../src/jobs/db-job-queue';
 import type { JobContext, JobOutcome, JobQueue, JobQueueOptions } from '../../src/jobs/job-queue';
 import { JobTimeoutError } from '../../src/jobs/run-attempt';
-import { AiJobsRepo } from '../../src/storage/repos/ai-jobs';
 import type { Db } from '../../src/storage/db';
+import { AiJobsRepo } from '../../src/storage/repos/ai-jobs';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/databases';
 import { sleep, until } from '../support/events';
 import { dropRedisPrefix, openTestRedis, redisAvailable, TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis';
@@ -41,7 +43,8 @@ function bullImpl(): Impl {
     skip: !redisAvailable,
     setup: async () => undefined,
     teardown: async () => dropRedisPrefix(await openTestRedis(), prefix),
-    make: (shared, opts) => new BullJobQueue({ ...BASE, redisUrl: TEST_REDIS_URL, name: shared, prefix, lockDurationMs: 1_000, stalledIntervalMs: 300, ...opts }),
+    make: (shared, opts) =>
+      new BullJobQueue({ ...BASE, redisUrl: TEST_REDIS_URL, name: shared, prefix, lockDurationMs: 1_000, stalledIntervalMs: 300, ...opts }),
   };
 }
 

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import type { Message } from '@switchboard/protocol';
+import { describe, expect, it } from 'vitest';
+
 import { Bm25Index } from '../../src/ai/bm25';
 import { summarizeForHandoff } from '../../src/ai/conversation-summary';
 import { DEFAULT_HANDOFF, DEFAULT_RULES, patchSettings, resolveSettings } from '../../src/ai/default-settings';
@@ -39,13 +40,21 @@ describe('triage rules', () => {
 
   it('takes the first matching priority rule and the category with most matching keywords', () => {
     expect(classifyByRules(analyse('The site is down, urgent! I also need a refund for the invoice'), DEFAULT_RULES)).toMatchObject({
-      priority: 'urgent', category: 'billing', language: 'en',
+      priority: 'urgent',
+      category: 'billing',
+      language: 'en',
     });
-    expect(classifyByRules(analyse('Just wondering about a feature request'), DEFAULT_RULES)).toMatchObject({ priority: 'low', category: 'general' });
+    expect(classifyByRules(analyse('Just wondering about a feature request'), DEFAULT_RULES)).toMatchObject({
+      priority: 'low',
+      category: 'general',
+    });
   });
 
   it('raises a strongly negative message to at least high priority', () => {
-    expect(classifyByRules(analyse('This is the worst, I hate it, awful and terrible'), DEFAULT_RULES)).toMatchObject({ priority: 'high', sentiment: 'negative' });
+    expect(classifyByRules(analyse('This is the worst, I hate it, awful and terrible'), DEFAULT_RULES)).toMatchObject({
+      priority: 'high',
+      sentiment: 'negative',
+    });
   });
 
   it('decides a handoff before any reply: a request for a person first, then a keyword, then repeated negativity', () => {
@@ -76,12 +85,25 @@ describe('AI settings', () => {
 
 describe('handoff summary', () => {
   const msg = (role: Message['role'], content: string): Message => ({
-    id: content, conversationId: 'c', accountId: 'a', role, senderId: null, content, contentType: 'text', clientMessageId: null, status: 'sent', createdAt: '',
+    id: content,
+    conversationId: 'c',
+    accountId: 'a',
+    role,
+    senderId: null,
+    content,
+    contentType: 'text',
+    clientMessageId: null,
+    status: 'sent',
+    createdAt: '',
   });
 
   it('says why, what the customer first asked and said last, and the triage', () => {
     const summary = summarizeForHandoff({
-      history: [msg('USER', 'My order never arrived'), msg('ASSISTANT', 'Here is how to track it'), msg('USER', 'Still nothing, this is awful')],
+      history: [
+        msg('USER', 'My order never arrived'),
+        msg('ASSISTANT', 'Here is how to track it'),
+        msg('USER', 'Still nothing, this is awful'),
+      ],
       trigger: 'negative_sentiment',
       classification: { priority: 'high', sentiment: 'negative', category: 'shipping', language: 'en' },
     });

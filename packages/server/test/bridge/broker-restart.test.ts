@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { postgresAvailable, uniqueAccountId } from '../support/databases';
 import { sleep } from '../support/events';
 import {
@@ -43,7 +44,15 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: broker restart', () => {
 
       it('reconnects by itself after rabbitmqctl stop_app / start_app and loses no message the broker confirmed', async () => {
         const tenant = uniqueAccountId('restart');
-        await t.sb().services.users.ensure({ userId: `${tenant}-admin`, accountId: tenant, role: 'admin', email: null, name: null, teamIds: [], exp: 0 });
+        await t.sb().services.users.ensure({
+          userId: `${tenant}-admin`,
+          accountId: tenant,
+          role: 'admin',
+          email: null,
+          name: null,
+          teamIds: [],
+          exp: 0,
+        });
         const confirmed = new Set<string>();
         const counts = { before: 0, during: 0, after: 0, publishRetries: 0 };
         let next = 0;
@@ -51,8 +60,12 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: broker restart', () => {
           const n = next++;
           const id = `wamid.${tenant}.${n}`;
           const body = {
-            tenantId: tenant, externalMessageId: id, conversationExternalId: `thread-${n % THREADS}`,
-            from: { contactId: `${tenant}-c${n % THREADS}` }, text: `message ${n}`, timestamp: Date.now(),
+            tenantId: tenant,
+            externalMessageId: id,
+            conversationExternalId: `thread-${n % THREADS}`,
+            from: { contactId: `${tenant}-c${n % THREADS}` },
+            text: `message ${n}`,
+            timestamp: Date.now(),
           };
           counts.publishRetries += (await broker.publishUntilConfirmed(queues.inbound, body)) - 1;
           confirmed.add(id);

@@ -1,9 +1,19 @@
 import { randomBytes } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { DEAD_LETTER_HEADERS } from '../../src/bridges/amqp-session';
 import { ENGINES, uniqueAccountId } from '../support/databases';
 import { nextEvent } from '../support/events';
-import { bridgeConfig, bridgeStatus, holdBrokerForThisFile, rabbitmqAvailable, TestBroker, uniqueQueues, waitForBridge } from '../support/rabbitmq';
+import {
+  bridgeConfig,
+  bridgeStatus,
+  holdBrokerForThisFile,
+  rabbitmqAvailable,
+  TestBroker,
+  uniqueQueues,
+  waitForBridge,
+} from '../support/rabbitmq';
 import { forEachServer } from '../support/server';
 
 holdBrokerForThisFile();
@@ -26,9 +36,17 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: dead letters', () => {
 
         it('sets malformed and refused deliveries aside in <queue>.dlq with their reason, and keeps consuming', async () => {
           const tenant = uniqueAccountId('dlq');
-          const admin = await t.connect({ token: await t.token({ sub: `${tenant}-admin`, accountId: tenant, role: 'admin' }), auth: { dialect: 'portal' } });
+          const admin = await t.connect({
+            token: await t.token({ sub: `${tenant}-admin`, accountId: tenant, role: 'admin' }),
+            auth: { dialect: 'portal' },
+          });
           const good = (more: Record<string, unknown> = {}) => ({
-            tenantId: tenant, externalMessageId: `wamid.${rand()}`, from: { contactId: `${tenant}-c1` }, text: 'hello', timestamp: new Date().toISOString(), ...more,
+            tenantId: tenant,
+            externalMessageId: `wamid.${rand()}`,
+            from: { contactId: `${tenant}-c1` },
+            text: 'hello',
+            timestamp: new Date().toISOString(),
+            ...more,
           });
           const bad: Array<[string, unknown, RegExp]> = [
             ['not JSON', '{"tenantId": "t", oops', /^invalid JSON/],

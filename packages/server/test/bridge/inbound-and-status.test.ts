@@ -1,9 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { Socket as ClientSocket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { ENGINES, uniqueAccountId } from '../support/databases';
 import { ask, nextEvent, record } from '../support/events';
-import { bridgeConfig, bridgeStatus, holdBrokerForThisFile, rabbitmqAvailable, TestBroker, uniqueQueues, waitForBridge } from '../support/rabbitmq';
+import {
+  bridgeConfig,
+  bridgeStatus,
+  holdBrokerForThisFile,
+  rabbitmqAvailable,
+  TestBroker,
+  uniqueQueues,
+  waitForBridge,
+} from '../support/rabbitmq';
 import { forEachServer, type ServerContext } from '../support/server';
 
 holdBrokerForThisFile();
@@ -13,7 +23,10 @@ const rand = () => randomBytes(5).toString('hex');
 /** A tenant with a portal admin and a default-vocabulary agent connected, as an inbound message finds it. */
 async function staffOf(t: ServerContext) {
   const tenant = uniqueAccountId('wa');
-  const portal = await t.connect({ token: await t.token({ sub: `${tenant}-admin`, accountId: tenant, role: 'admin' }), auth: { dialect: 'portal' } });
+  const portal = await t.connect({
+    token: await t.token({ sub: `${tenant}-admin`, accountId: tenant, role: 'admin' }),
+    auth: { dialect: 'portal' },
+  });
   const agent = await t.connect({ token: await t.token({ sub: `${tenant}-agent`, accountId: tenant, role: 'agent' }) });
   return { tenant, portal, agent, portalLog: record(portal), agentLog: record(agent) };
 }
@@ -50,7 +63,16 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: inbound messages and statu
         });
 
         const countByExternalId = async (tenant: string, externalId: string) =>
-          Number((await t.sb().services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE account_id = $1 AND external_id = $2', [tenant, externalId]))[0]?.n);
+          Number(
+            (
+              await t
+                .sb()
+                .services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE account_id = $1 AND external_id = $2', [
+                  tenant,
+                  externalId,
+                ])
+            )[0]?.n,
+          );
 
         it('reports the bridge as a /readyz check', async () => {
           const res = await t.http('GET', '/readyz');
@@ -66,7 +88,13 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: inbound messages and statu
           await broker.publish(queues.inbound, msg);
 
           const conversation = await opened;
-          expect(conversation).toMatchObject({ accountId: tenant, contactId: `${tenant}-c1`, channelType: 'whatsapp', status: 'OPEN', seq: expect.any(Number) });
+          expect(conversation).toMatchObject({
+            accountId: tenant,
+            contactId: `${tenant}-c1`,
+            channelType: 'whatsapp',
+            status: 'OPEN',
+            seq: expect.any(Number),
+          });
           await waitForBridge(t.sb(), (s) => s.acked >= ackedBefore + 2, 10_000, 'both deliveries to be acked');
           expect(await countByExternalId(tenant, msg.externalMessageId)).toBe(1);
           expect(portalLog.filter((e) => e.event === 'conversation:new')).toHaveLength(1);
@@ -75,7 +103,13 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: inbound messages and statu
           expect(userMessages).toHaveLength(1);
           expect(userMessages[0]!.payload).toMatchObject({
             conversationId: conversation.id,
-            message: { role: 'USER', content: 'Hola, my order is late', externalId: msg.externalMessageId, senderId: `${tenant}-c1`, channelType: 'whatsapp' },
+            message: {
+              role: 'USER',
+              content: 'Hola, my order is late',
+              externalId: msg.externalMessageId,
+              senderId: `${tenant}-c1`,
+              channelType: 'whatsapp',
+            },
           });
         });
 
@@ -90,19 +124,38 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: inbound messages and statu
           const widgetLog = record(widget);
 
           // Named by Switchboard's conversation id this time, with media.
-          const second = inbound(tenant, { conversationId, text: 'here is the receipt', mediaUrl: 'https://cdn.example.com/r.jpg', contentType: 'image' });
+          const second = inbound(tenant, {
+            conversationId,
+            text: 'here is the receipt',
+            mediaUrl: 'https://cdn.example.com/r.jpg',
+            contentType: 'image',
+          });
           const portalNew = nextEvent(portal, 'message:new', (p) => p.externalId === second.externalMessageId);
           const agentNew = nextEvent(agent, 'new_message', (p) => p.message.externalId === second.externalMessageId);
           const agentUser = nextEvent(agent, 'user_message', (p) => p.message.externalId === second.externalMessageId);
           const widgetNew = nextEvent(widget, 'inbound_message', (p) => p.text === 'here is the receipt');
           await broker.publish(queues.inbound, second);
 
-          expect(await portalNew).toMatchObject({ conversationId, role: 'USER', content: 'here is the receipt', contentType: 'image', mediaUrl: 'https://cdn.example.com/r.jpg' });
+          expect(await portalNew).toMatchObject({
+            conversationId,
+            role: 'USER',
+            content: 'here is the receipt',
+            contentType: 'image',
+            mediaUrl: 'https://cdn.example.com/r.jpg',
+          });
           expect(await agentNew).toMatchObject({ conversationId, content: 'here is the receipt', role: 'USER' });
           expect((await agentUser).conversationId).toBe(conversationId);
           const seen = await widgetNew;
-          expect(seen).toMatchObject({ mediaUrl: 'https://cdn.example.com/r.jpg', conversationId, role: 'USER', direction: 'inbound', timestamp: expect.any(String) });
-          expect(widgetLog.some((e) => e.event === 'conversation:new' || e.event === 'new_message' || e.event === 'message:new')).toBe(false);
+          expect(seen).toMatchObject({
+            mediaUrl: 'https://cdn.example.com/r.jpg',
+            conversationId,
+            role: 'USER',
+            direction: 'inbound',
+            timestamp: expect.any(String),
+          });
+          expect(widgetLog.some((e) => e.event === 'conversation:new' || e.event === 'new_message' || e.event === 'message:new')).toBe(
+            false,
+          );
         });
 
         it('a contact without a thread id keeps one conversation per channel', async () => {
@@ -114,7 +167,9 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: inbound messages and statu
           await broker.publish(queues.inbound, second);
           const conversationId = (await opened).id;
           await waitForRows(t, tenant, 2);
-          const rows = await t.sb().services.db.query<{ conversation_id: string }>('SELECT conversation_id FROM messages WHERE account_id = $1', [tenant]);
+          const rows = await t
+            .sb()
+            .services.db.query<{ conversation_id: string }>('SELECT conversation_id FROM messages WHERE account_id = $1', [tenant]);
           expect(rows.map((r) => r.conversation_id)).toEqual([conversationId, conversationId]);
         });
 
@@ -125,7 +180,10 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: inbound messages and statu
           await broker.publish(queues.inbound, first);
           const conversationId = (await opened).id as string;
           await joinAll(conversationId, portal, agent);
-          const widget = await t.connect({ token: await t.token({ sub: `${tenant}-c1`, accountId: tenant, role: 'customer' }), query: { tenantId: tenant, conversationId } });
+          const widget = await t.connect({
+            token: await t.token({ sub: `${tenant}-c1`, accountId: tenant, role: 'customer' }),
+            query: { tenantId: tenant, conversationId },
+          });
           const widgetLog = record(widget);
           const reply = (await ask(agent, 'send_message', { conversationId, content: 'Checking your order now' })).data;
 
@@ -146,11 +204,17 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: inbound messages and statu
           await broker.publish(queues.status, { tenantId: tenant, messageId: reply.id, status: 'sent', timestamp: Date.now() });
           // By the channel's own id, as WhatsApp reports it.
           const byExternal = nextEvent(agent, 'message_status', (p) => p.status === 'read' && p.messageId !== reply.id);
-          await broker.publish(queues.status, { tenantId: tenant, externalMessageId: first.externalMessageId, status: 'read', timestamp: at });
+          await broker.publish(queues.status, {
+            tenantId: tenant,
+            externalMessageId: first.externalMessageId,
+            status: 'read',
+            timestamp: at,
+          });
           expect(await byExternal).toMatchObject({ conversationId, status: 'read', userId: null });
           await waitForBridge(t.sb(), (s) => s.acked >= ackedBefore + 3, 10_000, 'the late updates to be acked');
 
-          const statuses = (log: typeof portalLog, event: string) => log.filter((e) => e.event === event && e.payload.messageId === reply.id).map((e) => e.payload.status);
+          const statuses = (log: typeof portalLog, event: string) =>
+            log.filter((e) => e.event === event && e.payload.messageId === reply.id).map((e) => e.payload.status);
           expect(statuses(portalLog, 'message:delivered')).toEqual(['sent', 'delivered', 'read']);
           expect(statuses(agentLog, 'message_status')).toEqual(['sent', 'delivered', 'read']);
           expect(statuses(widgetLog, 'status_update')).toEqual(['sent', 'delivered', 'read']);

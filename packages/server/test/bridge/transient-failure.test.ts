@@ -1,11 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { buildServer, type Switchboard } from '../../src/build-server';
 import { testConfig } from '../../src/config';
 import type { Db } from '../../src/storage/db';
 import { StorageError } from '../../src/storage/storage-error';
-import { createTestDatabase, uniqueAccountId, type TestDatabase } from '../support/databases';
+import { createTestDatabase, type TestDatabase, uniqueAccountId } from '../support/databases';
 import { sleep } from '../support/events';
-import { bridgeConfig, bridgeStatus, holdBrokerForThisFile, rabbitmqAvailable, TestBroker, uniqueQueues, waitForBridge } from '../support/rabbitmq';
+import {
+  bridgeConfig,
+  bridgeStatus,
+  holdBrokerForThisFile,
+  rabbitmqAvailable,
+  TestBroker,
+  uniqueQueues,
+  waitForBridge,
+} from '../support/rabbitmq';
 import { INTERNAL_KEY, SECRET } from '../support/server';
 
 holdBrokerForThisFile();
@@ -31,7 +40,13 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: the database going away', 
 
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
-    const config = testConfig({ PORT: 0, HOST: '127.0.0.1', JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY, ...bridgeConfig(queues, { AMQP_RETRY_DELAY_MS: 200 }) });
+    const config = testConfig({
+      PORT: 0,
+      HOST: '127.0.0.1',
+      JWT_SECRET: SECRET,
+      INTERNAL_API_KEY: INTERNAL_KEY,
+      ...bridgeConfig(queues, { AMQP_RETRY_DELAY_MS: 200 }),
+    });
     sb = await buildServer(config, { db: switchableDb(database.db, () => down) });
     await waitForBridge(sb, (s) => s.state === 'connected', 20_000, 'the bridge to connect');
   }, 60_000);
@@ -46,11 +61,23 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: the database going away', 
 
   it('requeues with a growing pause while the database is down, dead-letters nothing, and stores the message once it answers', async () => {
     const tenant = uniqueAccountId('flaky');
-    await sb.services.users.ensure({ userId: `${tenant}-admin`, accountId: tenant, role: 'admin', email: null, name: null, teamIds: [], exp: 0 });
+    await sb.services.users.ensure({
+      userId: `${tenant}-admin`,
+      accountId: tenant,
+      role: 'admin',
+      email: null,
+      name: null,
+      teamIds: [],
+      exp: 0,
+    });
     const externalId = `wamid.${tenant}`;
     down = true;
     await broker.publish(queues.inbound, {
-      tenantId: tenant, externalMessageId: externalId, from: { contactId: `${tenant}-c1` }, text: 'are you there?', timestamp: Date.now(),
+      tenantId: tenant,
+      externalMessageId: externalId,
+      from: { contactId: `${tenant}-c1` },
+      text: 'are you there?',
+      timestamp: Date.now(),
     });
     await sleep(2_500);
     const during = bridgeStatus(sb);
@@ -62,7 +89,10 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: the database going away', 
 
     down = false;
     await waitForBridge(sb, (s) => s.acked === 1, 15_000, 'the message to be stored after the database came back');
-    const rows = await database.db.query<{ content: string }>('SELECT content FROM messages WHERE account_id = $1 AND external_id = $2', [tenant, externalId]);
+    const rows = await database.db.query<{ content: string }>('SELECT content FROM messages WHERE account_id = $1 AND external_id = $2', [
+      tenant,
+      externalId,
+    ]);
     expect(rows.map((r) => r.content)).toEqual(['are you there?']);
     expect(bridgeStatus(sb).deadLettered).toBe(0);
     expect(await broker.messageCount(queues.inbound)).toBe(0);

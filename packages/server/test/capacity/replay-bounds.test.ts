@@ -1,5 +1,6 @@
-import { expect, it } from 'vitest';
 import type { Socket as ClientSocket } from 'socket.io-client';
+import { expect, it } from 'vitest';
+
 import { ask, nextEvent, until } from '../support/events';
 import { forEachServer } from '../support/server';
 
@@ -19,7 +20,15 @@ forEachServer(
 
     /** Writes `n` messages straight through the service: a large log without going through the limits under test. */
     async function writeLog(n: number): Promise<void> {
-      const actor = { userId: 'rb1-writer', accountId: tenant, role: 'agent' as const, email: null, name: null, teamIds: [], exp: Math.floor(Date.now() / 1000) + 3600 };
+      const actor = {
+        userId: 'rb1-writer',
+        accountId: tenant,
+        role: 'agent' as const,
+        email: null,
+        name: null,
+        teamIds: [],
+        exp: Math.floor(Date.now() / 1000) + 3600,
+      };
       if (!conversationId) {
         await t.connect({ token: await t.token({ sub: actor.userId, accountId: tenant, role: 'agent' }) });
         const customer = await t.token({ sub: 'rb1-cust', accountId: tenant, role: 'customer' });
@@ -33,25 +42,29 @@ forEachServer(
     const agent = async (sub: string, extra: { auth?: Record<string, unknown>; before?: (s: ClientSocket) => void } = {}) =>
       t.connect({ token: await t.token({ sub, accountId: tenant, role: 'agent' }), ...extra });
 
-    it('sync { since: 0 } over a large log comes in bounded calls with hasMore, in order, each event once', async () => {
-      await writeLog(320);
-      const socket = await agent('rb1-pager');
-      const contents: string[] = [];
-      socket.on('new_message', (p) => contents.push(p.content));
-      const answers: any[] = [];
-      let since = 0;
-      for (;;) {
-        const res = await ask(socket, 'sync', { since }, 10_000);
-        expect(res.ok).toBe(true);
-        answers.push(res.data);
-        expect(res.data.replayed).toBeLessThanOrEqual(PER_SYNC);
-        if (!res.data.hasMore) break;
-        since = res.data.lastSeq;
-      }
-      expect(answers.map((a) => a.hasMore)).toEqual([true, true, false]);
-      await until(() => contents.length === 320, 5_000, 'every message');
-      expect(contents).toEqual(Array.from({ length: 320 }, (_, i) => `m${i}`));
-    }, LOG_WRITING_MS);
+    it(
+      'sync { since: 0 } over a large log comes in bounded calls with hasMore, in order, each event once',
+      async () => {
+        await writeLog(320);
+        const socket = await agent('rb1-pager');
+        const contents: string[] = [];
+        socket.on('new_message', (p) => contents.push(p.content));
+        const answers: any[] = [];
+        let since = 0;
+        for (;;) {
+          const res = await ask(socket, 'sync', { since }, 10_000);
+          expect(res.ok).toBe(true);
+          answers.push(res.data);
+          expect(res.data.replayed).toBeLessThanOrEqual(PER_SYNC);
+          if (!res.data.hasMore) break;
+          since = res.data.lastSeq;
+        }
+        expect(answers.map((a) => a.hasMore)).toEqual([true, true, false]);
+        await until(() => contents.length === 320, 5_000, 'every message');
+        expect(contents).toEqual(Array.from({ length: 320 }, (_, i) => `m${i}`));
+      },
+      LOG_WRITING_MS,
+    );
 
     it("costs the socket's replay budget by events: a spent budget ends a replay early, then refuses it with retryAfterMs", async () => {
       const socket = await agent('rb1-spender');
@@ -118,41 +131,54 @@ forEachServer(
       expect(outcomes).toContain('RATE_LIMITED');
     });
 
-    it('tells a client more than the threshold behind to resync over HTTP, on sync and on connect with auth.lastSeq', async () => {
-      await writeLog(THRESHOLD + 10 - written);
-      const socket = await agent('rb1-far');
-      const told = nextEvent(socket, 'resync_required');
-      const res = await ask(socket, 'sync', { since: 0 });
-      expect(res.data).toEqual({ lastSeq: 0, replayed: 0, hasMore: true, resync: true });
-      expect(await told).toMatchObject({ since: 0, threshold: THRESHOLD, lastSeq: expect.any(Number) });
-      expect((await told).lastSeq).toBeGreaterThan(0);
+    it(
+      'tells a client more than the threshold behind to resync over HTTP, on sync and on connect with auth.lastSeq',
+      async () => {
+        await writeLog(THRESHOLD + 10 - written);
+        const socket = await agent('rb1-far');
+        const told = nextEvent(socket, 'resync_required');
+        const res = await ask(socket, 'sync', { since: 0 });
+        expect(res.data).toEqual({ lastSeq: 0, replayed: 0, hasMore: true, resync: true });
+        expect(await told).toMatchObject({ since: 0, threshold: THRESHOLD, lastSeq: expect.any(Number) });
+        expect((await told).lastSeq).toBeGreaterThan(0);
 
-      let complete: any;
-      let resync: any;
-      const reconnecting = await agent('rb1-far2', {
-        auth: { lastSeq: 0 },
-        before: (s) => {
-          s.on('resync_required', (p) => (resync = p));
-          s.on('sync_complete', (p) => (complete = p));
-        },
-      });
-      await until(() => complete !== undefined, 5_000, 'sync_complete');
-      expect(resync).toMatchObject({ since: 0, threshold: THRESHOLD });
-      expect(complete).toMatchObject({ replayed: 0, hasMore: true, resync: true });
-      expect(reconnecting.connected).toBe(true);
-      // Close enough to the head, replay works as before: on sync, and on connect, in bounded calls.
-      const head = (await told).lastSeq;
-      const near = await ask(socket, 'sync', { since: head - 20 });
-      expect(near.data).toMatchObject({ hasMore: false, replayed: 20 });
-      let first: any;
-      const resuming = await agent('rb1-near', { auth: { lastSeq: head - 200 }, before: (s) => s.on('sync_complete', (p) => (first ??= p)) });
-      await until(() => first !== undefined, 5_000, 'sync_complete on connect');
-      expect(first).toMatchObject({ hasMore: true, replayed: PER_SYNC });
-      const rest = await ask(resuming, 'sync', { since: first.lastSeq });
-      expect(rest.data.hasMore).toBe(false);
-      expect(rest.data.replayed).toBeGreaterThan(0);
-    }, LOG_WRITING_MS);
+        let complete: any;
+        let resync: any;
+        const reconnecting = await agent('rb1-far2', {
+          auth: { lastSeq: 0 },
+          before: (s) => {
+            s.on('resync_required', (p) => (resync = p));
+            s.on('sync_complete', (p) => (complete = p));
+          },
+        });
+        await until(() => complete !== undefined, 5_000, 'sync_complete');
+        expect(resync).toMatchObject({ since: 0, threshold: THRESHOLD });
+        expect(complete).toMatchObject({ replayed: 0, hasMore: true, resync: true });
+        expect(reconnecting.connected).toBe(true);
+        // Close enough to the head, replay works as before: on sync, and on connect, in bounded calls.
+        const head = (await told).lastSeq;
+        const near = await ask(socket, 'sync', { since: head - 20 });
+        expect(near.data).toMatchObject({ hasMore: false, replayed: 20 });
+        let first: any;
+        const resuming = await agent('rb1-near', {
+          auth: { lastSeq: head - 200 },
+          before: (s) => s.on('sync_complete', (p) => (first ??= p)),
+        });
+        await until(() => first !== undefined, 5_000, 'sync_complete on connect');
+        expect(first).toMatchObject({ hasMore: true, replayed: PER_SYNC });
+        const rest = await ask(resuming, 'sync', { since: first.lastSeq });
+        expect(rest.data.hasMore).toBe(false);
+        expect(rest.data.replayed).toBeGreaterThan(0);
+      },
+      LOG_WRITING_MS,
+    );
   },
   // The per-event budget out of the way (a quiet tenant's 20 quick sends): what is under test is replay's own budget.
-  { REPLAY_PAGE_SIZE: PAGE, REPLAY_MAX_PER_SYNC: PER_SYNC, REPLAY_RESYNC_THRESHOLD: THRESHOLD, REPLAY_BUDGET_EVENTS: BUDGET, RATE_LIMIT_POINTS: 1_000 },
+  {
+    REPLAY_PAGE_SIZE: PAGE,
+    REPLAY_MAX_PER_SYNC: PER_SYNC,
+    REPLAY_RESYNC_THRESHOLD: THRESHOLD,
+    REPLAY_BUDGET_EVENTS: BUDGET,
+    RATE_LIMIT_POINTS: 1_000,
+  },
 );

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+
 import { forEachServer } from '../support/server';
 import { openSse, type SseStream } from '../support/sse';
 
@@ -20,7 +21,7 @@ forEachServer(
         }
         const refused = await fetch(url, { headers: { authorization: `Bearer ${customer}` } });
         expect(refused.status).toBe(429);
-        const body = (await refused.json()) as any;
+        const body = await refused.json();
         expect(body.error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
         expect(body.error.details.retryAfterMs).toBeGreaterThan(0);
 

@@ -1,10 +1,11 @@
+import type { Socket as ClientSocket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Socket as ClientSocket } from 'socket.io-client';
-import { ask, until } from '../support/events';
-import { forEachServer, type ServerContext } from '../support/server';
-import { TEST_REDIS_URL, openTestRedis, redisAvailable, uniqueRedisPrefix } from '../support/redis';
+
 import { closeRedis } from '../../src/cluster/redis-connection';
+import { ask, until } from '../support/events';
+import { openTestRedis, redisAvailable, TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis';
+import { forEachServer, type ServerContext } from '../support/server';
 
 const BOGUS = 3_000;
 
@@ -15,7 +16,7 @@ async function bogusConnects(ctx: ServerContext, count: number, auth = ''): Prom
   await new Promise<void>((resolve, reject) => {
     ws.once('error', reject);
     ws.on('message', (raw) => {
-      const text = raw.toString();
+      const text = (raw as Buffer).toString();
       if (text.startsWith('0')) {
         const tag = Math.random().toString(36).slice(2);
         for (let i = 0; i < count; i++) ws.send(`40/tenant/evil/conv/${tag}-${i},${auth}`);
@@ -48,8 +49,8 @@ function capacityChecks(redisPrefix?: string) {
     const shardChannels = async () => {
       const redis = await openTestRedis();
       try {
-        const sharded = (await redis.sendCommand(['PUBSUB', 'SHARDCHANNELS', `${redisPrefix}*`])) as string[];
-        const plain = (await redis.sendCommand(['PUBSUB', 'CHANNELS', `${redisPrefix}*`])) as string[];
+        const sharded = await redis.sendCommand<string[]>(['PUBSUB', 'SHARDCHANNELS', `${redisPrefix}*`]);
+        const plain = await redis.sendCommand<string[]>(['PUBSUB', 'CHANNELS', `${redisPrefix}*`]);
         return [...sharded, ...plain].sort();
       } finally {
         await closeRedis(redis);
@@ -125,5 +126,10 @@ forEachServer('003 namespaces under a CONNECT flood', capacityChecks());
 
 describe.skipIf(!redisAvailable)('with Redis', () => {
   const prefix = uniqueRedisPrefix('widget-nsp');
-  forEachServer('003 namespaces under a CONNECT flood, Redis adapter', capacityChecks(prefix), { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix }, ['pglite']);
+  forEachServer(
+    '003 namespaces under a CONNECT flood, Redis adapter',
+    capacityChecks(prefix),
+    { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix },
+    ['pglite'],
+  );
 });

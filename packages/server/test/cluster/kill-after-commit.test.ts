@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { signToken } from '../../src/auth/token-signer';
 import { deliveryFaults, Listener } from '../support/chat-load';
 import { createPostgresDatabase, postgresAvailable } from '../support/databases';
 import { until } from '../support/events';
-import { freePort, spawnNode, stopAllNodes, type NodeProcess } from '../support/processes';
+import { freePort, type NodeProcess, spawnNode, stopAllNodes } from '../support/processes';
 import { PrivateRedis, redisAvailable } from '../support/redis';
 import { SECRET } from '../support/server';
 
@@ -28,7 +29,13 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('a node killed between it
     redis = new PrivateRedis(await freePort());
     await redis.start();
     database = await createPostgresDatabase();
-    const env = { DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_PREFIX: 'kill-after-commit', OUTBOX_POLL_MS: '100', OUTBOX_MIN_AGE_MS: '200' };
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: 'kill-after-commit',
+      OUTBOX_POLL_MS: '100',
+      OUTBOX_MIN_AGE_MS: '200',
+    };
     n1 = await spawnNode('node-1-stalls', { ...env, WRITE_ACK_DELAY_MS: '120000' });
     n2 = await spawnNode('node-2', env);
     db = new pg.Client({ connectionString: database.url });
@@ -69,7 +76,12 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('a node killed between it
     // holds the sends that had arrived when it started (all 20 on a quiet machine, fewer on a busy
     // one); the rest wait behind it, uncommitted (one flush at a time). A flush is one transaction,
     // so its rows appear together.
-    const read = async () => (await db.query<{ id: string; client_message_id: string }>('SELECT id, client_message_id FROM messages WHERE account_id = $1', [tenant])).rows;
+    const read = async () =>
+      (
+        await db.query<{ id: string; client_message_id: string }>('SELECT id, client_message_id FROM messages WHERE account_id = $1', [
+          tenant,
+        ])
+      ).rows;
     let stored: Array<{ id: string; client_message_id: string }> = [];
     for (let tries = 0; stored.length === 0 && tries < 200; tries++) {
       stored = await read();
@@ -85,7 +97,9 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('a node killed between it
 
     // The client retries what it never heard back about, on the survivor.
     const second = await open(n2.url());
-    const replies = await Promise.all(sends.map((s) => second.timeout(10_000).emitWithAck('send_message', s) as Promise<{ ok: boolean; data: { id: string } }>));
+    const replies = await Promise.all(
+      sends.map((s) => second.timeout(10_000).emitWithAck('send_message', s) as Promise<{ ok: boolean; data: { id: string } }>),
+    );
     second.close();
     const storedIds = new Map(stored.map((r) => [r.client_message_id, r.id]));
     expect(replies.map((r) => r.ok)).toEqual(sends.map(() => true));

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { MemoryPresenceStore, type PresenceStore, type PresenceStoreOptions } from '../../src/cluster/presence-store';
 import type { RedisClient } from '../../src/cluster/redis-connection';
 import { RedisPresenceStore } from '../../src/cluster/redis-presence-store';
-import { dropRedisPrefix, openTestRedis, redisAvailable, uniqueRedisPrefix } from '../support/redis';
 import { uniqueAccountId } from '../support/databases';
+import { dropRedisPrefix, openTestRedis, redisAvailable, uniqueRedisPrefix } from '../support/redis';
 
 /** One contract, two implementations. `nodes` gives two stores over one state, as two nodes would have. */
 interface Impl {
@@ -163,11 +164,14 @@ for (const impl of impls) {
       expect(await nodeB.statuses(acct)).toEqual({ u1: 'online', u2: 'busy' });
     });
 
-    it("reads a chosen offline as offline (appear offline), in get and list alike", async () => {
+    it('reads a chosen offline as offline (appear offline), in get and list alike', async () => {
       const [store] = make();
       const acct = uniqueAccountId();
       await store.connect(acct, 'u1', 'c1');
-      expect(await store.setStatus(acct, 'u1', 'offline')).toMatchObject({ previous: 'online', record: { status: 'offline', connections: 1 } });
+      expect(await store.setStatus(acct, 'u1', 'offline')).toMatchObject({
+        previous: 'online',
+        record: { status: 'offline', connections: 1 },
+      });
       expect(await store.get(acct, 'u1')).toMatchObject({ status: 'offline' });
       expect((await store.list(acct))[0]).toMatchObject({ status: 'offline' });
     });

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryGcraStore, withLocalFallback, type GcraStore } from '../../src/cluster/gcra-store';
+
+import { type GcraStore, MemoryGcraStore, withLocalFallback } from '../../src/cluster/gcra-store';
 import { createRateLimiter, type RateLimiter, type RateLimitOptions } from '../../src/cluster/rate-limiter';
+import type { RedisClient } from '../../src/cluster/redis-connection';
 import { RedisGcraStore } from '../../src/cluster/redis-gcra-store';
 import { createReplayBudget, type ReplayBudget } from '../../src/cluster/replay-budget';
-import type { RedisClient } from '../../src/cluster/redis-connection';
 import { AppError } from '../../src/errors';
 import { dropRedisPrefix, openTestRedis, redisAvailable, uniqueRedisPrefix } from '../support/redis';
 
@@ -44,7 +45,11 @@ let ids = 0;
 /** A fresh tenant per test, so budgets never carry over. */
 const tenant = () => `acct-${++ids}`;
 const subject = (accountId: string, socket: string | undefined, userId = 'u1') => ({ id: socket, data: { accountId, userId } });
-const refusal = (p: Promise<void>) => p.then(() => null, (err: unknown) => err as AppError);
+const refusal = (p: Promise<void>) =>
+  p.then(
+    () => null,
+    (err: unknown) => err as AppError,
+  );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (const impl of impls) {
@@ -120,7 +125,10 @@ describe('rate limit store fallback', () => {
   it('limits on this node alone while the shared store fails, and reports the failure', async () => {
     const failures: unknown[] = [];
     const broken: GcraStore = { take: () => Promise.reject(new Error('redis is away')) };
-    const limiter = createRateLimiter(opts, withLocalFallback(broken, (err) => failures.push(err)));
+    const limiter = createRateLimiter(
+      opts,
+      withLocalFallback(broken, (err) => failures.push(err)),
+    );
     for (let i = 0; i < 3; i++) await limiter.consume(subject('acct-f', 'f1'), 1);
     expect((await refusal(limiter.consume(subject('acct-f', 'f1'), 1)))?.code).toBe('RATE_LIMITED');
     expect(failures).toHaveLength(4);

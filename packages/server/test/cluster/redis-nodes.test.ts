@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { ask, nextEvent, sleep, until } from '../support/events';
-import { startNodes, type Nodes } from '../support/nodes';
-import { TEST_REDIS_URL, dropRedisPrefix, openTestRedis, redisAvailable, uniqueRedisPrefix } from '../support/redis';
+import { type Nodes, startNodes } from '../support/nodes';
+import { dropRedisPrefix, openTestRedis, redisAvailable, TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis';
 
 /**
  * Two nodes in this process with REDIS_URL: the Redis relay, the Socket.IO Redis adapter across
@@ -12,7 +13,12 @@ describe.skipIf(!redisAvailable)('two nodes with Redis', () => {
   let nodes: Nodes;
   const prefix = uniqueRedisPrefix('nodes');
   beforeAll(async () => {
-    nodes = await startNodes(2, 'pglite', { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, TYPING_TIMEOUT_MS: 600, PRESENCE_TTL_MS: 600 });
+    nodes = await startNodes(2, 'pglite', {
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      TYPING_TIMEOUT_MS: 600,
+      PRESENCE_TTL_MS: 600,
+    });
   }, 60_000);
   afterAll(async () => {
     await nodes?.close();
@@ -27,14 +33,17 @@ describe.skipIf(!redisAvailable)('two nodes with Redis', () => {
     const agentB = await nodes.connect(1, { token: await token('rn-agent', 'agent') });
     await ask(agentB, 'join_conversation', conv.id);
     const got = nextEvent(agentB, 'new_message', (p) => p.content === 'over redis');
-    const sent = await nodes.http(0, 'POST', `/api/conversations/${conv.id}/messages`, { token: customer, body: { content: 'over redis' } });
+    const sent = await nodes.http(0, 'POST', `/api/conversations/${conv.id}/messages`, {
+      token: customer,
+      body: { content: 'over redis' },
+    });
     expect(sent.status).toBe(201);
     expect((await got).seq).toBeGreaterThan(0);
   });
 
   it('fetchSockets, socketsJoin, serverSideEmit and disconnectSockets reach the other node', async () => {
     const onB = await nodes.connect(1, { token: await token('rn-x', 'agent') });
-    const [a, b] = nodes.servers as [typeof nodes.servers[0], typeof nodes.servers[0]];
+    const [a, b] = nodes.servers as [(typeof nodes.servers)[0], (typeof nodes.servers)[0]];
     const everywhere = await a.io.fetchSockets();
     expect(everywhere.map((s) => s.id)).toContain(onB.id);
     const remote = everywhere.find((s) => s.id === onB.id)!;

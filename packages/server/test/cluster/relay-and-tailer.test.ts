@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket as ClientSocket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { ENGINES, postgresAvailable } from '../support/databases';
 import { ask, nextEvent, sleep, until } from '../support/events';
-import { startNodes, type Nodes } from '../support/nodes';
+import { type Nodes, startNodes } from '../support/nodes';
 
 /** Two nodes in one process over one database, related by an in-process relay that tests can cut. */
 for (const kind of ENGINES) {
@@ -31,7 +32,8 @@ for (const kind of ENGINES) {
       const c = await conversation('rt1');
       const onB = await member(1, c.agentToken, c.conversationId);
       const sender = await member(0, c.customerToken, c.conversationId);
-      for (let i = 0; i < 20; i++) expect((await ask(sender.socket, 'send_message', { conversationId: c.conversationId, content: `m${i}` })).ok).toBe(true);
+      for (let i = 0; i < 20; i++)
+        expect((await ask(sender.socket, 'send_message', { conversationId: c.conversationId, content: `m${i}` })).ok).toBe(true);
       await until(() => onB.got.length >= 20, 5_000, '20 messages on node B');
       await sleep(300);
       expect(onB.got.map((p) => p.content)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { signToken } from '../../src/auth/token-signer';
 import { deliveryFaults, Listener, percentile, Sender } from '../support/chat-load';
 import { createPostgresDatabase, postgresAvailable } from '../support/databases';
 import { sleep, until } from '../support/events';
-import { freePort, spawnNode, stopAllNodes, type NodeProcess } from '../support/processes';
+import { freePort, type NodeProcess, spawnNode, stopAllNodes } from '../support/processes';
 import { PrivateRedis, redisAvailable } from '../support/redis';
 import { INTERNAL_KEY, SECRET } from '../support/server';
 
@@ -24,7 +25,8 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
   const step = (what: string) => {
     if (process.env.DEBUG_RELIABILITY) console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}`);
   };
-  const token = (sub: string, role: 'agent' | 'customer' | 'admin', accountId: string) => signToken(SECRET, { sub, accountId, role, name: sub });
+  const token = (sub: string, role: 'agent' | 'customer' | 'admin', accountId: string) =>
+    signToken(SECRET, { sub, accountId, role, name: sub });
 
   beforeAll(async () => {
     redis = new PrivateRedis(await freePort());
@@ -132,7 +134,9 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
   }
 
   it('Redis restarts during traffic: delivery goes on by itself, and a client that was away gets what it missed', async () => {
-    const groups = await Promise.all(['a', 'b', 'c', 'd'].map((t) => tenantGroup(`rel-redis-${t}`, { onN1: 1, onN2: 1, sendersN1: 1, sendersN2: 1 })));
+    const groups = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((t) => tenantGroup(`rel-redis-${t}`, { onN1: 1, onN2: 1, sendersN1: 1, sendersN2: 1 })),
+    );
     const [away] = await listeners('rel-redis-a', 1, n2, 'away');
     const stay = groups.flatMap((g) => [...g.atN1, ...g.atN2]);
     const all = groups.flatMap((g) => g.senders);
@@ -177,7 +181,8 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
       expect(deliveryFaults(members, ackedIds(g.senders))).toEqual([]);
     }
     expect(stay.every((l) => l.disconnects === 0)).toBe(true);
-    const rescued = (await metric(n1, 'switchboard_outbox_rescued_total')) + (await metric(n2, 'switchboard_outbox_rescued_total')) - rescuedBefore;
+    const rescued =
+      (await metric(n1, 'switchboard_outbox_rescued_total')) + (await metric(n2, 'switchboard_outbox_rescued_total')) - rescuedBefore;
     const afterLatencies = stay.flatMap((l) => l.latencies.slice(-50));
     console.log(
       `[reliability] redis restart: outage ${up - down} ms, nodes ready again ${readyAgainMs} ms after Redis; ` +
@@ -217,7 +222,9 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
     let unackedStored = 0;
     for (const g of groups) {
       const acked = ackedIds(g.senders);
-      const stored = new Set((await db.query<{ id: string }>('SELECT id FROM messages WHERE account_id = $1', [g.tenant])).rows.map((r) => r.id));
+      const stored = new Set(
+        (await db.query<{ id: string }>('SELECT id FROM messages WHERE account_id = $1', [g.tenant])).rows.map((r) => r.id),
+      );
       storedCount += stored.size;
       unackedStored += [...stored].filter((id) => !acked.has(id)).length;
       expect([...acked].filter((id) => !stored.has(id))).toEqual([]);

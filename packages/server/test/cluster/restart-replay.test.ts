@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
-import { buildServer } from '../../src/build-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { signToken } from '../../src/auth/token-signer';
+import { buildServer } from '../../src/build-server';
 import { testConfig } from '../../src/config';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { ask, until } from '../support/events';
@@ -20,7 +21,9 @@ describe('a client resuming after the server restarted', () => {
   afterAll(() => database?.dispose());
 
   const start = async () => {
-    const sb = await buildServer(testConfig({ PORT: 0, HOST: '127.0.0.1', JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY }), { db: database.db });
+    const sb = await buildServer(testConfig({ PORT: 0, HOST: '127.0.0.1', JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY }), {
+      db: database.db,
+    });
     return { sb, url: `http://127.0.0.1:${await sb.listen()}` };
   };
   const open = (url: string, token: string, auth: Record<string, unknown> = {}) =>
@@ -30,9 +33,13 @@ describe('a client resuming after the server restarted', () => {
     const agentToken = await signToken(SECRET, { sub: 'rr-agent', accountId: 'rr', role: 'agent' });
     const customerToken = await signToken(SECRET, { sub: 'rr-cust', accountId: 'rr', role: 'customer' });
     const first = await start();
-    const conv = await (await fetch(`${first.url}/api/conversations`, {
-      method: 'POST', headers: { authorization: `Bearer ${customerToken}`, 'content-type': 'application/json' }, body: '{}',
-    })).json() as { id: string };
+    const conv = (await (
+      await fetch(`${first.url}/api/conversations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${customerToken}`, 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).json()) as { id: string };
     const agent = open(first.url, agentToken);
     const seen: any[] = [];
     agent.on('user_message', (p) => seen.push(p));

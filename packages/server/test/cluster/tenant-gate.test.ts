@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { TenantGate } from '../../src/cluster/tenant-gate';
 import { AppError } from '../../src/errors';
 
@@ -14,10 +15,12 @@ describe('tenant gate', () => {
     const gate = new TenantGate(2, 10);
     const started: number[] = [];
     const works = [0, 1, 2, 3].map(() => held());
-    const runs = works.map((w, i) => gate.run('loud', async () => {
-      started.push(i);
-      await w.done;
-    }));
+    const runs = works.map((w, i) =>
+      gate.run('loud', async () => {
+        started.push(i);
+        await w.done;
+      }),
+    );
     await new Promise((r) => setImmediate(r));
     expect(started).toEqual([0, 1]);
     // Another tenant is not queued behind the loud one.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { RedisClient } from '../../src/cluster/redis-connection';
 import { RedisTypingTimers } from '../../src/cluster/redis-typing-timers';
 import { MemoryTypingTimers, type TypingTimers } from '../../src/cluster/typing-timers';

@@ -1,7 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+
 import { io as connect } from 'socket.io-client';
+import { afterAll, describe, expect, it } from 'vitest';
+
 import { signToken } from '../../src/auth/token-signer';
 import { createPostgresDatabase, postgresAvailable } from '../support/databases';
 import { sleep } from '../support/events';
@@ -34,8 +36,15 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 start-up', () => {
     child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
       cwd: ROOT,
       env: {
-        ...process.env, WORKERS: '2', DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1',
-        JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY, DEMO: 'false', LOG_LEVEL: 'warn',
+        ...process.env,
+        WORKERS: '2',
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        JWT_SECRET: SECRET,
+        INTERNAL_API_KEY: INTERNAL_KEY,
+        DEMO: 'false',
+        LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -81,7 +90,10 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 start-up', () => {
         await sleep(50);
       }
     })();
-    await Promise.race([banner, new Promise((_, reject) => child!.once('exit', () => reject(new Error(`exited before the banner:\n${output}`))))]);
+    await Promise.race([
+      banner,
+      new Promise((_, reject) => child!.once('exit', () => reject(new Error(`exited before the banner:\n${output}`)))),
+    ]);
     started = true;
     await probing;
 

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { signToken } from '../../src/auth/token-signer';
 import { createPostgresDatabase, postgresAvailable } from '../support/databases';
 import { ask, nextEvent, until } from '../support/events';
-import { spawnNode, stopAllNodes, type NodeProcess } from '../support/processes';
+import { type NodeProcess, spawnNode, stopAllNodes } from '../support/processes';
 import { SECRET } from '../support/server';
 
 /** WORKERS=2 on one machine without Redis: sticky sessions, the cluster adapter, facts and presence through the primary. */
@@ -47,13 +49,18 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 without Redis', () => {
     ];
     await until(() => online.size === 3, 5_000, 'three agents online for the admin');
     const customerToken = await token('wk-cust', 'customer');
-    const conv = await (await fetch(node.url('/api/conversations'), {
-      method: 'POST', headers: { authorization: `Bearer ${customerToken}`, 'content-type': 'application/json' }, body: '{}',
-    })).json() as { id: string };
+    const conv = (await (
+      await fetch(node.url('/api/conversations'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${customerToken}`, 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).json()) as { id: string };
     const everyone = [admin, ...agents];
     const heard = everyone.map(() => 0);
     everyone.forEach((s, i) => s.on('new_message', (p) => p.content.startsWith('from worker') && heard[i]!++));
-    for (const [i, s] of agents.entries()) expect((await ask(s, 'send_message', { conversationId: conv.id, content: `from worker ${i}` })).ok).toBe(true);
+    for (const [i, s] of agents.entries())
+      expect((await ask(s, 'send_message', { conversationId: conv.id, content: `from worker ${i}` })).ok).toBe(true);
     await until(() => heard.every((n) => n === 3), 5_000, 'every client hears all three messages');
     const gone = nextEvent(admin, 'agent_offline', (p) => p.userId === 'wk-a2');
     agents[1]!.disconnect();
@@ -61,15 +68,24 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 without Redis', () => {
   });
 
   it('holds a tenant to one ceiling across both workers', async () => {
-    const tokens = await Promise.all([0, 1, 2, 3].map((i) => signToken(SECRET, { sub: `wk-flood-${i}`, accountId: 'wk-rl', role: 'agent', name: 'flood' })));
-    const conv = await (await fetch(node.url('/api/conversations'), {
-      method: 'POST', headers: { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(10_000),
-    })).json() as { id: string };
+    const tokens = await Promise.all(
+      [0, 1, 2, 3].map((i) => signToken(SECRET, { sub: `wk-flood-${i}`, accountId: 'wk-rl', role: 'agent', name: 'flood' })),
+    );
+    const conv = (await (
+      await fetch(node.url('/api/conversations'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(10_000),
+      })
+    ).json()) as { id: string };
     // Sessions go to the worker with the fewest, so four sockets are spread over both.
     const sockets: Socket[] = [];
     for (const t of tokens) sockets.push(await open(t, ['websocket']));
     const started = Date.now();
-    const answers = await Promise.all(sockets.flatMap((s) => [0, 1, 2, 3, 4].map((i) => ask(s, 'send_message', { conversationId: conv.id, content: `flood ${i}` }))));
+    const answers = await Promise.all(
+      sockets.flatMap((s) => [0, 1, 2, 3, 4].map((i) => ask(s, 'send_message', { conversationId: conv.id, content: `flood ${i}` }))),
+    );
     const elapsedS = (Date.now() - started) / 1_000;
     const sent = answers.filter((a) => a.ok).length;
     expect(answers.filter((a) => !a.ok).map((a) => a.error?.code)).toEqual(Array(20 - sent).fill('RATE_LIMITED'));
@@ -81,7 +97,15 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 without Redis', () => {
   it('refuses to start WORKERS > 1 on the embedded database, saying why', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
       cwd: new URL('../../../../', import.meta.url).pathname,
-      env: { ...process.env, WORKERS: '2', DATABASE_URL: '', JWT_SECRET: SECRET, INTERNAL_API_KEY: 'k', PORT: '0', DATA_DIR: '/tmp/switchboard-workers-refusal' },
+      env: {
+        ...process.env,
+        WORKERS: '2',
+        DATABASE_URL: '',
+        JWT_SECRET: SECRET,
+        INTERNAL_API_KEY: 'k',
+        PORT: '0',
+        DATA_DIR: '/tmp/switchboard-workers-refusal',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';

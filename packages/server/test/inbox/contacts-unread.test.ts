@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+
 import { ask } from '../support/events';
 import { forEachServer } from '../support/server';
 
@@ -13,7 +14,13 @@ forEachServer('inbox: contacts, previews and unread counts', (t) => {
     ];
     const ids: Record<string, string> = {};
     for (const p of people) {
-      const token = await t.token({ sub: p.sub, accountId: account, role: 'customer', name: p.name, ...(p.email ? { email: p.email } : {}) });
+      const token = await t.token({
+        sub: p.sub,
+        accountId: account,
+        role: 'customer',
+        name: p.name,
+        ...(p.email ? { email: p.email } : {}),
+      });
       const conv = (await t.http('POST', '/api/conversations', { token, body: {} })).body;
       ids[p.sub] = conv.id;
       expect((await t.http('POST', `/api/conversations/${conv.id}/messages`, { token, body: { content: p.text } })).status).toBe(201);
@@ -23,7 +30,12 @@ forEachServer('inbox: contacts, previews and unread counts', (t) => {
     expect(byContact['cust-maria'].contact).toEqual({ id: 'cust-maria', name: 'Maria Garcia', email: 'maria@example.com', initials: 'MG' });
     expect(byContact['cust-john'].contact).toEqual({ id: 'cust-john', name: 'John Smith', email: 'john@example.com', initials: 'JS' });
     expect(byContact['cust-li'].contact).toEqual({ id: 'cust-li', name: 'Li', email: null, initials: 'L' });
-    expect(byContact['cust-maria'].lastMessage).toMatchObject({ content: 'My parcel never arrived', role: 'USER', senderId: 'cust-maria', createdAt: expect.any(String) });
+    expect(byContact['cust-maria'].lastMessage).toMatchObject({
+      content: 'My parcel never arrived',
+      role: 'USER',
+      senderId: 'cust-maria',
+      createdAt: expect.any(String),
+    });
     expect(byContact['cust-li'].lastMessage.content).toHaveLength(140);
 
     await t.http('POST', `/api/conversations/${ids['cust-john']}/messages`, { token: agent, body: { content: 'Sure, which plan?' } });
@@ -56,7 +68,9 @@ forEachServer('inbox: contacts, previews and unread counts', (t) => {
     const socket = await t.connect({ token: agent });
     expect((await ask(socket, 'mark_read', { conversationId: conv.id, messageId: sent[1] })).ok).toBe(true);
     expect(await unreadFor(agent)).toBe(1);
-    expect((await t.http('POST', `/api/conversations/${conv.id}/read`, { token: agent, body: { messageId: sent[0] } })).body.unreadCount).toBe(1);
+    expect(
+      (await t.http('POST', `/api/conversations/${conv.id}/read`, { token: agent, body: { messageId: sent[0] } })).body.unreadCount,
+    ).toBe(1);
 
     // An agent's own reply is never unread for that agent, and is for the customer until read.
     await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: agent, body: { content: 'hello Maria' } });

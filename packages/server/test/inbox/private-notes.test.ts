@@ -1,5 +1,6 @@
-import { expect, it } from 'vitest';
 import { io } from 'socket.io-client';
+import { expect, it } from 'vitest';
+
 import { ask, nextEvent, record } from '../support/events';
 import { forEachServer } from '../support/server';
 import { openSse } from '../support/sse';
@@ -83,7 +84,9 @@ forEachServer('private notes reach staff and never a customer', (t) => {
     expect(JSON.stringify(sse.events)).not.toContain(SECRET_NOTE);
 
     // Staff read it back, and catch up on it in replay and /api/updates.
-    expect((await t.http('GET', `/api/conversations/${conv.id}/notes`, { token: viewer })).body.notes.map((n: any) => n.content)).toEqual([SECRET_NOTE]);
+    expect((await t.http('GET', `/api/conversations/${conv.id}/notes`, { token: viewer })).body.notes.map((n: any) => n.content)).toEqual([
+      SECRET_NOTE,
+    ]);
     expect(JSON.stringify((await t.http('GET', `/api/updates?since=${before}`, { token: agent })).body)).toContain(SECRET_NOTE);
     const staffLate = await t.connect({ token: agent });
     const staffReplay = record(staffLate);
@@ -103,7 +106,9 @@ forEachServer('private notes reach staff and never a customer', (t) => {
     expect((await t.http('POST', `/api/conversations/${conv.id}/notes`, { token: viewer, body: { content: 'v' } })).status).toBe(403);
     expect((await t.http('POST', `/api/conversations/${conv.id}/notes`, { token: other, body: { content: 'o' } })).status).toBe(404);
     expect((await t.http('GET', `/api/conversations/${conv.id}/notes`, { token: other })).status).toBe(404);
-    expect((await t.http('POST', `/api/conversations/${conv.id}/notes`, { token: agent, body: { content: '  ' } })).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await t.http('POST', `/api/conversations/${conv.id}/notes`, { token: agent, body: { content: '  ' } })).body.error.code).toBe(
+      'VALIDATION_FAILED',
+    );
     await t.http('POST', `/api/conversations/${conv.id}/notes`, { token: agent, body: { content: 'vip account xq9' } });
     const seen = (await t.http('GET', `/api/conversations/${conv.id}`, { token: customer })).body;
     expect(seen.lastMessage.content).toBe('first');

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+
 import { forEachServer } from '../support/server';
 
 forEachServer('inbox: full-text search', (t) => {
@@ -15,18 +16,36 @@ forEachServer('inbox: full-text search', (t) => {
 
   it('finds messages by their words and conversations by contact name or email, best match first', async () => {
     const ids = await seed('search-a', [
-      { sub: 'sa-maria', name: 'Maria Garcia', email: 'maria@example.com', texts: ['My parcel never arrived', 'The parcel tracking says parcel delivered'] },
+      {
+        sub: 'sa-maria',
+        name: 'Maria Garcia',
+        email: 'maria@example.com',
+        texts: ['My parcel never arrived', 'The parcel tracking says parcel delivered'],
+      },
       { sub: 'sa-john', name: 'John Smith', email: 'john@smith.test', texts: ['Refund for my invoice please'] },
     ]);
     const agent = await t.token({ sub: 'sa-agent', accountId: 'search-a', role: 'agent' });
     const parcel = await t.http('GET', '/api/search?q=parcel', { token: agent });
     expect(parcel.status).toBe(200);
     expect(parcel.body.hits.map((h: any) => h.content)).toEqual(['The parcel tracking says parcel delivered', 'My parcel never arrived']);
-    expect(parcel.body.hits[0]).toMatchObject({ kind: 'message', conversationId: ids['sa-maria'], messageId: expect.any(String), role: 'USER', contact: { name: 'Maria Garcia' } });
+    expect(parcel.body.hits[0]).toMatchObject({
+      kind: 'message',
+      conversationId: ids['sa-maria'],
+      messageId: expect.any(String),
+      role: 'USER',
+      contact: { name: 'Maria Garcia' },
+    });
     expect(parcel.body.nextCursor).toBeNull();
 
     const byName = (await t.http('GET', '/api/search?q=smith', { token: agent })).body.hits;
-    expect(byName).toEqual([expect.objectContaining({ kind: 'contact', conversationId: ids['sa-john'], messageId: null, contact: expect.objectContaining({ email: 'john@smith.test' }) })]);
+    expect(byName).toEqual([
+      expect.objectContaining({
+        kind: 'contact',
+        conversationId: ids['sa-john'],
+        messageId: null,
+        contact: expect.objectContaining({ email: 'john@smith.test' }),
+      }),
+    ]);
     const byEmail = (await t.http('GET', `/api/search?q=${encodeURIComponent('example.com')}`, { token: agent })).body.hits;
     expect(byEmail.map((h: any) => [h.kind, h.conversationId])).toEqual([['contact', ids['sa-maria']]]);
     const phrase = (await t.http('GET', `/api/search?q=${encodeURIComponent('"parcel never" -tracking')}`, { token: agent })).body.hits;
@@ -34,7 +53,9 @@ forEachServer('inbox: full-text search', (t) => {
   });
 
   it('pages with an opaque cursor', async () => {
-    await seed('search-p', [{ sub: 'sp-c', name: 'Pat', email: 'pat@p.test', texts: Array.from({ length: 25 }, (_, i) => `widget question ${i}`) }]);
+    await seed('search-p', [
+      { sub: 'sp-c', name: 'Pat', email: 'pat@p.test', texts: Array.from({ length: 25 }, (_, i) => `widget question ${i}`) },
+    ]);
     const agent = await t.token({ sub: 'sp-agent', accountId: 'search-p', role: 'admin' });
     const first = (await t.http('GET', '/api/search?q=widget', { token: agent })).body;
     expect(first.hits).toHaveLength(20);

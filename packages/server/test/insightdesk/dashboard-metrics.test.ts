@@ -1,9 +1,10 @@
-import { expect, it } from 'vitest';
-import type { Socket as ClientSocket } from 'socket.io-client';
 import { dashboardServer as S, presenceClient } from '@switchboard/protocol';
-import { forEachServer } from '../support/server';
+import type { Socket as ClientSocket } from 'socket.io-client';
+import { expect, it } from 'vitest';
+
 import { ask, nextEvent, record, sleep } from '../support/events';
-import { namespaceClients, tenant, type Person } from './namespace-clients';
+import { forEachServer } from '../support/server';
+import { namespaceClients, type Person, tenant } from './namespace-clients';
 
 type Metrics = Record<'tickets' | 'queue' | 'agents' | 'sla', any>;
 
@@ -14,7 +15,9 @@ forEachServer('/dashboard namespace', (t) => {
   const openDashboard = async (who: Person): Promise<{ socket: ClientSocket; metrics: Metrics }> => {
     let first: Promise<unknown[]> | undefined;
     const socket = await clients.open('dashboard', who, (s) => {
-      first = Promise.all([S['metrics:tickets'], S['metrics:queue'], S['metrics:agents'], S['metrics:sla']].map((d) => nextEvent(s, d.name)));
+      first = Promise.all(
+        [S['metrics:tickets'], S['metrics:queue'], S['metrics:agents'], S['metrics:sla']].map((d) => nextEvent(s, d.name)),
+      );
     });
     const [tickets, queue, agents, sla] = await first!;
     return { socket, metrics: { tickets, queue, agents, sla } };
@@ -44,7 +47,11 @@ forEachServer('/dashboard namespace', (t) => {
 
     const { metrics } = await openDashboard(admin);
     expect(metrics.tickets).toMatchObject({
-      total: 3, open: 2, unassigned: 1, createdToday: 3, solvedToday: 1,
+      total: 3,
+      open: 2,
+      unassigned: 1,
+      createdToday: 3,
+      solvedToday: 1,
       byStatus: { open: 2, pending: 0, on_hold: 0, solved: 1, closed: 0 },
       byPriority: { low: 1, medium: 1, high: 1, urgent: 0 },
     });
@@ -52,10 +59,12 @@ forEachServer('/dashboard namespace', (t) => {
     expect(metrics.queue.avgWaitTime).toBeGreaterThan(0);
     expect(metrics.queue.longestWaitTime).toBeGreaterThanOrEqual(metrics.queue.avgWaitTime);
     expect(metrics.agents.online).toBeGreaterThanOrEqual(1);
-    expect(metrics.agents.agents).toEqual(expect.arrayContaining([
-      { userId: 'agent-1', name: 'Ann', status: 'online', openConversations: 0, openTickets: 1 },
-      { userId: 'admin-1', name: 'Ada', status: 'offline', openConversations: 0, openTickets: 0 },
-    ]));
+    expect(metrics.agents.agents).toEqual(
+      expect.arrayContaining([
+        { userId: 'agent-1', name: 'Ann', status: 'online', openConversations: 0, openTickets: 1 },
+        { userId: 'admin-1', name: 'Ada', status: 'offline', openConversations: 0, openTickets: 0 },
+      ]),
+    );
     expect(metrics.sla).toMatchObject({ atRisk: 0, breached: 0, met: 1, compliance: 1, at: expect.any(String) });
   });
 
@@ -82,7 +91,12 @@ forEachServer('/dashboard namespace', (t) => {
     expect(foreign).toEqual([]);
 
     // Presence is state, not history; it still moves the agents metric.
-    const agents = nextEvent(mine.socket, S['metrics:agents'].name, (m) => m.agents.some((x: { userId: string; status: string }) => x.userId === 'agent-7' && x.status === 'away'), 3_000);
+    const agents = nextEvent(
+      mine.socket,
+      S['metrics:agents'].name,
+      (m) => m.agents.some((x: { userId: string; status: string }) => x.userId === 'agent-7' && x.status === 'away'),
+      3_000,
+    );
     const presence = await clients.open('presence', a.person('agent-7', 'agent'));
     await ask(presence, presenceClient['presence:status'].name, { status: 'away' });
     expect((await agents).online).toBeGreaterThanOrEqual(1);

@@ -1,8 +1,9 @@
-import { afterEach } from 'vitest';
+import { type NamespaceName, NAMESPACES, type Role } from '@switchboard/protocol';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
-import { NAMESPACES, type NamespaceName, type Role } from '@switchboard/protocol';
-import type { ServerContext } from '../support/server';
+import { afterEach } from 'vitest';
+
 import { uniqueAccountId } from '../support/databases';
+import type { ServerContext } from '../support/server';
 
 export interface Person {
   sub: string;
@@ -20,7 +21,10 @@ export interface NamespaceClients {
    */
   open(ns: Exclude<NamespaceName, 'default'>, who: Person | string, listen?: (socket: ClientSocket) => void): Promise<ClientSocket>;
   /** The connect_error a handshake on `ns` ends with. */
-  refused(ns: Exclude<NamespaceName, 'default'>, who: Person | string | null): Promise<Error & { data?: { code: string; message: string } }>;
+  refused(
+    ns: Exclude<NamespaceName, 'default'>,
+    who: Person | string | null,
+  ): Promise<Error & { data?: { code: string; message: string } }>;
   token(who: Person, ttlSeconds?: number): Promise<string>;
 }
 
@@ -65,6 +69,13 @@ export function namespaceClients(t: ServerContext): NamespaceClients {
 /** A tenant of its own per test, with people in it named by role. */
 export function tenant(prefix = 'acme') {
   const accountId = uniqueAccountId(prefix);
-  const person = (sub: string, role: Role, extra: Partial<Person> = {}): Person => ({ sub, accountId, role, name: sub, email: `${sub}@${accountId}.test`, ...extra });
+  const person = (sub: string, role: Role, extra: Partial<Person> = {}): Person => ({
+    sub,
+    accountId,
+    role,
+    name: sub,
+    email: `${sub}@${accountId}.test`,
+    ...extra,
+  });
   return { accountId, person };
 }

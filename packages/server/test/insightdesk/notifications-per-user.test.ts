@@ -1,9 +1,10 @@
-import { expect, it } from 'vitest';
-import type { Socket as ClientSocket } from 'socket.io-client';
 import { defaultClient, notificationsClient as C, notificationsServer as S } from '@switchboard/protocol';
-import { forEachServer } from '../support/server';
+import type { Socket as ClientSocket } from 'socket.io-client';
+import { expect, it } from 'vitest';
+
 import { ask, nextEvent, record, sleep } from '../support/events';
-import { namespaceClients, tenant, type Person } from './namespace-clients';
+import { forEachServer } from '../support/server';
+import { namespaceClients, type Person, tenant } from './namespace-clients';
 
 forEachServer('/notifications namespace', (t) => {
   const clients = namespaceClients(t);
@@ -27,7 +28,14 @@ forEachServer('/notifications namespace', (t) => {
     const note = nextEvent(inbox.socket, S.notification.name);
     const count = nextEvent(inbox.socket, S['notification:count'].name);
     const ticket = await post(admin, '/api/tickets', { subject: 'VPN down', assigneeId: 'agent-2' });
-    expect(await note).toMatchObject({ userId: 'agent-2', kind: 'assigned', title: expect.any(String), message: 'VPN down', data: { ticketId: ticket.id }, readAt: null });
+    expect(await note).toMatchObject({
+      userId: 'agent-2',
+      kind: 'assigned',
+      title: expect.any(String),
+      message: 'VPN down',
+      data: { ticketId: ticket.id },
+      readAt: null,
+    });
     expect((await count).unread).toBe(1);
 
     // Taking a ticket oneself notifies nobody.
@@ -46,7 +54,9 @@ forEachServer('/notifications namespace', (t) => {
     const arrived = nextEvent(tab2.socket, S['notification:count'].name, (c) => c.unread === 3);
     for (const subject of ['one', 'two', 'three']) await post(admin, '/api/tickets', { subject, assigneeId: 'agent-2' });
     await arrived;
-    const rows = await t.sb().services.db.query<{ id: string }>('SELECT id FROM notifications WHERE account_id = $1 ORDER BY created_at', [a.accountId]);
+    const rows = await t
+      .sb()
+      .services.db.query<{ id: string }>('SELECT id FROM notifications WHERE account_id = $1 ORDER BY created_at', [a.accountId]);
 
     const readOnOther = nextEvent(tab2.socket, S['notification:read'].name);
     const countOnOther = nextEvent(tab2.socket, S['notification:count'].name);
@@ -95,7 +105,9 @@ forEachServer('/notifications namespace', (t) => {
     const forBob = nextEvent(bobBox.socket, S.notification.name, (n) => n.kind === 'mentioned');
     const forCid = nextEvent(cidBox.socket, S.notification.name, (n) => n.kind === 'mentioned');
     const annOwn = record(annBox.socket);
-    const msg = await post(ann, `/api/conversations/${conversation.id}/messages`, { content: 'Hey @bob and @agent-3, see mail from x@y.test. @AnnLee' });
+    const msg = await post(ann, `/api/conversations/${conversation.id}/messages`, {
+      content: 'Hey @bob and @agent-3, see mail from x@y.test. @AnnLee',
+    });
     expect((await forBob).data).toMatchObject({ conversationId: conversation.id, messageId: msg.id, senderId: 'agent-1' });
     expect((await forCid).message).toContain('@agent-3');
     await sleep(150);
@@ -114,8 +126,16 @@ forEachServer('/notifications namespace', (t) => {
 
     const handoff = nextEvent(inbox.socket, S.notification.name, (n) => n.kind === 'handoff');
     await t.sb().services.broadcast.handoffTriggered(a.accountId, {
-      conversationId: conversation.id, handoffId: 'h-1', trigger: 'low_confidence', destination: 'human', summary: 'Customer asks for a refund', agentId: null,
+      conversationId: conversation.id,
+      handoffId: 'h-1',
+      trigger: 'low_confidence',
+      destination: 'human',
+      summary: 'Customer asks for a refund',
+      agentId: null,
     });
-    expect(await handoff).toMatchObject({ message: 'Customer asks for a refund', data: { conversationId: conversation.id, handoffId: 'h-1' } });
+    expect(await handoff).toMatchObject({
+      message: 'Customer asks for a refund',
+      data: { conversationId: conversation.id, handoffId: 'h-1' },
+    });
   });
 });

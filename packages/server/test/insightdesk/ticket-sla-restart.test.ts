@@ -1,19 +1,23 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { NAMESPACES, ticketsClient as C, ticketsServer as S } from '@switchboard/protocol';
+import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { signToken } from '../../src/auth/token-signer';
 import { buildServer } from '../../src/build-server';
 import { testConfig } from '../../src/config';
-import { signToken } from '../../src/auth/token-signer';
 import { DEFAULT_SLA_POLICY } from '../../src/domain/sla-policy';
 import type { Db } from '../../src/storage/db';
 import { SlaTimersRepo } from '../../src/storage/repos/sla-timers';
-import { ENGINES, createTestDatabase, postgresAvailable } from '../support/databases';
-import { INTERNAL_KEY, SECRET } from '../support/server';
+import { createTestDatabase, ENGINES, postgresAvailable } from '../support/databases';
 import { ask, record, sleep } from '../support/events';
-import { tenant, type Person } from './namespace-clients';
+import { INTERNAL_KEY, SECRET } from '../support/server';
+import { type Person, tenant } from './namespace-clients';
 
 async function notificationKinds(db: Db, accountId: string, userId: string): Promise<string[]> {
-  const rows = await db.query<{ kind: string }>('SELECT kind FROM notifications WHERE account_id = $1 AND user_id = $2 ORDER BY created_at', [accountId, userId]);
+  const rows = await db.query<{ kind: string }>(
+    'SELECT kind FROM notifications WHERE account_id = $1 AND user_id = $2 ORDER BY created_at',
+    [accountId, userId],
+  );
   return rows.map((r) => r.kind);
 }
 
@@ -27,7 +31,10 @@ for (const kind of ENGINES) {
     it('fires a timer that came due while the server was down at start, and the next one live, each once', async () => {
       // Resolution in 6 s, warning after a quarter of it: the warning comes due while no server runs.
       const config = testConfig({
-        PORT: 0, HOST: '127.0.0.1', JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY,
+        PORT: 0,
+        HOST: '127.0.0.1',
+        JWT_SECRET: SECRET,
+        INTERNAL_API_KEY: INTERNAL_KEY,
         SLA_POLICY: { ...DEFAULT_SLA_POLICY, urgent: { firstResponseMinutes: 1, resolutionMinutes: 0.1 } },
         SLA_WARNING_RATIO: 0.25,
       });
@@ -48,7 +55,7 @@ for (const kind of ENGINES) {
           headers: { authorization: `Bearer ${await signToken(SECRET, who)}`, 'content-type': 'application/json' },
           body: JSON.stringify(body),
         });
-        return res.json() as Promise<any>;
+        return res.json();
       };
 
       const first = await buildServer(config, { db: database.db });
@@ -63,7 +70,10 @@ for (const kind of ENGINES) {
       cleanups.push(() => second.close());
       const port = await second.listen();
       const client: ClientSocket = connectClient(`http://127.0.0.1:${port}${NAMESPACES.tickets}`, {
-        transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: await signToken(SECRET, agent) },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        auth: { token: await signToken(SECRET, agent) },
       });
       cleanups.push(async () => client.disconnect());
       await new Promise<void>((resolve, reject) => {
@@ -81,7 +91,10 @@ for (const kind of ENGINES) {
       await sleep(600);
 
       const timers = await repo.listForTicket(a.accountId, ticket.id);
-      expect(timers.map((x) => [x.kind, x.firedAt !== null])).toEqual([['warning', true], ['breach', true]]);
+      expect(timers.map((x) => [x.kind, x.firedAt !== null])).toEqual([
+        ['warning', true],
+        ['breach', true],
+      ]);
       // The warning came due while no server ran, so it fired at start; the breach, still ahead then, on time.
       const breach = timers.find((x) => x.kind === 'breach')!;
       expect(Date.parse(breach.firedAt!) - Date.parse(breach.fireAt)).toBeLessThan(1_000);

@@ -1,27 +1,41 @@
-import { expect, it } from 'vitest';
 import { chatClient, ticketsClient as C, ticketsServer as S } from '@switchboard/protocol';
-import { forEachServer } from '../support/server';
+import { expect, it } from 'vitest';
+
 import { ask, nextEvent, record, sleep } from '../support/events';
+import { forEachServer } from '../support/server';
 import { namespaceClients, tenant } from './namespace-clients';
 
 forEachServer('/tickets namespace', (t) => {
   const clients = namespaceClients(t);
-  const post = async (who: Parameters<typeof t.token>[0], path: string, body: unknown) => t.http('POST', path, { token: await t.token(who), body });
-  const patch = async (who: Parameters<typeof t.token>[0], path: string, body: unknown) => t.http('PATCH', path, { token: await t.token(who), body });
+  const post = async (who: Parameters<typeof t.token>[0], path: string, body: unknown) =>
+    t.http('POST', path, { token: await t.token(who), body });
+  const patch = async (who: Parameters<typeof t.token>[0], path: string, body: unknown) =>
+    t.http('PATCH', path, { token: await t.token(who), body });
 
   it('tells every staff socket of the tenant about a ticket created over HTTP, and nobody in another tenant', async () => {
     const a = tenant();
     const b = tenant();
     const agent = a.person('agent-1', 'agent');
     const viewer = clients.open('tickets', a.person('viewer-1', 'viewer'));
-    const [agentSocket, viewerSocket, otherSocket] = await Promise.all([clients.open('tickets', agent), viewer, clients.open('tickets', b.person('agent-1', 'agent'))]);
+    const [agentSocket, viewerSocket, otherSocket] = await Promise.all([
+      clients.open('tickets', agent),
+      viewer,
+      clients.open('tickets', b.person('agent-1', 'agent')),
+    ]);
     const elsewhere = record(otherSocket);
 
     const heardByAgent = nextEvent(agentSocket, S['ticket:created'].name);
     const heardByViewer = nextEvent(viewerSocket, S['ticket:created'].name);
     const res = await post(agent, '/api/tickets', { subject: 'Printer on fire', priority: 'high', teamId: 'ops' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ accountId: a.accountId, subject: 'Printer on fire', status: 'open', priority: 'high', teamId: 'ops', assigneeId: null });
+    expect(res.body).toMatchObject({
+      accountId: a.accountId,
+      subject: 'Printer on fire',
+      status: 'open',
+      priority: 'high',
+      teamId: 'ops',
+      assigneeId: null,
+    });
     expect(res.body.slaResolutionDueAt).toEqual(expect.any(String));
     expect(await heardByAgent).toMatchObject({ id: res.body.id, subject: 'Printer on fire', seq: expect.any(Number) });
     expect((await heardByViewer).id).toBe(res.body.id);
@@ -73,7 +87,12 @@ forEachServer('/tickets namespace', (t) => {
     expect(res.body).toMatchObject({ status: 'pending', priority: 'urgent' });
     expect(await updated).toMatchObject({ ticketId: created.id, ticket: { status: 'pending' }, updatedBy: 'agent-1' });
     expect((await updated).changes).toEqual(expect.arrayContaining(['status', 'priority', 'slaResolutionDueAt']));
-    expect(await status).toMatchObject({ ticketId: created.id, status: 'pending', previousStatus: 'open', by: { id: 'agent-1', name: 'Ann', role: 'agent' } });
+    expect(await status).toMatchObject({
+      ticketId: created.id,
+      status: 'pending',
+      previousStatus: 'open',
+      by: { id: 'agent-1', name: 'Ann', role: 'agent' },
+    });
 
     const bad = await patch(agent, `/api/tickets/${created.id}`, { status: 'exploded' });
     expect(bad.status).toBe(400);
@@ -94,7 +113,11 @@ forEachServer('/tickets namespace', (t) => {
     const res = await post(admin, `/api/tickets/${created.id}/assign`, { assigneeId: 'agent-2' });
     expect(res.status).toBe(200);
     expect(res.body.assigneeId).toBe('agent-2');
-    expect(await assigned).toMatchObject({ ticket: { id: created.id, assigneeId: 'agent-2' }, agent: { id: 'agent-2', name: 'Bob', role: 'agent' }, assignedBy: 'admin-1' });
+    expect(await assigned).toMatchObject({
+      ticket: { id: created.id, assigneeId: 'agent-2' },
+      agent: { id: 'agent-2', name: 'Bob', role: 'agent' },
+      assignedBy: 'admin-1',
+    });
 
     expect((await post(admin, `/api/tickets/${created.id}/assign`, { assigneeId: 'agent-9' })).body.error.code).toBe('NOT_FOUND');
     expect((await post(admin, `/api/tickets/${created.id}/assign`, { assigneeId: 'ghost' })).status).toBe(404);
@@ -120,7 +143,11 @@ forEachServer('/tickets namespace', (t) => {
     await ask(follower, C['ticket:subscribe'].name, { ticketId: ticket.id });
     const chat = await clients.open('chat', customer);
     const heard = nextEvent(follower, S['ticket:message'].name);
-    const sent = await ask(chat, chatClient['chat:message'].name, { conversationId: conversation.id, content: 'It broke again', type: 'text' });
+    const sent = await ask(chat, chatClient['chat:message'].name, {
+      conversationId: conversation.id,
+      content: 'It broke again',
+      type: 'text',
+    });
     expect(sent.ok).toBe(true);
     expect(await heard).toMatchObject({ id: sent.data.id, ticketId: ticket.id, content: 'It broke again', role: 'USER' });
     const stored = await t.http('GET', `/api/conversations/${conversation.id}/messages`, { token: await t.token(agent) });
@@ -134,7 +161,9 @@ forEachServer('/tickets namespace', (t) => {
     const agent = a.person('agent-1', 'agent', { name: 'Ann' });
     const ticket = (await post(agent, '/api/tickets', { subject: 'Typing' })).body;
     const [typist, watcher, viewer] = await Promise.all([
-      clients.open('tickets', agent), clients.open('tickets', a.person('agent-2', 'agent')), clients.open('tickets', a.person('viewer-1', 'viewer')),
+      clients.open('tickets', agent),
+      clients.open('tickets', a.person('agent-2', 'agent')),
+      clients.open('tickets', a.person('viewer-1', 'viewer')),
     ]);
     for (const s of [typist, watcher, viewer]) await ask(s, C['ticket:subscribe'].name, { ticketId: ticket.id });
     const own = record(typist);

@@ -1,10 +1,11 @@
-import { expect, it } from 'vitest';
-import type { Socket as ClientSocket } from 'socket.io-client';
 import { defaultClient as C, defaultServer as S, type EventDef } from '@switchboard/protocol';
-import { forEachServer } from '../support/server';
-import { ask, nextEvent, record } from '../support/events';
-import { uniqueAccountId } from '../support/databases';
+import type { Socket as ClientSocket } from 'socket.io-client';
+import { expect, it } from 'vitest';
+
 import { AI_WAIT, AiTenant } from '../support/ai-tenant';
+import { uniqueAccountId } from '../support/databases';
+import { ask, nextEvent, record } from '../support/events';
+import { forEachServer } from '../support/server';
 
 /** `sync` answers with a replay whose contract belongs to the replay work (issue 11, item 2). */
 const NOT_EXERCISED = new Set<string>([C.sync.name]);

@@ -1,13 +1,18 @@
 import { expect, it } from 'vitest';
-import { forEachServer } from '../support/server';
+
 import { ask, nextEvent, sleep } from '../support/events';
+import { forEachServer } from '../support/server';
 import { cast } from './setup';
 
 forEachServer('messages on the default namespace', (t) => {
   it('a customer message reaches staff as user_message and the conversation room as new_message, and no one else', async () => {
     const c = await cast(t, 'msg1');
     const sent = nextEvent(c.customer, 'message_sent');
-    const res = await ask(c.customer, 'send_message', { conversationId: c.conversationId, content: 'Where is my order?', contentType: 'text' });
+    const res = await ask(c.customer, 'send_message', {
+      conversationId: c.conversationId,
+      content: 'Where is my order?',
+      contentType: 'text',
+    });
     expect(res.ok).toBe(true);
     expect(res.data).toMatchObject({ content: 'Where is my order?', role: 'USER', senderId: 'msg1-cust', status: 'sent' });
     expect((await sent).id).toBe(res.data.id);
@@ -17,7 +22,14 @@ forEachServer('messages on the default namespace', (t) => {
     expect(c.receivers('new_message', byId)).toEqual(['agent', 'customer']);
     const payload = c.log.get('agent')!.find((e) => e.event === 'new_message')!.payload;
     // 000 nests the message, 002 reads it flat: one object satisfies both.
-    expect(payload).toMatchObject({ conversationId: c.conversationId, message: { id: res.data.id, role: 'USER', content: 'Where is my order?' }, content: 'Where is my order?', id: res.data.id, seq: expect.any(Number), eventId: expect.any(String) });
+    expect(payload).toMatchObject({
+      conversationId: c.conversationId,
+      message: { id: res.data.id, role: 'USER', content: 'Where is my order?' },
+      content: 'Where is my order?',
+      id: res.data.id,
+      seq: expect.any(Number),
+      eventId: expect.any(String),
+    });
   });
 
   it('an agent reply is HUMAN_AGENT and reaches all staff and the conversation room', async () => {
@@ -38,7 +50,11 @@ forEachServer('messages on the default namespace', (t) => {
     expect(again.data.id).toBe(a.data.id);
     await sleep(200);
     expect(c.log.get('agent')!.filter((e) => e.event === 'new_message')).toHaveLength(1);
-    const stored = (await t.http('GET', `/api/conversations/${c.conversationId}/messages`, { token: await t.token({ sub: 'msg3-agent', accountId: 'msg3' }) })).body.messages;
+    const stored = (
+      await t.http('GET', `/api/conversations/${c.conversationId}/messages`, {
+        token: await t.token({ sub: 'msg3-agent', accountId: 'msg3' }),
+      })
+    ).body.messages;
     expect(stored.map((m: any) => m.content)).toEqual(['once']);
   });
 
@@ -50,24 +66,38 @@ forEachServer('messages on the default namespace', (t) => {
     expect((await send(c.viewer, { conversationId: c.conversationId, content: 'x' })).error?.code).toBe('FORBIDDEN');
     expect((await send(c.otherTenant, { conversationId: c.conversationId, content: 'x' })).error?.code).toBe('NOT_FOUND');
     expect((await send(c.customer, { conversationId: c.conversationId, content: '' })).error?.code).toBe('VALIDATION_FAILED');
-    expect((await send(c.customer, { conversationId: c.conversationId, content: 'x'.repeat(20_000) })).error?.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await send(c.customer, { conversationId: c.conversationId, content: 'x'.repeat(20_000) })).error?.code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
     expect((await send(c.customer, { conversationId: c.conversationId, content: 42 })).error?.code).toBe('VALIDATION_FAILED');
-    expect((await send(c.customer, { conversationId: c.conversationId, content: 'x', contentType: 'hologram' })).error?.code).toBe('VALIDATION_FAILED');
+    expect((await send(c.customer, { conversationId: c.conversationId, content: 'x', contentType: 'hologram' })).error?.code).toBe(
+      'VALIDATION_FAILED',
+    );
     expect((await ask(c.otherCustomer, 'join_conversation', c.conversationId)).error?.code).toBe('FORBIDDEN');
     await sleep(150);
     expect(['new_message', 'user_message'].flatMap((e) => c.receivers(e))).toEqual([]);
-    const stored = (await t.http('GET', `/api/conversations/${c.conversationId}/messages`, { token: await t.token({ sub: 'msg4-agent', accountId: 'msg4' }) })).body.messages;
+    const stored = (
+      await t.http('GET', `/api/conversations/${c.conversationId}/messages`, {
+        token: await t.token({ sub: 'msg4-agent', accountId: 'msg4' }),
+      })
+    ).body.messages;
     expect(stored).toEqual([]);
   });
 
   it('a message posted over HTTP takes the same path as send_message', async () => {
     const c = await cast(t, 'msg5');
-    const res = await t.http('POST', `/api/conversations/${c.conversationId}/messages`, { token: await t.token({ sub: 'msg5-cust', accountId: 'msg5', role: 'customer' }), body: { content: 'by http', clientMessageId: 'h1' } });
+    const res = await t.http('POST', `/api/conversations/${c.conversationId}/messages`, {
+      token: await t.token({ sub: 'msg5-cust', accountId: 'msg5', role: 'customer' }),
+      body: { content: 'by http', clientMessageId: 'h1' },
+    });
     expect(res.status).toBe(201);
     await sleep(200);
     expect(c.receivers('user_message')).toEqual(['agent', 'agentElsewhere', 'viewer']);
     expect(c.receivers('new_message')).toEqual(['agent', 'customer']);
-    const retry = await t.http('POST', `/api/conversations/${c.conversationId}/messages`, { token: await t.token({ sub: 'msg5-cust', accountId: 'msg5', role: 'customer' }), body: { content: 'by http', clientMessageId: 'h1' } });
+    const retry = await t.http('POST', `/api/conversations/${c.conversationId}/messages`, {
+      token: await t.token({ sub: 'msg5-cust', accountId: 'msg5', role: 'customer' }),
+      body: { content: 'by http', clientMessageId: 'h1' },
+    });
     expect(retry.status).toBe(200);
     expect(retry.body.id).toBe(res.body.id);
   });

@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
-import { forEachServer } from '../support/server';
-import { ask } from '../support/events';
+
 import { uniqueAccountId } from '../support/databases';
+import { ask } from '../support/events';
+import { forEachServer } from '../support/server';
 
 forEachServer('seed 001’s polling path', (t) => {
   it('GET /tickets/updates?since= answers as /api/updates does, with the same auth', async () => {
@@ -25,7 +26,11 @@ forEachServer('seed 001’s polling path', (t) => {
       const forged = await t.http('GET', path, { token: 'not-a-jwt' });
       const bad = await t.http('GET', path.replace('since=0', 'since=-1'), { token: customerToken });
       expect([anonymous.status, forged.status, bad.status], path).toEqual([401, 401, 400]);
-      expect([anonymous.body.error.code, forged.body.error.code, bad.body.error.code], path).toEqual(['MISSING_TOKEN', 'AUTH_TOKEN_INVALID', 'VALIDATION_FAILED']);
+      expect([anonymous.body.error.code, forged.body.error.code, bad.body.error.code], path).toEqual([
+        'MISSING_TOKEN',
+        'AUTH_TOKEN_INVALID',
+        'VALIDATION_FAILED',
+      ]);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
-import { forEachServer } from '../support/server';
+
 import { ask, nextEvent, sleep, until } from '../support/events';
+import { forEachServer } from '../support/server';
 import { cast } from './setup';
 
 forEachServer('presence and assignment', (t) => {
@@ -48,10 +49,18 @@ forEachServer('presence and assignment', (t) => {
     expect(c.receivers('conversation_assigned')).toEqual(['agent', 'agentElsewhere', 'customer', 'viewer']);
     const p = c.log.get('agentElsewhere')!.find((e) => e.event === 'conversation_assigned')!.payload;
     expect(p).toMatchObject({ conversationId: c.conversationId, agentId: 'asg1-agent2', previousAgentId: null, assignedBy: 'asg1-agent' });
-    expect((await ask(c.agent, 'assign_conversation', { conversationId: c.conversationId, agentId: 'ghost' })).error?.code).toBe('NOT_FOUND');
-    expect((await ask(c.agent, 'assign_conversation', { conversationId: c.conversationId, agentId: 'asg1-cust' })).error?.code).toBe('NOT_FOUND');
-    expect((await ask(c.customer, 'assign_conversation', { conversationId: c.conversationId, agentId: 'asg1-agent' })).error?.code).toBe('FORBIDDEN');
-    expect((await ask(c.viewer, 'assign_conversation', { conversationId: c.conversationId, agentId: 'asg1-agent' })).error?.code).toBe('FORBIDDEN');
+    expect((await ask(c.agent, 'assign_conversation', { conversationId: c.conversationId, agentId: 'ghost' })).error?.code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await ask(c.agent, 'assign_conversation', { conversationId: c.conversationId, agentId: 'asg1-cust' })).error?.code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await ask(c.customer, 'assign_conversation', { conversationId: c.conversationId, agentId: 'asg1-agent' })).error?.code).toBe(
+      'FORBIDDEN',
+    );
+    expect((await ask(c.viewer, 'assign_conversation', { conversationId: c.conversationId, agentId: 'asg1-agent' })).error?.code).toBe(
+      'FORBIDDEN',
+    );
     const un = await ask(c.agent, 'unassign_conversation', { conversationId: c.conversationId });
     expect(un.data.assigneeId).toBeNull();
     await sleep(150);
@@ -65,7 +74,9 @@ forEachServer('presence and assignment', (t) => {
       expect((await ask(c.agent, 'update_conversation_status', { conversationId: c.conversationId, status })).data.status).toBe(status);
       expect(await got).toMatchObject({ conversationId: c.conversationId, status, updatedAt: expect.any(String) });
     }
-    expect((await ask(c.agent, 'update_conversation_status', { conversationId: c.conversationId, status: 'CLOSED' })).error?.code).toBe('VALIDATION_FAILED');
+    expect((await ask(c.agent, 'update_conversation_status', { conversationId: c.conversationId, status: 'CLOSED' })).error?.code).toBe(
+      'VALIDATION_FAILED',
+    );
     expect(c.receivers('conversation_status_changed')).toEqual(['agent', 'agentElsewhere', 'customer', 'viewer']);
     // A customer writing into a resolved conversation reopens it.
     const reopened = nextEvent(c.agent, 'conversation_status_changed', (p) => p.status === 'OPEN');
@@ -76,7 +87,14 @@ forEachServer('presence and assignment', (t) => {
   it('raises 000’s backend events through the broadcast service to tenant staff only', async () => {
     const c = await cast(t, 'be1');
     const api = t.sb().services.broadcast;
-    await api.handoffTriggered('be1', { conversationId: c.conversationId, handoffId: 'h1', trigger: 'LOW_CONFIDENCE', destination: 'team:billing', summary: 'Refund', agentId: null });
+    await api.handoffTriggered('be1', {
+      conversationId: c.conversationId,
+      handoffId: 'h1',
+      trigger: 'LOW_CONFIDENCE',
+      destination: 'team:billing',
+      summary: 'Refund',
+      agentId: null,
+    });
     await api.agentStatusChanged('be1', 'bot-1', 'INACTIVE');
     await api.creditsUpdated('be1', { balance: 90, delta: -10, reason: 'AI_REPLY' });
     await api.emitToConversation(c.conversationId, 'order_shipped', { orderId: 'o1' });

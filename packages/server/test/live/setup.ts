@@ -1,6 +1,7 @@
 import type { Socket as ClientSocket } from 'socket.io-client';
-import type { ServerContext } from '../support/server';
+
 import { ask, record } from '../support/events';
+import type { ServerContext } from '../support/server';
 
 export interface Cast {
   conversationId: string;
@@ -22,7 +23,8 @@ export interface Cast {
  */
 export async function cast(t: ServerContext, tenant: string, opts: { dialect?: string } = {}): Promise<Cast> {
   const auth = opts.dialect ? { dialect: opts.dialect } : {};
-  const tok = (sub: string, role: 'admin' | 'agent' | 'viewer' | 'customer', accountId = tenant) => t.token({ sub, accountId, role, name: sub });
+  const tok = (sub: string, role: 'admin' | 'agent' | 'viewer' | 'customer', accountId = tenant) =>
+    t.token({ sub, accountId, role, name: sub });
   const customerToken = await tok(`${tenant}-cust`, 'customer');
   const conv = await t.http('POST', '/api/conversations', { token: customerToken, body: { subject: 'help' } });
   const conversationId = conv.body.id as string;
@@ -43,7 +45,10 @@ export async function cast(t: ServerContext, tenant: string, opts: { dialect?: s
     ...members,
     log,
     receivers(event, match = () => true) {
-      return [...log.entries()].filter(([, seen]) => seen.some((e) => e.event === event && match(e.payload))).map(([name]) => name).sort();
+      return [...log.entries()]
+        .filter(([, seen]) => seen.some((e) => e.event === event && match(e.payload)))
+        .map(([name]) => name)
+        .sort();
     },
   };
 }

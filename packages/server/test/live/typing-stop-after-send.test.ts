@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
-import { forEachServer, type ServerContext } from '../support/server';
-import { ask, until } from '../support/events';
-import { uniqueAccountId } from '../support/databases';
+
 import { namespaceClients } from '../insightdesk/namespace-clients';
+import { uniqueAccountId } from '../support/databases';
+import { ask, until } from '../support/events';
+import { forEachServer, type ServerContext } from '../support/server';
 
 const ROUNDS = 12;
 const BURST = 4;
@@ -46,46 +47,50 @@ async function typeAndSendRounds(
   }
 }
 
-forEachServer('typing stops when the typist sends, even with the transport busy', (t) => {
-  const ns = namespaceClients(t);
+forEachServer(
+  'typing stops when the typist sends, even with the transport busy',
+  (t) => {
+    const ns = namespaceClients(t);
 
-  const vocabularies = [
-    { name: 'default', auth: {}, start: 'typing_start', stop: 'typing_stop', message: 'new_message' },
-    { name: 'portal', auth: { dialect: 'portal' }, start: 'typing:start', stop: 'typing:stop', message: 'message:new' },
-  ];
-  for (const v of vocabularies) {
-    it(`${v.name} vocabulary: ${v.stop} reaches the observer after every send`, async () => {
-      const p = await people(t, `ts${v.name}`);
-      const customer = await t.connect({ token: p.customerToken });
-      const agent = await t.connect({ token: p.agentToken, auth: v.auth });
-      for (const s of [customer, agent]) expect((await ask(s, 'join_conversation', p.conversationId)).ok).toBe(true);
+    const vocabularies = [
+      { name: 'default', auth: {}, start: 'typing_start', stop: 'typing_stop', message: 'new_message' },
+      { name: 'portal', auth: { dialect: 'portal' }, start: 'typing:start', stop: 'typing:stop', message: 'message:new' },
+    ];
+    for (const v of vocabularies) {
+      it(`${v.name} vocabulary: ${v.stop} reaches the observer after every send`, async () => {
+        const p = await people(t, `ts${v.name}`);
+        const customer = await t.connect({ token: p.customerToken });
+        const agent = await t.connect({ token: p.agentToken, auth: v.auth });
+        for (const s of [customer, agent]) expect((await ask(s, 'join_conversation', p.conversationId)).ok).toBe(true);
+        const indicator: Indicator = { typing: false, starts: 0, messages: 0 };
+        agent.on(v.message, () => indicator.messages++);
+        agent.on(v.start, () => Object.assign(indicator, { typing: true, starts: indicator.starts + 1 }));
+        agent.on(v.stop, () => (indicator.typing = false));
+        await typeAndSendRounds(
+          indicator,
+          () => ask(customer, 'typing_start', { conversationId: p.conversationId }),
+          (i) => ask(customer, 'send_message', { conversationId: p.conversationId, content: `m${i}` }),
+        );
+      });
+    }
+
+    it('/chat: chat:typing isTyping false reaches the observer after every chat:message', async () => {
+      const p = await people(t, 'tsc');
+      const customer = await ns.open('chat', p.customerToken);
+      const agent = await ns.open('chat', p.agentToken);
+      for (const s of [customer, agent]) expect((await ask(s, 'chat:join', { conversationId: p.conversationId })).ok).toBe(true);
       const indicator: Indicator = { typing: false, starts: 0, messages: 0 };
-      agent.on(v.message, () => indicator.messages++);
-      agent.on(v.start, () => Object.assign(indicator, { typing: true, starts: indicator.starts + 1 }));
-      agent.on(v.stop, () => (indicator.typing = false));
+      agent.on('chat:message', () => indicator.messages++);
+      agent.on('chat:typing', (e: { isTyping: boolean }) => {
+        if (e.isTyping) Object.assign(indicator, { typing: true, starts: indicator.starts + 1 });
+        else indicator.typing = false;
+      });
       await typeAndSendRounds(
         indicator,
-        () => ask(customer, 'typing_start', { conversationId: p.conversationId }),
-        (i) => ask(customer, 'send_message', { conversationId: p.conversationId, content: `m${i}` }),
+        () => ask(customer, 'chat:typing', { conversationId: p.conversationId, isTyping: true }),
+        (i) => ask(customer, 'chat:message', { conversationId: p.conversationId, content: `m${i}` }),
       );
     });
-  }
-
-  it('/chat: chat:typing isTyping false reaches the observer after every chat:message', async () => {
-    const p = await people(t, 'tsc');
-    const customer = await ns.open('chat', p.customerToken);
-    const agent = await ns.open('chat', p.agentToken);
-    for (const s of [customer, agent]) expect((await ask(s, 'chat:join', { conversationId: p.conversationId })).ok).toBe(true);
-    const indicator: Indicator = { typing: false, starts: 0, messages: 0 };
-    agent.on('chat:message', () => indicator.messages++);
-    agent.on('chat:typing', (e: { isTyping: boolean }) => {
-      if (e.isTyping) Object.assign(indicator, { typing: true, starts: indicator.starts + 1 });
-      else indicator.typing = false;
-    });
-    await typeAndSendRounds(
-      indicator,
-      () => ask(customer, 'chat:typing', { conversationId: p.conversationId, isTyping: true }),
-      (i) => ask(customer, 'chat:message', { conversationId: p.conversationId, content: `m${i}` }),
-    );
-  });
-}, { TYPING_TIMEOUT_MS: 60_000, RATE_LIMIT_POINTS: 10_000 });
+  },
+  { TYPING_TIMEOUT_MS: 60_000, RATE_LIMIT_POINTS: 10_000 },
+);

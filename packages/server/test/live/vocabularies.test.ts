@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
-import { forEachServer } from '../support/server';
+
 import { ask, nextEvent, record, sleep, until } from '../support/events';
+import { forEachServer } from '../support/server';
 import { cast } from './setup';
 
 forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
@@ -10,7 +11,11 @@ forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
     const seen = record(watcher);
     const created = nextEvent(watcher, 'conversation:new');
     const c = await cast(t, 'p1', { dialect: 'portal' });
-    expect(await created).toMatchObject({ id: c.conversationId, conversation: { id: c.conversationId, status: 'OPEN' }, seq: expect.any(Number) });
+    expect(await created).toMatchObject({
+      id: c.conversationId,
+      conversation: { id: c.conversationId, status: 'OPEN' },
+      seq: expect.any(Number),
+    });
 
     const msg = (await ask(c.customer, 'send_message', { conversationId: c.conversationId, content: 'hi portal' })).data;
     await ask(c.agent, 'typing_start', { conversationId: c.conversationId });
@@ -21,10 +26,28 @@ forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
 
     expect(c.receivers('message:new', (p) => p.id === msg.id && p.message.content === 'hi portal')).toEqual(['agent', 'customer']);
     expect(c.receivers('typing:start')).toEqual(['customer']);
-    expect(c.receivers('conversation:assigned', (p) => p.assigneeId === 'p1-agent')).toEqual(['agent', 'agentElsewhere', 'customer', 'viewer']);
-    expect(c.receivers('conversation:updated', (p) => p.changes.includes('status') && p.status === 'PENDING')).toEqual(['agent', 'agentElsewhere', 'customer', 'viewer']);
+    expect(c.receivers('conversation:assigned', (p) => p.assigneeId === 'p1-agent')).toEqual([
+      'agent',
+      'agentElsewhere',
+      'customer',
+      'viewer',
+    ]);
+    expect(c.receivers('conversation:updated', (p) => p.changes.includes('status') && p.status === 'PENDING')).toEqual([
+      'agent',
+      'agentElsewhere',
+      'customer',
+      'viewer',
+    ]);
     expect(c.receivers('message:delivered', (p) => p.status === 'read' && p.messageId === msg.id)).toEqual(['agent', 'customer']);
-    const defaultNames = ['new_message', 'user_message', 'typing_start', 'conversation_assigned', 'conversation_status_changed', 'message_status', 'conversation_created'];
+    const defaultNames = [
+      'new_message',
+      'user_message',
+      'typing_start',
+      'conversation_assigned',
+      'conversation_status_changed',
+      'message_status',
+      'conversation_created',
+    ];
     for (const name of defaultNames) expect(c.receivers(name)).toEqual([]);
     expect(seen.filter((e) => e.event === 'conversation:new')).toHaveLength(1);
   });
@@ -47,7 +70,13 @@ forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
       expect(log.filter((e) => e.event === 'inbound_message')).toHaveLength(0);
       const outbound = log.filter((e) => e.event === 'outbound_message');
       expect(outbound).toHaveLength(1);
-      expect(outbound[0]!.payload).toMatchObject({ text: 'Hello from support', messageId: reply.id, timestamp: expect.any(String), role: 'HUMAN_AGENT', direction: 'outbound' });
+      expect(outbound[0]!.payload).toMatchObject({
+        text: 'Hello from support',
+        messageId: reply.id,
+        timestamp: expect.any(String),
+        role: 'HUMAN_AGENT',
+        direction: 'outbound',
+      });
       expect(log.filter((e) => e.event === 'status_update').map((e) => e.payload.status)).toEqual(['read']);
       expect(log.some((e) => e.event === 'new_message' || e.event === 'message:new')).toBe(false);
     }

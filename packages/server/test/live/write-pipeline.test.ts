@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
+
 import type { Actor } from '../../src/access/policy';
 import { AppError } from '../../src/errors';
-import { forEachServer, type ServerContext } from '../support/server';
 import { ask, record, sleep, until } from '../support/events';
+import { forEachServer, type ServerContext } from '../support/server';
 
 /** How many flushes the node's write pipeline has run, from its metric. */
 async function flushes(t: ServerContext): Promise<number> {
@@ -11,7 +12,10 @@ async function flushes(t: ServerContext): Promise<number> {
 }
 
 async function conversationFor(t: ServerContext, tenant: string, contact: string): Promise<string> {
-  const res = await t.http('POST', '/api/conversations', { token: await t.token({ sub: contact, accountId: tenant, role: 'customer' }), body: {} });
+  const res = await t.http('POST', '/api/conversations', {
+    token: await t.token({ sub: contact, accountId: tenant, role: 'customer' }),
+    body: {},
+  });
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
@@ -26,7 +30,9 @@ forEachServer(
       const tenant = 'wp-load';
       const conversations = await Promise.all(Array.from({ length: 10 }, (_, i) => conversationFor(t, tenant, `wp-load-cust-${i}`)));
       const senders = await Promise.all(
-        Array.from({ length: 20 }, async (_, i) => t.connect({ token: await t.token({ sub: `wp-load-agent-${i}`, accountId: tenant, role: 'agent' }) })),
+        Array.from({ length: 20 }, async (_, i) =>
+          t.connect({ token: await t.token({ sub: `wp-load-agent-${i}`, accountId: tenant, role: 'agent' }) }),
+        ),
       );
       const flushesBefore = await flushes(t);
       const acks = new Map<string, number>();
@@ -63,7 +69,7 @@ forEachServer(
       const staff = await t.token({ sub: 'wp-load-reader', accountId: tenant, role: 'agent' });
       const seen: number[] = [];
       const messageIds: string[] = [];
-      for (let since = 0, more = true; more; ) {
+      for (let since = 0, more = true; more;) {
         const page = await t.http('GET', `/api/updates?since=${since}&limit=1000`, { token: staff });
         for (const e of page.body.events) {
           seen.push(e.seq);
@@ -75,7 +81,10 @@ forEachServer(
       expect(seen).toEqual([...seen].sort((a, b) => a - b));
       expect(new Set(messageIds)).toEqual(new Set(ids));
       expect(messageIds).toHaveLength(1_000);
-      const chain = await db.query<{ seq: number; prev_seq: number | null }>('SELECT seq, prev_seq FROM events WHERE account_id = $1 ORDER BY seq', [tenant]);
+      const chain = await db.query<{ seq: number; prev_seq: number | null }>(
+        'SELECT seq, prev_seq FROM events WHERE account_id = $1 ORDER BY seq',
+        [tenant],
+      );
       chain.forEach((row, i) => expect(row.prev_seq).toBe(i === 0 ? null : chain[i - 1]!.seq));
     }, 120_000);
 
@@ -98,10 +107,9 @@ forEachServer(
       ]);
       expect((await flushes(t)) - before).toBe(1);
       expect(results.map(codeOf)).toEqual(['fulfilled', 'VALIDATION_FAILED', 'fulfilled', 'NOT_FOUND', 'fulfilled']);
-      const stored = await t.sb().services.db.query<{ content: string }>(
-        'SELECT content FROM messages WHERE account_id = $1 ORDER BY created_at, id',
-        [tenant],
-      );
+      const stored = await t
+        .sb()
+        .services.db.query<{ content: string }>('SELECT content FROM messages WHERE account_id = $1 ORDER BY created_at, id', [tenant]);
       expect(stored.map((m) => m.content)).toEqual(['good 1', 'good 2', 'good 3']);
       await until(() => heard.filter((e) => e.event === 'new_message').length === 3);
       expect(heard.filter((e) => e.event === 'new_message').map((e) => e.payload.content)).toEqual(['good 1', 'good 2', 'good 3']);
@@ -123,7 +131,9 @@ forEachServer(
       // And across flushes, over the socket.
       const sender = await t.connect({ token: await t.token({ sub: `${tenant}-agent`, accountId: tenant, role: 'agent' }) });
       expect((await ask(sender, 'send_message', input)).data.id).toBe(a.message.id);
-      const count = await t.sb().services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE account_id = $1', [tenant]);
+      const count = await t
+        .sb()
+        .services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE account_id = $1', [tenant]);
       expect(count[0]!.n).toBe(1);
       await sleep(150);
       expect(heard.filter((e) => e.event === 'new_message')).toHaveLength(1);
@@ -160,7 +170,13 @@ forEachServer(
       const customer = await t.connect({ token: await t.token({ sub: 'wp-revoke-cust', accountId: tenant, role: 'customer' }) });
       expect((await ask(customer, 'send_message', { conversationId, content: 'first' })).ok).toBe(true);
       // The conversation is handed to another contact behind this node's back (another node, another system).
-      await t.sb().services.db.query('UPDATE conversations SET contact_id = $3 WHERE account_id = $1 AND id = $2', [tenant, conversationId, 'wp-revoke-other']);
+      await t
+        .sb()
+        .services.db.query('UPDATE conversations SET contact_id = $3 WHERE account_id = $1 AND id = $2', [
+          tenant,
+          conversationId,
+          'wp-revoke-other',
+        ]);
       expect((await ask(customer, 'send_message', { conversationId, content: 'second' })).error?.code).toBe('FORBIDDEN');
       // Now the node knows, and refuses without writing; the same over HTTP.
       expect((await ask(customer, 'send_message', { conversationId, content: 'third' })).error?.code).toBe('FORBIDDEN');
@@ -172,7 +188,9 @@ forEachServer(
       // The new contact may write at once: the cache refuses only what the facts refuse.
       const other = await t.connect({ token: await t.token({ sub: 'wp-revoke-other', accountId: tenant, role: 'customer' }) });
       expect((await ask(other, 'send_message', { conversationId, content: 'mine now' })).ok).toBe(true);
-      const stored = await t.sb().services.db.query<{ content: string }>('SELECT content FROM messages WHERE account_id = $1 ORDER BY created_at', [tenant]);
+      const stored = await t
+        .sb()
+        .services.db.query<{ content: string }>('SELECT content FROM messages WHERE account_id = $1 ORDER BY created_at', [tenant]);
       expect(stored.map((m) => m.content)).toEqual(['first', 'mine now']);
     });
   },

@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
+
 import pino from 'pino';
 import { expect, it } from 'vitest';
+
 import { logConnectionCounts } from '../../src/ops/connection-log';
 import { forEachServer } from '../support/server';
 

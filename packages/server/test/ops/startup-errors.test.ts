@@ -4,8 +4,10 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+
 import { io as connectClient } from 'socket.io-client';
+import { afterAll, describe, expect, it } from 'vitest';
+
 import { postgresAvailable, TEST_DATABASE_URL } from '../support/databases';
 import { spawnNode, stopAllNodes } from '../support/processes';
 import { INTERNAL_KEY, SECRET } from '../support/server';
@@ -17,7 +19,17 @@ async function startWith(env: Record<string, string>): Promise<{ code: number | 
   const dataDir = join(mkdtempSync(join(tmpdir(), 'switchboard-config-')), 'data');
   const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      JWT_SECRET: SECRET,
+      INTERNAL_API_KEY: INTERNAL_KEY,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -47,21 +59,36 @@ describe('configuration errors', () => {
     const r = await startWith({ JWT_PUBLIC_KEY: 'not-a-key', JWT_SECRET: '' });
     expect(r.code).toBe(78);
     const fatal = fatalOf(r);
-    expect(fatal.problems).toEqual([{ variable: 'JWT_PUBLIC_KEY', problem: 'is not a readable PEM public key', expected: expect.stringContaining('BEGIN PUBLIC KEY') }]);
+    expect(fatal.problems).toEqual([
+      { variable: 'JWT_PUBLIC_KEY', problem: 'is not a readable PEM public key', expected: expect.stringContaining('BEGIN PUBLIC KEY') },
+    ]);
     expect(fatal.msg).toContain('JWT_PUBLIC_KEY');
     expect(existsSync(r.dataDir)).toBe(false);
   }, 70_000);
 
   it('names each bad variable with its expected form: PORT, then DATABASE_URL, CORS_ORIGINS and JWT_JWKS_URL together', async () => {
-    const r = await startWith({ PORT: 'eighty', DATABASE_URL: 'mysql://db/x', CORS_ORIGINS: 'https://ok.example,https://bad.example/', JWT_JWKS_URL: 'ftp://keys' });
+    const r = await startWith({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://db/x',
+      CORS_ORIGINS: 'https://ok.example,https://bad.example/',
+      JWT_JWKS_URL: 'ftp://keys',
+    });
     expect(r.code).toBe(78);
-    const variables = fatalOf(r).problems.map((p: { variable: string }) => p.variable).sort();
+    const variables = fatalOf(r)
+      .problems.map((p: { variable: string }) => p.variable)
+      .sort();
     expect(variables).toEqual(['PORT']);
     // zod stops at the field errors; fix PORT and the cross-field checks name the rest.
-    const r2 = await startWith({ DATABASE_URL: 'mysql://db/x', CORS_ORIGINS: 'https://ok.example,https://bad.example/', JWT_JWKS_URL: 'ftp://keys' });
+    const r2 = await startWith({
+      DATABASE_URL: 'mysql://db/x',
+      CORS_ORIGINS: 'https://ok.example,https://bad.example/',
+      JWT_JWKS_URL: 'ftp://keys',
+    });
     const problems = fatalOf(r2).problems;
     expect(problems.map((p: { variable: string }) => p.variable).sort()).toEqual(['CORS_ORIGINS', 'DATABASE_URL', 'JWT_JWKS_URL']);
-    expect(problems.find((p: { variable: string }) => p.variable === 'DATABASE_URL').expected).toMatch(/postgres:\/\/user:password@host:5432\/database/);
+    expect(problems.find((p: { variable: string }) => p.variable === 'DATABASE_URL').expected).toMatch(
+      /postgres:\/\/user:password@host:5432\/database/,
+    );
     expect(existsSync(r2.dataDir)).toBe(false);
   }, 70_000);
 
@@ -71,24 +98,32 @@ describe('configuration errors', () => {
 
     it('is named as PORT before any database set-up', async () => {
       blocker = createServer();
-      const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
+      const port = await new Promise<number>((resolve) =>
+        blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)),
+      );
       // No JWT_SECRET: local secrets would be written to DATA_DIR, after the probe.
       const r = await startWith({ PORT: String(port), JWT_SECRET: '' });
       expect(r.code).toBe(78);
-      expect(fatalOf(r).problems).toEqual([{ variable: 'PORT', problem: `127.0.0.1:${port} is already in use`, expected: expect.any(String) }]);
+      expect(fatalOf(r).problems).toEqual([
+        { variable: 'PORT', problem: `127.0.0.1:${port} is already in use`, expected: expect.any(String) },
+      ]);
       expect(existsSync(r.dataDir)).toBe(false);
     }, 70_000);
   });
 
-  it.skipIf(!postgresAvailable)('names DATABASE_URL when its database does not exist', async () => {
-    const url = new URL(TEST_DATABASE_URL);
-    url.pathname = '/switchboard_no_such_database';
-    const r = await startWith({ DATABASE_URL: url.toString() });
-    expect(r.code).toBe(78);
-    const [problem] = fatalOf(r).problems;
-    expect(problem.variable).toBe('DATABASE_URL');
-    expect(problem.problem).toContain('database "switchboard_no_such_database" does not exist');
-  }, 70_000);
+  it.skipIf(!postgresAvailable)(
+    'names DATABASE_URL when its database does not exist',
+    async () => {
+      const url = new URL(TEST_DATABASE_URL);
+      url.pathname = '/switchboard_no_such_database';
+      const r = await startWith({ DATABASE_URL: url.toString() });
+      expect(r.code).toBe(78);
+      const [problem] = fatalOf(r).problems;
+      expect(problem.variable).toBe('DATABASE_URL');
+      expect(problem.problem).toContain('database "switchboard_no_such_database" does not exist');
+    },
+    70_000,
+  );
 });
 
 describe('operational logs', () => {
@@ -97,7 +132,12 @@ describe('operational logs', () => {
   it('logs start, refused handshakes without the token, requests at debug, and stop', async () => {
     const node = await spawnNode('ops-logs', { LOG_LEVEL: 'debug' });
     const forged = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2VjcmV0LXNpZ25hdHVyZQ';
-    const socket = connectClient(node.url('/tickets'), { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: forged } });
+    const socket = connectClient(node.url('/tickets'), {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { token: forged },
+    });
     await new Promise((resolve) => socket.once('connect_error', resolve));
     socket.close();
     expect((await fetch(node.url('/api/conversations?token=secret-in-query'))).status).toBe(401);
@@ -105,10 +145,24 @@ describe('operational logs', () => {
     expect(await node.exited).toBe(0);
 
     const text = node.output();
-    const lines = text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-    expect(lines.find((l) => l.msg === 'started' && l.level === 30), text).toMatchObject({ port: node.port, database: 'pglite' });
-    expect(lines.find((l) => l.msg === 'handshake refused')).toMatchObject({ level: 30, code: 'AUTH_TOKEN_INVALID', namespace: '/tickets' });
-    expect(lines.find((l) => l.msg === 'request' && l.path === '/api/conversations')).toMatchObject({ level: 20, method: 'GET', status: 401 });
+    const lines = text
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
+    expect(
+      lines.find((l) => l.msg === 'started' && l.level === 30),
+      text,
+    ).toMatchObject({ port: node.port, database: 'pglite' });
+    expect(lines.find((l) => l.msg === 'handshake refused')).toMatchObject({
+      level: 30,
+      code: 'AUTH_TOKEN_INVALID',
+      namespace: '/tickets',
+    });
+    expect(lines.find((l) => l.msg === 'request' && l.path === '/api/conversations')).toMatchObject({
+      level: 20,
+      method: 'GET',
+      status: 401,
+    });
     expect(lines.find((l) => l.msg === 'stopped')).toMatchObject({ level: 30, signal: 'SIGTERM' });
     expect(text).not.toContain(forged);
     expect(text).not.toContain('secret-in-query');

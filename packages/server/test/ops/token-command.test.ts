@@ -3,8 +3,10 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { exportSPKI, generateKeyPair, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { localSecrets } from '../../src/ops/local-secrets';
 import { authenticatedOf, forEachServer, SECRET } from '../support/server';
 
@@ -27,12 +29,21 @@ forEachServer(
   'switchboard token with JWT_SECRET',
   (t) => {
     it('prints a token the server accepts, with the given tenant, role, user, name and teams', async () => {
-      const out = await switchboard(['token', '--tenant', 'acme', '--role', 'agent', '--sub', 'u1', '--name', 'Ann', '--team', 'support', '--team', 'sales'], { JWT_SECRET: SECRET });
+      const out = await switchboard(
+        ['token', '--tenant', 'acme', '--role', 'agent', '--sub', 'u1', '--name', 'Ann', '--team', 'support', '--team', 'sales'],
+        { JWT_SECRET: SECRET },
+      );
       expect(out.code).toBe(0);
       const token = out.stdout.trim();
       expect(token.split('.')).toHaveLength(3);
       const socket = await t.connect({ token });
-      expect(authenticatedOf(socket)).toMatchObject({ userId: 'u1', accountId: 'acme', role: 'agent', name: 'Ann', teamIds: ['support', 'sales'] });
+      expect(authenticatedOf(socket)).toMatchObject({
+        userId: 'u1',
+        accountId: 'acme',
+        role: 'agent',
+        name: 'Ann',
+        teamIds: ['support', 'sales'],
+      });
     });
   },
   {},
@@ -72,7 +83,10 @@ describe('switchboard token without JWT_SECRET', () => {
 
   it('refuses to sign when the server verifies with a public key only', async () => {
     const { publicKey } = await generateKeyPair('ES256');
-    const out = await switchboard(['token', '--tenant', 't', '--role', 'agent', '--sub', 'u1'], { DATA_DIR: dataDir, JWT_PUBLIC_KEY: await exportSPKI(publicKey) });
+    const out = await switchboard(['token', '--tenant', 't', '--role', 'agent', '--sub', 'u1'], {
+      DATA_DIR: dataDir,
+      JWT_PUBLIC_KEY: await exportSPKI(publicKey),
+    });
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('sign them with your private key');
   });

@@ -1,14 +1,29 @@
 import { describe, expect, it } from 'vitest';
+
 import type { LoggedEvent } from '../../src/domain/domain-event';
 import { InOrderGate } from '../../src/realtime/in-order-gate';
 
-const ev = (seq: number, prevSeq: number | null, accountId = 'a'): LoggedEvent =>
-  ({ type: 'credits.updated', accountId, balance: 0, delta: 0, reason: 'x', seq, prevSeq, eventId: `e${seq}`, createdAt: new Date().toISOString() }) as LoggedEvent;
+const ev = (seq: number, prevSeq: number | null, accountId = 'a'): LoggedEvent => ({
+  type: 'credits.updated',
+  accountId,
+  balance: 0,
+  delta: 0,
+  reason: 'x',
+  seq,
+  prevSeq,
+  eventId: `e${seq}`,
+  createdAt: new Date().toISOString(),
+});
 
 function gate(maxWaitMs = 1_000) {
   const out: number[] = [];
   const gaveUp: number[] = [];
-  const g = new InOrderGate({ emitted: (s) => out.includes(s), emit: (e) => out.push(e.seq), maxWaitMs, onGiveUp: (e) => gaveUp.push(e.seq) });
+  const g = new InOrderGate({
+    emitted: (s) => out.includes(s),
+    emit: (e) => out.push(e.seq),
+    maxWaitMs,
+    onGiveUp: (e) => gaveUp.push(e.seq),
+  });
   return { g, out, gaveUp };
 }
 

@@ -1,16 +1,35 @@
-import { describe, expect, it } from 'vitest';
 import type { Conversation, Message } from '@switchboard/protocol';
-import { plan } from '../../src/realtime/plan';
-import { roomName, type Delivery } from '../../src/realtime/delivery';
+import { describe, expect, it } from 'vitest';
+
 import type { DomainEvent, EphemeralEvent } from '../../src/domain/domain-event';
+import { type Delivery, roomName } from '../../src/realtime/delivery';
+import { plan } from '../../src/realtime/plan';
 
 const conversation: Conversation = {
-  id: 'c1', accountId: 'acme', contactId: 'cust', status: 'OPEN', assigneeId: 'ag1', teamId: null, subject: null,
-  channelType: 'web', classification: null, createdAt: 't', updatedAt: 't', lastMessageAt: null,
+  id: 'c1',
+  accountId: 'acme',
+  contactId: 'cust',
+  status: 'OPEN',
+  assigneeId: 'ag1',
+  teamId: null,
+  subject: null,
+  channelType: 'web',
+  classification: null,
+  createdAt: 't',
+  updatedAt: 't',
+  lastMessageAt: null,
 };
 const message = (role: Message['role']): Message => ({
-  id: 'm1', conversationId: 'c1', accountId: 'acme', role, senderId: role === 'USER' ? 'cust' : 'ag1', content: 'hi',
-  contentType: 'text', clientMessageId: null, status: 'sent', createdAt: 't',
+  id: 'm1',
+  conversationId: 'c1',
+  accountId: 'acme',
+  role,
+  senderId: role === 'USER' ? 'cust' : 'ag1',
+  content: 'hi',
+  contentType: 'text',
+  clientMessageId: null,
+  status: 'sent',
+  createdAt: 't',
 });
 
 /** Each delivery as `event -> namespace|rooms (except …)`, the exact list a fact becomes. */
@@ -49,7 +68,9 @@ describe('the broadcaster’s audience for each fact', () => {
 
   it('an agent or assistant reply reaches the widget as outbound_message, never inbound_message', () => {
     for (const role of ['HUMAN_AGENT', 'ASSISTANT', 'SYSTEM'] as const) {
-      const widget = routes({ type: 'message.created', accountId: 'acme', conversation, message: message(role) }).filter((r) => r.includes('widget|'));
+      const widget = routes({ type: 'message.created', accountId: 'acme', conversation, message: message(role) }).filter((r) =>
+        r.includes('widget|'),
+      );
       expect(widget).toEqual(['outbound_message -> / widget|tenant:acme:conversation:c1']);
     }
   });
@@ -64,7 +85,9 @@ describe('the broadcaster’s audience for each fact', () => {
   });
 
   it('typing: the room except the typist, volatile, in each vocabulary', () => {
-    expect(routes({ type: 'typing', accountId: 'acme', conversationId: 'c1', userId: 'ag1', name: null, role: 'agent', typing: true })).toEqual([
+    expect(
+      routes({ type: 'typing', accountId: 'acme', conversationId: 'c1', userId: 'ag1', name: null, role: 'agent', typing: true }),
+    ).toEqual([
       'typing_start -> / default|tenant:acme:conversation:c1 except default|tenant:acme:user:ag1 (volatile)',
       'typing:start -> / portal|tenant:acme:conversation:c1 except portal|tenant:acme:user:ag1 (volatile)',
       'typing_start -> / widget|tenant:acme:conversation:c1 except widget|tenant:acme:user:ag1 (volatile)',
@@ -72,7 +95,9 @@ describe('the broadcaster’s audience for each fact', () => {
   });
 
   it('typing stop: the room except the typist, never volatile, in each vocabulary', () => {
-    expect(routes({ type: 'typing', accountId: 'acme', conversationId: 'c1', userId: 'ag1', name: null, role: 'agent', typing: false })).toEqual([
+    expect(
+      routes({ type: 'typing', accountId: 'acme', conversationId: 'c1', userId: 'ag1', name: null, role: 'agent', typing: false }),
+    ).toEqual([
       'typing_stop -> / default|tenant:acme:conversation:c1 except default|tenant:acme:user:ag1',
       'typing:stop -> / portal|tenant:acme:conversation:c1 except portal|tenant:acme:user:ag1',
       'typing_stop -> / widget|tenant:acme:conversation:c1 except widget|tenant:acme:user:ag1',
@@ -80,10 +105,9 @@ describe('the broadcaster’s audience for each fact', () => {
   });
 
   it('an AI draft goes to the assignee only', () => {
-    expect(routes({ type: 'ai.draft', accountId: 'acme', conversationId: 'c1', assigneeId: 'ag1', content: 'x', confidence: 0.9 })).toEqual([
-      'ai_draft -> / default|tenant:acme:agent:ag1',
-      'ai_draft -> / portal|tenant:acme:agent:ag1',
-    ]);
+    expect(routes({ type: 'ai.draft', accountId: 'acme', conversationId: 'c1', assigneeId: 'ag1', content: 'x', confidence: 0.9 })).toEqual(
+      ['ai_draft -> / default|tenant:acme:agent:ag1', 'ai_draft -> / portal|tenant:acme:agent:ag1'],
+    );
   });
 
   it('credits and handoffs reach tenant staff, never customers or widgets', () => {
@@ -94,6 +118,16 @@ describe('the broadcaster’s audience for each fact', () => {
   });
 
   it('a customer’s presence is not announced as an agent’s', () => {
-    expect(routes({ type: 'presence.changed', accountId: 'acme', userId: 'cust', role: 'customer', name: null, status: 'online', lastSeen: null })).toEqual([]);
+    expect(
+      routes({
+        type: 'presence.changed',
+        accountId: 'acme',
+        userId: 'cust',
+        role: 'customer',
+        name: null,
+        status: 'online',
+        lastSeen: null,
+      }),
+    ).toEqual([]);
   });
 });

@@ -1,12 +1,14 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { ask, nextEvent, sleep } from '../support/events';
 
 /*
@@ -45,10 +47,22 @@ describe('the release tree the Dockerfile builds', () => {
     work = await mkdtemp(join(tmpdir(), 'sb-release-'));
     app = join(work, 'app');
     // Prefer the npm cache this checkout was installed from; the network only for what it lacks.
-    await run('bash', [join(ROOT, 'deploy/assemble-release.sh'), app], { env: { ...process.env, npm_config_prefer_offline: 'true' }, timeout: 600_000, maxBuffer: 1 << 24 });
+    await run('bash', [join(ROOT, 'deploy/assemble-release.sh'), app], {
+      env: { ...process.env, npm_config_prefer_offline: 'true' },
+      timeout: 600_000,
+      maxBuffer: 1 << 24,
+    });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    env = { PATH: process.env.PATH ?? '', HOME: work, ...IMAGE_ENV, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: join(work, 'data'), LOG_LEVEL: 'warn' };
+    env = {
+      PATH: process.env.PATH ?? '',
+      HOME: work,
+      ...IMAGE_ENV,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: join(work, 'data'),
+      LOG_LEVEL: 'warn',
+    };
     expect(CMD[0]).toBe('node');
     server = spawn(process.execPath, CMD.slice(1), { cwd: app, env, stdio: ['ignore', 'ignore', 'inherit'] });
     const exited = new Promise<never>((_, fail) => server?.once('exit', (code) => fail(new Error(`server exited (${code})`))));
@@ -81,7 +95,8 @@ describe('the release tree the Dockerfile builds', () => {
     for (const dev of ['tsx', 'typescript', 'vite', 'vitest', 'esbuild', 'react']) {
       expect(existsSync(join(app, 'node_modules', dev)), `${dev} is not a production dependency`).toBe(false);
     }
-    for (const dep of ['fastify', 'socket.io', 'zod', '@electric-sql/pglite']) expect(existsSync(join(app, 'node_modules', dep))).toBe(true);
+    for (const dep of ['fastify', 'socket.io', 'zod', '@electric-sql/pglite'])
+      expect(existsSync(join(app, 'node_modules', dep))).toBe(true);
   });
 
   it('loads the native WebSocket add-ons from their prebuilt binaries, not the JavaScript fallbacks', async () => {
@@ -103,7 +118,12 @@ describe('the release tree the Dockerfile builds', () => {
 
   it('carries one chat between a customer and an agent, with tokens from the release CLI', async () => {
     const token = async (...args: string[]) =>
-      (await run(process.execPath, [join(app, 'packages/server/bin/switchboard.js'), 'token', '--tenant', 'demo', ...args], { cwd: app, env })).stdout.trim();
+      (
+        await run(process.execPath, [join(app, 'packages/server/bin/switchboard.js'), 'token', '--tenant', 'demo', ...args], {
+          cwd: app,
+          env,
+        })
+      ).stdout.trim();
     const customerToken = await token('--role', 'customer', '--sub', 'release-customer', '--name', 'Rita');
     const agentToken = await token('--role', 'agent', '--sub', 'release-agent', '--team', 'support');
 
@@ -127,12 +147,18 @@ describe('the release tree the Dockerfile builds', () => {
     expect((await ask(agent, 'join_conversation', conversation.id)).ok).toBe(true);
 
     const atAgent = nextEvent(agent, 'new_message', (m) => m.message?.content === 'Hello from the release');
-    const sent = await ask(customer, 'send_message', { conversationId: conversation.id, content: 'Hello from the release', clientMessageId: 'release-1' });
+    const sent = await ask(customer, 'send_message', {
+      conversationId: conversation.id,
+      content: 'Hello from the release',
+      clientMessageId: 'release-1',
+    });
     expect(sent.ok).toBe(true);
     await atAgent;
 
     const atCustomer = nextEvent(customer, 'new_message', (m) => m.message?.content === 'Hi Rita');
-    expect((await ask(agent, 'send_message', { conversationId: conversation.id, content: 'Hi Rita', clientMessageId: 'release-2' })).ok).toBe(true);
+    expect(
+      (await ask(agent, 'send_message', { conversationId: conversation.id, content: 'Hi Rita', clientMessageId: 'release-2' })).ok,
+    ).toBe(true);
     await atCustomer;
   });
 });

@@ -1,5 +1,6 @@
 import { User } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
+
 import { AccountsRepo, UsersRepo } from '../../src/storage/index';
 import { forEachEngine, uniqueAccountId } from '../support/databases';
 
@@ -54,10 +55,16 @@ forEachEngine('users', ({ db }) => {
       lastSeenAt: null,
     });
     // Same teams in another order, duplicated: not a change.
-    expect(await users.upsertFromClaims(claims(accountId, { teamIds: ['t1', 't2', 't1'] }))).toMatchObject({ created: false, changed: false });
+    expect(await users.upsertFromClaims(claims(accountId, { teamIds: ['t1', 't2', 't1'] }))).toMatchObject({
+      created: false,
+      changed: false,
+    });
     const promoted = await users.upsertFromClaims(claims(accountId, { role: 'admin' }));
     expect(promoted).toMatchObject({ created: false, changed: true, user: { role: 'admin' } });
-    expect(await users.upsertFromClaims(claims(accountId, { role: 'admin', name: null }))).toMatchObject({ changed: true, user: { name: null } });
+    expect(await users.upsertFromClaims(claims(accountId, { role: 'admin', name: null }))).toMatchObject({
+      changed: true,
+      user: { name: null },
+    });
   });
 
   it('reports one creation when the same user connects twice at once', async () => {

@@ -1,5 +1,6 @@
 import { Conversation } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
+
 import { ConversationsRepo, isUniqueViolation } from '../../src/storage/index';
 import { forEachEngine, uniqueAccountId } from '../support/databases';
 
@@ -75,9 +76,15 @@ forEachEngine('conversations', ({ db }) => {
     expect(same).toMatchObject({ previousStatus: 'HANDED_OFF' });
     expect(same!.conversation.updatedAt).toBe(first!.conversation.updatedAt);
 
-    expect(await conversations.setAssignee(accountId, c.id, 'agent-1')).toMatchObject({ previousAssigneeId: null, conversation: { assigneeId: 'agent-1' } });
+    expect(await conversations.setAssignee(accountId, c.id, 'agent-1')).toMatchObject({
+      previousAssigneeId: null,
+      conversation: { assigneeId: 'agent-1' },
+    });
     expect(await conversations.setAssignee(accountId, c.id, 'agent-2')).toMatchObject({ previousAssigneeId: 'agent-1' });
-    expect(await conversations.setAssignee(accountId, c.id, null)).toMatchObject({ previousAssigneeId: 'agent-2', conversation: { assigneeId: null } });
+    expect(await conversations.setAssignee(accountId, c.id, null)).toMatchObject({
+      previousAssigneeId: 'agent-2',
+      conversation: { assigneeId: null },
+    });
   });
 
   it('gives racing status changes each a distinct previous status', async () => {
@@ -96,7 +103,13 @@ forEachEngine('conversations', ({ db }) => {
     const conversations = new ConversationsRepo(db());
     const accountId = uniqueAccountId();
     const c = await conversations.create({ accountId });
-    const classification = { priority: 'high' as const, sentiment: 'negative' as const, category: 'billing', language: 'en', confidence: 0.9 };
+    const classification = {
+      priority: 'high' as const,
+      sentiment: 'negative' as const,
+      category: 'billing',
+      language: 'en',
+      confidence: 0.9,
+    };
     expect((await conversations.setClassification(accountId, c.id, classification))?.classification).toEqual(classification);
     await conversations.touchLastMessage(accountId, c.id, '2031-05-05T10:00:00.000Z');
     const touched = await conversations.touchLastMessage(accountId, c.id, '2031-05-05T09:00:00.000Z');

@@ -1,8 +1,10 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
-import { AccountsRepo, StorageError, isUniqueViolation, migrate, openDb } from '../../src/storage/index';
+
+import { AccountsRepo, isUniqueViolation, migrate, openDb, StorageError } from '../../src/storage/index';
 import { forEachEngine, pgliteSnapshot } from '../support/databases';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -99,7 +101,9 @@ forEachEngine('Db', ({ db, kind }) => {
   it('tells unique violations apart, inside and outside transactions', async () => {
     await db().query('CREATE TABLE IF NOT EXISTS uniq (k text PRIMARY KEY)');
     await db().query("INSERT INTO uniq VALUES ('private-value') ON CONFLICT DO NOTHING");
-    const outside = await db().query("INSERT INTO uniq VALUES ('private-value')").catch((e: unknown) => e);
+    const outside = await db()
+      .query("INSERT INTO uniq VALUES ('private-value')")
+      .catch((e: unknown) => e);
     expect(isUniqueViolation(outside)).toBe(true);
     expect((outside as StorageError).message).not.toContain('private-value');
     expect((outside as StorageError).constraint).toBe('uniq_pkey');
@@ -109,7 +113,9 @@ forEachEngine('Db', ({ db, kind }) => {
       .catch((e: unknown) => e);
     expect(isUniqueViolation(inside)).toBe(true);
 
-    const other = await db().query('SELECT 1/0').catch((e: unknown) => e);
+    const other = await db()
+      .query('SELECT 1/0')
+      .catch((e: unknown) => e);
     expect(isUniqueViolation(other)).toBe(false);
     expect(isUniqueViolation(new Error('23505'))).toBe(false);
   });
@@ -153,7 +159,12 @@ describe('Db on an unreachable PostgreSQL', () => {
 describe('embedded PostgreSQL memory', () => {
   it('starts PGlite with the shared_buffers asked for (PGLITE_SHARED_BUFFERS)', async () => {
     // From the shared snapshot rather than initdb, which takes many seconds on a busy machine.
-    const db = await openDb({ dataDir: 'memory://', pgliteSnapshot: await pgliteSnapshot('empty'), pgliteSharedBuffers: '16MB', migrate: false });
+    const db = await openDb({
+      dataDir: 'memory://',
+      pgliteSnapshot: await pgliteSnapshot('empty'),
+      pgliteSharedBuffers: '16MB',
+      migrate: false,
+    });
     try {
       const [row] = await db.query<{ shared_buffers: string }>('SHOW shared_buffers');
       expect(row?.shared_buffers).toBe('16MB');

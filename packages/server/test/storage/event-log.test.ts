@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+
 import { expect, it } from 'vitest';
-import { ConversationsRepo, EventLogRepo, repositories, type AppendEventInput, type EventViewer } from '../../src/storage/index';
-import { appendEvents } from '../../src/storage/repos/event-log-batch';
-import { RelayMarks } from '../../src/realtime/relay-marks';
+
 import type { LoggedEvent } from '../../src/domain/domain-event';
+import { RelayMarks } from '../../src/realtime/relay-marks';
+import { type AppendEventInput, ConversationsRepo, EventLogRepo, type EventViewer, repositories } from '../../src/storage/index';
+import { appendEvents } from '../../src/storage/repos/event-log-batch';
 import { forEachEngine, uniqueAccountId } from '../support/databases';
 
 forEachEngine('event log', ({ db }) => {
@@ -23,7 +25,13 @@ forEachEngine('event log', ({ db }) => {
     await append('to-cust-1', { audience: 'user', userId: 'cust-1' });
     await append('to-agent-1', { audience: 'user', userId: 'agent-1' });
     // Another tenant, same user ids and conversation ids must not matter.
-    await new EventLogRepo(db()).append({ id: randomUUID(), accountId: uniqueAccountId(), type: 'elsewhere', audience: 'tenant', data: {} });
+    await new EventLogRepo(db()).append({
+      id: randomUUID(),
+      accountId: uniqueAccountId(),
+      type: 'elsewhere',
+      audience: 'tenant',
+      data: {},
+    });
     const seen = async (viewer: EventViewer, since = 0) => (await events.listVisible(accountId, since, viewer)).map((e) => e.type);
     return { accountId, events, seen };
   }
@@ -43,7 +51,9 @@ forEachEngine('event log', ({ db }) => {
 
   it('follows a conversation handed to another contact', async () => {
     const { accountId, seen } = await scenario();
-    const rows = await db().query<{ id: string }>("SELECT id FROM conversations WHERE account_id = $1 AND contact_id = 'cust-2'", [accountId]);
+    const rows = await db().query<{ id: string }>("SELECT id FROM conversations WHERE account_id = $1 AND contact_id = 'cust-2'", [
+      accountId,
+    ]);
     await db().query("UPDATE conversations SET contact_id = 'cust-3' WHERE id = $1", [rows[0]!.id]);
     expect(await seen({ isStaff: false, userId: 'cust-2' })).toEqual(['tenant-wide']);
     expect(await seen({ isStaff: false, userId: 'cust-3' })).toEqual(['tenant-wide', 'conv2']);
@@ -65,7 +75,9 @@ forEachEngine('event log', ({ db }) => {
   it('appends inside a transaction and returns seq, id and time', async () => {
     const accountId = uniqueAccountId();
     const id = randomUUID();
-    const appended = await db().transaction((tx) => repositories(tx).events.append({ id, accountId, type: 't', audience: 'tenant', data: [1, 2] }));
+    const appended = await db().transaction((tx) =>
+      repositories(tx).events.append({ id, accountId, type: 't', audience: 'tenant', data: [1, 2] }),
+    );
     expect(appended).toMatchObject({ id, seq: expect.any(Number), createdAt: expect.any(String) });
     const [row] = await new EventLogRepo(db()).listVisible(accountId, 0, { isStaff: false, userId: 'x' });
     expect(row).toMatchObject({ seq: appended.seq, data: [1, 2], conversationId: null, userId: null });
@@ -101,12 +113,21 @@ forEachEngine('event log', ({ db }) => {
     expect(s1).toBeLessThan(s2);
   });
 
-  it('appends a batch over several accounts in input order, each event naming its account\'s previous one', async () => {
+  it("appends a batch over several accounts in input order, each event naming its account's previous one", async () => {
     const [x, y] = [uniqueAccountId(), uniqueAccountId()];
     const events = new EventLogRepo(db());
     const before = await events.append({ id: randomUUID(), accountId: x, type: 'before', audience: 'tenant', data: {} });
     const batch = await db().transaction((tx) =>
-      appendEvents(tx, ['x1', 'y1', 'x2', 'y2', 'x3'].map((type) => ({ id: randomUUID(), accountId: type.startsWith('x') ? x : y, type, audience: 'tenant' as const, data: { type } }))),
+      appendEvents(
+        tx,
+        ['x1', 'y1', 'x2', 'y2', 'x3'].map((type) => ({
+          id: randomUUID(),
+          accountId: type.startsWith('x') ? x : y,
+          type,
+          audience: 'tenant' as const,
+          data: { type },
+        })),
+      ),
     );
     const seqs = batch.map((e) => e.seq);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
@@ -114,7 +135,9 @@ forEachEngine('event log', ({ db }) => {
     const stored = await events.listVisible(x, 0, { isStaff: true, userId: 'u' });
     expect(stored.map((e) => e.type)).toEqual(['before', 'x1', 'x2', 'x3']);
     expect(stored.map((e) => e.prevSeq)).toEqual([null, before.seq, seqs[0], seqs[2]]);
-    expect(await events.append({ id: randomUUID(), accountId: x, type: 'after', audience: 'tenant', data: {} })).toMatchObject({ prevSeq: seqs[4] });
+    expect(await events.append({ id: randomUUID(), accountId: x, type: 'after', audience: 'tenant', data: {} })).toMatchObject({
+      prevSeq: seqs[4],
+    });
   });
 
   it('rejects a reused event id', async () => {
@@ -122,7 +145,9 @@ forEachEngine('event log', ({ db }) => {
     const id = randomUUID();
     const accountId = uniqueAccountId();
     await events.append({ id, accountId, type: 'a', audience: 'tenant', data: {} });
-    await expect(events.append({ id, accountId, type: 'a', audience: 'tenant', data: {} })).rejects.toMatchObject({ kind: 'unique_violation' });
+    await expect(events.append({ id, accountId, type: 'a', audience: 'tenant', data: {} })).rejects.toMatchObject({
+      kind: 'unique_violation',
+    });
   });
 
   it('keeps one relay mark row per node, written once per flush whatever the number of events', async () => {
@@ -135,7 +160,10 @@ forEachEngine('event log', ({ db }) => {
     await marks.flush();
     marks.relayed(event(502, '2026-01-01T00:00:02.000Z'));
     await marks.close();
-    const rows = await db().query<{ relayed_through: Date; relay_failures: number; last_failure_at: Date }>('SELECT * FROM relay_marks WHERE node_id = $1', [node]);
+    const rows = await db().query<{ relayed_through: Date; relay_failures: number; last_failure_at: Date }>(
+      'SELECT * FROM relay_marks WHERE node_id = $1',
+      [node],
+    );
     expect(errors).toEqual([]);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ relay_failures: 1 });

@@ -1,6 +1,15 @@
 import { Message } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
-import { ConversationEventsRepo, ConversationsRepo, MessagesRepo, ReceiptsRepo, TicketsRepo, repositories, type InsertMessageInput } from '../../src/storage/index';
+
+import {
+  ConversationEventsRepo,
+  ConversationsRepo,
+  type InsertMessageInput,
+  MessagesRepo,
+  ReceiptsRepo,
+  repositories,
+  TicketsRepo,
+} from '../../src/storage/index';
 import { forEachEngine, uniqueAccountId } from '../support/databases';
 
 forEachEngine('messages', ({ db }) => {
@@ -24,7 +33,16 @@ forEachEngine('messages', ({ db }) => {
     expect(result?.created).toBe(true);
     const m = result!.message;
     expect(Message.strict().parse(m)).toEqual(m);
-    expect(m).toMatchObject({ ...base, role: 'USER', content: 'hello', contentType: 'text', status: 'sent', clientMessageId: 'c-1', confidence: 0.5, latencyMs: 120 });
+    expect(m).toMatchObject({
+      ...base,
+      role: 'USER',
+      content: 'hello',
+      contentType: 'text',
+      status: 'sent',
+      clientMessageId: 'c-1',
+      confidence: 0.5,
+      latencyMs: 120,
+    });
     expect(await messages.get(base.accountId, m.id)).toEqual(m);
   });
 
@@ -89,7 +107,12 @@ forEachEngine('messages', ({ db }) => {
     expect(first!.conversation).toMatchObject({ id: base.conversationId, lastMessageAt: first!.message.createdAt });
     expect(await new ConversationsRepo(db()).get(base.accountId, base.conversationId)).toEqual(first!.conversation);
 
-    await new TicketsRepo(db()).create({ accountId: base.accountId, conversationId: base.conversationId, subject: 'wrapped', priority: 'high' });
+    await new TicketsRepo(db()).create({
+      accountId: base.accountId,
+      conversationId: base.conversationId,
+      subject: 'wrapped',
+      priority: 'high',
+    });
     const second = await messages.append(text(base, { content: 'again' }), 'cust-1');
     expect(second).toMatchObject({ created: true, ticketed: true });
 
@@ -110,11 +133,18 @@ forEachEngine('messages', ({ db }) => {
     for (let i = 0; i < 7; i += 1) ids.push((await insert(text(base, { content: `m${i}` })))!.id);
     const all = await messages.listAfter(base.accountId, base.conversationId);
     expect(all.map((m) => m.id)).toEqual(ids);
-    expect((await messages.listAfter(base.accountId, base.conversationId, { afterId: ids[2], limit: 3 })).map((m) => m.content)).toEqual(['m3', 'm4', 'm5']);
+    expect((await messages.listAfter(base.accountId, base.conversationId, { afterId: ids[2], limit: 3 })).map((m) => m.content)).toEqual([
+      'm3',
+      'm4',
+      'm5',
+    ]);
     expect(await messages.listAfter(base.accountId, base.conversationId, { afterId: ids[6] })).toEqual([]);
     expect(await messages.listAfter(base.accountId, base.conversationId, { afterId: 'not-a-message' })).toEqual([]);
     expect((await messages.listBefore(base.accountId, base.conversationId, { limit: 2 })).map((m) => m.content)).toEqual(['m5', 'm6']);
-    expect((await messages.listBefore(base.accountId, base.conversationId, { beforeId: ids[3], limit: 2 })).map((m) => m.content)).toEqual(['m1', 'm2']);
+    expect((await messages.listBefore(base.accountId, base.conversationId, { beforeId: ids[3], limit: 2 })).map((m) => m.content)).toEqual([
+      'm1',
+      'm2',
+    ]);
   });
 
   it('keeps concurrent sends to one conversation in commit order', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { migrate, migrations, type Db } from '../../src/storage/index';
-import { ENGINES, createTestDatabase, postgresAvailable } from '../support/databases';
+
+import { type Db, migrate, migrations } from '../../src/storage/index';
+import { createTestDatabase, ENGINES, postgresAvailable } from '../support/databases';
 
 const EXPECTED_TABLES = [
   'accounts',

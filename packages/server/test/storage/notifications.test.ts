@@ -1,5 +1,6 @@
 import { Notification } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
+
 import { NotificationsRepo } from '../../src/storage/index';
 import { forEachEngine, uniqueAccountId } from '../support/databases';
 
@@ -17,7 +18,10 @@ forEachEngine('notifications', ({ db }) => {
 
     const listed = await notifications.listForUser(accountId, 'agent-1');
     expect(listed.map((n) => n.title)).toEqual(['n3', 'n2', 'n1', 'n0']);
-    expect((await notifications.listForUser(accountId, 'agent-1', { limit: 2, beforeId: listed[1]!.id })).map((n) => n.title)).toEqual(['n1', 'n0']);
+    expect((await notifications.listForUser(accountId, 'agent-1', { limit: 2, beforeId: listed[1]!.id })).map((n) => n.title)).toEqual([
+      'n1',
+      'n0',
+    ]);
     expect(await notifications.unreadCount(accountId, 'agent-1')).toBe(4);
 
     expect(await notifications.markRead(accountId, 'agent-2', made[0]!.id)).toBe(false);
@@ -27,7 +31,12 @@ forEachEngine('notifications', ({ db }) => {
     expect(await notifications.unreadCount(accountId, 'agent-1')).toBe(3);
     expect((await notifications.listForUser(accountId, 'agent-1', { unreadOnly: true })).map((n) => n.title)).toEqual(['n3', 'n2', 'n1']);
 
-    expect(await notifications.markAllRead(accountId, 'agent-1')).toEqual(made.slice(1).map((n) => n.id).sort());
+    expect(await notifications.markAllRead(accountId, 'agent-1')).toEqual(
+      made
+        .slice(1)
+        .map((n) => n.id)
+        .sort(),
+    );
     expect(await notifications.markAllRead(accountId, 'agent-1')).toEqual([]);
     expect(await notifications.unreadCount(accountId, 'agent-1')).toBe(0);
     expect(await notifications.unreadCount(accountId, 'agent-2')).toBe(1);

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { SlaTimersRepo, TicketsRepo, type SlaTimer } from '../../src/storage/index';
+
+import { type SlaTimer, SlaTimersRepo, TicketsRepo } from '../../src/storage/index';
 import { forEachEngine, uniqueAccountId } from '../support/databases';
 
 forEachEngine('sla timers', ({ db }) => {
@@ -14,7 +15,14 @@ forEachEngine('sla timers', ({ db }) => {
     const timers = new SlaTimersRepo(db());
     const { accountId, ticketId } = await ticket();
     const armed = await timers.arm({ accountId, ticketId, kind: 'breach', fireAt: '2030-01-01T00:00:00.000Z' });
-    expect(armed).toMatchObject({ accountId, ticketId, kind: 'breach', fireAt: '2030-01-01T00:00:00.000Z', firedAt: null, claimedBy: null });
+    expect(armed).toMatchObject({
+      accountId,
+      ticketId,
+      kind: 'breach',
+      fireAt: '2030-01-01T00:00:00.000Z',
+      firedAt: null,
+      claimedBy: null,
+    });
     const [claimed] = mine(accountId, await timers.claimDue('2030-01-01T00:00:01.000Z', 'node-a', 1000));
     expect(claimed?.id).toBe(armed?.id);
     expect(await timers.markFired(armed!.id, 'node-a')).toBe(true);

@@ -1,5 +1,6 @@
 import { Ticket } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
+
 import { ConversationsRepo, TicketsRepo } from '../../src/storage/index';
 import { forEachEngine, uniqueAccountId } from '../support/databases';
 
@@ -28,7 +29,9 @@ forEachEngine('tickets', ({ db }) => {
 
   it("refuses to link another tenant's conversation", async () => {
     const other = await new ConversationsRepo(db()).create({ accountId: uniqueAccountId() });
-    const err = await new TicketsRepo(db()).create({ accountId: uniqueAccountId(), subject: 'x', conversationId: other.id }).catch((e: unknown) => e);
+    const err = await new TicketsRepo(db())
+      .create({ accountId: uniqueAccountId(), subject: 'x', conversationId: other.id })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'StorageError', kind: 'foreign_key_violation' });
   });
 
@@ -52,7 +55,12 @@ forEachEngine('tickets', ({ db }) => {
     const accountId = uniqueAccountId();
     const t = await tickets.create({ accountId, subject: 's' });
     const read = async () =>
-      (await db().query<{ resolved_at: Date | null; first_responded_at: Date | null }>('SELECT resolved_at, first_responded_at FROM tickets WHERE id = $1', [t.id]))[0]!;
+      (
+        await db().query<{ resolved_at: Date | null; first_responded_at: Date | null }>(
+          'SELECT resolved_at, first_responded_at FROM tickets WHERE id = $1',
+          [t.id],
+        )
+      )[0]!;
     await tickets.update(accountId, t.id, { firstRespondedAt: '2030-01-01T00:00:00.000Z' });
     await tickets.update(accountId, t.id, { firstRespondedAt: '2030-06-01T00:00:00.000Z' });
     expect((await read()).first_responded_at?.toISOString()).toBe('2030-01-01T00:00:00.000Z');

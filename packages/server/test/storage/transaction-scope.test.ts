@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TransactionScope, transactionGuardWanted } from '../../src/storage/transaction-scope';
+
+import { transactionGuardWanted, TransactionScope } from '../../src/storage/transaction-scope';
 
 describe('TransactionScope', () => {
   it('guards under tests and in development, not in production or with NODE_ENV unset', () => {

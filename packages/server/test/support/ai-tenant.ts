@@ -1,5 +1,6 @@
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { expect } from 'vitest';
+
 import { uniqueAccountId } from './databases';
 import type { ServerContext } from './server';
 
@@ -14,9 +15,22 @@ export interface KnowledgeSeed {
 }
 
 export const HELP: KnowledgeSeed[] = [
-  { kind: 'saved_reply', title: 'Reset your password', body: 'Open Settings, choose Security and click Reset password. The link we email you works for one hour.' },
-  { kind: 'article', title: 'The app crashes on start', body: 'Some phones close the app at start. Update the app to the latest version and restart your phone. If it still crashes, reinstall it.', url: 'https://help.example.test/crash' },
-  { kind: 'saved_reply', title: 'Refunds', body: 'We refund any charge within 30 days. Reply with your invoice number and we will take care of it.' },
+  {
+    kind: 'saved_reply',
+    title: 'Reset your password',
+    body: 'Open Settings, choose Security and click Reset password. The link we email you works for one hour.',
+  },
+  {
+    kind: 'article',
+    title: 'The app crashes on start',
+    body: 'Some phones close the app at start. Update the app to the latest version and restart your phone. If it still crashes, reinstall it.',
+    url: 'https://help.example.test/crash',
+  },
+  {
+    kind: 'saved_reply',
+    title: 'Refunds',
+    body: 'We refund any charge within 30 days. Reply with your invoice number and we will take care of it.',
+  },
 ];
 
 export interface AiTenantOptions {
@@ -50,7 +64,8 @@ export class AiTenant {
       customer2: await t.token({ sub: 'cam', accountId: a, role: 'customer', name: 'Cam' }),
     };
     // People become users of the tenant with their first request; handoff destinations are checked against them.
-    for (const token of [tenant.tokens.agent, tenant.tokens.agent2, tenant.tokens.viewer]) await tenant.ok('GET', '/api/ai/settings', undefined, token);
+    for (const token of [tenant.tokens.agent, tenant.tokens.agent2, tenant.tokens.viewer])
+      await tenant.ok('GET', '/api/ai/settings', undefined, token);
     await tenant.ok('PATCH', '/api/ai/settings', { enabled: opts.enabled ?? true, ...(opts.handoff ? { handoff: opts.handoff } : {}) });
     const credits = opts.credits ?? 100;
     if (credits > 0) await tenant.ok('POST', '/api/credits/topup', { amount: credits });

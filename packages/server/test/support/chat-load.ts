@@ -42,7 +42,10 @@ export class Listener {
       const lost = Date.now();
       const target = this.moveTo;
       this.moveTo = null;
-      this.connect(target, this.maxSeq).then(() => (this.reconnectMs = Date.now() - lost), () => undefined);
+      this.connect(target, this.maxSeq).then(
+        () => (this.reconnectMs = Date.now() - lost),
+        () => undefined,
+      );
     });
     return settle(socket, lastSeq === undefined ? 'authenticated' : 'sync_complete', this.name);
   }
@@ -153,7 +156,10 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 /** For each listener: acked messages it never got, and messages it got more than once. */
-export function deliveryFaults(listeners: readonly Listener[], ackedIds: ReadonlySet<string>): Array<{ name: string; missing: number; duplicates: number }> {
+export function deliveryFaults(
+  listeners: readonly Listener[],
+  ackedIds: ReadonlySet<string>,
+): Array<{ name: string; missing: number; duplicates: number }> {
   return listeners
     .map((l) => ({
       name: l.name,

@@ -5,9 +5,11 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { migrate, migrations, openDb, type Db, type DbKind } from '../../src/storage/index';
+
+import { type Db, type DbKind, migrate, migrations, openDb } from '../../src/storage/index';
 import { openPgliteDb } from '../../src/storage/pglite-db';
 
 /**
@@ -137,7 +139,11 @@ export interface TestDatabase {
 export async function createTestDatabase(kind: DbKind, opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const migrated = opts.migrate !== false;
-    const db = await openDb({ dataDir: 'memory://', pgliteSnapshot: await pgliteSnapshot(migrated ? 'migrated' : 'empty'), migrate: migrated });
+    const db = await openDb({
+      dataDir: 'memory://',
+      pgliteSnapshot: await pgliteSnapshot(migrated ? 'migrated' : 'empty'),
+      migrate: migrated,
+    });
     return {
       kind,
       db,

@@ -1,7 +1,12 @@
 import type { Socket as ClientSocket } from 'socket.io-client';
 
 /** Resolves with the next `event` on `socket` that matches, or rejects after `ms`. */
-export function nextEvent<T = any>(socket: ClientSocket, event: string, match: (payload: T) => boolean = () => true, ms = 5_000): Promise<T> {
+export function nextEvent<T = any>(
+  socket: ClientSocket,
+  event: string,
+  match: (payload: T) => boolean = () => true,
+  ms = 5_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, listener);
@@ -25,7 +30,12 @@ export function record(socket: ClientSocket): Array<{ event: string; payload: an
 }
 
 /** Emits with an ack and resolves with the answer. */
-export function ask<T = any>(socket: ClientSocket, event: string, payload?: unknown, ms = 5_000): Promise<{ ok: boolean; data?: T; error?: { code: string; message: string; details?: any } }> {
+export function ask<T = any>(
+  socket: ClientSocket,
+  event: string,
+  payload?: unknown,
+  ms = 5_000,
+): Promise<{ ok: boolean; data?: T; error?: { code: string; message: string; details?: any } }> {
   return socket.timeout(ms).emitWithAck(event, payload);
 }
 

@@ -129,7 +129,8 @@ export class FakeOpenAi {
     const upTo = behaviour.kind === 'truncated' ? Math.min(2, tokens.length) : tokens.length;
     for (const token of tokens.slice(0, upTo)) {
       const chunk = {
-        id: 'chatcmpl-fake', object: 'chat.completion.chunk',
+        id: 'chatcmpl-fake',
+        object: 'chat.completion.chunk',
         choices: [{ index: 0, delta: { content: token }, finish_reason: null, logprobs: this.logprobs(token, body.logprobs === true) }],
       };
       res.write(`data: ${JSON.stringify(chunk)}\n\n`);
@@ -145,8 +146,11 @@ export class FakeOpenAi {
 
   private completion(content: string, withLogprobs: boolean) {
     return {
-      id: 'chatcmpl-fake', object: 'chat.completion',
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: this.logprobs(content, withLogprobs) }],
+      id: 'chatcmpl-fake',
+      object: 'chat.completion',
+      choices: [
+        { index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: this.logprobs(content, withLogprobs) },
+      ],
     };
   }
 

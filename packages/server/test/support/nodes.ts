@@ -1,8 +1,9 @@
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
+
+import { signToken, type TokenClaims } from '../../src/auth/token-signer';
 import { buildServer, type Switchboard } from '../../src/build-server';
 import { InProcessRelayHub } from '../../src/cluster/in-process-relay-hub';
-import { signToken, type TokenClaims } from '../../src/auth/token-signer';
-import { testConfig, type Config } from '../../src/config';
+import { type Config, testConfig } from '../../src/config';
 import type { DbKind } from '../../src/storage/db';
 import { createTestDatabase, type TestDatabase } from './databases';
 import { INTERNAL_KEY, SECRET } from './server';
@@ -18,7 +19,16 @@ export interface Nodes {
   url(node: number, path?: string): string;
   token(claims: Partial<TokenClaims> & { sub: string; accountId: string }): Promise<string>;
   /** A websocket client on `node`, resolved on `authenticated`; closed by close(). */
-  connect(node: number, opts: { token: string; auth?: Record<string, unknown>; namespace?: string; query?: Record<string, string>; before?: (s: ClientSocket) => void }): Promise<ClientSocket>;
+  connect(
+    node: number,
+    opts: {
+      token: string;
+      auth?: Record<string, unknown>;
+      namespace?: string;
+      query?: Record<string, string>;
+      before?: (s: ClientSocket) => void;
+    },
+  ): Promise<ClientSocket>;
   http(node: number, method: string, path: string, opts?: { token?: string; body?: unknown }): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
@@ -30,7 +40,15 @@ export async function startNodes(count: number, kind: DbKind, overrides: Partial
   const ports: number[] = [];
   for (let i = 0; i < count; i++) {
     const sb = await buildServer(
-      testConfig({ PORT: 0, HOST: '127.0.0.1', JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY, OUTBOX_POLL_MS: 100, OUTBOX_MIN_AGE_MS: 150, ...overrides }),
+      testConfig({
+        PORT: 0,
+        HOST: '127.0.0.1',
+        JWT_SECRET: SECRET,
+        INTERNAL_API_KEY: INTERNAL_KEY,
+        OUTBOX_POLL_MS: 100,
+        OUTBOX_MIN_AGE_MS: 150,
+        ...overrides,
+      }),
       { db: database.db, ...(hub ? { relay: hub.join() } : {}) },
     );
     servers.push(sb);
@@ -46,7 +64,11 @@ export async function startNodes(count: number, kind: DbKind, overrides: Partial
     connect: (node, opts) =>
       new Promise((resolve, reject) => {
         const socket = connectClient(url(node, opts.namespace ?? '/'), {
-          transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: opts.token, ...opts.auth }, query: opts.query,
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+          auth: { token: opts.token, ...opts.auth },
+          query: opts.query,
         });
         clients.add(socket);
         opts.before?.(socket);

@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connect, type ChannelModel, type ConfirmChannel, type Options } from 'amqplib';
+
+import { type ChannelModel, type ConfirmChannel, connect, type Options } from 'amqplib';
 import { afterAll, beforeAll } from 'vitest';
+
 import type { BridgeStatus } from '../../src/bridges/amqp-bridge';
 import type { Switchboard } from '../../src/build-server';
 import type { Config } from '../../src/config';
@@ -91,7 +93,13 @@ export function uniqueQueues(label: string): TestQueues {
 }
 
 export function bridgeConfig(queues: TestQueues, more: Partial<Config> = {}): Partial<Config> {
-  return { AMQP_URL: TEST_AMQP_URL, AMQP_INBOUND_QUEUE: queues.inbound, AMQP_STATUS_QUEUE: queues.status, AMQP_RETRY_DELAY_MS: 100, ...more };
+  return {
+    AMQP_URL: TEST_AMQP_URL,
+    AMQP_INBOUND_QUEUE: queues.inbound,
+    AMQP_STATUS_QUEUE: queues.status,
+    AMQP_RETRY_DELAY_MS: 100,
+    ...more,
+  };
 }
 
 /** The running bridge's status; fails when the server was built without AMQP_URL. */
@@ -102,7 +110,12 @@ export function bridgeStatus(sb: Switchboard): BridgeStatus {
 }
 
 /** Waits until `check` holds for the bridge's status, polling every 20 ms; returns when it did. */
-export async function waitForBridge(sb: Switchboard, check: (s: BridgeStatus) => boolean, ms = 20_000, what = 'bridge condition'): Promise<BridgeStatus> {
+export async function waitForBridge(
+  sb: Switchboard,
+  check: (s: BridgeStatus) => boolean,
+  ms = 20_000,
+  what = 'bridge condition',
+): Promise<BridgeStatus> {
   const end = Date.now() + ms;
   for (;;) {
     const status = bridgeStatus(sb);
@@ -151,7 +164,9 @@ export class TestBroker {
     await channel.assertQueue(queue, { durable: true });
     const content = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     await new Promise<void>((resolve, reject) => {
-      channel.sendToQueue(queue, content, { persistent: true, contentType: 'application/json', ...options }, (err) => (err ? reject(err) : resolve()));
+      channel.sendToQueue(queue, content, { persistent: true, contentType: 'application/json', ...options }, (err) =>
+        err ? reject(err) : resolve(),
+      );
     });
   }
 

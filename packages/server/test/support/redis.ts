@@ -1,7 +1,8 @@
 import { execSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
-import { connectRedis, closeRedis, type RedisClient } from '../../src/cluster/redis-connection';
+
+import { closeRedis, connectRedis, type RedisClient } from '../../src/cluster/redis-connection';
 import { createLogger } from '../../src/log';
 
 /**
@@ -12,7 +13,8 @@ import { createLogger } from '../../src/log';
  */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const IN_CI = process.env.CI === 'true';
-const START_REDIS = 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log';
+const START_REDIS =
+  'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log';
 
 /** Answers PONG on a raw connection: no client library, no reconnect loop to stop. */
 export function redisAnswers(url: string, timeoutMs = 1_000): Promise<boolean> {
@@ -79,7 +81,24 @@ export class PrivateRedis {
   }
 
   async start(): Promise<void> {
-    const res = spawnSync('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--dir', '/tmp', '--logfile', `/tmp/switchboard-test-redis-${this.port}.log`, '--pidfile', `/tmp/switchboard-test-redis-${this.port}.pid`]);
+    const res = spawnSync('redis-server', [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'yes',
+      '--dir',
+      '/tmp',
+      '--logfile',
+      `/tmp/switchboard-test-redis-${this.port}.log`,
+      '--pidfile',
+      `/tmp/switchboard-test-redis-${this.port}.pid`,
+    ]);
     if (res.status !== 0) throw new Error(`redis-server on ${this.port} did not start: ${res.stderr.toString()}`);
     for (let i = 0; i < 100; i++) {
       if (await redisAnswers(this.url, 200)) return;

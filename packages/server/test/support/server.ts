@@ -1,10 +1,11 @@
+import { io as connectClient, type ManagerOptions, type Socket as ClientSocket, type SocketOptions } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
-import { io as connectClient, type Socket as ClientSocket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
-import type { DbKind } from '../../src/storage/db';
-import { buildServer, type Switchboard } from '../../src/build-server';
-import { testConfig, type Config } from '../../src/config';
+
 import { signToken, type TokenClaims } from '../../src/auth/token-signer';
-import { ENGINES, createTestDatabase, postgresAvailable, type TestDatabase } from './databases';
+import { buildServer, type Switchboard } from '../../src/build-server';
+import { type Config, testConfig } from '../../src/config';
+import type { DbKind } from '../../src/storage/db';
+import { createTestDatabase, ENGINES, postgresAvailable, type TestDatabase } from './databases';
 
 export const SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const INTERNAL_KEY = 'internal-key-for-tests';
@@ -19,7 +20,11 @@ export interface ServerContext {
   /** The connect_error a handshake ends with. */
   connectError(opts: ConnectOptions): Promise<Error & { data?: { code: string; message: string } }>;
   /** An HTTP request against the server with fetch. */
-  http(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  http(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any }>;
 }
 
 const authenticatedPayloads = new WeakMap<ClientSocket, any>();
@@ -45,7 +50,12 @@ export interface ConnectOptions {
  * an ephemeral port, and real clients. The PostgreSQL variant skips only
  * outside CI when PostgreSQL is not reachable.
  */
-export function forEachServer(title: string, body: (ctx: ServerContext) => void, overrides: Partial<Config> = {}, engines: readonly DbKind[] = ENGINES): void {
+export function forEachServer(
+  title: string,
+  body: (ctx: ServerContext) => void,
+  overrides: Partial<Config> = {},
+  engines: readonly DbKind[] = ENGINES,
+): void {
   for (const kind of engines) {
     describe.skipIf(kind === 'postgres' && !postgresAvailable)(`${title} [${kind}]`, () => {
       let database: TestDatabase | undefined;

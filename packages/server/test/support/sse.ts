@@ -18,7 +18,10 @@ export interface SseStream {
  */
 export async function openSse(url: string, token?: string): Promise<SseStream> {
   const controller = new AbortController();
-  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}`, accept: 'text/event-stream' } : {}, signal: controller.signal });
+  const res = await fetch(url, {
+    headers: token ? { authorization: `Bearer ${token}`, accept: 'text/event-stream' } : {},
+    signal: controller.signal,
+  });
   const events: SseEvent[] = [];
   const waiters = new Set<() => void>();
   const taken = new Set<SseEvent>();

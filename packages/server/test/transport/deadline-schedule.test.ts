@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { DeadlineSchedule } from '../../src/transport/deadline-schedule';
 import { until } from '../support/events';
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+
+import { type Browser, chromium } from 'playwright-core';
 
 /** Debian's chromium (apt-get install -y chromium); CHROMIUM_PATH points elsewhere. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -12,7 +13,14 @@ if (!chromiumAvailable) {
 }
 
 /** The brief's flags; Playwright adds --headless and a fresh temporary user-data-dir of its own. */
-const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export async function launchChromium(): Promise<Browser> {
   if (!chromiumAvailable) throw new Error(`CI=true and Chromium is missing at ${CHROMIUM_PATH}: apt-get install -y chromium`);

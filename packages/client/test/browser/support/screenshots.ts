@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import type { Page } from 'playwright-core';
 
 const DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../docs/screenshots');

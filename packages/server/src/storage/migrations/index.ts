@@ -10,4 +10,12 @@ import type { Migration } from './migration';
 export type { Migration } from './migration';
 
 /** Every migration, in the order it is applied. Append only; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [migration001Initial, migration002Ai, migration003EventChain, migration004RelayMarks, migration005SentReceipts, migration006Widget, migration007Inbox];
+export const migrations: readonly Migration[] = [
+  migration001Initial,
+  migration002Ai,
+  migration003EventChain,
+  migration004RelayMarks,
+  migration005SentReceipts,
+  migration006Widget,
+  migration007Inbox,
+];

@@ -36,10 +36,10 @@ export class AccountsRepo {
 
   /** Creates the account when it is new; an existing one is left as it is. Returns true when created. */
   async ensure(id: string, name?: string | null): Promise<boolean> {
-    const rows = await this.q.query(
-      'INSERT INTO accounts (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id',
-      [id, name ?? null],
-    );
+    const rows = await this.q.query('INSERT INTO accounts (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id', [
+      id,
+      name ?? null,
+    ]);
     return rows.length > 0;
   }
 

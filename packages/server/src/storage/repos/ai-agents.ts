@@ -1,4 +1,5 @@
 import type { AiAgent, AiAgentStatus, AiRouting } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
 import { newId } from '../ids';
 import { iso, jsonParam } from '../row-mapping';

@@ -25,7 +25,13 @@ interface Row {
 }
 
 const toJob = (r: Row): StoredJob => ({
-  id: r.id, kind: r.kind, data: r.data, status: r.status, attempts: r.attempts, maxAttempts: r.max_attempts, lastError: r.last_error,
+  id: r.id,
+  kind: r.kind,
+  data: r.data,
+  status: r.status,
+  attempts: r.attempts,
+  maxAttempts: r.max_attempts,
+  lastError: r.last_error,
 });
 
 /**

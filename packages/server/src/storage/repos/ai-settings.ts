@@ -19,7 +19,11 @@ interface Row {
 }
 
 const toSettings = (r: Row): StoredAiSettings => ({
-  accountId: r.account_id, enabled: r.enabled, rules: r.rules, handoff: r.handoff, updatedAt: iso(r.updated_at),
+  accountId: r.account_id,
+  enabled: r.enabled,
+  rules: r.rules,
+  handoff: r.handoff,
+  updatedAt: iso(r.updated_at),
 });
 
 export class AiSettingsRepo {

@@ -1,6 +1,7 @@
 import type { Classification } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
-import { timeParamOrNull, type TimeInput } from '../row-mapping';
+import { type TimeInput, timeParamOrNull } from '../row-mapping';
 
 interface Row {
   priority: Classification['priority'];
@@ -11,7 +12,10 @@ interface Row {
 }
 
 const toClassification = (r: Row): Classification => ({
-  priority: r.priority, sentiment: r.sentiment, category: r.category, language: r.language,
+  priority: r.priority,
+  sentiment: r.sentiment,
+  category: r.category,
+  language: r.language,
   ...(r.confidence === null ? {} : { confidence: r.confidence }),
 });
 
@@ -20,12 +24,28 @@ export class ClassificationsRepo {
   constructor(private readonly q: Queryable) {}
 
   /** False when the message was classified already (a retried job): the stored one stands. */
-  async insertIfAbsent(input: { accountId: string; conversationId: string; messageId: string; provider: string; classification: Classification }): Promise<boolean> {
+  async insertIfAbsent(input: {
+    accountId: string;
+    conversationId: string;
+    messageId: string;
+    provider: string;
+    classification: Classification;
+  }): Promise<boolean> {
     const c = input.classification;
     const rows = await this.q.query(
       `INSERT INTO classifications (message_id, account_id, conversation_id, priority, sentiment, category, language, confidence, provider)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-      [input.messageId, input.accountId, input.conversationId, c.priority, c.sentiment, c.category, c.language, c.confidence ?? null, input.provider],
+      [
+        input.messageId,
+        input.accountId,
+        input.conversationId,
+        c.priority,
+        c.sentiment,
+        c.category,
+        c.language,
+        c.confidence ?? null,
+        input.provider,
+      ],
     );
     return rows.length > 0;
   }

@@ -1,7 +1,8 @@
 import type { ChannelType, Classification, Conversation, ConversationStatus } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
 import { newId } from '../ids';
-import { clampLimit, iso, isoOrNull, jsonParam, timeParam, type TimeInput } from '../row-mapping';
+import { clampLimit, iso, isoOrNull, jsonParam, type TimeInput, timeParam } from '../row-mapping';
 
 export interface CreateConversationInput {
   accountId: string;
@@ -110,18 +111,15 @@ export class ConversationsRepo {
   }
 
   async get(accountId: string, id: string): Promise<Conversation | null> {
-    const rows = await this.q.query<ConversationRow>(
-      'SELECT * FROM conversations WHERE account_id = $1 AND id = $2',
-      [accountId, id],
-    );
+    const rows = await this.q.query<ConversationRow>('SELECT * FROM conversations WHERE account_id = $1 AND id = $2', [accountId, id]);
     return rows[0] ? toConversation(rows[0]) : null;
   }
 
   async findByExternalId(accountId: string, externalId: string): Promise<Conversation | null> {
-    const rows = await this.q.query<ConversationRow>(
-      'SELECT * FROM conversations WHERE account_id = $1 AND external_id = $2',
-      [accountId, externalId],
-    );
+    const rows = await this.q.query<ConversationRow>('SELECT * FROM conversations WHERE account_id = $1 AND external_id = $2', [
+      accountId,
+      externalId,
+    ]);
     return rows[0] ? toConversation(rows[0]) : null;
   }
 

@@ -1,4 +1,5 @@
 import type { CreditLedgerEntry, CreditReason } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
 import { newId } from '../ids';
 import { clampLimit, iso } from '../row-mapping';
@@ -14,7 +15,13 @@ interface Row {
 }
 
 const toEntry = (r: Row): CreditLedgerEntry => ({
-  id: r.id, accountId: r.account_id, delta: r.delta, reason: r.reason, ref: r.ref, balanceAfter: r.balance_after, createdAt: iso(r.created_at),
+  id: r.id,
+  accountId: r.account_id,
+  delta: r.delta,
+  reason: r.reason,
+  ref: r.ref,
+  balanceAfter: r.balance_after,
+  createdAt: iso(r.created_at),
 });
 
 export type ApplyCreditResult =
@@ -55,10 +62,10 @@ export class CreditLedgerRepo {
 
   /** Newest first. */
   async list(accountId: string, limit?: number): Promise<CreditLedgerEntry[]> {
-    const rows = await this.q.query<Row>(
-      'SELECT * FROM credit_ledger WHERE account_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2',
-      [accountId, clampLimit(limit, 50, 500)],
-    );
+    const rows = await this.q.query<Row>('SELECT * FROM credit_ledger WHERE account_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2', [
+      accountId,
+      clampLimit(limit, 50, 500),
+    ]);
     return rows.map(toEntry);
   }
 }

@@ -1,6 +1,7 @@
 import type { TicketPriority, TicketStatus } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
-import { timeParam, type TimeInput } from '../row-mapping';
+import { type TimeInput, timeParam } from '../row-mapping';
 
 export interface TicketCountRow {
   status: TicketStatus;
@@ -40,7 +41,14 @@ export class DashboardMetricsRepo {
 
   /** Ticket counts per status and priority; `createdSince` / `solvedSince` count from `since`. */
   async ticketCounts(accountId: string, since: TimeInput): Promise<TicketCountRow[]> {
-    const rows = await this.q.query<{ status: TicketStatus; priority: TicketPriority; n: number; unassigned: number; created_since: number; solved_since: number }>(
+    const rows = await this.q.query<{
+      status: TicketStatus;
+      priority: TicketPriority;
+      n: number;
+      unassigned: number;
+      created_since: number;
+      solved_since: number;
+    }>(
       `SELECT status, priority, count(*)::int AS n,
               count(*) FILTER (WHERE assignee_id IS NULL)::int AS unassigned,
               count(*) FILTER (WHERE created_at >= $2::timestamptz)::int AS created_since,
@@ -50,7 +58,12 @@ export class DashboardMetricsRepo {
       [accountId, timeParam(since)],
     );
     return rows.map((r) => ({
-      status: r.status, priority: r.priority, n: r.n, unassigned: r.unassigned, createdSince: r.created_since, solvedSince: r.solved_since,
+      status: r.status,
+      priority: r.priority,
+      n: r.n,
+      unassigned: r.unassigned,
+      createdSince: r.created_since,
+      solvedSince: r.solved_since,
     }));
   }
 
@@ -65,7 +78,11 @@ export class DashboardMetricsRepo {
       [accountId, timeParam(now)],
     );
     const r = rows[0];
-    return { waiting: r?.waiting ?? 0, avgWaitSeconds: Math.max(0, r?.avg_wait ?? 0), longestWaitSeconds: Math.max(0, r?.longest_wait ?? 0) };
+    return {
+      waiting: r?.waiting ?? 0,
+      avgWaitSeconds: Math.max(0, r?.avg_wait ?? 0),
+      longestWaitSeconds: Math.max(0, r?.longest_wait ?? 0),
+    };
   }
 
   /** Admins and agents with what is assigned to them and still open. */

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db';
 import { iso } from '../row-mapping';
-import { EVENT_LOCK_NAMESPACE, type AppendEventInput } from './event-log';
+import { type AppendEventInput, EVENT_LOCK_NAMESPACE } from './event-log';
 
 export interface AppendedEvent {
   seq: number;
@@ -57,7 +57,14 @@ export async function appendEvents(q: Queryable, inputs: readonly AppendEventInp
       // string of its own that the driver then escapes again as an element of a text[] literal.
       JSON.stringify(
         inputs.map((e, i) => ({
-          id: e.id, a: e.accountId, t: e.type, au: e.audience, c: e.conversationId ?? null, u: e.userId ?? null, d: e.data ?? null, p: prevOrd[i],
+          id: e.id,
+          a: e.accountId,
+          t: e.type,
+          au: e.audience,
+          c: e.conversationId ?? null,
+          u: e.userId ?? null,
+          d: e.data ?? null,
+          p: prevOrd[i],
         })),
       ),
     ],
@@ -66,6 +73,11 @@ export async function appendEvents(q: Queryable, inputs: readonly AppendEventInp
   return inputs.map((e) => {
     const row = byId.get(e.id);
     if (!row) throw new Error('an appended event did not come back');
-    return { seq: Number(row.seq), prevSeq: row.prev_seq === null ? null : Number(row.prev_seq), id: row.id, createdAt: iso(row.created_at) };
+    return {
+      seq: Number(row.seq),
+      prevSeq: row.prev_seq === null ? null : Number(row.prev_seq),
+      id: row.id,
+      createdAt: iso(row.created_at),
+    };
   });
 }

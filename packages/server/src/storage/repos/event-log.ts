@@ -120,10 +120,13 @@ export class EventLogRepo {
 
   /** What `viewer` may see after `since`, oldest first. Customers' conversations are resolved here, in SQL. */
   async listVisible(accountId: string, since: number, viewer: EventViewer, limit?: number): Promise<StoredEvent[]> {
-    const rows = await this.q.query<EventRow>(
-      `SELECT e.* FROM events e WHERE ${VISIBLE_AFTER} ORDER BY e.seq LIMIT $5`,
-      [accountId, Math.max(0, Math.trunc(since)), viewer.isStaff, viewer.userId, clampLimit(limit, 500, 1001)],
-    );
+    const rows = await this.q.query<EventRow>(`SELECT e.* FROM events e WHERE ${VISIBLE_AFTER} ORDER BY e.seq LIMIT $5`, [
+      accountId,
+      Math.max(0, Math.trunc(since)),
+      viewer.isStaff,
+      viewer.userId,
+      clampLimit(limit, 500, 1001),
+    ]);
     return rows.map(toStoredEvent);
   }
 
@@ -138,10 +141,7 @@ export class EventLogRepo {
 
   /** The highest seq in the account (0 when empty): where a fresh client starts. */
   async lastSeq(accountId: string): Promise<number> {
-    const rows = await this.q.query<{ seq: number }>(
-      'SELECT COALESCE(max(seq), 0) AS seq FROM events WHERE account_id = $1',
-      [accountId],
-    );
+    const rows = await this.q.query<{ seq: number }>('SELECT COALESCE(max(seq), 0) AS seq FROM events WHERE account_id = $1', [accountId]);
     return rows[0]?.seq ?? 0;
   }
 }

@@ -1,4 +1,5 @@
 import type { Handoff, HandoffDestination, HandoffTrigger } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
 import { newId } from '../ids';
 import { iso, jsonParam } from '../row-mapping';
@@ -16,8 +17,15 @@ interface Row {
 }
 
 const toHandoff = (r: Row): Handoff => ({
-  id: r.id, accountId: r.account_id, conversationId: r.conversation_id, trigger: r.trigger, destination: r.destination,
-  summary: r.summary, agentId: r.agent_id, messageId: r.message_id, createdAt: iso(r.created_at),
+  id: r.id,
+  accountId: r.account_id,
+  conversationId: r.conversation_id,
+  trigger: r.trigger,
+  destination: r.destination,
+  summary: r.summary,
+  agentId: r.agent_id,
+  messageId: r.message_id,
+  createdAt: iso(r.created_at),
 });
 
 export class HandoffsRepo {
@@ -27,7 +35,16 @@ export class HandoffsRepo {
     const rows = await this.q.query<Row>(
       `INSERT INTO handoffs (id, account_id, conversation_id, trigger, destination, summary, agent_id, message_id)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) RETURNING *`,
-      [newId(), input.accountId, input.conversationId, input.trigger, jsonParam(input.destination), input.summary, input.agentId, input.messageId],
+      [
+        newId(),
+        input.accountId,
+        input.conversationId,
+        input.trigger,
+        jsonParam(input.destination),
+        input.summary,
+        input.agentId,
+        input.messageId,
+      ],
     );
     return toHandoff(rows[0] as Row);
   }

@@ -1,4 +1,5 @@
 import type { ContactSummary, LastMessagePreview, MessageRole } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
 import { iso } from '../row-mapping';
 
@@ -28,7 +29,7 @@ interface InboxRow {
 /** "Maria Garcia" -> "MG", "li" -> "L", "maria@example.com" -> "M"; the id when nothing else is known. */
 export function initialsOf(name: string | null, email: string | null, id: string): string {
   const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
-  if (words.length > 0) return ((words[0]?.[0] ?? '') + (words.length > 1 ? words[words.length - 1]?.[0] ?? '' : '')).toUpperCase();
+  if (words.length > 0) return ((words[0]?.[0] ?? '') + (words.length > 1 ? (words[words.length - 1]?.[0] ?? '') : '')).toUpperCase();
   return (email?.trim()[0] ?? id[0] ?? '?').toUpperCase();
 }
 

@@ -1,4 +1,5 @@
 import type { KnowledgeItem, KnowledgeKind } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
 import { newId } from '../ids';
 import { iso } from '../row-mapping';
@@ -16,8 +17,15 @@ interface Row {
 }
 
 const toItem = (r: Row): KnowledgeItem => ({
-  id: r.id, accountId: r.account_id, kind: r.kind, title: r.title, body: r.body, url: r.url, tags: r.tags,
-  createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+  id: r.id,
+  accountId: r.account_id,
+  kind: r.kind,
+  title: r.title,
+  body: r.body,
+  url: r.url,
+  tags: r.tags,
+  createdAt: iso(r.created_at),
+  updatedAt: iso(r.updated_at),
 });
 
 export interface KnowledgeInput {
@@ -34,7 +42,10 @@ export class KnowledgeRepo {
 
   /** The whole corpus of a tenant, capped: retrieval ranks it in memory. */
   async list(accountId: string, limit = 5_000): Promise<KnowledgeItem[]> {
-    const rows = await this.q.query<Row>('SELECT * FROM knowledge WHERE account_id = $1 ORDER BY created_at, id LIMIT $2', [accountId, limit]);
+    const rows = await this.q.query<Row>('SELECT * FROM knowledge WHERE account_id = $1 ORDER BY created_at, id LIMIT $2', [
+      accountId,
+      limit,
+    ]);
     return rows.map(toItem);
   }
 
@@ -56,7 +67,16 @@ export class KnowledgeRepo {
       `UPDATE knowledge SET kind = COALESCE($3, kind), title = COALESCE($4, title), body = COALESCE($5, body),
          url = CASE WHEN $6::boolean THEN $7 ELSE url END, tags = COALESCE($8::text[], tags), updated_at = now()
        WHERE account_id = $1 AND id = $2 RETURNING *`,
-      [accountId, id, patch.kind ?? null, patch.title ?? null, patch.body ?? null, patch.url !== undefined, patch.url ?? null, patch.tags ?? null],
+      [
+        accountId,
+        id,
+        patch.kind ?? null,
+        patch.title ?? null,
+        patch.body ?? null,
+        patch.url !== undefined,
+        patch.url ?? null,
+        patch.tags ?? null,
+      ],
     );
     return rows[0] ? toItem(rows[0]) : null;
   }

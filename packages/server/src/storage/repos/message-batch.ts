@@ -1,8 +1,9 @@
 import type { Conversation, Message } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
 import { newId } from '../ids';
-import { toConversation, type ConversationRow } from './conversations';
-import { toMessage, type InsertMessageInput, type MessageRow } from './messages';
+import { type ConversationRow, toConversation } from './conversations';
+import { type InsertMessageInput, type MessageRow, toMessage } from './messages';
 
 export interface BatchMessageInput extends InsertMessageInput {
   /** Who wrote it, for the audit row. */
@@ -37,7 +38,11 @@ export type BatchMessageOutcome =
 export async function appendMessages(q: Queryable, inputs: readonly BatchMessageInput[]): Promise<BatchMessageOutcome[]> {
   if (inputs.length === 0) return [];
   const ids = inputs.map((i) => i.id ?? newId());
-  const [row] = await q.query<{ messages: Array<[string, string]>; conversations: Array<ConversationRow & { ticketed: boolean }>; found: Array<{ account_id: string; id: string; contact_id: string | null }> }>(
+  const [row] = await q.query<{
+    messages: Array<[string, string]>;
+    conversations: Array<ConversationRow & { ticketed: boolean }>;
+    found: Array<{ account_id: string; id: string; contact_id: string | null }>;
+  }>(
     `WITH input AS (
        SELECT r->>'id' AS id, r->>'a' AS account_id, r->>'c' AS conversation_id, r->>'r' AS role, r->>'s' AS sender_id,
               r->>'b' AS content, r->>'t' AS content_type, r->>'k' AS client_message_id, r->>'x' AS external_id,
@@ -84,16 +89,30 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
     [
       JSON.stringify(
         inputs.map((i, n) => ({
-          id: ids[n], a: i.accountId, c: i.conversationId, r: i.role, s: i.senderId ?? null, b: i.content, t: i.contentType ?? 'text',
-          k: i.clientMessageId ?? null, x: i.externalId ?? null, m: i.mediaUrl ?? null, st: i.status ?? 'sent', cf: i.confidence ?? null,
-          l: i.latencyMs ?? null, ac: i.actorId, rc: i.requiredContactId,
+          id: ids[n],
+          a: i.accountId,
+          c: i.conversationId,
+          r: i.role,
+          s: i.senderId ?? null,
+          b: i.content,
+          t: i.contentType ?? 'text',
+          k: i.clientMessageId ?? null,
+          x: i.externalId ?? null,
+          m: i.mediaUrl ?? null,
+          st: i.status ?? 'sent',
+          cf: i.confidence ?? null,
+          l: i.latencyMs ?? null,
+          ac: i.actorId,
+          rc: i.requiredContactId,
         })),
       ),
     ],
   );
   // Only ids and times come back: the rest of each stored message is its input.
   const stored = new Map((row?.messages ?? []).map(([id, createdAt]) => [id, createdAt]));
-  const conversations = new Map((row?.conversations ?? []).map((c) => [`${c.account_id}\u0000${c.id}`, { conversation: toConversation(c), ticketed: c.ticketed }]));
+  const conversations = new Map(
+    (row?.conversations ?? []).map((c) => [`${c.account_id}\u0000${c.id}`, { conversation: toConversation(c), ticketed: c.ticketed }]),
+  );
   const found = new Map((row?.found ?? []).map((c) => [`${c.account_id}\u0000${c.id}`, c.contact_id]));
 
   const outcomes: Array<BatchMessageOutcome | null> = inputs.map((input, n) => {
@@ -102,13 +121,28 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
     const conv = conversations.get(key);
     if (createdAt !== undefined && conv) {
       const message = toMessage({
-        id: ids[n]!, account_id: input.accountId, conversation_id: input.conversationId, role: input.role, sender_id: input.senderId ?? null,
-        content: input.content, content_type: input.contentType ?? 'text', client_message_id: input.clientMessageId ?? null,
-        external_id: input.externalId ?? null, media_url: input.mediaUrl ?? null, status: input.status ?? 'sent',
-        confidence: input.confidence ?? null, latency_ms: input.latencyMs ?? null, created_at: createdAt,
+        id: ids[n]!,
+        account_id: input.accountId,
+        conversation_id: input.conversationId,
+        role: input.role,
+        sender_id: input.senderId ?? null,
+        content: input.content,
+        content_type: input.contentType ?? 'text',
+        client_message_id: input.clientMessageId ?? null,
+        external_id: input.externalId ?? null,
+        media_url: input.mediaUrl ?? null,
+        status: input.status ?? 'sent',
+        confidence: input.confidence ?? null,
+        latency_ms: input.latencyMs ?? null,
+        created_at: createdAt,
       });
       // Each message's event carries the conversation as of that message.
-      return { kind: 'created', message, conversation: { ...conv.conversation, lastMessageAt: message.createdAt }, ticketed: conv.ticketed };
+      return {
+        kind: 'created',
+        message,
+        conversation: { ...conv.conversation, lastMessageAt: message.createdAt },
+        ticketed: conv.ticketed,
+      };
     }
     if (!found.has(key)) return { kind: 'not_found' };
     const contactId = found.get(key) ?? null;
@@ -117,7 +151,10 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
   });
   const retried = inputs.map((input, n) => ({ input, n })).filter(({ n }) => outcomes[n] === null);
   if (retried.length > 0) {
-    const existing = await findStored(q, retried.map(({ input }) => input));
+    const existing = await findStored(
+      q,
+      retried.map(({ input }) => input),
+    );
     retried.forEach(({ n }, k) => {
       const message = existing[k];
       outcomes[n] = message ? { kind: 'duplicate', message } : { kind: 'not_found' };

@@ -1,7 +1,8 @@
-import type { Conversation, ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
+import type { ContentType, Conversation, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
-import { appendMessages } from './message-batch';
 import { clampLimit, iso } from '../row-mapping';
+import { appendMessages } from './message-batch';
 
 export interface InsertMessageInput {
   accountId: string;
@@ -92,7 +93,8 @@ export class MessagesRepo {
    */
   async append(input: InsertMessageInput, actorId: string | null): Promise<AppendMessageResult | null> {
     const [outcome] = await appendMessages(this.q, [{ ...input, actorId, requiredContactId: null }]);
-    if (outcome?.kind === 'created') return { message: outcome.message, created: true, conversation: outcome.conversation, ticketed: outcome.ticketed };
+    if (outcome?.kind === 'created')
+      return { message: outcome.message, created: true, conversation: outcome.conversation, ticketed: outcome.ticketed };
     if (outcome?.kind === 'duplicate') return { message: outcome.message, created: false, conversation: null, ticketed: false };
     return null;
   }
@@ -112,10 +114,10 @@ export class MessagesRepo {
   }
 
   async findByExternalId(accountId: string, externalId: string): Promise<Message | null> {
-    const rows = await this.q.query<MessageRow>(
-      'SELECT * FROM messages WHERE account_id = $1 AND external_id = $2',
-      [accountId, externalId],
-    );
+    const rows = await this.q.query<MessageRow>('SELECT * FROM messages WHERE account_id = $1 AND external_id = $2', [
+      accountId,
+      externalId,
+    ]);
     return rows[0] ? toMessage(rows[0]) : null;
   }
 
@@ -123,11 +125,7 @@ export class MessagesRepo {
    * Oldest first, after the message `afterId` (from the start without it). An `afterId` that is not
    * a message of this conversation yields an empty page rather than the whole history.
    */
-  async listAfter(
-    accountId: string,
-    conversationId: string,
-    opts: { afterId?: string; limit?: number } = {},
-  ): Promise<Message[]> {
+  async listAfter(accountId: string, conversationId: string, opts: { afterId?: string; limit?: number } = {}): Promise<Message[]> {
     const rows = await this.q.query<MessageRow>(
       `SELECT m.* FROM messages m
        WHERE m.account_id = $1 AND m.conversation_id = $2
@@ -141,11 +139,7 @@ export class MessagesRepo {
   }
 
   /** The latest `limit` messages before `beforeId` (or the latest overall), returned oldest first. */
-  async listBefore(
-    accountId: string,
-    conversationId: string,
-    opts: { beforeId?: string; limit?: number } = {},
-  ): Promise<Message[]> {
+  async listBefore(accountId: string, conversationId: string, opts: { beforeId?: string; limit?: number } = {}): Promise<Message[]> {
     const rows = await this.q.query<MessageRow>(
       `SELECT m.* FROM messages m
        WHERE m.account_id = $1 AND m.conversation_id = $2
@@ -162,11 +156,7 @@ export class MessagesRepo {
    * Moves the aggregate delivery status forward only (sent → delivered → read); a late `delivered`
    * after `read` changes nothing. Null when the message is not found in this account.
    */
-  async setStatus(
-    accountId: string,
-    id: string,
-    status: DeliveryStatus,
-  ): Promise<{ message: Message; changed: boolean } | null> {
+  async setStatus(accountId: string, id: string, status: DeliveryStatus): Promise<{ message: Message; changed: boolean } | null> {
     const rows = await this.q.query<MessageRow>(
       `UPDATE messages SET status = $3
        WHERE account_id = $1 AND id = $2 AND ${STATUS_RANK_SQL} < $4

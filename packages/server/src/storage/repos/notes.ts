@@ -1,4 +1,5 @@
 import type { Note } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
 import { newId } from '../ids';
 import { iso } from '../row-mapping';
@@ -13,7 +14,14 @@ interface NoteRow {
 }
 
 function toNote(r: NoteRow): Note {
-  return { id: r.id, accountId: r.account_id, conversationId: r.conversation_id, authorId: r.author_id, content: r.content, createdAt: iso(r.created_at) };
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    conversationId: r.conversation_id,
+    authorId: r.author_id,
+    content: r.content,
+    createdAt: iso(r.created_at),
+  };
 }
 
 /** Private notes, scoped by account like every repository. */

@@ -1,4 +1,5 @@
 import type { Notification } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
 import { newId } from '../ids';
 import { clampLimit, iso, isoOrNull, jsonParam } from '../row-mapping';
@@ -74,10 +75,11 @@ export class NotificationsRepo {
   }
 
   async get(accountId: string, userId: string, id: string): Promise<Notification | null> {
-    const rows = await this.q.query<NotificationRow>(
-      'SELECT * FROM notifications WHERE account_id = $1 AND user_id = $2 AND id = $3',
-      [accountId, userId, id],
-    );
+    const rows = await this.q.query<NotificationRow>('SELECT * FROM notifications WHERE account_id = $1 AND user_id = $2 AND id = $3', [
+      accountId,
+      userId,
+      id,
+    ]);
     return rows[0] ? toNotification(rows[0]) : null;
   }
 

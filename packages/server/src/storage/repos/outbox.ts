@@ -1,5 +1,5 @@
 import type { Queryable } from '../db';
-import { toStoredEvent, type EventRow, type StoredEvent } from './event-log';
+import { type EventRow, type StoredEvent, toStoredEvent } from './event-log';
 
 export interface RecentSeqs {
   /** The database's clock when the window was read; windows are reckoned on this clock only. */

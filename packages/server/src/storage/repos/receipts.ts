@@ -1,5 +1,5 @@
 import type { Queryable } from '../db';
-import { iso, timeParam, type TimeInput } from '../row-mapping';
+import { iso, type TimeInput, timeParam } from '../row-mapping';
 
 /** Per-recipient delivery and read receipts (seed 002's message_reads); `sent` only as a channel reports it. */
 export type ReceiptStatus = 'sent' | 'delivered' | 'read';

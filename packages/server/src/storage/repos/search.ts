@@ -1,11 +1,13 @@
 import type { MessageRole, SearchHit } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
 import { iso } from '../row-mapping';
 import { contactSummary, PREVIEW_LENGTH } from './inbox';
 
 // The indexed expressions of migration 007, spelled exactly alike so the GIN indexes serve them.
 const MESSAGE_TEXT = "to_tsvector('simple', m.content)";
-const CONTACT_TEXT = "to_tsvector('simple', coalesce(u.name, '') || ' ' || coalesce(u.email, '') || ' ' || replace(coalesce(u.email, ''), '@', ' '))";
+const CONTACT_TEXT =
+  "to_tsvector('simple', coalesce(u.name, '') || ' ' || coalesce(u.email, '') || ' ' || replace(coalesce(u.email, ''), '@', ' '))";
 
 interface HitRow {
   kind: 'message' | 'contact';

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db';
 import { newId } from '../ids';
-import { clampLimit, iso, isoOrNull, timeParam, type TimeInput } from '../row-mapping';
+import { clampLimit, iso, isoOrNull, type TimeInput, timeParam } from '../row-mapping';
 
 export type SlaTimerKind = 'warning' | 'breach';
 
@@ -81,12 +81,7 @@ export class SlaTimersRepo {
    * Claims up to `limit` due, unfired timers for `nodeId`, earliest first. Concurrent callers get
    * disjoint sets: rows another claimer has locked are skipped, and rows it claimed no longer match.
    */
-  async claimDue(
-    now: TimeInput,
-    nodeId: string,
-    limit = 100,
-    leaseMs: number = DEFAULT_CLAIM_LEASE_MS,
-  ): Promise<SlaTimer[]> {
+  async claimDue(now: TimeInput, nodeId: string, limit = 100, leaseMs: number = DEFAULT_CLAIM_LEASE_MS): Promise<SlaTimer[]> {
     const at = timeParam(now);
     const rows = await this.q.query<SlaTimerRow>(
       `UPDATE sla_timers SET claimed_by = $2, claimed_at = $1::timestamptz

@@ -1,7 +1,8 @@
 import type { Ticket } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
-import { timeParam, type TimeInput } from '../row-mapping';
-import { toTicket, type TicketRow } from './tickets';
+import { type TimeInput, timeParam } from '../row-mapping';
+import { type TicketRow, toTicket } from './tickets';
 
 /**
  * The SLA side of tickets that the wire model leaves out: when a ticket was

@@ -1,7 +1,8 @@
 import type { Ticket, TicketPriority, TicketStatus } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
 import { newId } from '../ids';
-import { clampLimit, iso, isoOrNull, timeParamOrNull, type TimeInput } from '../row-mapping';
+import { clampLimit, iso, isoOrNull, type TimeInput, timeParamOrNull } from '../row-mapping';
 
 export interface CreateTicketInput {
   accountId: string;

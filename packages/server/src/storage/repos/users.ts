@@ -1,6 +1,7 @@
 import type { Role, User } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
-import { isoOrNull, timeParam, type TimeInput } from '../row-mapping';
+import { isoOrNull, type TimeInput, timeParam } from '../row-mapping';
 
 export interface UserClaims {
   accountId: string;
@@ -89,17 +90,20 @@ export class UsersRepo {
   }
 
   async listByRole(accountId: string, roles: readonly Role[]): Promise<User[]> {
-    const rows = await this.q.query<UserRow>(
-      'SELECT * FROM users WHERE account_id = $1 AND role = ANY($2::text[]) ORDER BY id',
-      [accountId, [...roles]],
-    );
+    const rows = await this.q.query<UserRow>('SELECT * FROM users WHERE account_id = $1 AND role = ANY($2::text[]) ORDER BY id', [
+      accountId,
+      [...roles],
+    ]);
     return rows.map(toUser);
   }
 
   /** Which of `ids` are users of this tenant, in the order given. */
   async known(accountId: string, ids: readonly string[]): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = await this.q.query<{ id: string }>('SELECT id FROM users WHERE account_id = $1 AND id = ANY($2::text[])', [accountId, [...ids]]);
+    const rows = await this.q.query<{ id: string }>('SELECT id FROM users WHERE account_id = $1 AND id = ANY($2::text[])', [
+      accountId,
+      [...ids],
+    ]);
     const found = new Set(rows.map((r) => r.id));
     return ids.filter((id) => found.has(id));
   }

@@ -51,12 +51,21 @@ export class WidgetSettingsRepo {
     return (await this.get(accountId)) as WidgetSettingsRow;
   }
 
-  async update(accountId: string, change: { origins?: string[]; options?: Record<string, unknown>; publicKey?: string; identitySecret?: string }): Promise<WidgetSettingsRow | null> {
+  async update(
+    accountId: string,
+    change: { origins?: string[]; options?: Record<string, unknown>; publicKey?: string; identitySecret?: string },
+  ): Promise<WidgetSettingsRow | null> {
     const rows = await this.q.query<Row>(
       `UPDATE widget_settings SET origins = COALESCE($2::text[], origins), options = COALESCE($3::jsonb, options),
          public_key = COALESCE($4, public_key), identity_secret = COALESCE($5, identity_secret), updated_at = now()
        WHERE account_id = $1 RETURNING *`,
-      [accountId, change.origins ?? null, change.options ? jsonParam(change.options) : null, change.publicKey ?? null, change.identitySecret ?? null],
+      [
+        accountId,
+        change.origins ?? null,
+        change.options ? jsonParam(change.options) : null,
+        change.publicKey ?? null,
+        change.identitySecret ?? null,
+      ],
     );
     return rows[0] ? toSettings(rows[0]) : null;
   }

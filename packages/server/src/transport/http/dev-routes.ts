@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+
 import { forbidden } from '../../errors';
 import { DEMO_TENANT, seedDemoTenant } from '../../ops/demo-tenant';
 import type { Services } from '../../services';
@@ -17,13 +18,32 @@ export function devRoutes(app: FastifyInstance, services: Services): void {
   const secret = config.JWT_SECRET;
   if (!config.demo || !secret || process.env.NODE_ENV === 'production') return;
 
-  app.get('/api/dev/demo-tokens', doc({ tag: 'Development', auth: 'none', summary: 'Tokens of the demo tenant (development only)', description: 'Present only when the demo tenant is on (no DATABASE_URL, or DEMO=true) and NODE_ENV is not production; served to loopback clients only (403 otherwise).', responses: { 200: { description: 'The demo tenant and its users\' tokens', schema: z.object({ tenant: z.string(), tokens: z.array(z.looseObject({ role: z.string(), name: z.string(), token: z.string() })) }) } } }), async (request, reply) => {
-    // HOST defaults to 0.0.0.0: without this, anyone on the network could take the demo admin's token.
-    if (!isLocalRequest(request)) throw forbidden('Demo tokens are served only to this machine (loopback, not through a proxy)');
-    reply.header('cache-control', 'no-store');
-    const tokens = await seedDemoTenant(services, secret);
-    return { tenant: DEMO_TENANT, tokens };
-  });
+  app.get(
+    '/api/dev/demo-tokens',
+    doc({
+      tag: 'Development',
+      auth: 'none',
+      summary: 'Tokens of the demo tenant (development only)',
+      description:
+        'Present only when the demo tenant is on (no DATABASE_URL, or DEMO=true) and NODE_ENV is not production; served to loopback clients only (403 otherwise).',
+      responses: {
+        200: {
+          description: "The demo tenant and its users' tokens",
+          schema: z.object({
+            tenant: z.string(),
+            tokens: z.array(z.looseObject({ role: z.string(), name: z.string(), token: z.string() })),
+          }),
+        },
+      },
+    }),
+    async (request, reply) => {
+      // HOST defaults to 0.0.0.0: without this, anyone on the network could take the demo admin's token.
+      if (!isLocalRequest(request)) throw forbidden('Demo tokens are served only to this machine (loopback, not through a proxy)');
+      reply.header('cache-control', 'no-store');
+      const tokens = await seedDemoTenant(services, secret);
+      return { tenant: DEMO_TENANT, tokens };
+    },
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
 import { HTTP_STATUS } from '@switchboard/protocol';
+import type { FastifyError, FastifyInstance } from 'fastify';
+
 import { AppError, toErrorPayload } from '../../errors';
 
 /**
@@ -13,7 +14,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (!(err instanceof AppError)) {
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') mapped = new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
       else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-        mapped = new AppError('VALIDATION_FAILED', err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'Send JSON' : 'The request is not valid');
+        mapped = new AppError(
+          'VALIDATION_FAILED',
+          err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'Send JSON' : 'The request is not valid',
+        );
       }
     }
     const payload = toErrorPayload(mapped, request.log, `${request.method} ${request.routeOptions.url ?? request.url}`);

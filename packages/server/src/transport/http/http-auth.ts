@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+
 import type { Principal } from '../../auth/principal';
 import type { TokenVerifier } from '../../auth/token-verifier';
 import { AppError } from '../../errors';

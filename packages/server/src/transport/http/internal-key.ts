@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+
 import type { FastifyRequest } from 'fastify';
+
 import { AppError } from '../../errors';
 
 /**

@@ -1,6 +1,7 @@
+import { Id, Role } from '@switchboard/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Id, Role } from '@switchboard/protocol';
+
 import type { Services } from '../../services';
 import { requirePrincipal } from './http-auth';
 import { doc, named } from './openapi/route-doc';
@@ -26,7 +27,12 @@ const Me = named(
 export function meRoute(app: FastifyInstance, services: Services): void {
   app.get(
     '/api/me',
-    doc({ tag: 'Session', auth: 'bearer', summary: 'Check a token: who it signs in', responses: { 200: { description: 'The caller as the server sees it', schema: Me } } }),
+    doc({
+      tag: 'Session',
+      auth: 'bearer',
+      summary: 'Check a token: who it signs in',
+      responses: { 200: { description: 'The caller as the server sees it', schema: Me } },
+    }),
     async (request) => {
       const actor = await requirePrincipal(services.verify, request);
       return Me.parse(actor);

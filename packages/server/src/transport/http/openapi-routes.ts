@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/openapi-document';
 import { renderReferencePage } from './openapi/reference-page';
 import type { CataloguedRoute } from './openapi/route-catalogue';
@@ -23,12 +24,22 @@ export function openapiRoutes(app: FastifyInstance, routes: readonly CataloguedR
 
   app.get(
     '/openapi.json',
-    doc({ tag: 'Reference', auth: 'none', summary: 'This API as an OpenAPI 3.1 document', responses: { 200: { description: 'The document', schema: z.looseObject({ openapi: z.literal('3.1.0') }) } } }),
+    doc({
+      tag: 'Reference',
+      auth: 'none',
+      summary: 'This API as an OpenAPI 3.1 document',
+      responses: { 200: { description: 'The document', schema: z.looseObject({ openapi: z.literal('3.1.0') }) } },
+    }),
     async () => document().json,
   );
   app.get(
     '/docs',
-    doc({ tag: 'Reference', auth: 'none', summary: 'This API as a readable page', responses: { 200: { description: 'HTML', contentType: 'text/html' } } }),
+    doc({
+      tag: 'Reference',
+      auth: 'none',
+      summary: 'This API as a readable page',
+      responses: { 200: { description: 'HTML', contentType: 'text/html' } },
+    }),
     async (_request, reply) => reply.type('text/html; charset=utf-8').send(document().html),
   );
 }

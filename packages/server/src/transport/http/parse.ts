@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+
 import { AppError } from '../../errors';
 
 /** Parses a body, query or params with zod; failures are VALIDATION_FAILED with the issues. */

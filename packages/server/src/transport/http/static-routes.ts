@@ -1,12 +1,23 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+
 import { doc } from './openapi/route-doc';
 
 // The files themselves (fastify-static) are marked schema.hide: pages, not API.
-const page = (summary: string) => doc({ tag: 'Web apps', auth: 'none', summary, responses: { 200: { description: 'HTML', contentType: 'text/html' }, 503: { description: 'Not built yet (npm run build:web)', contentType: 'text/html' } } });
+const page = (summary: string) =>
+  doc({
+    tag: 'Web apps',
+    auth: 'none',
+    summary,
+    responses: {
+      200: { description: 'HTML', contentType: 'text/html' },
+      503: { description: 'Not built yet (npm run build:web)', contentType: 'text/html' },
+    },
+  });
 
 const REPO = rootWithApps(dirname(fileURLToPath(import.meta.url)));
 const DASHBOARD_DIST = resolve(REPO, 'apps/dashboard/dist');
@@ -35,9 +46,12 @@ export function staticRoutes(app: FastifyInstance, dirs: { dashboard?: string; w
   if (existsSync(widget)) {
     void app.register(fastifyStatic, { root: widget, prefix: '/widget/', decorateReply: false, cacheControl: false, setHeaders: headers });
   }
-  app.get('/widget/demo', page('The customer widget\'s demo page'), (_req, reply) => {
+  app.get('/widget/demo', page("The customer widget's demo page"), (_req, reply) => {
     if (!existsSync(resolve(widget, 'demo.html'))) return notBuilt(reply, 'widget');
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(createReadStream(resolve(widget, 'demo.html')));
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(createReadStream(resolve(widget, 'demo.html')));
   });
 }
 

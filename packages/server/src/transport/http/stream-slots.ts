@@ -19,7 +19,10 @@ export class StreamSlots {
   take(user: string): () => void {
     const n = this.open.get(user) ?? 0;
     if (n >= this.maxPerUser) {
-      throw new AppError('RATE_LIMITED', `At most ${this.maxPerUser} open streams per user`, { retryAfterMs: RETRY_AFTER_MS, limit: this.maxPerUser });
+      throw new AppError('RATE_LIMITED', `At most ${this.maxPerUser} open streams per user`, {
+        retryAfterMs: RETRY_AFTER_MS,
+        limit: this.maxPerUser,
+      });
     }
     this.open.set(user, n + 1);
     let released = false;

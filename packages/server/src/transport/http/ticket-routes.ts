@@ -1,6 +1,7 @@
+import { Id, TicketPriority, TicketStatus } from '@switchboard/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Id, TicketPriority, TicketStatus } from '@switchboard/protocol';
+
 import type { Services } from '../../services';
 import { requirePrincipal } from './http-auth';
 import { TicketModel } from './openapi/api-models';
@@ -49,31 +50,85 @@ export function ticketRoutes(app: FastifyInstance, services: Services): void {
     return actor;
   };
 
-  app.post('/api/tickets', doc({ tag: 'Tickets', auth: 'bearer', summary: 'Open a ticket', description: 'Staff only; starts its SLA clocks.', body: CreateBody, responses: { 201: { description: 'The new ticket', schema: TicketModel } } }), async (request, reply) => {
-    const actor = await who(request);
-    const ticket = await services.tickets.create(actor, parse(CreateBody, request.body ?? {}));
-    return reply.status(201).send(ticket);
-  });
+  app.post(
+    '/api/tickets',
+    doc({
+      tag: 'Tickets',
+      auth: 'bearer',
+      summary: 'Open a ticket',
+      description: 'Staff only; starts its SLA clocks.',
+      body: CreateBody,
+      responses: { 201: { description: 'The new ticket', schema: TicketModel } },
+    }),
+    async (request, reply) => {
+      const actor = await who(request);
+      const ticket = await services.tickets.create(actor, parse(CreateBody, request.body ?? {}));
+      return reply.status(201).send(ticket);
+    },
+  );
 
-  app.get('/api/tickets', doc({ tag: 'Tickets', auth: 'bearer', summary: 'List tickets', query: ListQuery, responses: { 200: { description: 'A page of tickets', schema: z.object({ tickets: z.array(TicketModel) }) } } }), async (request) => {
-    const actor = await who(request);
-    return { tickets: await services.tickets.list(actor, parse(ListQuery, request.query)) };
-  });
+  app.get(
+    '/api/tickets',
+    doc({
+      tag: 'Tickets',
+      auth: 'bearer',
+      summary: 'List tickets',
+      query: ListQuery,
+      responses: { 200: { description: 'A page of tickets', schema: z.object({ tickets: z.array(TicketModel) }) } },
+    }),
+    async (request) => {
+      const actor = await who(request);
+      return { tickets: await services.tickets.list(actor, parse(ListQuery, request.query)) };
+    },
+  );
 
-  app.get('/api/tickets/:id', doc({ tag: 'Tickets', auth: 'bearer', summary: 'Read a ticket', params: IdParams, responses: { 200: { description: 'The ticket', schema: TicketModel } } }), async (request) => {
-    const actor = await who(request);
-    return services.tickets.get(actor, parse(IdParams, request.params).id);
-  });
+  app.get(
+    '/api/tickets/:id',
+    doc({
+      tag: 'Tickets',
+      auth: 'bearer',
+      summary: 'Read a ticket',
+      params: IdParams,
+      responses: { 200: { description: 'The ticket', schema: TicketModel } },
+    }),
+    async (request) => {
+      const actor = await who(request);
+      return services.tickets.get(actor, parse(IdParams, request.params).id);
+    },
+  );
 
-  app.patch('/api/tickets/:id', doc({ tag: 'Tickets', auth: 'bearer', summary: 'Change a ticket', description: 'Name at least one field.', params: IdParams, body: PatchBody, responses: { 200: { description: 'The changed ticket', schema: TicketModel } } }), async (request) => {
-    const actor = await who(request);
-    const { id } = parse(IdParams, request.params);
-    return services.tickets.update(actor, id, parse(PatchBody, request.body ?? {}));
-  });
+  app.patch(
+    '/api/tickets/:id',
+    doc({
+      tag: 'Tickets',
+      auth: 'bearer',
+      summary: 'Change a ticket',
+      description: 'Name at least one field.',
+      params: IdParams,
+      body: PatchBody,
+      responses: { 200: { description: 'The changed ticket', schema: TicketModel } },
+    }),
+    async (request) => {
+      const actor = await who(request);
+      const { id } = parse(IdParams, request.params);
+      return services.tickets.update(actor, id, parse(PatchBody, request.body ?? {}));
+    },
+  );
 
-  app.post('/api/tickets/:id/assign', doc({ tag: 'Tickets', auth: 'bearer', summary: 'Assign or unassign a ticket', params: IdParams, body: AssignBody, responses: { 200: { description: 'The ticket', schema: TicketModel } } }), async (request) => {
-    const actor = await who(request);
-    const { id } = parse(IdParams, request.params);
-    return services.tickets.assign(actor, id, parse(AssignBody, request.body ?? {}).assigneeId);
-  });
+  app.post(
+    '/api/tickets/:id/assign',
+    doc({
+      tag: 'Tickets',
+      auth: 'bearer',
+      summary: 'Assign or unassign a ticket',
+      params: IdParams,
+      body: AssignBody,
+      responses: { 200: { description: 'The ticket', schema: TicketModel } },
+    }),
+    async (request) => {
+      const actor = await who(request);
+      const { id } = parse(IdParams, request.params);
+      return services.tickets.assign(actor, id, parse(AssignBody, request.body ?? {}).assigneeId);
+    },
+  );
 }

@@ -1,8 +1,9 @@
+import { isStaff } from '@switchboard/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { isStaff } from '@switchboard/protocol';
+
+import { type Viewer, viewerReceives } from '../../realtime/viewer-receives';
 import { withEnvelope } from '../../realtime/with-envelope';
-import { viewerReceives, type Viewer } from '../../realtime/viewer-receives';
 import type { Services } from '../../services';
 import { requirePrincipal } from './http-auth';
 import { doc } from './openapi/route-doc';
@@ -14,13 +15,15 @@ const UpdatesQuery = z.object({
 });
 
 const UpdatesPage = z.object({
-  events: z.array(z.object({
-    seq: z.number().int(),
-    id: z.string(),
-    type: z.string().describe('the domain event type, e.g. message.created'),
-    createdAt: z.string(),
-    deliveries: z.array(z.object({ event: z.string().describe('the socket event name'), payload: z.unknown() })),
-  })),
+  events: z.array(
+    z.object({
+      seq: z.number().int(),
+      id: z.string(),
+      type: z.string().describe('the domain event type, e.g. message.created'),
+      createdAt: z.string(),
+      deliveries: z.array(z.object({ event: z.string().describe('the socket event name'), payload: z.unknown() })),
+    }),
+  ),
   lastSeq: z.number().int().describe('poll again with since=lastSeq'),
   more: z.boolean().describe('true when the page was full: poll again at once'),
 });
@@ -32,27 +35,43 @@ const UpdatesPage = z.object({
  */
 export function updatesRoutes(app: FastifyInstance, services: Services): void {
   aliasRoute(app, 'GET', '/api/updates', '/tickets/updates');
-  app.get('/api/updates', doc({ tag: 'Updates', auth: 'bearer', summary: 'What the caller may see since a sequence number', description: 'The polling fallback for clients without a socket: the same events, in the default vocabulary, that a socket would have received.', query: UpdatesQuery, responses: { 200: { description: 'A page of events', schema: UpdatesPage } } }), async (request) => {
-    const actor = await requirePrincipal(services.verify, request);
-    const { since, limit } = parse(UpdatesQuery, request.query);
-    const page = await services.replay.page({ accountId: actor.accountId, userId: actor.userId, isStaff: isStaff(actor.role) }, since, limit);
-    const viewer: Viewer = { ns: '/', dialect: 'default', userId: actor.userId, role: actor.role, teamIds: actor.teamIds };
-    const events = page
-      .map((e) => ({
-      seq: e.seq,
-      id: e.eventId,
-      type: e.type,
-      createdAt: e.createdAt,
-      deliveries: services.broadcaster
-        .deliveries(e)
-        .filter((d) => viewerReceives(d, viewer))
-        .map((d) => ({ event: d.event, payload: withEnvelope(d.payload, e.seq, e.eventId) })),
-      }))
-      .filter((e) => e.deliveries.length > 0);
-    // lastSeq covers events the caller may not see too, so the next poll starts after them.
-    const lastSeq = page.length ? page[page.length - 1]!.seq : since;
-    return { events, lastSeq, more: page.length === limit };
-  });
+  app.get(
+    '/api/updates',
+    doc({
+      tag: 'Updates',
+      auth: 'bearer',
+      summary: 'What the caller may see since a sequence number',
+      description:
+        'The polling fallback for clients without a socket: the same events, in the default vocabulary, that a socket would have received.',
+      query: UpdatesQuery,
+      responses: { 200: { description: 'A page of events', schema: UpdatesPage } },
+    }),
+    async (request) => {
+      const actor = await requirePrincipal(services.verify, request);
+      const { since, limit } = parse(UpdatesQuery, request.query);
+      const page = await services.replay.page(
+        { accountId: actor.accountId, userId: actor.userId, isStaff: isStaff(actor.role) },
+        since,
+        limit,
+      );
+      const viewer: Viewer = { ns: '/', dialect: 'default', userId: actor.userId, role: actor.role, teamIds: actor.teamIds };
+      const events = page
+        .map((e) => ({
+          seq: e.seq,
+          id: e.eventId,
+          type: e.type,
+          createdAt: e.createdAt,
+          deliveries: services.broadcaster
+            .deliveries(e)
+            .filter((d) => viewerReceives(d, viewer))
+            .map((d) => ({ event: d.event, payload: withEnvelope(d.payload, e.seq, e.eventId) })),
+        }))
+        .filter((e) => e.deliveries.length > 0);
+      // lastSeq covers events the caller may not see too, so the next poll starts after them.
+      const lastSeq = page.length ? page[page.length - 1]!.seq : since;
+      return { events, lastSeq, more: page.length === limit };
+    },
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+
 import type { RateLimitSubject } from '../../cluster/rate-limiter';
 import type { Services } from '../../services';
 import { bearerToken } from '../token-source';

@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { AiAgent, AiSettings, Conversation, CreditLedgerEntry, Handoff, KnowledgeItem, Message, Ticket } from '@switchboard/protocol';
+import { z } from 'zod';
+
 import { ActionCosts } from '../../../ai/plan-costs';
 import { named } from './route-doc';
 

@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { ErrorPayload } from '@switchboard/protocol';
+import { z } from 'zod';
+
 import type { CataloguedRoute } from './route-catalogue';
 import { nameOf, type RouteDoc } from './route-doc';
 
@@ -17,10 +18,10 @@ const ErrorBody = z.object({ error: ErrorPayload });
 const ERRORS: Record<number, string> = {
   400: 'VALIDATION_FAILED: the request does not match its schema (details.issues lists each problem)',
   401: 'MISSING_TOKEN, AUTH_TOKEN_INVALID or AUTH_TOKEN_EXPIRED',
-  403: 'FORBIDDEN: the caller\'s role or tenant may not do this',
-  404: 'NOT_FOUND: no such resource in the caller\'s tenant',
+  403: "FORBIDDEN: the caller's role or tenant may not do this",
+  404: "NOT_FOUND: no such resource in the caller's tenant",
   413: 'PAYLOAD_TOO_LARGE: the body or one of its strings is too large',
-  429: 'RATE_LIMITED: over the user\'s or tenant\'s budget (details.retryAfterMs)',
+  429: "RATE_LIMITED: over the user's or tenant's budget (details.retryAfterMs)",
 };
 
 /**
@@ -55,8 +56,18 @@ export function buildOpenApiDocument(routes: readonly CataloguedRoute[], version
     components: {
       schemas,
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT with sub, accountId, role and exp (docs/auth.md).' },
-        internalKey: { type: 'apiKey', in: 'header', name: 'x-internal-api-key', description: 'INTERNAL_API_KEY, for the company\'s own backend.' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A JWT with sub, accountId, role and exp (docs/auth.md).',
+        },
+        internalKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-internal-api-key',
+          description: "INTERNAL_API_KEY, for the company's own backend.",
+        },
       },
     },
   };
@@ -77,9 +88,13 @@ function operation(route: CataloguedRoute, d: RouteDoc, ref: (s: z.ZodType, io: 
 
   const responses: Json = {};
   for (const [status, r] of Object.entries(d.responses)) {
-    responses[status] = r.schema || r.contentType
-      ? { description: r.description, content: { [r.contentType ?? 'application/json']: r.schema ? { schema: ref(r.schema, 'output') } : {} } }
-      : { description: r.description };
+    responses[status] =
+      r.schema || r.contentType
+        ? {
+            description: r.description,
+            content: { [r.contentType ?? 'application/json']: r.schema ? { schema: ref(r.schema, 'output') } : {} },
+          }
+        : { description: r.description };
   }
   const errors = [
     ...(d.params || d.query || d.body ? [400] : []),
@@ -90,7 +105,10 @@ function operation(route: CataloguedRoute, d: RouteDoc, ref: (s: z.ZodType, io: 
     ...(d.auth === 'bearer' && route.method !== 'GET' ? [429] : []),
   ];
   for (const status of errors) {
-    responses[status] ??= { description: ERRORS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    responses[status] ??= {
+      description: ERRORS[status],
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
   }
   op.responses = responses;
   return op;
@@ -113,7 +131,10 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
 }
 
 function operationId(method: string, url: string): string {
-  const words = url.split('/').filter(Boolean).map((w) => (w.startsWith(':') ? `by-${w.slice(1)}` : w));
+  const words = url
+    .split('/')
+    .filter(Boolean)
+    .map((w) => (w.startsWith(':') ? `by-${w.slice(1)}` : w));
   return [method.toLowerCase(), ...words]
     .join('-')
     .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));

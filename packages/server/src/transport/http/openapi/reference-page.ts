@@ -21,7 +21,15 @@ export function renderReferencePage(doc: OpenApiDocument): string {
   const byTag = (tag: string) => ops.filter((o) => (o.op.tags?.[0] ?? 'Other') === tag);
 
   const nav = tags
-    .map((tag) => `<h3>${esc(tag)}</h3><ul>${byTag(tag).map((o) => `<li><a href="#${esc(o.op.operationId)}"><span class="m ${o.method}">${o.method.toUpperCase()}</span> ${esc(o.path)}</a></li>`).join('')}</ul>`)
+    .map(
+      (tag) =>
+        `<h3>${esc(tag)}</h3><ul>${byTag(tag)
+          .map(
+            (o) =>
+              `<li><a href="#${esc(o.op.operationId)}"><span class="m ${o.method}">${o.method.toUpperCase()}</span> ${esc(o.path)}</a></li>`,
+          )
+          .join('')}</ul>`,
+    )
     .join('');
   const body = tags.map((tag) => `<h2>${esc(tag)}</h2>${byTag(tag).map(renderOperation).join('')}`).join('');
   const schemas = Object.entries(doc.components.schemas)
@@ -46,7 +54,11 @@ details{margin:4px 0}summary{cursor:pointer;color:#667;font-size:12px}code{backg
 pre{background:#f5f6f8;padding:8px;border-radius:6px;overflow:auto;font-size:12px;margin:4px 0}
 .muted{color:#667}.auth{font-size:12px;background:#eef2ff;border-radius:4px;padding:1px 6px}
 </style></head><body>
-<nav><strong>${esc(doc.info.title)}</strong><div class="muted">version ${esc(doc.info.version)} · <a href="/openapi.json">openapi.json</a></div>${nav}<h3>Schemas</h3><ul>${Object.keys(doc.components.schemas).map((n) => `<li><a href="#schema-${esc(n)}">${esc(n)}</a></li>`).join('')}</ul></nav>
+<nav><strong>${esc(doc.info.title)}</strong><div class="muted">version ${esc(doc.info.version)} · <a href="/openapi.json">openapi.json</a></div>${nav}<h3>Schemas</h3><ul>${Object.keys(
+    doc.components.schemas,
+  )
+    .map((n) => `<li><a href="#schema-${esc(n)}">${esc(n)}</a></li>`)
+    .join('')}</ul></nav>
 <main><h1>${esc(doc.info.title)}</h1><p>${prose(doc.info.description)}</p>
 <p class="muted">The same document as JSON: <a href="/openapi.json"><code>/openapi.json</code></a> (OpenAPI 3.1), for code generators and API clients.</p>
 ${body}<h2>Schemas</h2>${schemas}</main></body></html>`;
@@ -57,7 +69,10 @@ function renderOperation({ path, method, op }: { path: string; method: string; o
   const auth = !security ? 'public' : 'bearer' in security ? 'Bearer JWT' : 'x-internal-api-key';
   const params = (op.parameters as Json[]).length
     ? `<table><tr><th>parameter</th><th>in</th><th>type</th><th>required</th></tr>${(op.parameters as Json[])
-        .map((p) => `<tr><td><code>${esc(p.name)}</code>${p.description ? `<div class="muted">${esc(p.description)}</div>` : ''}</td><td>${esc(p.in)}</td><td>${esc(typeOf(p.schema))}</td><td>${p.required ? 'yes' : ''}</td></tr>`)
+        .map(
+          (p) =>
+            `<tr><td><code>${esc(p.name)}</code>${p.description ? `<div class="muted">${esc(p.description)}</div>` : ''}</td><td>${esc(p.in)}</td><td>${esc(typeOf(p.schema))}</td><td>${p.required ? 'yes' : ''}</td></tr>`,
+        )
         .join('')}</table>`
     : '';
   const body = op.requestBody ? `<h4>Request body</h4>${schemaView(op.requestBody.content['application/json'].schema)}` : '';
@@ -84,7 +99,10 @@ function schemaView(schema: Json): string {
   if (schema.$ref || schema.type !== 'object' || !schema.properties) return code(schema);
   const required = new Set<string>(schema.required ?? []);
   const rows = Object.entries(schema.properties as Record<string, Json>)
-    .map(([name, s]) => `<tr><td><code>${esc(name)}</code></td><td>${typeCell(s)}</td><td>${required.has(name) ? 'yes' : ''}</td><td class="muted">${s.description ? prose(s.description) : constraints(s)}</td></tr>`)
+    .map(
+      ([name, s]) =>
+        `<tr><td><code>${esc(name)}</code></td><td>${typeCell(s)}</td><td>${required.has(name) ? 'yes' : ''}</td><td class="muted">${s.description ? prose(s.description) : constraints(s)}</td></tr>`,
+    )
     .join('');
   return `<table><tr><th>field</th><th>type</th><th>required</th><th></th></tr>${rows}</table><details><summary>JSON Schema</summary><pre>${esc(JSON.stringify(schema, null, 2))}</pre></details>`;
 }

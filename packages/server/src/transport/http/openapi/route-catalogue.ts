@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+
 import type { RouteDoc } from './route-doc';
 
 export interface CataloguedRoute {
