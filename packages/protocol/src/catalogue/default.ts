@@ -260,7 +260,8 @@ export const defaultServer = defineEvents('default', 'server', {
   agent_online: { seeds: ['002'], room: 'tenant staff', description: 'A staff member came online.', schema: AgentPresence },
   agent_offline: { seeds: ['002'], room: 'tenant staff', description: 'A staff member went offline.', schema: AgentPresence },
   presence_snapshot: {
-    seeds: [],
+    // Not named by a seed: it replaces the replay of 002's per-agent presence announcements on connect (issue 13).
+    seeds: ['002'],
     room: 'the socket itself (staff), right after authenticated',
     description:
       'Who is online now: staff user id -> chosen status (online, busy, away); a chosen offline is left out. ' +

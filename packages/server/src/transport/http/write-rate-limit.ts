@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RateLimitSubject } from '../../cluster/rate-limiter';
 import type { Services } from '../../services';
 import { bearerToken } from '../token-source';
-import { routeCost, WRITE_METHODS } from '../write-costs';
+import { routeCost, tenantGated, WRITE_METHODS } from '../write-costs';
 import { requirePrincipal } from './http-auth';
 
 /**
@@ -34,7 +34,7 @@ export function writeRateLimit(app: FastifyInstance, services: Services): void {
     }
     await services.rateLimiter.consume(subject, routeCost(request.method, route));
     // Then the tenant's turn (cluster/tenant-gate.ts), held until the response is sent or the client goes.
-    if (subject.data.accountId) {
+    if (subject.data.accountId && tenantGated(`${request.method} ${route}`)) {
       const release = await services.tenantGate.acquire(subject.data.accountId);
       releases.set(request, release);
       reply.raw.once('close', release);
