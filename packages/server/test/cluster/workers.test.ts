@@ -47,7 +47,8 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 without Redis', () => {
       await open(await token('wk-a2', 'agent'), ['polling']),
       await open(await token('wk-a3', 'agent'), ['websocket']),
     ];
-    await until(() => online.size === 3, 5_000, 'three agents online for the admin');
+    // Generous: two workers and the primary share two cores with the rest of the suite.
+    await until(() => online.size === 3, 15_000, 'three agents online for the admin');
     const customerToken = await token('wk-cust', 'customer');
     const conv = (await (
       await fetch(node.url('/api/conversations'), {
@@ -61,7 +62,7 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 without Redis', () => {
     everyone.forEach((s, i) => s.on('new_message', (p) => p.content.startsWith('from worker') && heard[i]!++));
     for (const [i, s] of agents.entries())
       expect((await ask(s, 'send_message', { conversationId: conv.id, content: `from worker ${i}` })).ok).toBe(true);
-    await until(() => heard.every((n) => n === 3), 5_000, 'every client hears all three messages');
+    await until(() => heard.every((n) => n === 3), 15_000, 'every client hears all three messages');
     const gone = nextEvent(admin, 'agent_offline', (p) => p.userId === 'wk-a2');
     agents[1]!.disconnect();
     await gone;
