@@ -75,8 +75,13 @@ describe('@switchboard/protocol and @switchboard/client installed from their tar
   let packed: Packed[] = [];
   let server: ServerProcess | undefined;
 
+  /** Runs a consumer script; a failure carries the script's own output, which execFile's error leaves out of its message. */
   const node = (file: string, env: Record<string, string> = {}) =>
-    run(process.execPath, [file], { cwd: consumer, env: { ...ENV, ...env }, timeout: 60_000 });
+    run(process.execPath, [file], { cwd: consumer, env: { ...ENV, ...env }, timeout: 60_000 }).catch(
+      (err: Error & { stdout?: string; stderr?: string; signal?: string }) => {
+        throw new Error(`${file} failed (signal ${err.signal ?? 'none'}):\n${err.stderr ?? ''}\n${err.stdout ?? ''}`);
+      },
+    );
   const libBuild = (entry: string, external: RegExp) =>
     viteBuild({
       root: consumer,
