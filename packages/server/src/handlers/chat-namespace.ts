@@ -4,7 +4,7 @@ import { can } from '../access/policy';
 import { forbidden } from '../errors';
 import type { Services } from '../services';
 import type { AppIo, AppNamespace, AppSocket } from '../transport/socket-types';
-import { actorOf, asRoom, eventsOf, joinRooms, leaveRooms, openNamespace, roomOf } from './insightdesk-session';
+import { actorOf, asRoom, eventsOf, joinRooms, leaveRooms, openNamespace, roomOf } from './namespace-session';
 
 /**
  * 001's `/chat`: the same conversations and messages as the default namespace

@@ -3,7 +3,7 @@ import { dashboardServer as S } from '@switchboard/protocol';
 import { toErrorPayload } from '../errors';
 import type { Services } from '../services';
 import type { AppIo, AppSocket } from '../transport/socket-types';
-import { openNamespace } from './insightdesk-session';
+import { openNamespace } from './namespace-session';
 
 /**
  * 001's `/dashboard`, admins only (anyone else is refused at connect with

@@ -2,7 +2,7 @@ import { notificationsClient as C, notificationsServer as S } from '@switchboard
 
 import type { Services } from '../services';
 import type { AppIo, AppSocket } from '../transport/socket-types';
-import { actorOf, eventsOf, openNamespace } from './insightdesk-session';
+import { actorOf, eventsOf, openNamespace } from './namespace-session';
 
 /**
  * 001's `/notifications`: a socket sees only its own user's notifications.

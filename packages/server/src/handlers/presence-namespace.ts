@@ -3,7 +3,7 @@ import { presenceClient as C, presenceServer as S } from '@switchboard/protocol'
 import type { PresenceUser } from '../domain/presence-service';
 import type { Services } from '../services';
 import type { AppIo, AppSocket } from '../transport/socket-types';
-import { actorOf, eventsOf, joinRooms, leaveRooms, openNamespace } from './insightdesk-session';
+import { actorOf, eventsOf, joinRooms, leaveRooms, openNamespace } from './namespace-session';
 
 /**
  * 001's `/presence`, staff only: set one's status, and watch chosen users of

@@ -4,7 +4,7 @@ import { can } from '../access/policy';
 import { forbidden } from '../errors';
 import type { Services } from '../services';
 import type { AppIo, AppSocket } from '../transport/socket-types';
-import { actorOf, asRoom, eventsOf, joinRooms, leaveRooms, openNamespace, summaryOfSocket } from './insightdesk-session';
+import { actorOf, asRoom, eventsOf, joinRooms, leaveRooms, openNamespace, summaryOfSocket } from './namespace-session';
 
 /**
  * 001's `/tickets`, staff only: follow a ticket (its messages, typing and SLA

@@ -1,7 +1,7 @@
 import { defaultServer as S, notificationsServer as N, streamServer as SSE } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
 
-import { namespaceClients } from '../insightdesk/namespace-clients';
+import { namespaceClients } from '../namespaces/namespace-clients';
 import { AI_WAIT, AiTenant, HELP } from '../support/ai-tenant';
 import { nextEvent } from '../support/events';
 import { forEachServer } from '../support/server';

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 
-import { namespaceClients } from '../insightdesk/namespace-clients';
+import { namespaceClients } from '../namespaces/namespace-clients';
 import { uniqueAccountId } from '../support/databases';
 import { ask, until } from '../support/events';
 import { forEachServer, type ServerContext } from '../support/server';
