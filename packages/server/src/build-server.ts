@@ -17,7 +17,7 @@ import { BroadcastService } from './domain/broadcast-service';
 import { ConversationService } from './domain/conversation-service';
 import { DashboardMetrics } from './domain/dashboard-metrics';
 import { InboxService } from './domain/inbox-service';
-import { wireInsightDeskReactions } from './domain/fact-reactions';
+import { wireFactReactions } from './domain/fact-reactions';
 import { MessageService } from './domain/message-service';
 import { NoteService } from './domain/note-service';
 import { NotificationService } from './domain/notification-service';
@@ -31,7 +31,7 @@ import { TypingService } from './domain/typing-service';
 import { UserDirectory } from './domain/user-directory';
 import { UserSummaries } from './domain/user-summaries';
 import { WidgetService } from './domain/widget-service';
-import { attachInsightDesk } from './handlers/named-namespaces';
+import { attachNamedNamespaces } from './handlers/named-namespaces';
 import { createLogger, type Logger } from './log';
 import { logConnectionCounts } from './ops/connection-log';
 import { createMetrics, emittedEventLabel } from './ops/metrics';
@@ -217,7 +217,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     inbox: new InboxService(db, conversations),
     notes: new NoteService(db, broadcaster, conversations),
   };
-  const stopReactions = wireInsightDeskReactions(broadcaster, { ...services, onError: onError('reaction failed') });
+  const stopReactions = wireFactReactions(broadcaster, { ...services, onError: onError('reaction failed') });
   sla.start();
   presence.startHeartbeat(Math.max(100, Math.floor(config.PRESENCE_TTL_MS / 3)), sharedStateError('presence heartbeat failed'));
   const follower = await followLog(db, broadcaster, cluster.clustered, {
@@ -249,7 +249,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   widgetRoutes(app, services, cluster.rateLimitStore);
   openapiRoutes(app, routes);
   const admission = attachDefaultNamespaces(services, io, widgets);
-  attachInsightDesk(services, io);
+  attachNamedNamespaces(services, io);
 
   return {
     app,

@@ -10,7 +10,7 @@ export interface FactSource {
   onSignalled(listener: (e: EphemeralEvent) => void): () => void;
 }
 
-export interface InsightDeskReactionDeps {
+export interface FactReactionDeps {
   tickets: TicketService;
   notifications: NotificationService;
   dashboard: DashboardMetrics;
@@ -25,7 +25,7 @@ export interface InsightDeskReactionDeps {
  * function that also waits for reactions still running, so the database is
  * not closed under them.
  */
-export function wireInsightDeskReactions(source: FactSource, deps: InsightDeskReactionDeps): () => Promise<void> {
+export function wireFactReactions(source: FactSource, deps: FactReactionDeps): () => Promise<void> {
   const running = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
     const p = work.catch(deps.onError).finally(() => running.delete(p));

@@ -16,7 +16,7 @@ import { attachTicketsNamespace } from './tickets-namespace';
  * fact the domain raises is also said in 001's words, and their handlers go
  * onto `/tickets`, `/chat`, `/notifications`, `/presence` and `/dashboard`.
  */
-export function attachInsightDesk(services: Services, io: AppIo): void {
+export function attachNamedNamespaces(services: Services, io: AppIo): void {
   const b = services.broadcaster;
   b.addRenderer(renderTickets);
   b.addRenderer(createChatRenderer(services.summaries));

@@ -16,9 +16,9 @@ import { clearTokenTimers, watchTokenLifetime } from '../transport/token-lifetim
 import { baseRooms } from './default-session';
 
 /** Seed 001's namespaces other than `/`. */
-export type InsightNamespace = Exclude<NamespaceName, 'default'>;
+export type NamedNamespace = Exclude<NamespaceName, 'default'>;
 
-export function insightSurface(name: InsightNamespace): Surface {
+export function namedSurface(name: NamedNamespace): Surface {
   return { ns: NAMESPACES[name] };
 }
 
@@ -29,7 +29,7 @@ export function insightSurface(name: InsightNamespace): Surface {
  * the client hears `connect`, so nothing broadcast after `connect` can miss
  * the socket. The token's `exp` is enforced for the whole connection.
  */
-export function openNamespace(services: Services, io: AppIo, name: InsightNamespace): AppNamespace {
+export function openNamespace(services: Services, io: AppIo, name: NamedNamespace): AppNamespace {
   const nsp = io.of(NAMESPACES[name]);
   const roles = NAMESPACE_ROLES[name];
   nsp.use(socketAuth(services, roles ? { allowLate: false, roles } : { allowLate: false }));
@@ -49,23 +49,23 @@ export function openNamespace(services: Services, io: AppIo, name: InsightNamesp
   return nsp;
 }
 
-async function enter(services: Services, socket: AppSocket, name: InsightNamespace): Promise<void> {
+async function enter(services: Services, socket: AppSocket, name: NamedNamespace): Promise<void> {
   const principal = principalOf(socket);
   await services.users.ensure(principal);
   services.summaries.remember(principal.accountId, summaryOfSocket(socket));
   if (!socket.recovered) await joinRooms(socket, name, baseRooms(socket));
 }
 
-export async function joinRooms(socket: AppSocket, name: InsightNamespace, refs: RoomRef[]): Promise<void> {
+export async function joinRooms(socket: AppSocket, name: NamedNamespace, refs: RoomRef[]): Promise<void> {
   await socket.join(refs.map((r) => roomOf(socket.data.accountId, name, r)));
 }
 
-export async function leaveRooms(socket: AppSocket, name: InsightNamespace, refs: RoomRef[]): Promise<void> {
+export async function leaveRooms(socket: AppSocket, name: NamedNamespace, refs: RoomRef[]): Promise<void> {
   for (const r of refs) await socket.leave(roomOf(socket.data.accountId, name, r));
 }
 
-export function roomOf(accountId: string, name: InsightNamespace, ref: RoomRef): string {
-  return roomName(accountId, ref, insightSurface(name));
+export function roomOf(accountId: string, name: NamedNamespace, ref: RoomRef): string {
+  return roomName(accountId, ref, namedSurface(name));
 }
 
 export function actorOf(socket: AppSocket): TicketActor {
