@@ -1,6 +1,8 @@
-import { UserSummary } from '@switchboard/protocol';
+import { type Ticket, UserSummary } from '@switchboard/protocol';
 import { z } from 'zod';
 
+import { type Actor, can } from '../access/policy';
+import { forbidden } from '../errors';
 import type { Publisher } from './publisher';
 import { type TypingOptions, TypingTimerService } from './typing-timer-service';
 
@@ -27,8 +29,10 @@ export class TicketTypingService {
     );
   }
 
-  start(accountId: string, user: UserSummary, ticketId: string): Promise<void> {
-    return this.timers.start({ accountId, ticketId, user });
+  /** Starts `user` typing on a ticket it has read; typing is writing, so viewers may not. */
+  async start(actor: Actor, user: UserSummary, ticket: Pick<Ticket, 'id' | 'accountId'>): Promise<void> {
+    if (!can.typeOnTicket(actor, ticket)) throw forbidden('Viewers do not type on tickets');
+    await this.timers.start({ accountId: ticket.accountId, ticketId: ticket.id, user });
   }
 
   stop(accountId: string, user: UserSummary, ticketId: string): Promise<void> {

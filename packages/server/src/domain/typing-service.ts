@@ -1,6 +1,8 @@
-import { Role } from '@switchboard/protocol';
+import { type Conversation, type Message, Role } from '@switchboard/protocol';
 import { z } from 'zod';
 
+import { type Actor, can } from '../access/policy';
+import { forbidden } from '../errors';
 import type { Publisher } from './publisher';
 import { type TypingOptions, TypingTimerService } from './typing-timer-service';
 
@@ -23,6 +25,7 @@ const Entry = z.object({
 type Entry = z.infer<typeof Entry>;
 
 const ownerOf = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
+const keyOf = (accountId: string, conversationId: string, userId: string) => `${accountId}\u0000${conversationId}\u0000${userId}`;
 
 /** Who is typing in which conversation (000/002's typing_start / typing_stop); see TypingTimerService. */
 export class TypingService {
@@ -32,7 +35,7 @@ export class TypingService {
     this.timers = new TypingTimerService<Entry>(
       {
         entry: Entry,
-        key: (e) => `${e.accountId}\u0000${e.conversationId}\u0000${e.userId}`,
+        key: (e) => keyOf(e.accountId, e.conversationId, e.userId),
         owner: (e) => ownerOf(e.accountId, e.userId),
         announce: ({ accountId, conversationId, userId, name, role }, typing) =>
           publisher.signal({ type: 'typing', accountId, conversationId, userId, name, role, typing }),
@@ -42,12 +45,29 @@ export class TypingService {
     );
   }
 
-  start(who: Typist, conversationId: string): Promise<void> {
-    return this.timers.start(entryOf(who, conversationId));
+  /**
+   * Starts `who` typing in a conversation it has read (the caller looked it up through
+   * ConversationService, which refuses other tenants' and other customers' conversations).
+   * Typing is writing: whoever may not write to the conversation (a viewer) may not type in it.
+   */
+  async start(who: Typist & Actor, conversation: Pick<Conversation, 'id' | 'accountId' | 'contactId' | 'status'>): Promise<void> {
+    if (!can.writeToConversation(who, conversation)) throw forbidden('Viewers do not type');
+    await this.timers.start(entryOf(who, conversation.id));
   }
 
   stop(who: Typist, conversationId: string): Promise<void> {
     return this.timers.stop(entryOf(who, conversationId));
+  }
+
+  /**
+   * Sending stops typing: a person's message ends its typing in that conversation, on whichever
+   * surface it was sent (socket, `/chat`, HTTP, a bridge). Wired to committed facts by
+   * domain/fact-reactions.ts; the stop goes out right after the message.
+   */
+  sent(message: Pick<Message, 'accountId' | 'conversationId' | 'senderId' | 'role'>): Promise<void> {
+    const { accountId, conversationId, senderId, role } = message;
+    if (!senderId || (role !== 'USER' && role !== 'HUMAN_AGENT')) return Promise.resolve();
+    return this.timers.stopKey(keyOf(accountId, conversationId, senderId), ownerOf(accountId, senderId));
   }
 
   /** Everything a user was typing stops when its socket goes. */

@@ -56,6 +56,15 @@ export class TypingTimerService<E> {
     if (was !== null) this.kind.announce(e, false);
   }
 
+  /**
+   * Stops one timer known by its key alone, announcing the entry it was armed with (the caller
+   * knows who and where, not the name and role the start carried).
+   */
+  async stopKey(key: string, owner: string): Promise<void> {
+    const was = await this.timers.disarm(key, owner).catch((err) => this.failed(err, null));
+    if (was !== null) this.announceStopped(was);
+  }
+
   /** Stops everything `owner` (see `TypingKind.owner`) was typing. */
   async stopAll(owner: string): Promise<void> {
     const entries = await this.timers.disarmOwner(owner).catch((err) => this.failed(err, [] as string[]));

@@ -1,69 +1,63 @@
-import { chatClient as C, type UserSummary } from '@switchboard/protocol';
+import { chatClient as C } from '@switchboard/protocol';
 
-import { can } from '../access/policy';
-import { forbidden } from '../errors';
 import type { Services } from '../services';
-import type { AppIo, AppNamespace, AppSocket } from '../transport/socket-types';
-import { actorOf, asRoom, eventsOf, joinRooms, leaveRooms, openNamespace, roomOf } from './namespace-session';
+import type { AppIo, AppSocket } from '../transport/socket-types';
+import { asRoom, openNamespace } from './namespace-session';
+import { type Session, sessionTable, SocketSession } from './session';
 
 /**
- * 001's `/chat`: the same conversations and messages as the default namespace
- * (a `chat:message` is a `send_message`: one row, heard on every surface), in
- * 001's words, plus who is in a conversation right now (`chat:online`).
+ * `/chat`: the same conversations and messages as the default namespace (a
+ * `chat:message` is a `send_message`: one row, heard on every surface), in the
+ * `/chat` vocabulary, plus who is in a conversation right now (`chat:online`).
  */
 export function attachChatNamespace(services: Services, io: AppIo): void {
-  const nsp = openNamespace(services, io, 'chat');
+  const table = chatEvents(services);
+  const nsp = openNamespace(services, io, 'chat', table);
   nsp.on('connection', (socket: AppSocket) => {
-    const on = eventsOf(services, socket);
-    const who = () => actorOf(socket);
-    const typist = () => ({ accountId: socket.data.accountId, userId: socket.data.userId, name: socket.data.name, role: socket.data.role });
-
-    on(C['chat:join'], async ({ conversationId }) => {
-      const conversation = await asRoom(services.conversations.getReadable(who(), conversationId));
-      await joinRooms(socket, 'chat', [{ kind: 'conversation', id: conversation.id }]);
-      if (!socket.data.conversations.includes(conversation.id)) socket.data.conversations.push(conversation.id);
-      await announceOnline(services, nsp, socket.data.accountId, conversation.id);
-      return conversation;
-    });
-
-    on(C['chat:leave'], async ({ conversationId }) => {
-      if (!socket.data.conversations.includes(conversationId)) return;
-      await leaveRooms(socket, 'chat', [{ kind: 'conversation', id: conversationId }]);
-      socket.data.conversations = socket.data.conversations.filter((id) => id !== conversationId);
-      await announceOnline(services, nsp, socket.data.accountId, conversationId);
-    });
-
-    on(C['chat:message'], async ({ conversationId, content, type, clientMessageId }) => {
-      const { message } = await services.messages.send(who(), { conversationId, content, contentType: type, clientMessageId });
-      // Never rejects (TypingTimerService); not awaited so the sender's ack does not wait on the typing store.
-      void services.typing.stop(typist(), conversationId);
-      return message;
-    });
-
-    on(C['chat:typing'], async ({ conversationId, isTyping }) => {
-      if (!isTyping) return services.typing.stop(typist(), conversationId);
-      const conversation = await asRoom(services.conversations.getReadable(who(), conversationId));
-      if (!can.writeToConversation(who(), conversation)) throw forbidden('Viewers do not type');
-      await services.typing.start(typist(), conversation.id);
-    });
-
-    on(C['chat:read'], async ({ conversationId, messageId }) => {
-      await services.messages.mark(who(), conversationId, messageId, 'read');
-    });
-
     socket.on('disconnect', () => {
-      void services.typing.stopAll(typist());
+      void services.typing.stopAll(socket.data);
+      const session = new SocketSession(services, socket);
       for (const id of socket.data.conversations) {
-        announceOnline(services, nsp, socket.data.accountId, id).catch((err) => services.log.warn({ err }, 'chat:online failed'));
+        announceOnline(services, session, id).catch((err) => services.log.warn({ err }, 'chat:online failed'));
       }
     });
   });
 }
 
-/** Tells a conversation's room who is in it on `/chat` now, across nodes (fetchSockets asks the adapter). */
-async function announceOnline(services: Services, nsp: AppNamespace, accountId: string, conversationId: string): Promise<void> {
-  const sockets = await nsp.in(roomOf(accountId, 'chat', { kind: 'conversation', id: conversationId })).fetchSockets();
-  const users = new Map<string, UserSummary>();
-  for (const s of sockets) users.set(s.data.userId, { id: s.data.userId, name: s.data.name, email: s.data.email, role: s.data.role });
-  services.broadcaster.signal({ type: 'chat.online', accountId, conversationId, users: [...users.values()] });
+export type ChatEvents = ReturnType<typeof chatEvents>;
+
+/** `/chat`'s client events; `.caller(session)` runs them without a socket. */
+export function chatEvents(services: Services) {
+  const { conversations, messages, typing } = services;
+  return sessionTable(services)
+    .on(C['chat:join'], async (session, { conversationId }) => {
+      const conversation = await asRoom(conversations.getReadable(session.actor, conversationId));
+      await session.join([{ kind: 'conversation', id: conversation.id }]);
+      await announceOnline(services, session, conversation.id);
+      return conversation;
+    })
+    .on(C['chat:leave'], async (session, { conversationId }) => {
+      const room = { kind: 'conversation', id: conversationId } as const;
+      if (!session.isIn(room)) return;
+      await session.leave([room]);
+      await announceOnline(services, session, conversationId);
+    })
+    .on(
+      C['chat:message'],
+      async (session, { conversationId, content, type, clientMessageId }) =>
+        (await messages.send(session.actor, { conversationId, content, contentType: type, clientMessageId })).message,
+    )
+    .on(C['chat:typing'], async (session, { conversationId, isTyping }) => {
+      if (!isTyping) return typing.stop(session.actor, conversationId);
+      await typing.start(session.actor, await asRoom(conversations.getReadable(session.actor, conversationId)));
+    })
+    .on(C['chat:read'], async (session, { conversationId, messageId }) => {
+      await messages.mark(session.actor, conversationId, messageId, 'read');
+    });
+}
+
+/** Tells a conversation's room who is in it on `/chat` now, across nodes. */
+async function announceOnline(services: Services, session: Session, conversationId: string): Promise<void> {
+  const users = await session.members({ kind: 'conversation', id: conversationId });
+  services.broadcaster.signal({ type: 'chat.online', accountId: session.actor.accountId, conversationId, users });
 }

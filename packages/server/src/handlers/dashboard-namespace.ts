@@ -6,11 +6,11 @@ import type { AppIo, AppSocket } from '../transport/socket-types';
 import { openNamespace } from './namespace-session';
 
 /**
- * 001's `/dashboard`, admins only (anyone else is refused at connect with
+ * `/dashboard`, admins only (anyone else is refused at connect with
  * FORBIDDEN). Listen-only: every metric on connect, then each as it changes.
  */
 export function attachDashboardNamespace(services: Services, io: AppIo): void {
-  const nsp = openNamespace(services, io, 'dashboard');
+  const nsp = openNamespace(services, io, 'dashboard', null);
   nsp.on('connection', (socket: AppSocket) => {
     const accountId = socket.data.accountId;
     socket.on('disconnect', services.dashboard.watch(accountId));

@@ -1,149 +1,125 @@
 import { defaultClient as C, defaultServer as S, isStaff } from '@switchboard/protocol';
 
 import { AppError, forbidden } from '../errors';
-import { newMessagePayload } from '../realtime/render-default';
+import { renderSent } from '../realtime/render-replies';
 import { replayToSocket } from '../realtime/replay-to-socket';
-import { noteLeft } from '../realtime/room-joins';
+import { viewerOf } from '../realtime/viewer-receives';
 import type { Services } from '../services';
 import { eventDeps } from '../transport/event-deps';
-import { EventTable, onEvents } from '../transport/on-event';
-import { applyPrincipal, principalOf } from '../transport/principal-of';
+import { onEvents, reply } from '../transport/on-event';
+import { applyPrincipal } from '../transport/principal-of';
 import type { AppSocket } from '../transport/socket-types';
 import { watchTokenLifetime } from '../transport/token-lifetime';
-import { followTeams, joinRefs, refuse, replayDeps, startSession } from './default-session';
+import { refuse, replayDeps, startSession } from './default-session';
+import { type Session, sessionTable, SocketSession } from './session';
 
 /**
- * The client events of the default namespace (000, 002 and 001's default rows):
- * parse, authorise through a service, answer. Short on purpose: the rules live
- * in access/ and domain/. One table per server, one listener per socket.
+ * The client events of the default namespace (the default and portal vocabularies, and 003's
+ * sockets bound to a conversation): parse, authorise through a service, answer. Short on purpose:
+ * the rules live in access/ and domain/. One table per server, one listener per socket.
  */
 export function registerDefaultEvents(services: Services, socket: AppSocket): void {
   onEvents(eventDeps(services), socket, defaultEvents(services));
 }
 
-const tables = new WeakMap<Services, EventTable>();
+export type DefaultEvents = ReturnType<typeof buildTable>;
+const tables = new WeakMap<Services, DefaultEvents>();
 
-function defaultEvents(services: Services): EventTable {
+/** The default namespace's table, built once per server; `.caller(session)` runs it without a socket. */
+export function defaultEvents(services: Services): DefaultEvents {
   let table = tables.get(services);
   if (!table) tables.set(services, (table = buildTable(services)));
   return table;
 }
 
-const who = (socket: AppSocket) => principalOf(socket);
-const typist = (socket: AppSocket) => ({
-  accountId: socket.data.accountId,
-  userId: socket.data.userId,
-  name: socket.data.name,
-  role: socket.data.role,
-});
-function bound(socket: AppSocket, conversationId: string): void {
-  const b = socket.data.boundConversationId;
+/** A socket bound to one conversation acts on that one only. */
+function bound(session: Session, conversationId: string): void {
+  const b = session.boundConversationId;
   if (b && b !== conversationId) throw forbidden('This socket is bound to another conversation');
 }
 
-function buildTable(services: Services): EventTable {
-  const t = new EventTable();
-  t.on(
-    C.authenticate,
-    async ({ token }, socket) => {
-      if (socket.data.authenticated) return { userId: socket.data.userId };
-      applyPrincipal(socket, await services.verify(token));
-      try {
-        await startSession(services, socket);
-      } catch (err) {
-        refuse(services, socket, err);
-        throw err;
-      }
-      return { userId: socket.data.userId };
-    },
-    { beforeAuth: true },
-  );
+function staffOnly(session: Session): void {
+  if (!isStaff(session.actor.role)) throw forbidden('Only staff have agent presence');
+}
 
-  t.on(C.join_conversation, async ({ conversationId }, socket) => {
-    bound(socket, conversationId);
-    const conversation = await services.conversations.getReadable(who(socket), conversationId);
-    await joinRefs(services, socket, [{ kind: 'conversation', id: conversation.id }]);
-    if (!socket.data.conversations.includes(conversation.id)) socket.data.conversations.push(conversation.id);
-    return { conversationId: conversation.id };
-  });
-
-  t.on(C.leave_conversation, async ({ conversationId }, socket) => {
-    if (socket.data.boundConversationId) throw forbidden('This socket is bound to its conversation');
-    for (const room of socket.rooms) {
-      if (!room.endsWith(`:conversation:${conversationId}`)) continue;
-      noteLeft(socket, room);
-      await socket.leave(room);
-    }
-    socket.data.conversations = socket.data.conversations.filter((id) => id !== conversationId);
-    return { conversationId };
-  });
-
-  t.on(C.send_message, async (input, socket) => {
-    bound(socket, input.conversationId);
-    const { message } = await services.messages.send(who(socket), input);
-    // Never rejects (TypingTimerService); not awaited so the sender's ack does not wait on the typing store.
-    void services.typing.stop(typist(socket), input.conversationId);
-    socket.emit(S.message_sent.name, newMessagePayload(message));
-    return message;
-  });
-
-  t.on(C.typing_start, async ({ conversationId }, socket) => {
-    bound(socket, conversationId);
-    const conversation = await services.conversations.getReadable(who(socket), conversationId);
-    if (socket.data.role === 'viewer') throw forbidden('Viewers do not type');
-    await services.typing.start(typist(socket), conversation.id);
-  });
-
-  t.on(C.typing_stop, async ({ conversationId }, socket) => {
-    await services.typing.stop(typist(socket), conversationId);
-  });
-
-  t.on(C.agent_online, async (_payload, socket) => {
-    if (!isStaff(socket.data.role)) throw forbidden('Only staff have agent presence');
-    await services.presence.setStatus(typist(socket), 'online');
-  });
-
-  t.on(C.agent_offline, async (_payload, socket) => {
-    if (!isStaff(socket.data.role)) throw forbidden('Only staff have agent presence');
-    await services.presence.setStatus(typist(socket), 'offline');
-  });
-
-  t.on(C.update_conversation_status, async ({ conversationId, status }, socket) =>
-    services.conversations.updateStatus(who(socket), conversationId, status),
-  );
-  t.on(C.assign_conversation, async ({ conversationId, agentId }, socket) =>
-    services.conversations.assign(who(socket), conversationId, agentId),
-  );
-  t.on(C.unassign_conversation, async ({ conversationId }, socket) => services.conversations.unassign(who(socket), conversationId));
-
-  t.on(C.mark_read, async ({ conversationId, messageId }, socket) => {
-    bound(socket, conversationId);
-    return services.messages.mark(who(socket), conversationId, messageId, 'read');
-  });
-  t.on(C.mark_delivered, async ({ conversationId, messageId }, socket) => {
-    bound(socket, conversationId);
-    return services.messages.mark(who(socket), conversationId, messageId, 'delivered');
-  });
-
-  t.on(C.sync, async ({ since }, socket) => replayToSocket(socket, since, replayDeps(services)));
-
-  t.on(C.ping, async ({ timestamp }, socket) => {
-    socket.emit(S.pong.name, { timestamp, serverTime: Date.now() });
-    return { timestamp, serverTime: Date.now() };
-  });
-
-  t.on(C['token:update'], async ({ token }, socket) => {
-    const next = await services.verify(token);
-    if (next.userId !== socket.data.userId || next.accountId !== socket.data.accountId || next.role !== socket.data.role) {
-      throw new AppError('AUTH_TOKEN_INVALID', 'A refreshed token must be for the same user, tenant and role');
-    }
-    const teamsBefore = socket.data.teamIds;
-    applyPrincipal(socket, next);
-    await followTeams(services, socket, teamsBefore);
-    watchTokenLifetime(socket, services.config.TOKEN_REFRESH_LEAD_MS);
-    const expiresAt = new Date(next.exp * 1000).toISOString();
-    socket.emit(S['token:updated'].name, { expiresAt });
-    return { expiresAt };
-  });
-  return t;
+function buildTable(services: Services) {
+  const { conversations, messages, typing, presence } = services;
+  return sessionTable(services)
+    .on(C.join_conversation, async (session, { conversationId }) => {
+      bound(session, conversationId);
+      const conversation = await conversations.getReadable(session.actor, conversationId);
+      await session.join([{ kind: 'conversation', id: conversation.id }]);
+      return { conversationId: conversation.id };
+    })
+    .on(C.leave_conversation, async (session, { conversationId }) => {
+      if (session.boundConversationId) throw forbidden('This socket is bound to its conversation');
+      await session.leave([{ kind: 'conversation', id: conversationId }]);
+      return { conversationId };
+    })
+    .on(
+      C.send_message,
+      async (session, input) => {
+        bound(session, input.conversationId);
+        return (await messages.send(session.actor, input)).message;
+      },
+      { reply: renderSent },
+    )
+    .on(C.typing_start, async (session, { conversationId }) => {
+      bound(session, conversationId);
+      await typing.start(session.actor, await conversations.getReadable(session.actor, conversationId));
+    })
+    .on(C.typing_stop, (session, { conversationId }) => typing.stop(session.actor, conversationId))
+    .on(C.agent_online, async (session) => {
+      staffOnly(session);
+      await presence.setStatus(session.actor, 'online');
+    })
+    .on(C.agent_offline, async (session) => {
+      staffOnly(session);
+      await presence.setStatus(session.actor, 'offline');
+    })
+    .on(C.update_conversation_status, (session, { conversationId, status }) =>
+      conversations.updateStatus(session.actor, conversationId, status),
+    )
+    .on(C.assign_conversation, (session, { conversationId, agentId }) => conversations.assign(session.actor, conversationId, agentId))
+    .on(C.unassign_conversation, (session, { conversationId }) => conversations.unassign(session.actor, conversationId))
+    .on(C.mark_read, (session, { conversationId, messageId }) => {
+      bound(session, conversationId);
+      return messages.mark(session.actor, conversationId, messageId, 'read');
+    })
+    .on(C.mark_delivered, (session, { conversationId, messageId }) => {
+      bound(session, conversationId);
+      return messages.mark(session.actor, conversationId, messageId, 'delivered');
+    })
+    .on(C.ping, (_session, { timestamp }) => ({ timestamp, serverTime: Date.now() }), { reply: (r) => reply(S.pong, r) })
+    .onSocket(
+      C.authenticate,
+      async (socket, { token }) => {
+        if (socket.data.authenticated) return { userId: socket.data.userId };
+        applyPrincipal(socket, await services.verify(token));
+        try {
+          await startSession(services, socket);
+        } catch (err) {
+          refuse(services, socket, err);
+          throw err;
+        }
+        return { userId: socket.data.userId };
+      },
+      { beforeAuth: true },
+    )
+    .onSocket(C.sync, (socket, { since }) => replayToSocket(socket, since, replayDeps(services)))
+    .onSocket(
+      C['token:update'],
+      async (socket, { token }) => {
+        const next = await services.verify(token);
+        if (next.userId !== socket.data.userId || next.accountId !== socket.data.accountId || next.role !== socket.data.role) {
+          throw new AppError('AUTH_TOKEN_INVALID', 'A refreshed token must be for the same user, tenant and role');
+        }
+        const before = viewerOf(socket);
+        applyPrincipal(socket, next);
+        await new SocketSession(services, socket).follow(before);
+        watchTokenLifetime(socket, services.config.TOKEN_REFRESH_LEAD_MS);
+        return { expiresAt: new Date(next.exp * 1000).toISOString() };
+      },
+      { reply: (r) => reply(S['token:updated'], r) },
+    );
 }

@@ -1,61 +1,15 @@
 import { defaultServer as S, isStaff, WIDGET_NAMESPACE } from '@switchboard/protocol';
 
 import { AppError, toErrorPayload } from '../errors';
-import { joinedRoomName, roomName, type RoomRef, type Surface } from '../realtime/delivery';
 import { type ReplayDeps, replayToSocket } from '../realtime/replay-to-socket';
-import { noteJoined, noteLeft } from '../realtime/room-joins';
 import type { Services } from '../services';
 import { principalOf } from '../transport/principal-of';
 import type { AppSocket } from '../transport/socket-types';
 import { clearTokenTimers, watchTokenLifetime } from '../transport/token-lifetime';
-
-/** The rooms a socket joins on connect; conversation rooms come only through checked joins. */
-export function baseRooms(socket: AppSocket): RoomRef[] {
-  const d = socket.data;
-  const refs: RoomRef[] = [{ kind: 'all' }, { kind: 'tenant' }, { kind: 'user', id: d.userId }];
-  if (isStaff(d.role)) {
-    refs.push({ kind: 'tenantStaff' }, { kind: 'agent', id: d.userId });
-    for (const team of d.teamIds) refs.push({ kind: 'team', id: team });
-  }
-  return refs;
-}
-
-export function surfaceOf(socket: AppSocket): Surface {
-  return { ns: '/', dialect: socket.data.dialect };
-}
-
-export async function joinRefs(services: Services, socket: AppSocket, refs: RoomRef[]): Promise<void> {
-  const surface = surfaceOf(socket);
-  const names = refs.map((r) => joinedRoomName(socket.data.accountId, r, surface));
-  noteJoined(socket, names, services.broadcaster.ledger.position());
-  await socket.join(names);
-}
+import { SocketSession } from './session';
 
 /** Sockets counted in the connection metrics, so only those are counted out. */
 const counted = new WeakSet<AppSocket>();
-
-/**
- * After `token:update`: a staff socket follows its new `teamIds`, leaving the rooms of teams it
- * no longer belongs to and joining those of new ones, so a team change needs no reconnect.
- */
-export async function followTeams(services: Services, socket: AppSocket, before: readonly string[]): Promise<void> {
-  if (!isStaff(socket.data.role) || socket.data.boundConversationId) return;
-  const now = new Set(socket.data.teamIds);
-  const surface = surfaceOf(socket);
-  for (const team of before) {
-    if (now.has(team)) continue;
-    const name = roomName(socket.data.accountId, { kind: 'team', id: team }, surface);
-    noteLeft(socket, name);
-    await socket.leave(name);
-  }
-  const joined = socket.data.teamIds.filter((team) => !before.includes(team));
-  if (joined.length)
-    await joinRefs(
-      services,
-      socket,
-      joined.map((id): RoomRef => ({ kind: 'team', id })),
-    );
-}
 
 /**
  * Everything that follows authentication on the default namespace and on 003's
@@ -78,14 +32,11 @@ export async function startSession(services: Services, socket: AppSocket): Promi
     d.dialect = 'widget';
     d.boundConversationId = conversation.id;
     d.conversations = [conversation.id];
-    if (!socket.recovered) {
-      await joinRefs(services, socket, [{ kind: 'all' }, { kind: 'user', id: d.userId }, { kind: 'conversation', id: conversation.id }]);
-    }
-  } else if (!socket.recovered) {
-    await joinRefs(services, socket, baseRooms(socket));
   }
+  // A recovered socket is back in its rooms already.
+  if (!socket.recovered) await new SocketSession(services, socket).joinOwnRooms();
 
-  await services.presence.connected({ accountId: d.accountId, userId: d.userId, role: d.role, name: d.name }, socket.id);
+  await services.presence.connected(principal, socket.id);
   watchTokenLifetime(socket, services.config.TOKEN_REFRESH_LEAD_MS);
   services.metrics.connectionOpened(d.accountId);
   counted.add(socket);
@@ -137,8 +88,9 @@ export async function endSession(services: Services, socket: AppSocket): Promise
   // A session refused half-way (a widget's conversation check) was never counted.
   if (counted.delete(socket)) services.metrics.connectionClosed(d.accountId);
   services.broadcaster.resumes.forget(d.accountId, socket.id);
-  void services.typing.stopAll({ accountId: d.accountId, userId: d.userId, name: d.name, role: d.role });
-  await services.presence.disconnected({ accountId: d.accountId, userId: d.userId, role: d.role, name: d.name }, socket.id);
+  const actor = principalOf(socket);
+  void services.typing.stopAll(actor);
+  await services.presence.disconnected(actor, socket.id);
 }
 
 /** Ends a socket whose session could not start, telling it why. */

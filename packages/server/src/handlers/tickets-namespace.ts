@@ -1,43 +1,45 @@
 import { ticketsClient as C, ticketsServer as S } from '@switchboard/protocol';
 
-import { can } from '../access/policy';
-import { forbidden } from '../errors';
 import type { Services } from '../services';
+import { reply } from '../transport/on-event';
+import { principalOf } from '../transport/principal-of';
 import type { AppIo, AppSocket } from '../transport/socket-types';
-import { actorOf, asRoom, eventsOf, joinRooms, leaveRooms, openNamespace, summaryOfSocket } from './namespace-session';
+import { asRoom, openNamespace } from './namespace-session';
+import { sessionTable, summaryOf } from './session';
 
 /**
- * 001's `/tickets`, staff only: follow a ticket (its messages, typing and SLA
+ * `/tickets`, staff only: follow a ticket (its messages, typing and SLA
  * warnings), and say when one types. Ticket changes themselves come through
  * the HTTP routes and are heard here by every staff socket of the tenant.
  */
 export function attachTicketsNamespace(services: Services, io: AppIo): void {
-  const nsp = openNamespace(services, io, 'tickets');
+  const nsp = openNamespace(services, io, 'tickets', ticketsEvents(services));
   nsp.on('connection', (socket: AppSocket) => {
-    const on = eventsOf(services, socket);
-    const who = () => actorOf(socket);
-
-    on(C['ticket:subscribe'], async ({ ticketId }) => {
-      const ticket = await asRoom(services.tickets.get(who(), ticketId));
-      await joinRooms(socket, 'tickets', [{ kind: 'ticket', id: ticket.id }]);
-      socket.emit(S['ticket:subscribed'].name, { ticketId: ticket.id });
-      return ticket;
-    });
-
-    on(C['ticket:unsubscribe'], async ({ ticketId }) => {
-      await leaveRooms(socket, 'tickets', [{ kind: 'ticket', id: ticketId }]);
-    });
-
-    on(C['ticket:typing'], async ({ ticketId }) => {
-      const ticket = await asRoom(services.tickets.get(who(), ticketId));
-      if (!can.typeOnTicket(who(), ticket)) throw forbidden('Viewers do not type on tickets');
-      await services.ticketTyping.start(socket.data.accountId, summaryOfSocket(socket), ticket.id);
-    });
-
-    on(C['ticket:stopTyping'], async ({ ticketId }) => {
-      await services.ticketTyping.stop(socket.data.accountId, summaryOfSocket(socket), ticketId);
-    });
-
-    socket.on('disconnect', () => void services.ticketTyping.stopAll(socket.data.accountId, summaryOfSocket(socket)));
+    socket.on('disconnect', () => void services.ticketTyping.stopAll(socket.data.accountId, summaryOf(principalOf(socket))));
   });
+}
+
+/** `/tickets`' client events; `.caller(session)` runs them without a socket. */
+export function ticketsEvents(services: Services) {
+  const { tickets, ticketTyping } = services;
+  return sessionTable(services)
+    .on(
+      C['ticket:subscribe'],
+      async (session, { ticketId }) => {
+        const ticket = await asRoom(tickets.get(session.actor, ticketId));
+        await session.join([{ kind: 'ticket', id: ticket.id }]);
+        return ticket;
+      },
+      { reply: (ticket) => reply(S['ticket:subscribed'], { ticketId: ticket.id }) },
+    )
+    .on(C['ticket:unsubscribe'], async (session, { ticketId }) => {
+      await session.leave([{ kind: 'ticket', id: ticketId }]);
+    })
+    .on(C['ticket:typing'], async (session, { ticketId }) => {
+      const ticket = await asRoom(tickets.get(session.actor, ticketId));
+      await ticketTyping.start(session.actor, summaryOf(session.actor), ticket);
+    })
+    .on(C['ticket:stopTyping'], async (session, { ticketId }) => {
+      await ticketTyping.stop(session.actor.accountId, summaryOf(session.actor), ticketId);
+    });
 }

@@ -8,7 +8,7 @@ import type { AppSocket } from '../transport/socket-types';
 import type { Broadcaster } from './broadcaster';
 import { type Delivery, roomName } from './delivery';
 import { joinedAt } from './room-joins';
-import { viewerReceives } from './viewer-receives';
+import { viewerOf, viewerReceives } from './viewer-receives';
 import { withEnvelope } from './with-envelope';
 
 export interface ReplayLimits {
@@ -162,15 +162,5 @@ async function flushed(socket: AppSocket): Promise<boolean> {
 }
 
 function reaches(delivery: Delivery, socket: AppSocket): boolean {
-  const d = socket.data;
-  // 003's dynamic namespaces speak the default namespace's widget vocabulary.
-  const ns = socket.nsp.name === '/' || d.boundConversationId ? '/' : socket.nsp.name;
-  return viewerReceives(delivery, {
-    ns,
-    dialect: d.dialect,
-    userId: d.userId,
-    role: d.role,
-    teamIds: d.teamIds,
-    boundConversationId: d.boundConversationId,
-  });
+  return viewerReceives(delivery, viewerOf(socket));
 }

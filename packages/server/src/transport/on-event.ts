@@ -18,39 +18,109 @@ export interface OnEventDeps {
   onHandled?: (event: string, outcome: 'ok' | string) => void;
 }
 
-export type EventHandler<S extends z.ZodType> = (payload: z.output<S>, socket: AppSocket) => Promise<unknown> | unknown;
+/** A client event's handler: the caller's context (a session) and the parsed payload in, the ack's `data` out. */
+export type EventHandler<C, S extends z.ZodType, R = unknown> = (ctx: C, payload: z.output<S>) => R;
 
-/** One client event of a surface: its catalogue entry, its handler, and whether it may come before authentication. */
+/** What the caller hears on its own socket besides the ack, rendered from the handler's result. */
+export interface Reply {
+  event: string;
+  payload: unknown;
+}
+
+/** A reply of one catalogued event; the payload is checked against the catalogue at compile time. */
+export function reply<S extends z.ZodType>(def: EventDef<string, S>, payload: z.input<S>): Reply {
+  return { event: def.name, payload };
+}
+
+export interface RouteOptions<R> {
+  /** Runs before authentication (the late `authenticate` of `LATE_AUTH_MS`). */
+  beforeAuth?: boolean;
+  /** Emitted to the caller after the handler, before the ack (`message_sent` on `/`, `ticket:subscribed` on `/tickets`). */
+  reply?: (result: R) => Reply;
+}
+
+/** One client event of a surface: its catalogue entry, how to run its handler, and its options. */
 interface EventRoute {
   def: EventDef<string, z.ZodType>;
-  handler: EventHandler<z.ZodType>;
+  run(socket: AppSocket, payload: unknown): unknown;
+  /** Absent for handlers of the socket itself, which no caller without one can run. */
+  call?: (ctx: never, payload: unknown) => unknown;
   beforeAuth: boolean;
+  reply?: ((result: never) => Reply) | undefined;
 }
+
+/** The typed calls a table offers a caller without a socket, one per event: input in, the ack's data out. */
+type Call<S extends z.ZodType, R> = (input: z.input<S>) => Promise<Awaited<R>>;
 
 /**
  * The client events of one surface, built once per server. A socket takes the whole table with
  * {@link onEvents}: one listener per socket instead of a listener, a handler closure and their
  * contexts per event and socket, which cost about 4 KiB per idle connection on the default
- * namespace (docs/decisions.md, "Memory per connection"). Handlers get the socket as an argument.
+ * namespace (docs/decisions.md, "Memory per connection"). Handlers get a context made from the
+ * socket by `contextOf` (a session: the actor and its rooms), so the same handlers run without a
+ * socket through {@link caller}, as tRPC's `createCaller`.
  *
  * @example
- * const table = new EventTable().on(C.ping, ({ timestamp }, socket) => ({ timestamp }));
+ * const table = new EventTable((socket) => new SocketSession(services, socket))
+ *   .on(C.mark_read, (session, { conversationId, messageId }) => messages.mark(session.actor, conversationId, messageId, 'read'));
  * io.on('connection', (socket) => onEvents(deps, socket, table));
+ * await table.caller(new CallerSession(actor)).mark_read({ conversationId, messageId });
  */
-export class EventTable {
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export class EventTable<C, Calls = {}> {
   private readonly routes = new Map<string, EventRoute>();
 
-  on<S extends z.ZodType>(def: EventDef<string, S>, handler: EventHandler<S>, opts: { beforeAuth?: boolean } = {}): this {
+  constructor(private readonly contextOf: (socket: AppSocket) => C) {}
+
+  on<N extends string, S extends z.ZodType, R>(
+    def: EventDef<N, S>,
+    handler: EventHandler<C, S, R>,
+    opts: RouteOptions<Awaited<R>> = {},
+  ): EventTable<C, Calls & Record<N, Call<S, R>>> {
+    const call = handler as (ctx: C, payload: unknown) => unknown;
     this.routes.set(def.name, {
-      def: def,
-      handler: handler,
+      def,
+      run: (socket, payload) => call(this.contextOf(socket), payload),
+      call,
       beforeAuth: opts.beforeAuth ?? false,
+      reply: opts.reply,
+    });
+    return this as unknown as EventTable<C, Calls & Record<N, Call<S, R>>>;
+  }
+
+  /** A handler of the socket itself (authentication, replay, token refresh): no caller can run it. */
+  onSocket<S extends z.ZodType, R>(
+    def: EventDef<string, S>,
+    handler: EventHandler<AppSocket, S, R>,
+    opts: RouteOptions<Awaited<R>> = {},
+  ): this {
+    this.routes.set(def.name, {
+      def,
+      run: handler,
+      beforeAuth: opts.beforeAuth ?? false,
+      reply: opts.reply,
     });
     return this;
   }
 
   get(event: string): EventRoute | undefined {
     return this.routes.get(event);
+  }
+
+  /**
+   * The table's events as functions of `ctx`, for a caller that is not a socket: each parses its
+   * input with the catalogue's schema (VALIDATION_FAILED or PAYLOAD_TOO_LARGE as on a socket) and
+   * runs the same handler; failures reject with the same AppError. A socket's own gates
+   * (authentication, size, rate) stay with the socket, as do replies.
+   */
+  caller(ctx: C): Calls {
+    const calls: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const [name, route] of this.routes) {
+      const call = route.call as ((ctx: C, payload: unknown) => unknown) | undefined;
+      if (!call) continue;
+      calls[name] = async (input) => call(ctx, parse(route.def, input));
+    }
+    return calls as Calls;
   }
 }
 
@@ -60,27 +130,11 @@ export class EventTable {
  * the answer is `{ ok, data | error }`; without one a failure is an `error` event. A handler only
  * ever sees a typed, valid payload. Events the table does not name are ignored, as before.
  */
-export function onEvents(deps: OnEventDeps, socket: AppSocket, table: EventTable): void {
+export function onEvents<C>(deps: OnEventDeps, socket: AppSocket, table: EventTable<C, unknown>): void {
   socket.onAny((event: string, ...args: unknown[]) => {
     const route = table.get(event);
     if (route) void handle(deps, socket, route, args);
   });
-}
-
-/** Registers one client event (see {@link onEvents}); for surfaces that have not moved to a table. */
-export function onEvent<S extends z.ZodType>(
-  deps: OnEventDeps,
-  socket: AppSocket,
-  def: EventDef<string, S>,
-  handler: EventHandler<S>,
-  opts: { beforeAuth?: boolean } = {},
-): void {
-  const route: EventRoute = {
-    def: def,
-    handler: handler,
-    beforeAuth: opts.beforeAuth ?? false,
-  };
-  socket.on(def.name, (...args: unknown[]) => handle(deps, socket, route, args));
 }
 
 async function handle(deps: OnEventDeps, socket: AppSocket, route: EventRoute, args: unknown[]): Promise<void> {
@@ -97,13 +151,16 @@ async function handle(deps: OnEventDeps, socket: AppSocket, route: EventRoute, a
     }
     // One budget for every event, by its cost; before authentication only the socket's own.
     await deps.rateLimiter.consume(socket.data.authenticated ? socket : { id: socket.id, data: {} }, eventCost(def.name));
-    const parsed = def.schema.safeParse(args[0]);
-    if (!parsed.success) throw validationError(parsed.error);
-    const run = () => route.handler(parsed.data, socket);
+    const payload = parse(def, args[0]);
+    const run = () => route.run(socket, payload);
     const data =
       deps.tenantGate && socket.data.authenticated && tenantGated(def.name)
         ? await deps.tenantGate.run(socket.data.accountId, run)
         : await run();
+    if (route.reply && socket.connected) {
+      const r = (route.reply as (result: unknown) => Reply)(data);
+      socket.emit(r.event, r.payload);
+    }
     deps.onHandled?.(def.name, 'ok');
     ack?.(data === undefined ? { ok: true } : { ok: true, data });
   } catch (err) {
@@ -112,6 +169,12 @@ async function handle(deps: OnEventDeps, socket: AppSocket, route: EventRoute, a
     if (ack) ack({ ok: false, error });
     else if (socket.connected) socket.emit('error', error);
   }
+}
+
+function parse(def: EventDef<string, z.ZodType>, payload: unknown): unknown {
+  const parsed = def.schema.safeParse(payload);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
 }
 
 /** Too-long content is PAYLOAD_TOO_LARGE, not a generic validation failure. */
