@@ -38,7 +38,7 @@ export const ConfigSchema = z.object({
   AMQP_URL: optionalString,
   /** RabbitMQ bridge (bridges/): deliveries a queue's consumer holds unacknowledged at once. */
   AMQP_PREFETCH: z.coerce.number().int().min(1).max(1_000).default(16),
-  /** Queue names (seed 004); each gets a durable dead-letter queue `<name>.dlq`. */
+  /** Queue names (the portal's bridge); each gets a durable dead-letter queue `<name>.dlq`. */
   AMQP_INBOUND_QUEUE: z.string().min(1).max(200).default('INBOUND_WHATSAPP_MESSAGES'),
   AMQP_STATUS_QUEUE: z.string().min(1).max(200).default('WHATSAPP_STATUS_UPDATES'),
   /** First pause before a delivery that failed for a passing reason (database down) is requeued; doubles per consecutive failure, up to 30 s. */

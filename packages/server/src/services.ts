@@ -46,7 +46,7 @@ export interface Services {
   /** What replay may cost a socket and its user, in events (cluster/replay-budget.ts). */
   replayBudget: ReplayBudget;
   broadcast: BroadcastService;
-  // Seed 001's namespaces (handlers/named-namespaces.ts).
+  // The named namespaces (handlers/named-namespaces.ts).
   tickets: TicketService;
   sla: SlaScheduler;
   ticketTyping: TicketTypingService;

@@ -76,7 +76,7 @@ export const can = {
 
 /**
  * Namespaces closed to some roles at the handshake: customers never reach
- * tickets or other people's presence, and `/dashboard` is for admins (001).
+ * tickets or other people's presence, and `/dashboard` is for admins.
  * Namespaces not listed are open to every authenticated role.
  */
 export const NAMESPACE_ROLES: Partial<Record<NamespaceName, readonly Role[]>> = {

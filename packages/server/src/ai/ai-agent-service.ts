@@ -14,7 +14,7 @@ const ANSWERABLE = new Set<Conversation['status']>(['OPEN', 'PENDING']);
 /**
  * AI agents: per tenant, each answering the conversations its routing names
  * while it is ACTIVE. Activation and deactivation are announced as
- * `agent_status_changed` (000).
+ * `agent_status_changed` (the default vocabulary).
  */
 export class AiAgentService {
   constructor(

@@ -36,7 +36,7 @@ export interface ReplyRequest {
 }
 
 /**
- * An AI agent's answer (000): streamed token by token to the conversation's SSE
+ * An AI agent's answer: streamed token by token to the conversation's SSE
  * readers while it is written, then stored once through the ordinary message
  * path as an ASSISTANT message with confidence and latencyMs, and paid for.
  * The clientMessageId `ai:{jobId}` is also the SSE `replyId`, so a retried job

@@ -15,7 +15,7 @@ import type { ActionCosts, PlanCosts } from './plan-costs';
 const PlanName = (plan: Record<string, unknown>): string | null => (typeof plan.name === 'string' ? plan.name : null);
 
 /**
- * Credits (000): a ledger per tenant. AI work checks the balance before it
+ * Credits: a ledger per tenant. AI work checks the balance before it
  * starts and pays when it has produced something, each charge naming what it
  * pays for (`ref`), so a retried job pays once. Every movement is announced as
  * `credits_updated { balance, delta, reason }`.

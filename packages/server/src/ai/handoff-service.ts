@@ -27,7 +27,7 @@ export interface HandoffRequest {
 }
 
 /**
- * Hands a conversation from the AI to people (000): in one transaction the
+ * Hands a conversation from the AI to people (a handoff): in one transaction the
  * status becomes HANDED_OFF, the handoff is recorded with a summary, the
  * destination agent is assigned (or the team set), and `handoff_triggered` is
  * logged. The destination hears of it through the notification service, which

@@ -58,8 +58,8 @@ interface Work {
 }
 
 /**
- * What happens after a customer message is stored (002's "New Message Flow",
- * steps 5 to 10, and 000's AI agents): `ai_processing_started`, classification
+ * What happens after a customer message is stored (the new-message flow's
+ * steps 5 to 10, and the AI agents): `ai_processing_started`, classification
  * (stored on the message and the conversation, `ai_classification`), a draft to
  * the assignee, and, when an AI agent answers the conversation, either a
  * handoff or a streamed reply; then `ai_processing_completed`.

@@ -17,7 +17,7 @@ export interface AmqpBridgeOptions {
   statusQueue: string;
   /** First pause before a passing failure is requeued (see retryDelay). */
   retryDelayMs: number;
-  /** Pauses between connection attempts; the last one repeats. Seed 003's 1 s, 2 s, 5 s by default. */
+  /** Pauses between connection attempts; the last one repeats. 1 s, 2 s, 5 s by default, as the widget reconnects. */
   reconnectDelaysMs?: readonly number[];
   connectTimeoutMs?: number;
 }
@@ -49,7 +49,7 @@ const MAX_RETRY_DELAY_MS = 30_000;
 const DRAIN_ON_CLOSE_MS = 5_000;
 
 /**
- * Seed 004's RabbitMQ → Socket.IO bridge (RT-02). Consumes the inbound-message and status-update
+ * The RabbitMQ → Socket.IO bridge of the portal's design (RT-02). Consumes the inbound-message and status-update
  * queues and hands each delivery to the same services a socket uses, so it is stored once and
  * raises the same domain events. A delivery is acknowledged only after its transaction committed;
  * one that can never succeed goes to `<queue>.dlq` with its reason; one that failed for a passing

@@ -12,10 +12,10 @@ import type { Publisher } from './publisher';
 const RESERVED = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener', 'error']);
 
 /**
- * The API backend code in the same process publishes with: 000's
- * `emitToWorkspace` / `emitToConversation`, 002's `broadcastToAccount` /
+ * The API backend code in the same process publishes with: the AI platform's
+ * `emitToWorkspace` / `emitToConversation`, the help desk's `broadcastToAccount` /
  * `broadcastToConversation` / `isAgentOnline` / `getOnlineAgents`, and the typed
- * facts of 000 (handoff, AI agent status, credits). Everything sent is logged, so
+ * facts of the AI platform (handoff, AI agent status, credits). Everything sent is logged, so
  * a client that was away gets it on reconnect.
  *
  * @example
@@ -42,7 +42,7 @@ export class BroadcastService {
     return this.emit(workspaceId, { kind: 'tenant' }, event, data);
   }
 
-  /** 000 names only the conversation; its tenant is looked up so the room cannot be another tenant's. */
+  /** The caller may name only the conversation; its tenant is looked up so the room cannot be another tenant's. */
   async emitToConversation(conversationId: string, event: string, data: unknown, accountId?: string): Promise<void> {
     const tenant =
       accountId ??

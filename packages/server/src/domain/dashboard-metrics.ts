@@ -27,7 +27,7 @@ const METRICS: readonly MetricName[] = ['tickets', 'queue', 'agents', 'sla'];
 const CHANGES_METRICS = /^(ticket\.(created|updated|assigned|status_changed|sla_alert)|conversation\.|presence\.changed$)/;
 
 /**
- * 001's `/dashboard` metrics, computed by SQL from stored state (and presence
+ * `/dashboard`'s metrics, computed by SQL from stored state (and presence
  * from the presence store) every time, never from running counters. After a
  * fact that may change them, the tenant's metrics are recomputed through a
  * {@link Throttle} (at most once per interval per tenant) and only the ones

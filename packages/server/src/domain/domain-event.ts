@@ -92,7 +92,7 @@ export type DomainEvent =
   | { type: 'ticket.updated'; accountId: string; ticket: Ticket; changes: string[]; by: string | null }
   | { type: 'notification.created'; accountId: string; notification: Notification; unread: number }
   | { type: 'notification.read'; accountId: string; userId: string; ids: string[]; unread: number }
-  // 001's tickets: who was assigned and who changed a status travel as summaries, so renderers need no lookups.
+  // Tickets: who was assigned and who changed a status travel as summaries, so renderers need no lookups.
   | {
       type: 'ticket.assigned';
       accountId: string;

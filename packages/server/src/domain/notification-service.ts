@@ -8,7 +8,7 @@ import { type NotificationDraft, notificationsFor } from './notification-rules';
 import type { Publisher } from './publisher';
 
 /**
- * Stored notifications per user (001's `/notifications`). Every change raises
+ * Stored notifications per user (`/notifications`). Every change raises
  * an event with the new unread count, addressed to the user: all of that
  * user's tabs hear it, so badges stay in step. A socket only ever reads and
  * marks its own user's notifications; another user's id is NOT_FOUND.

@@ -14,7 +14,7 @@ const PAGE = 500;
 /**
  * Reads the event log for one viewer, a page at a time: the events it may see
  * after `since`, in order. Sockets replay these on reconnect (realtime/replay-to-socket.ts);
- * polling clients read them over HTTP (001's fallback).
+ * polling clients read them over HTTP (the polling fallback).
  */
 export class ReplayService {
   /** Per account: the last seq this node emitted (or read, when it first needed it). */

@@ -46,7 +46,7 @@ export interface ListTicketsInput {
 }
 
 /**
- * Tickets (001's `/tickets`): create, change, assign, read. Each change is one
+ * Tickets (`/tickets`): create, change, assign, read. Each change is one
  * transaction holding the row, its SLA timers and its log events; events are
  * published after the commit. The same rules serve sockets and HTTP.
  */

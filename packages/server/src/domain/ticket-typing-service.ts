@@ -11,7 +11,7 @@ type Entry = z.infer<typeof Entry>;
 
 const ownerOf = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
 
-/** Who is typing on which ticket (001's `ticket:typing` / `ticket:stopTyping`); see TypingTimerService. */
+/** Who is typing on which ticket (`/tickets`' `ticket:typing` / `ticket:stopTyping`); see TypingTimerService. */
 export class TicketTypingService {
   private readonly timers: TypingTimerService<Entry>;
 

@@ -27,7 +27,7 @@ type Entry = z.infer<typeof Entry>;
 const ownerOf = (accountId: string, userId: string) => `${accountId}\u0000${userId}`;
 const keyOf = (accountId: string, conversationId: string, userId: string) => `${accountId}\u0000${conversationId}\u0000${userId}`;
 
-/** Who is typing in which conversation (000/002's typing_start / typing_stop); see TypingTimerService. */
+/** Who is typing in which conversation (the default vocabulary's typing_start / typing_stop); see TypingTimerService. */
 export class TypingService {
   private readonly timers: TypingTimerService<Entry>;
 

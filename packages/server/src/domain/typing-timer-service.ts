@@ -22,7 +22,7 @@ export interface TypingKind<E> {
 
 /**
  * Typing state with a timeout. A start with no new start within the timeout
- * stops by itself (002: 5 s), so a closed tab never leaves someone "typing"
+ * stops by itself (5 s by default), so a closed tab never leaves someone "typing"
  * forever; with shared timers that holds even when the typist's node dies,
  * since any node's sweep takes the expired timer and announces the stop.
  * Never rejects: typing is a courtesy, and a store that is away must not turn

@@ -8,7 +8,7 @@ import type { Publisher } from './publisher';
 
 /**
  * Keeps the users table in step with the claims of the tokens people connect
- * with (002: users upserted on connect). A reconnect with the same claims costs
+ * with (users are upserted on connect). A reconnect with the same claims costs
  * no write; a changed name, email, role or team list is stored and announced as
  * `user:updated`.
  */

@@ -14,7 +14,7 @@ import { refuse, replayDeps, startSession } from './default-session';
 import { type Session, sessionTable, SocketSession } from './session';
 
 /**
- * The client events of the default namespace (the default and portal vocabularies, and 003's
+ * The client events of the default namespace (the default and portal vocabularies, and the widget's
  * sockets bound to a conversation): parse, authorise through a service, answer. Short on purpose:
  * the rules live in access/ and domain/. One table per server, one listener per socket.
  */

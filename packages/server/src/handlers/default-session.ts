@@ -12,8 +12,8 @@ import { SocketSession } from './session';
 const counted = new WeakSet<AppSocket>();
 
 /**
- * Everything that follows authentication on the default namespace and on 003's
- * namespaces: the user row, rooms, presence, token lifetime, `authenticated`,
+ * Everything that follows authentication on the default namespace and on the
+ * widget's conversation namespaces: the user row, rooms, presence, token lifetime, `authenticated`,
  * and the replay of what a reconnecting client missed.
  */
 export async function startSession(services: Services, socket: AppSocket): Promise<void> {

@@ -12,8 +12,8 @@ import { attachPresenceNamespace } from './presence-namespace';
 import { attachTicketsNamespace } from './tickets-namespace';
 
 /**
- * Seed 001's five namespaces: their renderers join the broadcaster, so every
- * fact the domain raises is also said in 001's words, and their handlers go
+ * The five named namespaces: their renderers join the broadcaster, so every
+ * fact the domain raises is also said in their words, and their handlers go
  * onto `/tickets`, `/chat`, `/notifications`, `/presence` and `/dashboard`.
  */
 export function attachNamedNamespaces(services: Services, io: AppIo): void {

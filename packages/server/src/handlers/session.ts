@@ -17,7 +17,7 @@ import type { AppNamespace, AppSocket } from '../transport/socket-types';
  */
 export interface Session {
   readonly actor: Principal;
-  /** Set for a socket bound to one conversation (003's widget): it may act on no other. */
+  /** Set for a socket bound to one conversation (the widget's): it may act on no other. */
   readonly boundConversationId: string | undefined;
   /** Joins rooms of the caller's surface; a conversation joined is remembered for clean-up. */
   join(refs: readonly RoomRef[]): Promise<void>;
@@ -34,7 +34,7 @@ export function summaryOf(p: Pick<Principal, 'userId' | 'name' | 'email' | 'role
 
 const NAMED = new Set<string>(Object.values(NAMESPACES).filter((ns) => ns !== '/'));
 
-/** Where a socket's rooms live: one vocabulary of `/` (003's namespaces included), or a named namespace. */
+/** Where a socket's rooms live: one vocabulary of `/` (the widget's conversation namespaces included), or a named namespace. */
 export function surfaceOf(socket: AppSocket): Surface {
   const ns = socket.nsp.name;
   if (ns !== '/' && !socket.data.boundConversationId && NAMED.has(ns)) return { ns: ns as Exclude<Surface['ns'], '/'> };

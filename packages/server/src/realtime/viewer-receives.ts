@@ -64,7 +64,7 @@ export function viewerReceives(delivery: Delivery, viewer: Viewer): boolean {
   return delivery.to.some(mayBeIn);
 }
 
-/** The viewer a socket is: 003's dynamic namespaces speak the default namespace's widget vocabulary. */
+/** The viewer a socket is: the widget's conversation namespaces speak the default namespace's widget vocabulary. */
 export function viewerOf(socket: AppSocket): Viewer {
   const d = socket.data;
   return {

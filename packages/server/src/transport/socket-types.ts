@@ -1,7 +1,7 @@
 import type { Dialect, Role } from '@switchboard/protocol';
 import type { Namespace, Server, Socket } from 'socket.io';
 
-/** What Switchboard keeps on each socket (002: userId, accountId, email, role, authenticated). */
+/** What Switchboard keeps on each socket (userId, accountId, email, role, authenticated). */
 export interface SocketData {
   authenticated: boolean;
   userId: string;
@@ -13,7 +13,7 @@ export interface SocketData {
   /** Token expiry, seconds since the epoch. */
   exp: number;
   dialect: Dialect;
-  /** Set for 003's sockets: the one conversation this socket is bound to. */
+  /** Set for the widget's sockets: the one conversation this socket is bound to. */
   boundConversationId?: string;
   /** Conversations this socket joined, to re-check and clean up. */
   conversations: string[];

@@ -15,7 +15,7 @@ const lifetimes = new WeakMap<AppSocket, Lifetime>();
 const schedule = new DeadlineSchedule<AppSocket>(due);
 
 /**
- * Enforces `exp` during a connection (001, "Token Refresh During Connection"):
+ * Enforces `exp` during a connection (token refresh during a connection):
  * `token:refresh` goes out `leadMs` before expiry; a socket still holding the
  * old token at `exp` gets `error { AUTH_TOKEN_EXPIRED }` and is disconnected.
  * Call again after a new token is accepted. `refresh: false` leaves out

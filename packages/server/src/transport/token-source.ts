@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io';
 type Handshake = Socket['handshake'];
 
 /**
- * The token of a handshake, from the three places 002 names, in this order:
+ * The token of a handshake, from the three places a client may put it, in this order:
  * `auth.token`, the `Authorization: Bearer` header, the `token` query parameter.
  */
 export function tokenFromHandshake(

@@ -6,7 +6,7 @@ import { AppError } from '../../errors';
 
 /**
  * An `onRequest` hook that lets through only requests carrying `x-internal-api-key`: the internal
- * API (003's `POST /internal/emit`) and `/metrics`. Keys are compared in constant time over their
+ * API (`POST /internal/emit`) and `/metrics`. Keys are compared in constant time over their
  * hashes, so neither content nor length leaks through timing.
  */
 export function requireInternalKey(internalKey: string | undefined): (request: FastifyRequest) => Promise<void> {

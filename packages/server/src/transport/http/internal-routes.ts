@@ -22,13 +22,13 @@ const EmitBody = z.object({
   payload: z.unknown(),
 });
 
-/** 001's `system:maintenance`: when is given as an ISO date-time or epoch milliseconds, and sent as ISO. */
+/** `system:maintenance`: when is given as an ISO date-time or epoch milliseconds, and sent as ISO. */
 const MaintenanceBody = z.object({
   message: z.string().trim().min(1).max(2_000),
   startsAt: z.union([z.iso.datetime({ offset: true }), z.number().int().min(0)]).transform((v) => new Date(v).toISOString()),
 });
 
-/** Routes for the company's own backend, guarded by `x-internal-api-key` (003's `POST /internal/emit`). */
+/** Routes for the company's own backend, guarded by `x-internal-api-key` (`POST /internal/emit`). */
 export function internalRoutes(app: FastifyInstance, services: Services, internalKey: string): void {
   const guard = requireInternalKey(internalKey);
 

@@ -21,7 +21,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * `GET /api/conversations/:id/stream`: assistant replies as Server-Sent Events
- * while they are written (000's widget). Same access rule as reading the
+ * while they are written (the AI widget's stream). Same access rule as reading the
  * conversation. The stream ends when the token expires or the server stops; a
  * client reconnects and reads stored messages for what it missed.
  */

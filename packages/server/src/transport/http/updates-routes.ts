@@ -29,7 +29,7 @@ const UpdatesPage = z.object({
 });
 
 /**
- * 001's polling fallback: what the caller may see since `since`, from the same
+ * The polling fallback: what the caller may see since `since`, from the same
  * event log sockets replay. Each event has its wire name and payload in the
  * default vocabulary, plus its domain `type`.
  */
@@ -76,7 +76,7 @@ export function updatesRoutes(app: FastifyInstance, services: Services): void {
 
 /**
  * Serves `route` at `alias` as well, with everything the route is registered with (handler, auth,
- * config, documentation): seed 001 polls `GET /tickets/updates?since=`. Done in Fastify's `onRoute`,
+ * config, documentation): the named namespaces' clients poll `GET /tickets/updates?since=`. Done in Fastify's `onRoute`,
  * the documented place to add a route for another one; once, so the copy is not copied again.
  */
 function aliasRoute(app: FastifyInstance, method: 'GET', route: string, alias: string): void {
