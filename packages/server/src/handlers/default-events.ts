@@ -1,7 +1,7 @@
 import { defaultClient as C, defaultServer as S, isStaff } from '@switchboard/protocol';
 
 import { AppError, forbidden } from '../errors';
-import { renderSent } from '../realtime/render-replies';
+import { renderSent } from '../realtime/renderers/render-replies';
 import { replayToSocket } from '../realtime/replay-to-socket';
 import { viewerOf } from '../realtime/viewer-receives';
 import type { Services } from '../services';
