@@ -1,30 +1,33 @@
 import { DefaultIn, NAMESPACE_PATHS, NotificationsIn } from '@switchboard/client';
 import { useFacts, useNamespaceEvent, useSocketEvent } from '@switchboard/client/react';
 
+import { channelLabel, handoffText } from '../format';
 import { hrefOf } from '../shell/use-hash-route';
 import { showToast } from './toast-store';
 
 /**
  * Toasts for what needs a human now: a new conversation with a link to it
  * (004 RT-05), a handoff to people (000), and personal notifications that are
- * not one of those two already.
+ * not one of those two already. The handoff of the conversation on screen is not a toast: its
+ * banner says it in place, and a toast would sit over the conversation's controls.
  */
-export function LiveAlerts() {
+export function LiveAlerts(props: { openId: string | null }) {
   useFacts((fact) => {
     if (fact.kind !== 'conversation' || !fact.created) return;
     const c = fact.conversation;
     showToast({
       tone: 'info',
       title: 'New conversation',
-      body: c?.subject ?? `From ${c?.contactId ?? 'a customer'} on ${c?.channelType ?? 'web'}`,
+      body: `${c?.contact?.name || c?.contact?.email || c?.subject || 'A visitor'} on ${channelLabel(c?.channelType ?? 'web')}`,
       link: { href: hrefOf.conversation(fact.conversationId), label: 'Open' },
     });
   });
   useSocketEvent(DefaultIn.handoff_triggered, (h) => {
+    if (h.conversationId === props.openId) return;
     showToast(
       {
         tone: 'warning',
-        title: `Handoff: ${h.trigger}`,
+        title: handoffText(h.trigger),
         body: h.summary,
         link: { href: hrefOf.conversation(h.conversationId), label: 'Take it' },
       },
