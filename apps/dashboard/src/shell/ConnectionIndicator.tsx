@@ -25,7 +25,10 @@ export function ConnectionIndicator() {
       <span className="dot" aria-hidden="true" />
       <span className="connection-text">
         <span>{words.label}</span>
-        {words.detail && <span className="muted small">{words.detail}</span>}
+        {/* The long explanation is in the conversation pane; here, only when the next try is, or why it stopped. */}
+        {(state.status === 'disconnected' ? words.detail : words.retry) && (
+          <span className="muted small">{state.status === 'disconnected' ? words.detail : words.retry}</span>
+        )}
       </span>
       {state.status !== 'connected' && (
         <button type="button" className="link-button" onClick={state.reconnect} data-testid="reconnect">

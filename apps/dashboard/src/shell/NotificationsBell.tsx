@@ -1,6 +1,6 @@
 import { NAMESPACE_PATHS, type Notification, NotificationsIn, NotificationsOut } from '@switchboard/client';
 import { useNamespace, useNamespaceEvent } from '@switchboard/client/react';
-import { type CSSProperties, useRef, useState } from 'react';
+import { type CSSProperties, useEffect, useRef, useState } from 'react';
 
 /** 001's `/notifications`: the unread count as a badge and this session's notifications in a panel. */
 export function NotificationsBell() {
@@ -23,6 +23,29 @@ export function NotificationsBell() {
     }
     setOpen((o) => !o);
   };
+  const panel = useRef<HTMLDivElement>(null);
+  // Like any popover: Esc, a click elsewhere or a resize (its place was measured) closes it.
+  useEffect(() => {
+    if (!open) return undefined;
+    const close = () => setOpen(false);
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      close();
+      button.current?.focus();
+    };
+    const onPointer = (e: PointerEvent) => {
+      const t = e.target as Node;
+      if (!panel.current?.contains(t) && !button.current?.contains(t)) close();
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    window.addEventListener('resize', close);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+      window.removeEventListener('resize', close);
+    };
+  }, [open]);
 
   useNamespaceEvent(NAMESPACE_PATHS.notifications, NotificationsIn['notification:count'], (c) => setUnread(c.unread));
   useNamespaceEvent(NAMESPACE_PATHS.notifications, NotificationsIn.notification, (n) => {
@@ -69,11 +92,7 @@ export function NotificationsBell() {
           aria-label="Notifications"
           style={place}
           data-testid="notifications-panel"
-          onKeyDown={(e) => {
-            if (e.key !== 'Escape') return;
-            setOpen(false);
-            button.current?.focus();
-          }}
+          ref={panel}
         >
           <div className="popover-head">
             <strong>Notifications</strong>

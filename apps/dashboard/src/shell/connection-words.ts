@@ -6,6 +6,8 @@ export interface ConnectionWords {
   label: string;
   /** One line about what still works and what happens next; null when connected. */
   detail: string | null;
+  /** Just the countdown to the next attempt, for places with little room. */
+  retry: string | null;
 }
 
 /**
@@ -18,25 +20,27 @@ export function connectionWords(
   now: number,
 ): ConnectionWords {
   const { status } = state;
-  if (status === 'connected') return { tone: 'green', label: 'Connected', detail: null };
+  if (status === 'connected') return { tone: 'green', label: 'Connected', detail: null, retry: null };
   const seconds = state.nextRetryAt ? Math.max(0, Math.ceil((state.nextRetryAt - now) / 1000)) : null;
   const retry = seconds !== null ? `next try in ${seconds} s` : null;
   if (status === 'disconnected') {
-    return { tone: 'red', label: 'Disconnected', detail: state.error?.message ?? 'Sign in again or press Reconnect.' };
+    return { tone: 'red', label: 'Disconnected', detail: state.error?.message ?? 'Sign in again or press Reconnect.', retry: null };
   }
   if (state.polling && state.pollingOk === true) {
     return {
       tone: 'orange',
       label: 'Live updates paused',
       detail: ['new messages are fetched every few seconds', retry].filter(Boolean).join(' · '),
+      retry,
     };
   }
   // attempt counts scheduled tries: past the first, one has already failed.
   const unreachable = state.attempt > 1 || state.pollingOk === false;
-  if (!unreachable) return { tone: 'orange', label: status === 'connecting' ? 'Connecting…' : 'Reconnecting…', detail: retry };
+  if (!unreachable) return { tone: 'orange', label: status === 'connecting' ? 'Connecting…' : 'Reconnecting…', detail: retry, retry };
   return {
     tone: 'red',
     label: 'Server unreachable',
     detail: ['replies wait and are sent when it is back', retry].filter(Boolean).join(' · '),
+    retry,
   };
 }
