@@ -1,14 +1,11 @@
 import type { Conversation } from '@switchboard/client';
-import { useFacts } from '@switchboard/client/react';
+import { useFacts, useSwitchboardClient } from '@switchboard/client/react';
 import { useCallback, useEffect, useRef } from 'react';
 
 import { channelLabel } from '../format';
+import { whoOf as who, withContact } from '../inbox/with-contact';
 import { hrefOf } from '../shell/use-hash-route';
 import { raiseAttention } from './attention';
-
-function who(c: Conversation | undefined): string {
-  return c?.contact?.name || c?.contact?.email || c?.subject || 'A customer';
-}
 
 /**
  * What deserves the agent's attention even away from the tab: a new conversation, a conversation
@@ -20,6 +17,7 @@ export function useAttentionAlerts(
   openId: string | null,
   list: readonly Conversation[] | undefined,
 ): (c: Conversation, by: number) => void {
+  const client = useSwitchboardClient();
   const assignees = useRef(new Map<string, string | null>());
   const open = useRef(openId);
   open.current = openId;
@@ -32,12 +30,14 @@ export function useAttentionAlerts(
     if (fact.kind !== 'conversation') return;
     const c = fact.conversation;
     if (fact.created) {
-      raiseAttention({
-        title: 'New conversation',
-        body: `${who(c)} on ${channelLabel(c?.channelType ?? 'web')}`,
-        href: hrefOf.conversation(fact.conversationId),
-        tag: `new:${fact.conversationId}`,
-      });
+      void withContact(client, fact.conversationId, c).then((full) =>
+        raiseAttention({
+          title: 'New conversation',
+          body: `${who(full)} on ${channelLabel(full?.channelType ?? 'web')}`,
+          href: hrefOf.conversation(fact.conversationId),
+          tag: `new:${fact.conversationId}`,
+        }),
+      );
     }
     const assignee = c ? c.assigneeId : fact.patch?.assigneeId;
     if (assignee === undefined) return;

@@ -1,7 +1,8 @@
 import { DefaultIn, NAMESPACE_PATHS, NotificationsIn } from '@switchboard/client';
-import { useFacts, useNamespaceEvent, useSocketEvent } from '@switchboard/client/react';
+import { useFacts, useNamespaceEvent, useSocketEvent, useSwitchboardClient } from '@switchboard/client/react';
 
 import { channelLabel, handoffText } from '../format';
+import { whoOf, withContact } from '../inbox/with-contact';
 import { hrefOf } from '../shell/use-hash-route';
 import { showToast } from './toast-store';
 
@@ -12,15 +13,17 @@ import { showToast } from './toast-store';
  * banner says it in place, and a toast would sit over the conversation's controls.
  */
 export function LiveAlerts(props: { openId: string | null }) {
+  const client = useSwitchboardClient();
   useFacts((fact) => {
     if (fact.kind !== 'conversation' || !fact.created) return;
-    const c = fact.conversation;
-    showToast({
-      tone: 'info',
-      title: 'New conversation',
-      body: `${c?.contact?.name || c?.contact?.email || c?.subject || 'A visitor'} on ${channelLabel(c?.channelType ?? 'web')}`,
-      link: { href: hrefOf.conversation(fact.conversationId), label: 'Open' },
-    });
+    void withContact(client, fact.conversationId, fact.conversation).then((c) =>
+      showToast({
+        tone: 'info',
+        title: 'New conversation',
+        body: `${whoOf(c)} on ${channelLabel(c?.channelType ?? 'web')}`,
+        link: { href: hrefOf.conversation(fact.conversationId), label: 'Open' },
+      }),
+    );
   });
   useSocketEvent(DefaultIn.handoff_triggered, (h) => {
     if (h.conversationId === props.openId) return;

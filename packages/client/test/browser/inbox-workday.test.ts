@@ -300,6 +300,81 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the inbox an agent works in all d
     await expect.poll(() => openRoute(agent), poll).toBe(`#/c/${second.id}`);
   }, 60_000);
 
+  it('raises sound and browser notifications only once turned on, for a new conversation and, while hidden, a message in my conversation', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['notifications'] });
+    contexts.push(context);
+    // Headless chromium never hides a tab, and what a notification showed is not readable from the
+    // page: the page's own Notification and AudioContext are wrapped to record their use (they still
+    // run), and visibilityState can be set to hidden as a tab switch would.
+    await context.addInitScript(() => {
+      const w = window as unknown as { shown: Array<{ title: string; body: string }>; chimes: number; hide: (h: boolean) => void };
+      w.shown = [];
+      w.chimes = 0;
+      const Real = window.Notification;
+      class Recorded extends Real {
+        constructor(title: string, opts?: NotificationOptions) {
+          super(title, opts);
+          w.shown.push({ title, body: opts?.body ?? '' });
+        }
+      }
+      Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
+      Recorded.requestPermission = (...args) => Real.requestPermission(...args);
+      window.Notification = Recorded;
+      const create = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function (this: AudioContext) {
+        w.chimes++;
+        return create.call(this);
+      };
+      let hidden = false;
+      Object.defineProperty(document, 'visibilityState', { get: () => (hidden ? 'hidden' : 'visible') });
+      w.hide = (h) => {
+        hidden = h;
+        document.dispatchEvent(new Event('visibilitychange'));
+      };
+    });
+    const page = await context.newPage();
+    page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
+    await signIn(page);
+    const recorded = () => page.evaluate(() => (window as unknown as { shown: Array<{ title: string; body: string }> }).shown);
+    const chimes = () => page.evaluate(() => (window as unknown as { chimes: number }).chimes);
+    const hide = (h: boolean) => page.evaluate((v) => (window as unknown as { hide: (h: boolean) => void }).hide(v), h);
+
+    // Off by default: a new conversation is a toast, and nothing else.
+    expect(await page.locator('[data-testid=alert-sound]').isChecked()).toBe(false);
+    expect(await page.locator('[data-testid=alert-desktop]').isChecked()).toBe(false);
+    const sam = await server.token({ sub: 'cust-sam', accountId: TENANT, role: 'customer', name: 'Sam Lee' });
+    await hide(true);
+    const first = await call<{ id: string }>(sam, 'POST', '/api/conversations', { channelType: 'web' });
+    await call(sam, 'POST', `/api/conversations/${first.id}/messages`, { content: 'Hello?' });
+    await page.locator('[data-testid=toast]', { hasText: 'Sam Lee' }).waitFor({ timeout: 15_000 });
+    expect(await recorded()).toEqual([]);
+    expect(await chimes()).toBe(0);
+    await hide(false);
+
+    await page.locator('[data-testid=alert-sound]').check();
+    await page.locator('[data-testid=alert-desktop]').check();
+    await expect.poll(() => page.locator('[data-testid=alert-desktop]').isChecked(), poll).toBe(true);
+    const preview = await chimes();
+    expect(preview).toBeGreaterThan(0);
+
+    await hide(true);
+    const second = await call<{ id: string }>(sam, 'POST', '/api/conversations', { channelType: 'web' });
+    await call(sam, 'POST', `/api/conversations/${second.id}/messages`, { content: 'Anyone there?' });
+    await expect.poll(recorded, poll).toEqual([{ title: 'New conversation', body: 'Sam Lee on Website chat' }]);
+    await expect.poll(chimes, poll).toBeGreaterThan(preview);
+
+    // Mine once assigned to me: a message in it while the tab is hidden is a notification of its own.
+    await hide(false);
+    await page.evaluate((id) => (location.hash = `#/c/${id}`), second.id);
+    await page.locator('.controls .secondary', { hasText: 'Assign to me' }).click();
+    await expect.poll(() => page.locator('[data-testid=assign-select]').inputValue(), poll).toBe('ana');
+    await page.evaluate(() => (location.hash = '#/'));
+    await hide(true);
+    await call(sam, 'POST', `/api/conversations/${second.id}/messages`, { content: 'It is about my invoice.' });
+    await expect.poll(async () => (await recorded()).slice(1), poll).toEqual([{ title: 'Sam Lee', body: 'It is about my invoice.' }]);
+    await context.close();
+  }, 60_000);
+
   it('says in the conversation that the server is unreachable (not "polling"), greys the agent’s own dot, and recovers', async () => {
     await agent.evaluate((id) => (location.hash = `#/c/${id}`), conversationOf.li);
     await agent.locator('[data-testid=my-presence][data-status=online]').waitFor({ timeout: 15_000 });
