@@ -44,7 +44,11 @@ export function HandoffBanner(props: { conversation: Conversation }) {
     <div className="handoff-banner" role="status" data-testid="handoff-banner">
       <div>
         <strong>{handoffText(handoff.trigger)}</strong>
-        {handoff.summary && <p className="small">{handoff.summary}</p>}
+        {handoff.summary && (
+          <p className="small" title={handoff.summary}>
+            {handoff.summary}
+          </p>
+        )}
       </div>
       <button type="button" className="icon-button" aria-label="Dismiss the handoff notice" onClick={() => setDismissed(handoff.id)}>
         ×

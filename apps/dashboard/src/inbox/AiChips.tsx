@@ -14,7 +14,7 @@ export function AiChips(props: { conversation: Conversation; compact?: boolean }
     <span className="ai-chips" data-testid="ai-chips">
       {c.category && (
         <span className="chip chip-category" title="Category (AI)" aria-label={`Category: ${c.category}`}>
-          {c.category}
+          {c.category.charAt(0).toUpperCase() + c.category.slice(1)}
         </span>
       )}
       {showPriority && (

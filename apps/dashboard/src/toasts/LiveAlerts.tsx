@@ -1,10 +1,11 @@
 import { DefaultIn, NAMESPACE_PATHS, NotificationsIn } from '@switchboard/client';
 import { useFacts, useNamespaceEvent, useSocketEvent, useSwitchboardClient } from '@switchboard/client/react';
+import { useEffect } from 'react';
 
 import { channelLabel, handoffText } from '../format';
 import { whoOf, withContact } from '../inbox/with-contact';
 import { hrefOf } from '../shell/use-hash-route';
-import { showToast } from './toast-store';
+import { dismissToastsLinkingTo, showToast } from './toast-store';
 
 /**
  * Toasts for what needs a human now: a new conversation with a link to it
@@ -14,6 +15,9 @@ import { showToast } from './toast-store';
  */
 export function LiveAlerts(props: { openId: string | null }) {
   const client = useSwitchboardClient();
+  useEffect(() => {
+    if (props.openId) dismissToastsLinkingTo(hrefOf.conversation(props.openId));
+  }, [props.openId]);
   useFacts((fact) => {
     if (fact.kind !== 'conversation' || !fact.created) return;
     void withContact(client, fact.conversationId, fact.conversation).then((c) =>

@@ -375,6 +375,41 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the inbox an agent works in all d
     await context.close();
   }, 60_000);
 
+  it('shows the AI category and priority on the row and header, and a readable handoff banner that covers no control', async () => {
+    const admin = await server.token({ sub: 'boss', accountId: TENANT, role: 'admin', name: 'Bo Boss' });
+    await call(admin, 'PATCH', '/api/ai/settings', { enabled: true });
+    await call(admin, 'POST', '/api/credits/topup', { amount: 100, ref: 'workday-test' });
+    await call(admin, 'POST', '/api/ai/agents', { name: 'Ava', status: 'ACTIVE' });
+
+    const priya = await server.token({ sub: 'cust-priya', accountId: TENANT, role: 'customer', name: 'Priya Patel' });
+    const c = await call<{ id: string }>(priya, 'POST', '/api/conversations', { channelType: 'web' });
+    await call(priya, 'POST', `/api/conversations/${c.id}/messages`, {
+      content: 'I was charged twice for my subscription, I want a refund. Let me talk to a human please.',
+    });
+    const priyaRow = agent.locator(`[data-testid=conversation-item][data-id="${c.id}"]`);
+    await expect
+      .poll(() => priyaRow.locator('[data-testid=ai-chips]').textContent(), { timeout: 20_000, interval: 100 })
+      .toBe('BillingHigh');
+    await expect.poll(() => priyaRow.locator('.status-pill').textContent(), poll).toBe('Status: Handed off');
+
+    await priyaRow.click();
+    const banner = agent.locator('[data-testid=handoff-banner]');
+    await banner.waitFor({ timeout: 15_000 });
+    expect(await banner.textContent()).toContain('Handed over: the customer asked for a person');
+    expect(await agent.locator('.conversation-head [data-testid=ai-chips]').textContent()).toBe('BillingHigh');
+    const overlaps = await agent.evaluate(() => {
+      const b = document.querySelector('[data-testid=handoff-banner]')?.getBoundingClientRect() as DOMRect;
+      return [...document.querySelectorAll('.controls select, .controls button, [data-testid=composer], [data-testid=send]')].some((el) => {
+        const r = el.getBoundingClientRect();
+        return r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom;
+      });
+    });
+    expect(overlaps).toBe(false);
+    // Its code is said in words everywhere: no toast shows it raw.
+    expect((await agent.locator('[data-testid=toast]').allTextContents()).join(' ')).not.toContain('human_requested');
+    await screenshot(agent, 'handoff');
+  }, 60_000);
+
   it('says in the conversation that the server is unreachable (not "polling"), greys the agent’s own dot, and recovers', async () => {
     await agent.evaluate((id) => (location.hash = `#/c/${id}`), conversationOf.li);
     await agent.locator('[data-testid=my-presence][data-status=online]').waitFor({ timeout: 15_000 });
