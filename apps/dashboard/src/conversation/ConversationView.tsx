@@ -86,7 +86,14 @@ export function ConversationView(props: { conversationId: string; focusMessageId
               </h1>
               <p className="muted small">
                 {conversation
-                  ? [channelLabel(conversation.channelType), conversation.contact?.email, conversation.subject].filter(Boolean).join(' · ')
+                  ? [
+                      channelLabel(conversation.channelType),
+                      conversation.contact?.email,
+                      // The widget's subjects repeat the name and channel ("Casey · Website chat"): said once is enough.
+                      conversation.subject?.includes(contactLabel(conversation)) ? null : conversation.subject,
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')
                   : loadError
                     ? loadError.message
                     : 'Loading…'}
