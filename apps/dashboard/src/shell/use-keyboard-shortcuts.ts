@@ -25,6 +25,8 @@ export function useKeyboardShortcuts(actions: ShortcutActions): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e)) return;
+      // Behind a modal dialog the inbox is not what the keys are about.
+      if (document.querySelector('dialog[open]')) return;
       const a = current.current;
       const run = { j: () => a.move(1), k: () => a.move(-1), r: a.reply, e: a.resolve, '?': a.help }[e.key];
       if (!run) return;
