@@ -60,7 +60,7 @@ export function Sidebar(props: { route: Route; onLogout: () => void; unreadTotal
         <StatusPicker />
         <ConnectionIndicator />
         <button type="button" className="ghost" onClick={props.onShowShortcuts} aria-keyshortcuts="?" data-testid="show-shortcuts">
-          Keyboard shortcuts <kbd>?</kbd>
+          Shortcuts <kbd>?</kbd>
         </button>
         <button type="button" className="ghost" onClick={props.onLogout} data-testid="logout">
           Sign out

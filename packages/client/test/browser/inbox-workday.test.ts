@@ -230,8 +230,15 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the inbox an agent works in all d
     await agent.locator('[data-testid=status-select]').waitFor();
     const tops = await agent.locator('.controls > *').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().bottom)));
     expect(new Set(tops).size).toBe(1);
-    const head = await agent.locator('.conversation-head').evaluate((el) => el.scrollWidth <= el.clientWidth);
-    expect(head).toBe(true);
+    // Nothing cut off at the right edge of the conversation's header, the list's header or the sidebar's buttons.
+    for (const selector of ['.conversation-head', '.list-pane .pane-head', '.sidebar-footer .ghost']) {
+      const fits = await agent
+        .locator(selector)
+        .first()
+        .evaluate((el) => el.scrollWidth <= el.clientWidth && el.getClientRects().length === 1);
+      expect(fits, selector).toBe(true);
+    }
+    expect(await agent.locator('[data-testid=show-shortcuts]').evaluate((el) => el.getBoundingClientRect().height < 44)).toBe(true);
 
     await agent.locator('[data-testid=bell]').click();
     const panel = agent.locator('[data-testid=notifications-panel]');
