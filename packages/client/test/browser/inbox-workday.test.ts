@@ -222,6 +222,16 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the inbox an agent works in all d
 
     await agent.keyboard.press('e');
     await expect.poll(() => agent.locator('[data-testid=status-select]').inputValue(), poll).toBe('RESOLVED');
+
+    // Without the shortcuts too: Tab from the search box reaches the first row, Enter opens it.
+    await agent.evaluate(() => (location.hash = '#/'));
+    await agent.locator('[data-testid=search-input]').fill('');
+    await agent.locator('[data-testid=search-input]').focus();
+    await agent.keyboard.press('Tab');
+    const focused = await agent.evaluate(() => document.activeElement?.getAttribute('data-id'));
+    expect(focused).toBe(await agent.locator('[data-testid=conversation-item]').first().getAttribute('data-id'));
+    await agent.keyboard.press('Enter');
+    await expect.poll(() => openRoute(agent), poll).toBe(`#/c/${focused}`);
   }, 60_000);
 
   it('fits the conversation controls on one line at 1,024 px, and keeps the notifications panel whole', async () => {
