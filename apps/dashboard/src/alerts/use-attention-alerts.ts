@@ -25,6 +25,8 @@ export function useAttentionAlerts(
   useEffect(() => {
     for (const c of list ?? []) if (!assignees.current.has(c.id)) assignees.current.set(c.id, c.assigneeId);
   }, [list]);
+  const rows = useRef(list);
+  rows.current = list;
 
   useFacts((fact) => {
     if (fact.kind !== 'conversation') return;
@@ -48,12 +50,16 @@ export function useAttentionAlerts(
     // Not when the agent is looking at the conversation: that is most likely their own "Assign to me".
     const watching = open.current === fact.conversationId && document.visibilityState === 'visible';
     if (assignee === me && before !== me && !watching) {
-      raiseAttention({
-        title: 'Assigned to you',
-        body: who(c),
-        href: hrefOf.conversation(fact.conversationId),
-        tag: `assigned:${fact.conversationId}`,
-      });
+      // The live payload has no contact; the row the list read has, else it is read once.
+      const known = rows.current?.find((r) => r.id === fact.conversationId);
+      void withContact(client, fact.conversationId, known?.contact ? known : c).then((full) =>
+        raiseAttention({
+          title: 'Assigned to you',
+          body: who(full),
+          href: hrefOf.conversation(fact.conversationId),
+          tag: `assigned:${fact.conversationId}`,
+        }),
+      );
     }
   });
 

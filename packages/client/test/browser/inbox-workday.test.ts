@@ -3,6 +3,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildWeb } from '../../../../scripts/build-web';
+import { DefaultOut } from '../../src/index';
+import { connected, newClient } from '../support/clients';
 import { type RestartableServer, startRestartableServer } from '../support/restartable-server';
 import { chromiumAvailable, IN_CI, launchChromium } from './support/chromium';
 import { screenshot } from './support/screenshots';
@@ -389,6 +391,17 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the inbox an agent works in all d
     await hide(true);
     await call(sam, 'POST', `/api/conversations/${second.id}/messages`, { content: 'It is about my invoice.' });
     await expect.poll(async () => (await recorded()).slice(1), poll).toEqual([{ title: 'Sam Lee', body: 'It is about my invoice.' }]);
+
+    // A lead assigns Sam's first conversation to Ana from elsewhere: that is news for Ana.
+    const lead = newClient({
+      url: server.url,
+      token: await server.token({ sub: 'lead', accountId: TENANT, role: 'admin', name: 'Lee Lead' }),
+      polling: false,
+    });
+    await connected(lead);
+    await lead.request(DefaultOut.assign_conversation, { conversationId: first.id, agentId: 'ana' });
+    await expect.poll(async () => (await recorded()).slice(2), poll).toEqual([{ title: 'Assigned to you', body: 'Sam Lee' }]);
+    lead.destroy();
     await context.close();
   }, 60_000);
 
