@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 
 import { useAttentionAlerts } from '../alerts/use-attention-alerts';
 import { ConversationView } from '../conversation/ConversationView';
+import { usePageVisible } from '../conversation/use-page-visible';
 import { ConversationList } from '../inbox/ConversationList';
 import { useInboxSync } from '../inbox/use-inbox-sync';
 import { useCachedConversations, useUnreadTitle, useUnreadTotal } from '../inbox/use-unread-total';
@@ -41,7 +42,9 @@ export function Shell(props: { session: Session; onLogout: () => void }) {
   const list = useCachedConversations();
   const onUnreadGrew = useAttentionAlerts(session.claims.sub, openId, list);
   useInboxSync(openId, onUnreadGrew);
-  const total = useUnreadTotal(openId);
+  // The open conversation is being read only while the tab is on screen; behind other tabs its news counts too.
+  const visible = usePageVisible();
+  const total = useUnreadTotal(visible ? openId : null);
   useUnreadTitle(total);
 
   const client = useSwitchboardClient();

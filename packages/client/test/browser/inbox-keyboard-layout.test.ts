@@ -195,15 +195,21 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the inbox by keyboard, on small s
     await expect.poll(recorded, poll).toEqual([{ title: 'New conversation', body: 'Sam Lee on Website chat' }]);
     await expect.poll(chimes, poll).toBeGreaterThan(preview);
 
-    // Mine once assigned to me: a message in it while the tab is hidden is a notification of its own.
+    // Mine once assigned to me: a message in it while the tab is hidden is a notification of its own,
+    // and counts in the tab's title even with the conversation open (nobody is reading it), until Ana is back.
     await hide(false);
     await page.evaluate((id) => (location.hash = `#/c/${id}`), second.id);
     await page.locator('.controls .secondary', { hasText: 'Assign to me' }).click();
     await expect.poll(() => page.locator('[data-testid=assign-select]').inputValue(), poll).toBe('ana');
-    await page.evaluate(() => (location.hash = '#/'));
+    const waiting = async () => Number(/^\((\d+)\)/.exec(await page.title())?.[1] ?? 0);
+    const before = await waiting();
     await hide(true);
     await w.call(sam, 'POST', `/api/conversations/${second.id}/messages`, { content: 'It is about my invoice.' });
     await expect.poll(async () => (await recorded()).slice(1), poll).toEqual([{ title: 'Sam Lee', body: 'It is about my invoice.' }]);
+    expect(await waiting()).toBe(before + 1);
+    await hide(false);
+    await expect.poll(waiting, poll).toBe(before);
+    await hide(true);
 
     // A lead assigns Sam's first conversation to Ana from elsewhere: that is news for Ana.
     const lead = newClient({
