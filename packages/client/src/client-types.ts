@@ -26,6 +26,12 @@ export interface ConnectionState {
   nextRetryAt: number | null;
   /** True while events come from `GET /api/updates` because the socket cannot connect. */
   polling: boolean;
+  /**
+   * While polling: whether the last `GET /api/updates` answered (null before the first answer).
+   * The HTTP API usually lives on the same server as the socket, so when the server is down
+   * polling fails too, and a view should not promise "updates by polling" then.
+   */
+  pollingOk: boolean | null;
   session: Session | null;
 }
 

@@ -64,7 +64,15 @@ export class SwitchboardClient {
   private readonly poller: UpdatesPoller | null;
   private readonly namespaces = new Map<NamespacePath, NamespaceConnection>();
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
-  private stateValue: ConnectionState = { status: 'connecting', error: null, attempt: 0, nextRetryAt: null, polling: false, session: null };
+  private stateValue: ConnectionState = {
+    status: 'connecting',
+    error: null,
+    attempt: 0,
+    nextRetryAt: null,
+    polling: false,
+    pollingOk: null,
+    session: null,
+  };
   /** The lastSeq sent with the current handshake: where a resume after reconnecting starts. */
   private handshakeSeq: number | null = null;
   private lastSession: Session | null = null;
@@ -115,6 +123,9 @@ export class SwitchboardClient {
               this.dispatcher.lastSeq ??= await findLogHead(this.api);
             },
             onEvent: (e) => this.dispatcher.dispatchPolled(e),
+            onResult: (ok) => {
+              if (this.stateValue.polling && this.stateValue.pollingOk !== ok) this.setState({ pollingOk: ok });
+            },
             intervalMs: opts.polling?.intervalMs ?? 5_000,
           });
     this.wire();
@@ -191,7 +202,7 @@ export class SwitchboardClient {
     for (const ns of this.namespaces.values()) ns.socket.disconnect();
     this.socket.disconnect();
     this.connectPending = false;
-    this.setState({ status: 'disconnected', nextRetryAt: null, polling: false, error: null });
+    this.setState({ status: 'disconnected', nextRetryAt: null, polling: false, pollingOk: null, error: null });
   }
 
   /** Disconnects and drops every listener; the client cannot be used again. */
@@ -296,7 +307,7 @@ export class SwitchboardClient {
     this.poller?.stop();
     // A first connection starts at the log's head: history comes from the API, not from a replay.
     this.dispatcher.lastSeq ??= session.lastSeq;
-    this.setState({ status: 'connected', error: null, attempt: 0, nextRetryAt: null, polling: false, session });
+    this.setState({ status: 'connected', error: null, attempt: 0, nextRetryAt: null, polling: false, pollingOk: null, session });
     await this.rooms.restore((event, payload, timeoutMs) => this.request(event, payload, timeoutMs), resume);
     for (const ns of this.namespaces.values()) ns.resume();
     this.outbox.flush();
@@ -340,7 +351,7 @@ export class SwitchboardClient {
     }
     this.setState({ error: new SwitchboardError('NETWORK', err.message) });
     if (this.poller && !this.poller.active && this.wantConnected) {
-      this.setState({ polling: true });
+      this.setState({ polling: true, pollingOk: null });
       this.poller.start();
     }
     this.scheduleReconnect();
@@ -351,7 +362,7 @@ export class SwitchboardClient {
     this.wantConnected = false;
     this.retry.cancel();
     this.poller?.stop();
-    this.setState({ status: 'disconnected', error, polling: false, nextRetryAt: null });
+    this.setState({ status: 'disconnected', error, polling: false, pollingOk: null, nextRetryAt: null });
   }
 
   private scheduleReconnect(atLeastMs?: number): void {

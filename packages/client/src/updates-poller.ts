@@ -10,6 +10,8 @@ export interface UpdatesPollerOptions {
   onEvent: (event: PolledEvent) => void;
   intervalMs: number;
   onError?: (err: unknown) => void;
+  /** After each timed poll: whether it answered. */
+  onResult?: (ok: boolean) => void;
 }
 
 /**
@@ -52,7 +54,13 @@ export class UpdatesPoller {
     if (!this.running) return;
     this.timer = setTimeout(() => {
       this.pollOnce()
-        .catch((err) => this.opts.onError?.(err))
+        .then(
+          () => this.opts.onResult?.(true),
+          (err: unknown) => {
+            this.opts.onResult?.(false);
+            this.opts.onError?.(err);
+          },
+        )
         .finally(() => this.schedule(this.opts.intervalMs));
     }, ms);
   }

@@ -1,3 +1,5 @@
+import { type AddressInfo, createServer } from 'node:net';
+
 import { expect, it } from 'vitest';
 
 import { until } from '../../server/test/support/events';
@@ -107,6 +109,8 @@ forEachServer(
       await until(() => client.state.polling && client.lastSeq !== null, 10_000, 'polling from the log head');
       expect(client.connected).toBe(false);
       expect(facts).toEqual([]);
+      // The polls are answered, and the state says so (a view may then say "updates by polling").
+      await until(() => client.state.pollingOk === true, 10_000, 'an answered poll');
 
       await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: customerToken, body: { content: 'while polling' } });
       await until(() => facts.some((f) => f.kind === 'message' && f.message.content === 'while polling'), 10_000, 'polled message');
@@ -120,6 +124,24 @@ forEachServer(
         'while polling',
         'reply over HTTP',
       ]);
+    });
+
+    it('says polling fails too when nothing answers at the server address', async () => {
+      // A port that was just free and is closed again: every socket attempt and every poll is refused.
+      const closed = await new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = probe.address() as AddressInfo;
+          probe.close(() => resolve(port));
+        });
+      });
+      const client = newClient({
+        url: `http://127.0.0.1:${closed}`,
+        token: await t.token({ sub: 'se6b-agent', accountId: 'se6b', role: 'agent' }),
+        polling: { intervalMs: 150 },
+        reconnectDelaysMs: [60_000],
+      });
+      await until(() => client.state.polling && client.state.pollingOk === false, 10_000, 'a refused poll');
+      expect(client.connected).toBe(false);
     });
 
     it('signals typing without waiting, and drops it while offline', async () => {

@@ -8,7 +8,11 @@ export function DeliveryTicks(props: { message: FeedMessage }) {
   const { message } = props;
   if (message.pending === 'failed')
     return (
-      <span className="ticks ticks-failed" title={message.error?.message ?? 'Not sent'}>
+      <span
+        className="ticks ticks-failed"
+        title={message.error?.message ?? 'Not sent'}
+        aria-label={`Not sent: ${message.error?.message ?? 'failed'}`}
+      >
         !
       </span>
     );

@@ -6,11 +6,24 @@ import { DeliveryTicks } from './DeliveryTicks';
 const AUTHOR = { USER: 'Customer', ASSISTANT: 'Assistant', SYSTEM: 'System', HUMAN_AGENT: 'Agent' } as const;
 
 /** One message: the customer on the left, the team (people and the assistant) on the right. */
-export function MessageBubble(props: { message: FeedMessage; author: string | null; onRetry: (clientMessageId: string) => void }) {
+export function MessageBubble(props: {
+  message: FeedMessage;
+  author: string | null;
+  onRetry: (clientMessageId: string) => void;
+  /** The message a search hit pointed at: marked until the next one. */
+  highlighted?: boolean;
+}) {
   const { message } = props;
   const side = message.role === 'USER' ? 'theirs' : message.role === 'SYSTEM' ? 'system' : 'ours';
   return (
-    <li className={`bubble-row ${side}`} data-testid="message" data-role={message.role} data-id={message.id}>
+    <li
+      className={`bubble-row ${side}${props.highlighted ? ' highlighted' : ''}`}
+      data-testid="message"
+      data-role={message.role}
+      data-id={message.id}
+      data-highlighted={props.highlighted ? 'true' : undefined}
+      tabIndex={props.highlighted ? -1 : undefined}
+    >
       <div className={`bubble bubble-${message.role.toLowerCase()}`}>
         {side !== 'theirs' && <span className="bubble-author">{props.author ?? AUTHOR[message.role]}</span>}
         <p className="bubble-text">{message.content}</p>

@@ -2,7 +2,9 @@ import type { Conversation, Fact } from '@switchboard/client';
 import { useFacts, useSwitchboardClient } from '@switchboard/client/react';
 import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 
-export const conversationsKey = ['conversations'] as const;
+import { conversationsKey, sortByActivity } from './conversation-cache';
+
+export { activityOf, conversationsKey } from './conversation-cache';
 
 /**
  * The tenant's conversations, newest activity first, kept live (004 RT-05):
@@ -36,12 +38,4 @@ export function applyConversationFact(queryClient: QueryClient, fact: Fact): voi
   const next: Conversation = fact.conversation ? { ...known, ...fact.conversation } : { ...(known as Conversation), ...fact.patch };
   const rest = list.filter((c) => c.id !== fact.conversationId);
   queryClient.setQueryData<Conversation[]>(conversationsKey, sortByActivity([next, ...rest]));
-}
-
-export function activityOf(c: Conversation): string {
-  return c.lastMessageAt && c.lastMessageAt > c.updatedAt ? c.lastMessageAt : c.updatedAt;
-}
-
-function sortByActivity(list: Conversation[]): Conversation[] {
-  return [...list].sort((a, b) => (activityOf(a) < activityOf(b) ? 1 : activityOf(a) > activityOf(b) ? -1 : 0));
 }

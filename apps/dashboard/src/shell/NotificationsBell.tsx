@@ -1,6 +1,6 @@
 import { NAMESPACE_PATHS, type Notification, NotificationsIn, NotificationsOut } from '@switchboard/client';
 import { useNamespace, useNamespaceEvent } from '@switchboard/client/react';
-import { useState } from 'react';
+import { type CSSProperties, useEffect, useRef, useState } from 'react';
 
 /** 001's `/notifications`: the unread count as a badge and this session's notifications in a panel. */
 export function NotificationsBell() {
@@ -8,6 +8,44 @@ export function NotificationsBell() {
   const [unread, setUnread] = useState(0);
   const [items, setItems] = useState<Notification[]>([]);
   const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const [place, setPlace] = useState<CSSProperties>({});
+  // The sidebar scrolls, and a scrolling box clips what is absolutely placed inside it: the panel is
+  // placed against the viewport instead, beside the button (below it on narrow screens), kept on screen.
+  const toggle = () => {
+    const r = button.current?.getBoundingClientRect();
+    if (r && !open) {
+      const width = Math.min(320, window.innerWidth - 16);
+      const beside = window.innerWidth >= 768;
+      const left = beside ? r.right + 8 : Math.max(8, Math.min(r.left, window.innerWidth - width - 8));
+      const top = beside ? Math.max(8, Math.min(r.top, window.innerHeight - 388)) : r.bottom + 6;
+      setPlace({ position: 'fixed', left, top, width });
+    }
+    setOpen((o) => !o);
+  };
+  const panel = useRef<HTMLDivElement>(null);
+  // Like any popover: Esc, a click elsewhere or a resize (its place was measured) closes it.
+  useEffect(() => {
+    if (!open) return undefined;
+    const close = () => setOpen(false);
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      close();
+      button.current?.focus();
+    };
+    const onPointer = (e: PointerEvent) => {
+      const t = e.target as Node;
+      if (!panel.current?.contains(t) && !button.current?.contains(t)) close();
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    window.addEventListener('resize', close);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+      window.removeEventListener('resize', close);
+    };
+  }, [open]);
 
   useNamespaceEvent(NAMESPACE_PATHS.notifications, NotificationsIn['notification:count'], (c) => setUnread(c.unread));
   useNamespaceEvent(NAMESPACE_PATHS.notifications, NotificationsIn.notification, (n) => {
@@ -34,19 +72,28 @@ export function NotificationsBell() {
         className="bell-button"
         aria-expanded={open}
         aria-controls="notifications-panel"
-        onClick={() => setOpen((o) => !o)}
+        ref={button}
+        onClick={toggle}
         data-testid="bell"
       >
         <BellIcon />
         <span>Notifications</span>
         {unread > 0 && (
-          <span className="badge" aria-label={`${unread} unread notifications`}>
+          <span className="badge" role="img" aria-label={`${unread} unread notifications`}>
             {unread}
           </span>
         )}
       </button>
       {open && (
-        <div id="notifications-panel" className="popover" role="dialog" aria-label="Notifications">
+        <div
+          id="notifications-panel"
+          className="popover"
+          role="dialog"
+          aria-label="Notifications"
+          style={place}
+          data-testid="notifications-panel"
+          ref={panel}
+        >
           <div className="popover-head">
             <strong>Notifications</strong>
             <button type="button" className="link-button" onClick={markAll} disabled={unread === 0}>

@@ -1,15 +1,15 @@
+import { AlertToggles } from '../alerts/AlertToggles';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { CreditsBalance } from './CreditsBalance';
 import { NotificationsBell } from './NotificationsBell';
-import { useShell, useUnread } from './shell-context';
+import { useShell } from './shell-context';
 import { StatusPicker } from './StatusPicker';
 import { TeamPresence } from './TeamPresence';
 import { hrefOf, type Route } from './use-hash-route';
 
-export function Sidebar(props: { route: Route; onLogout: () => void }) {
+export function Sidebar(props: { route: Route; onLogout: () => void; unreadTotal: number; onShowShortcuts: () => void }) {
   const { session } = useShell();
-  const unread = useUnread();
-  const total = [...unread.values()].reduce((a, b) => a + b, 0);
+  const total = props.unreadTotal;
   const isAdmin = session.claims.role === 'admin';
 
   return (
@@ -44,6 +44,7 @@ export function Sidebar(props: { route: Route; onLogout: () => void }) {
       <NotificationsBell />
       <CreditsBalance />
       <TeamPresence />
+      <AlertToggles />
       <div className="sidebar-footer">
         <div className="me">
           <span className="avatar" aria-hidden="true">
@@ -58,6 +59,9 @@ export function Sidebar(props: { route: Route; onLogout: () => void }) {
         </div>
         <StatusPicker />
         <ConnectionIndicator />
+        <button type="button" className="ghost" onClick={props.onShowShortcuts} aria-keyshortcuts="?" data-testid="show-shortcuts">
+          Shortcuts <kbd>?</kbd>
+        </button>
         <button type="button" className="ghost" onClick={props.onLogout} data-testid="logout">
           Sign out
         </button>

@@ -1,5 +1,5 @@
 import type { PresenceStatus } from '@switchboard/client';
-import { usePresence, useSwitchboardClient } from '@switchboard/client/react';
+import { useConnectionStatus, usePresence, useSwitchboardClient } from '@switchboard/client/react';
 import { useState } from 'react';
 
 const CHOICES: Array<{ value: PresenceStatus; label: string }> = [
@@ -15,6 +15,9 @@ export function StatusPicker() {
   const me = client?.session?.userId;
   const { presence, setStatus, fullStatusAvailable } = usePresence(me ? [me] : []);
   const current = (me && presence.get(me)?.status) || 'online';
+  // While the socket is down nobody sees this agent as reachable, whatever they chose: the dot says so.
+  const connected = useConnectionStatus().status === 'connected';
+  const shown = connected ? current : 'disconnected';
   const [error, setError] = useState<string | null>(null);
 
   return (
@@ -23,7 +26,13 @@ export function StatusPicker() {
         Status
       </label>
       <div className="status-select">
-        <span className={`presence-dot presence-${current}`} aria-hidden="true" />
+        <span
+          className={`presence-dot presence-${shown}`}
+          role="img"
+          aria-label={connected ? `Your status: ${current}` : 'You are disconnected: others see you offline'}
+          data-testid="my-presence"
+          data-status={shown}
+        />
         <select
           id="my-status"
           value={current}

@@ -1,12 +1,10 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 
-import type { UnreadStore } from '../inbox/unread-store';
 import type { PeopleDirectory, Person } from '../people/people-directory';
 import type { Session } from '../session/session-store';
 
 export interface ShellServices {
   session: Session;
-  unread: UnreadStore;
   people: PeopleDirectory;
 }
 
@@ -16,11 +14,6 @@ export function useShell(): ShellServices {
   const shell = useContext(ShellContext);
   if (!shell) throw new Error('useShell outside <Shell>');
   return shell;
-}
-
-export function useUnread(): ReadonlyMap<string, number> {
-  const { unread } = useShell();
-  return useSyncExternalStore(unread.subscribe, unread.getSnapshot);
 }
 
 export function usePeople(): readonly Person[] {

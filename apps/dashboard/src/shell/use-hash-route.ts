@@ -1,9 +1,9 @@
 import { useSyncExternalStore } from 'react';
 
-export type Route = { name: 'inbox'; conversationId: string | null } | { name: 'metrics' };
+export type Route = { name: 'inbox'; conversationId: string | null; messageId: string | null } | { name: 'metrics' };
 
 /**
- * Hash routes (`#/`, `#/c/{id}`, `#/metrics`): the server serves one index.html
+ * Hash routes (`#/`, `#/c/{id}`, `#/c/{id}/m/{messageId}` for a search hit, `#/metrics`): the server serves one index.html
  * and needs no fallback route, and a link in a toast is just an href.
  */
 export function useHashRoute(): Route {
@@ -18,14 +18,19 @@ export function useHashRoute(): Route {
 export const hrefOf = {
   inbox: () => '#/',
   conversation: (id: string) => `#/c/${encodeURIComponent(id)}`,
+  message: (conversationId: string, messageId: string) => `#/c/${encodeURIComponent(conversationId)}/m/${encodeURIComponent(messageId)}`,
   metrics: () => '#/metrics',
 };
 
 function parse(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/metrics') return { name: 'metrics' };
-  const match = /^\/c\/(.+)$/.exec(path);
-  return { name: 'inbox', conversationId: match ? decodeURIComponent(match[1] as string) : null };
+  const match = /^\/c\/([^/]+)(?:\/m\/([^/]+))?$/.exec(path);
+  return {
+    name: 'inbox',
+    conversationId: match ? decodeURIComponent(match[1] as string) : null,
+    messageId: match?.[2] ? decodeURIComponent(match[2]) : null,
+  };
 }
 
 function subscribe(notify: () => void): () => void {

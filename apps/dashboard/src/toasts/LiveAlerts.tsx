@@ -1,30 +1,40 @@
 import { DefaultIn, NAMESPACE_PATHS, NotificationsIn } from '@switchboard/client';
-import { useFacts, useNamespaceEvent, useSocketEvent } from '@switchboard/client/react';
+import { useFacts, useNamespaceEvent, useSocketEvent, useSwitchboardClient } from '@switchboard/client/react';
+import { useEffect } from 'react';
 
+import { channelLabel, handoffText } from '../format';
+import { whoOf, withContact } from '../inbox/with-contact';
 import { hrefOf } from '../shell/use-hash-route';
-import { showToast } from './toast-store';
+import { dismissToastsLinkingTo, showToast } from './toast-store';
 
 /**
  * Toasts for what needs a human now: a new conversation with a link to it
  * (004 RT-05), a handoff to people (000), and personal notifications that are
- * not one of those two already.
+ * not one of those two already. The handoff of the conversation on screen is not a toast: its
+ * banner says it in place, and a toast would sit over the conversation's controls.
  */
-export function LiveAlerts() {
+export function LiveAlerts(props: { openId: string | null }) {
+  const client = useSwitchboardClient();
+  useEffect(() => {
+    if (props.openId) dismissToastsLinkingTo(hrefOf.conversation(props.openId));
+  }, [props.openId]);
   useFacts((fact) => {
     if (fact.kind !== 'conversation' || !fact.created) return;
-    const c = fact.conversation;
-    showToast({
-      tone: 'info',
-      title: 'New conversation',
-      body: c?.subject ?? `From ${c?.contactId ?? 'a customer'} on ${c?.channelType ?? 'web'}`,
-      link: { href: hrefOf.conversation(fact.conversationId), label: 'Open' },
-    });
+    void withContact(client, fact.conversationId, fact.conversation).then((c) =>
+      showToast({
+        tone: 'info',
+        title: 'New conversation',
+        body: `${whoOf(c)} on ${channelLabel(c?.channelType ?? 'web')}`,
+        link: { href: hrefOf.conversation(fact.conversationId), label: 'Open' },
+      }),
+    );
   });
   useSocketEvent(DefaultIn.handoff_triggered, (h) => {
+    if (h.conversationId === props.openId) return;
     showToast(
       {
         tone: 'warning',
-        title: `Handoff: ${h.trigger}`,
+        title: handoffText(h.trigger),
         body: h.summary,
         link: { href: hrefOf.conversation(h.conversationId), label: 'Take it' },
       },

@@ -20,13 +20,19 @@ function publish(next: readonly Toast[]): void {
 
 export function showToast(toast: Omit<Toast, 'id'>, ttlMs = 8_000): number {
   const id = nextId++;
-  publish([...toasts, { ...toast, id }].slice(-5));
+  // Three at most: more would bury the conversation under them; the inbox keeps the rest.
+  publish([...toasts, { ...toast, id }].slice(-3));
   setTimeout(() => dismissToast(id), ttlMs);
   return id;
 }
 
 export function dismissToast(id: number): void {
   if (toasts.some((t) => t.id === id)) publish(toasts.filter((t) => t.id !== id));
+}
+
+/** Toasts pointing at what the agent just opened have done their job. */
+export function dismissToastsLinkingTo(href: string): void {
+  if (toasts.some((t) => t.link?.href === href)) publish(toasts.filter((t) => t.link?.href !== href));
 }
 
 export function useToasts(): readonly Toast[] {

@@ -3,7 +3,15 @@ import { useCallback, useSyncExternalStore } from 'react';
 import type { ConnectionState } from '../switchboard-client';
 import { useSwitchboardClient } from './switchboard-context';
 
-const LOGGED_OUT: ConnectionState = { status: 'disconnected', error: null, attempt: 0, nextRetryAt: null, polling: false, session: null };
+const LOGGED_OUT: ConnectionState = {
+  status: 'disconnected',
+  error: null,
+  attempt: 0,
+  nextRetryAt: null,
+  polling: false,
+  pollingOk: null,
+  session: null,
+};
 
 export interface ConnectionStatusView extends ConnectionState {
   /** Try now, without waiting for the next backoff step (RT-10's Reconnect button). */

@@ -1,0 +1,85 @@
+import type { Conversation } from '@switchboard/client';
+import { useConnectionStatus, useFacts, useSwitchboardClient } from '@switchboard/client/react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+
+import { usePageVisible } from '../conversation/use-page-visible';
+import { conversationsKey, storeConversation } from './conversation-cache';
+
+/** Messages often come in bursts (a customer's three lines, an AI reply): one refresh per conversation per burst. */
+const COALESCE_MS = 250;
+
+/**
+ * Unread counts and previews that come from the server (issue 16): the read position lives there,
+ * so a count survives a reload and a sign-in on another device. The server does not push per-user
+ * counts; the socket says *that* a conversation has a new message (portal `conversation:updated`,
+ * or the message itself on the default vocabulary and the polling fallback), and the row is then
+ * read again over HTTP, which answers this reader's count and the new preview. The conversation on
+ * screen is marked read instead, while the tab is visible. A reconnect and a return to the tab read
+ * the whole list again, which is how reads made on another device show here.
+ *
+ * `onUnreadGrew` hears a row whose count went up, with how many arrived: what alerts are raised on.
+ */
+export function useInboxSync(openId: string | null, onUnreadGrew: (c: Conversation, by: number) => void): void {
+  const client = useSwitchboardClient();
+  const queryClient = useQueryClient();
+  const visible = usePageVisible();
+  const { status } = useConnectionStatus();
+  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  const live = useRef({ openId, visible, onUnreadGrew });
+  live.current = { openId, visible, onUnreadGrew };
+
+  const refresh = (id: string) => {
+    if (!client) return;
+    const before = queryClient.getQueryData<Conversation[]>(conversationsKey)?.find((c) => c.id === id)?.unreadCount ?? 0;
+    const reading = id === live.current.openId && live.current.visible;
+    const call = reading ? client.api.markConversationRead(id) : client.api.getConversation(id);
+    call.then(
+      (c) => {
+        storeConversation(queryClient, c);
+        const grew = (c.unreadCount ?? 0) - before;
+        if (grew > 0) live.current.onUnreadGrew(c, grew);
+      },
+      () => undefined, // a failed read leaves the row as it was; the 30 s list refresh catches up
+    );
+  };
+
+  const schedule = (id: string) => {
+    const pending = timers.current.get(id);
+    if (pending) clearTimeout(pending);
+    timers.current.set(
+      id,
+      setTimeout(() => {
+        timers.current.delete(id);
+        refresh(id);
+      }, COALESCE_MS),
+    );
+  };
+
+  useFacts((fact) => {
+    if (fact.kind === 'message') schedule(fact.message.conversationId);
+    else if (fact.kind === 'conversation' && (fact.created || fact.changes?.includes('lastMessageAt'))) schedule(fact.conversationId);
+  });
+
+  // Opening a conversation, or coming back to the tab with one open, reads it up to the newest message.
+  useEffect(() => {
+    if (openId && visible) refresh(openId);
+  }, [openId, visible, client]); // refresh reads everything else through `live`
+
+  // Back on the tab or back online: read the list again (other devices may have read, messages may have come).
+  const before = useRef({ status, visible });
+  useEffect(() => {
+    const reconnected = status === 'connected' && before.current.status === 'reconnecting';
+    const returned = visible && !before.current.visible;
+    before.current = { status, visible };
+    if ((reconnected || returned) && client) void queryClient.invalidateQueries({ queryKey: conversationsKey });
+  }, [status, visible, client, queryClient]);
+
+  useEffect(() => {
+    const pending = timers.current;
+    return () => {
+      for (const t of pending.values()) clearTimeout(t);
+      pending.clear();
+    };
+  }, []);
+}
