@@ -8,6 +8,12 @@ export interface GroupCommitOptions<J, R> {
   maxBatch?: number;
   /** Flushes running at once (1: a flush takes what arrived while the previous one ran). */
   maxInFlight?: number;
+  /**
+   * Jobs that must be waiting before a further flush starts while one is running (default 1). Below
+   * it they wait for the running flush to end, so light load still makes one flush at a time (fewer,
+   * larger commits) and only a queue this long overlaps a second flush with the first.
+   */
+  overlapAt?: number;
   /** Told after each flush, for metrics. */
   onFlush?: (jobs: number, ms: number) => void;
 }
@@ -36,10 +42,12 @@ export class GroupCommit<J, R> {
   private idle: Array<() => void> = [];
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  private readonly overlapAt: number;
 
   constructor(private readonly opts: GroupCommitOptions<J, R>) {
     this.maxBatch = Math.max(1, opts.maxBatch ?? 1_000);
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
+    this.overlapAt = Math.max(1, opts.overlapAt ?? 1);
   }
 
   submit(job: J): Promise<R> {
@@ -60,15 +68,21 @@ export class GroupCommit<J, R> {
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
+  /** Whether another flush may start now. */
+  private mayStart(): boolean {
+    if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return false;
+    return this.inFlight === 0 || this.queue.length >= this.overlapAt;
+  }
+
   private kick(): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    if (this.scheduled || !this.mayStart()) return;
     this.scheduled = true;
     // setImmediate, not a microtask: it runs after the event loop has read every socket that had data
     // in this turn, so the sends of all of them share the flush (a microtask would start it after the
     // first socket's). No timer: an idle pipeline still flushes in the same turn.
     setImmediate(() => {
       this.scheduled = false;
-      while (this.inFlight < this.maxInFlight && this.queue.length > 0) void this.run(this.queue.splice(0, this.maxBatch));
+      while (this.mayStart()) void this.run(this.queue.splice(0, this.maxBatch));
     });
   }
 
