@@ -3,9 +3,10 @@
  * tenant, on PostgreSQL (a database of its own, dropped after) or in-memory PGlite. Prints acked
  * msg/s, this process's CPU time per message, and the flushes' sizes and durations, so a change to
  * the pipeline can be compared in back-to-back runs without the noise of sockets and a load generator.
- * Used for docs/decisions.md, "Ingest on PostgreSQL".
+ * With a per-message CPU cost (`workUs`) it shows whether the flushes' database time overlaps
+ * the server's own work. Used for docs/decisions.md, "Ingest on PostgreSQL".
  *
- *   npx tsx bench/tools/write-pipeline.ts pg|pglite [conversations=100] [inFlightPerConversation=8] [seconds=5] [maxInFlight] [overlapAt]
+ *   npx tsx bench/tools/write-pipeline.ts pg|pglite [conversations=100] [inFlightPerConversation=8] [seconds=5] [maxInFlight] [overlapAt] [workUs=0]
  */
 import { performance } from 'node:perf_hooks';
 
@@ -18,7 +19,15 @@ import { AccountsRepo } from '../../packages/server/src/storage/repos/accounts';
 import { ConversationsRepo } from '../../packages/server/src/storage/repos/conversations';
 import { createBenchDatabase } from '../core/benchServices';
 
-const [engine = 'pg', groupsText = '100', windowText = '8', secondsText = '5', inFlightText, overlapText] = process.argv.slice(2);
+const [engine = 'pg', groupsText = '100', windowText = '8', secondsText = '5', inFlightText, overlapText, workUsText = '0'] =
+  process.argv.slice(2);
+/**
+ * A model of the socket work a server does per message, which a real server cannot overlap with
+ * itself: each lane, once answered, waits a timer (a client's round trip, 1–10 ms, so sends come
+ * back over several turns of the event loop as they do from sockets) and then spends this much
+ * CPU (µs) before its next send. 0: neither.
+ */
+const workUs = Number(workUsText);
 const groups = Number(groupsText);
 const window = Number(windowText);
 const seconds = Number(secondsText);
@@ -62,6 +71,10 @@ async function main(): Promise<void> {
           });
           acked++;
           acks.push(performance.now() - t0);
+          if (workUs > 0) {
+            await new Promise((r) => setTimeout(r, 1 + Math.random() * 9));
+            for (const until = performance.now() + workUs / 1000; performance.now() < until;);
+          }
         } catch {
           failed++;
         }
@@ -95,6 +108,7 @@ async function main(): Promise<void> {
         window,
         maxInFlight: inFlightText ?? 'default',
         overlapAt: overlapText ?? 'default',
+        workUs,
         ackedPerSec: Math.round(ackedInWindow / elapsed),
         failed,
         published,
