@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/tools/write-pipeline.ts pg|pglite [conversations=100] [inFlightPerConversation=8] [seconds=5] [maxInFlight] [overlapAt] [workUs=0]
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 import { ConversationService } from '../../packages/server/src/domain/conversation-service';
@@ -31,6 +32,20 @@ const workUs = Number(workUsText);
 const groups = Number(groupsText);
 const window = Number(windowText);
 const seconds = Number(secondsText);
+
+/**
+ * The main thread's time on a CPU and waiting for one (ns, /proc/<pid>/task/<pid>/schedstat): on a
+ * shared machine, wall time minus both is the time the thread had nothing to do (it waited for the
+ * database), which separates "latency-bound" from "starved" where CPU shares cannot.
+ */
+function schedstat(): { run: number; wait: number } {
+  try {
+    const [run = '0', wait = '0'] = readFileSync(`/proc/${process.pid}/task/${process.pid}/schedstat`, 'utf8').trim().split(/\s+/);
+    return { run: Number(run), wait: Number(wait) };
+  } catch {
+    return { run: NaN, wait: NaN };
+  }
+}
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -91,6 +106,7 @@ async function main(): Promise<void> {
     acks.length = 0;
     flushes.length = 0;
     const cpu0 = process.cpuUsage();
+    const sched0 = schedstat();
     const t0 = performance.now();
     const lanes = Array.from({ length: groups * window }, (_, k) => loop(k % groups, k));
     await new Promise((r) => setTimeout(r, seconds * 1000));
@@ -98,6 +114,8 @@ async function main(): Promise<void> {
     const ackedInWindow = acked;
     const elapsed = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    const sched1 = schedstat();
+    const wallNs = elapsed * 1e9;
     await Promise.all(lanes);
     const sizes = flushes.map((f) => f.sends);
     const times = flushes.map((f) => f.ms);
@@ -114,6 +132,11 @@ async function main(): Promise<void> {
         published,
         cpuMsPerMsg: +((cpu.user + cpu.system) / 1000 / ackedInWindow).toFixed(3),
         cpuShare: +((cpu.user + cpu.system) / 1e6 / elapsed).toFixed(2),
+        mainThread: {
+          running: +((sched1.run - sched0.run) / wallNs).toFixed(2),
+          waitingForCpu: +((sched1.wait - sched0.wait) / wallNs).toFixed(2),
+          idle: +(1 - (sched1.run - sched0.run + sched1.wait - sched0.wait) / wallNs).toFixed(2),
+        },
         ackP50: +quantile(acks, 0.5).toFixed(1),
         ackP99: +quantile(acks, 0.99).toFixed(1),
         flushes: flushes.length,

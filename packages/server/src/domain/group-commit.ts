@@ -9,9 +9,10 @@ export interface GroupCommitOptions<J, R> {
   /** Flushes running at once (1: a flush takes what arrived while the previous one ran). */
   maxInFlight?: number;
   /**
-   * Jobs that must be waiting before a further flush starts while one is running (default 1). Below
-   * it they wait for the running flush to end, so light load still makes one flush at a time (fewer,
-   * larger commits) and only a queue this long overlaps a second flush with the first.
+   * Jobs that must be waiting before a further flush starts while one is running (default 1), and
+   * at least half as many as the largest running flush holds. Below that they wait for the running
+   * flush to end, so light load still makes one flush at a time, and an overlapping flush is never
+   * much smaller than the one it overlaps (each flush has a cost of its own whatever its size).
    */
   overlapAt?: number;
   /** Told after each flush, for metrics. */
@@ -38,6 +39,8 @@ interface Waiting<J, R> {
 export class GroupCommit<J, R> {
   private queue: Array<Waiting<J, R>> = [];
   private inFlight = 0;
+  /** Sizes of the flushes running now. */
+  private readonly running = new Set<number[]>();
   private scheduled = false;
   private idle: Array<() => void> = [];
   private readonly maxBatch: number;
@@ -71,7 +74,10 @@ export class GroupCommit<J, R> {
   /** Whether another flush may start now. */
   private mayStart(): boolean {
     if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return false;
-    return this.inFlight === 0 || this.queue.length >= this.overlapAt;
+    if (this.inFlight === 0) return true;
+    let largest = 0;
+    for (const [size = 0] of this.running) largest = Math.max(largest, size);
+    return this.queue.length >= Math.max(this.overlapAt, Math.ceil(largest / 2));
   }
 
   private kick(): void {
@@ -88,6 +94,8 @@ export class GroupCommit<J, R> {
 
   private async run(batch: Array<Waiting<J, R>>): Promise<void> {
     this.inFlight++;
+    const size = [batch.length];
+    this.running.add(size);
     const started = performance.now();
     try {
       const outcomes = await this.opts.flush(batch.map((w) => w.job));
@@ -101,6 +109,7 @@ export class GroupCommit<J, R> {
       for (const w of batch) w.reject(err);
     } finally {
       this.inFlight--;
+      this.running.delete(size);
       this.opts.onFlush?.(batch.length, performance.now() - started);
       this.kick();
       if (this.queue.length === 0 && this.inFlight === 0) for (const done of this.idle.splice(0)) done();
