@@ -39,8 +39,8 @@ interface Waiting<J, R> {
 export class GroupCommit<J, R> {
   private queue: Array<Waiting<J, R>> = [];
   private inFlight = 0;
-  /** Sizes of the flushes running now. */
-  private readonly running = new Set<number[]>();
+  /** How many jobs each running flush holds. */
+  private readonly runningSizes: number[] = [];
   private scheduled = false;
   private idle: Array<() => void> = [];
   private readonly maxBatch: number;
@@ -75,9 +75,7 @@ export class GroupCommit<J, R> {
   private mayStart(): boolean {
     if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return false;
     if (this.inFlight === 0) return true;
-    let largest = 0;
-    for (const [size = 0] of this.running) largest = Math.max(largest, size);
-    return this.queue.length >= Math.max(this.overlapAt, Math.ceil(largest / 2));
+    return this.queue.length >= Math.max(this.overlapAt, Math.ceil(Math.max(...this.runningSizes) / 2));
   }
 
   private kick(): void {
@@ -94,8 +92,7 @@ export class GroupCommit<J, R> {
 
   private async run(batch: Array<Waiting<J, R>>): Promise<void> {
     this.inFlight++;
-    const size = [batch.length];
-    this.running.add(size);
+    this.runningSizes.push(batch.length);
     const started = performance.now();
     try {
       const outcomes = await this.opts.flush(batch.map((w) => w.job));
@@ -109,7 +106,7 @@ export class GroupCommit<J, R> {
       for (const w of batch) w.reject(err);
     } finally {
       this.inFlight--;
-      this.running.delete(size);
+      this.runningSizes.splice(this.runningSizes.indexOf(batch.length), 1);
       this.opts.onFlush?.(batch.length, performance.now() - started);
       this.kick();
       if (this.queue.length === 0 && this.inFlight === 0) for (const done of this.idle.splice(0)) done();

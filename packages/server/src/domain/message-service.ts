@@ -64,8 +64,8 @@ export class MessageService {
     } = {},
   ) {
     const writer = new MessageWriter(db, publisher, (facts) => this.access.learn(facts), opts.ackDelayMs);
-    // PostgreSQL: two flushes at once, the second only once OVERLAP_AT sends wait (docs/decisions.md,
-    // "Ingest on PostgreSQL"). The second waits in the database for the first's locks, so their
+    // PostgreSQL: two flushes at once, the second only once OVERLAP_AT sends (and half the running
+    // flush) wait (docs/decisions.md, "Ingest on PostgreSQL"). The second waits in the database for the first's locks, so their
     // writes still follow each other, but its statements are already there when the first commits,
     // and this node answers the first's sends and reads new ones while the second is written.
     // PGlite has one connection and runs on this thread: a second flush could only wait.
