@@ -152,6 +152,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   const messages = new MessageService(db, broadcaster, conversations, {
     onFlush: (sends) => metrics.writeFlushes.observe(sends),
     ackDelayMs: config.WRITE_ACK_DELAY_MS,
+    ...(config.WRITE_FLUSHES_IN_FLIGHT > 0 ? { maxInFlight: config.WRITE_FLUSHES_IN_FLIGHT } : {}),
   });
   broadcaster.onPublished((e) => messages.access.observe(e));
   const users = new UserDirectory(db, broadcaster);

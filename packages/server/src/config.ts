@@ -89,6 +89,8 @@ export const ConfigSchema = z.object({
   OUTBOX_MIN_AGE_MS: int(250),
   /** How long after it is written an event is still looked for by the tailer. */
   OUTBOX_HORIZON_MS: z.coerce.number().int().min(1_000).default(10_000),
+  /** Write pipeline flushes in flight at once (docs/decisions.md, "Ingest on PostgreSQL"); 0: the engine's default (2 on PostgreSQL, 1 on PGlite). */
+  WRITE_FLUSHES_IN_FLIGHT: int(0),
   /** Fault injection for tests only: a pause between a write pipeline flush's commit and its answers and broadcasts (0: none). */
   WRITE_ACK_DELAY_MS: int(0),
   /** A connection not refreshed for this long counts as gone (its node died); refreshed every third of it. */

@@ -8,6 +8,13 @@ export interface GroupCommitOptions<J, R> {
   maxBatch?: number;
   /** Flushes running at once (1: a flush takes what arrived while the previous one ran). */
   maxInFlight?: number;
+  /**
+   * Jobs that must be waiting before a further flush starts while one is running (default 1), and
+   * at least half as many as the largest running flush holds. Below that they wait for the running
+   * flush to end, so light load still makes one flush at a time, and an overlapping flush is never
+   * much smaller than the one it overlaps (each flush has a cost of its own whatever its size).
+   */
+  overlapAt?: number;
   /** Told after each flush, for metrics. */
   onFlush?: (jobs: number, ms: number) => void;
 }
@@ -32,14 +39,18 @@ interface Waiting<J, R> {
 export class GroupCommit<J, R> {
   private queue: Array<Waiting<J, R>> = [];
   private inFlight = 0;
+  /** How many jobs each running flush holds. */
+  private readonly runningSizes: number[] = [];
   private scheduled = false;
   private idle: Array<() => void> = [];
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  private readonly overlapAt: number;
 
   constructor(private readonly opts: GroupCommitOptions<J, R>) {
     this.maxBatch = Math.max(1, opts.maxBatch ?? 1_000);
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
+    this.overlapAt = Math.max(1, opts.overlapAt ?? 1);
   }
 
   submit(job: J): Promise<R> {
@@ -60,20 +71,28 @@ export class GroupCommit<J, R> {
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
+  /** Whether another flush may start now. */
+  private mayStart(): boolean {
+    if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return false;
+    if (this.inFlight === 0) return true;
+    return this.queue.length >= Math.max(this.overlapAt, Math.ceil(Math.max(...this.runningSizes) / 2));
+  }
+
   private kick(): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    if (this.scheduled || !this.mayStart()) return;
     this.scheduled = true;
     // setImmediate, not a microtask: it runs after the event loop has read every socket that had data
     // in this turn, so the sends of all of them share the flush (a microtask would start it after the
     // first socket's). No timer: an idle pipeline still flushes in the same turn.
     setImmediate(() => {
       this.scheduled = false;
-      while (this.inFlight < this.maxInFlight && this.queue.length > 0) void this.run(this.queue.splice(0, this.maxBatch));
+      while (this.mayStart()) void this.run(this.queue.splice(0, this.maxBatch));
     });
   }
 
   private async run(batch: Array<Waiting<J, R>>): Promise<void> {
     this.inFlight++;
+    this.runningSizes.push(batch.length);
     const started = performance.now();
     try {
       const outcomes = await this.opts.flush(batch.map((w) => w.job));
@@ -87,6 +106,7 @@ export class GroupCommit<J, R> {
       for (const w of batch) w.reject(err);
     } finally {
       this.inFlight--;
+      this.runningSizes.splice(this.runningSizes.indexOf(batch.length), 1);
       this.opts.onFlush?.(batch.length, performance.now() - started);
       this.kick();
       if (this.queue.length === 0 && this.inFlight === 0) for (const done of this.idle.splice(0)) done();

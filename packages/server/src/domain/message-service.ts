@@ -15,6 +15,9 @@ import { GroupCommit } from './group-commit';
 import { MessageWriter, type SendJob } from './message-writer';
 import type { Publisher } from './publisher';
 
+/** Sends waiting before a second flush overlaps a running one (PostgreSQL). */
+const OVERLAP_AT = 64;
+
 export interface SendInput {
   conversationId: string;
   content: string;
@@ -52,16 +55,26 @@ export class MessageService {
     private readonly db: Db,
     private readonly publisher: Publisher,
     private readonly conversations: ConversationService,
-    opts: { onFlush?: (sends: number, ms: number) => void; maxBatch?: number; maxInFlight?: number; ackDelayMs?: number } = {},
+    opts: {
+      onFlush?: (sends: number, ms: number) => void;
+      maxBatch?: number;
+      maxInFlight?: number;
+      overlapAt?: number;
+      ackDelayMs?: number;
+    } = {},
   ) {
     const writer = new MessageWriter(db, publisher, (facts) => this.access.learn(facts), opts.ackDelayMs);
-    // One flush at a time by default. Measured on PostgreSQL with one tenant: a second flush in flight
-    // waits for the first's conversation and tenant locks anyway, and 1,000-send flushes took 1.4 s
-    // instead of 0.4 s; PGlite has one connection, where a second transaction would only wait.
+    // PostgreSQL: two flushes at once, the second only once OVERLAP_AT sends (and half the running
+    // flush) wait (docs/decisions.md, "Ingest on PostgreSQL"). The second waits in the database for the first's locks, so their
+    // writes still follow each other, but its statements are already there when the first commits,
+    // and this node answers the first's sends and reads new ones while the second is written.
+    // PGlite has one connection and runs on this thread: a second flush could only wait.
+    const pipelined = db.kind === 'postgres';
     this.pipeline = new GroupCommit({
       flush: writer.flush,
       maxBatch: opts.maxBatch ?? 1_000,
-      maxInFlight: opts.maxInFlight ?? 1,
+      maxInFlight: opts.maxInFlight ?? (pipelined ? 2 : 1),
+      overlapAt: opts.overlapAt ?? OVERLAP_AT,
       onFlush: opts.onFlush,
     });
   }
