@@ -1,9 +1,13 @@
 import type {
+  Attachment,
+  CannedResponse,
   ChannelType,
   ContentType,
   Conversation,
   ConversationStatus,
   ErrorPayload,
+  Label,
+  LabelRef,
   Message,
   Note,
   SearchPage,
@@ -46,8 +50,9 @@ export class HttpApi {
     this.fetchImpl = opts.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
+  /** `assignee` is a user id, `me` or `none`; `label` a label id (staff only). */
   listConversations(
-    query: { status?: ConversationStatus; limit?: number; before?: string } = {},
+    query: { status?: ConversationStatus; limit?: number; before?: string; assignee?: string; team?: string; label?: string } = {},
   ): Promise<{ conversations: Conversation[] }> {
     return this.request('GET', `/api/conversations${queryString(query)}`);
   }
@@ -75,6 +80,76 @@ export class HttpApi {
     return this.request('GET', `/api/conversations/${encodeURIComponent(conversationId)}/notes`);
   }
 
+  /** The tenant's labels (staff). */
+  listLabels(): Promise<{ labels: Label[] }> {
+    return this.request('GET', '/api/labels');
+  }
+
+  /** Admins; without `color` the server picks one from the name. */
+  createLabel(body: { name: string; color?: string }): Promise<Label> {
+    return this.request('POST', '/api/labels', body);
+  }
+
+  updateLabel(id: string, patch: { name?: string; color?: string }): Promise<Label> {
+    return this.request('PATCH', `/api/labels/${encodeURIComponent(id)}`, patch);
+  }
+
+  deleteLabel(id: string): Promise<void> {
+    return this.request('DELETE', `/api/labels/${encodeURIComponent(id)}`);
+  }
+
+  /** Agents and admins: applies `add`, removes `remove`; staff hear `conversation_labels_changed`. */
+  changeLabels(conversationId: string, change: { add?: string[]; remove?: string[] }): Promise<{ labels: LabelRef[] }> {
+    return this.request('POST', `/api/conversations/${encodeURIComponent(conversationId)}/labels`, change);
+  }
+
+  /** The tenant's canned responses (staff); fill their placeholders with `fillPlaceholders`. */
+  listCannedResponses(): Promise<{ cannedResponses: CannedResponse[] }> {
+    return this.request('GET', '/api/canned-responses');
+  }
+
+  createCannedResponse(body: { shortcut: string; title?: string | null; content: string }): Promise<CannedResponse> {
+    return this.request('POST', '/api/canned-responses', body);
+  }
+
+  updateCannedResponse(id: string, patch: { shortcut?: string; title?: string | null; content?: string }): Promise<CannedResponse> {
+    return this.request('PATCH', `/api/canned-responses/${encodeURIComponent(id)}`, patch);
+  }
+
+  deleteCannedResponse(id: string): Promise<void> {
+    return this.request('DELETE', `/api/canned-responses/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Uploads a file (≤ 10 MB, an allowlisted type) into a conversation; send its id in a message's
+   * `attachmentIds`. `file` is a Blob or File (its `type` is the content type) or bytes with `type`.
+   */
+  async uploadAttachment(
+    conversationId: string,
+    file: Blob | Uint8Array,
+    opts: { name?: string; type?: string; signal?: AbortSignal } = {},
+  ): Promise<Attachment> {
+    const name = opts.name ?? (typeof File !== 'undefined' && file instanceof File ? file.name : undefined);
+    const type = opts.type || (file instanceof Blob ? file.type : '') || 'application/octet-stream';
+    const path = `/api/conversations/${encodeURIComponent(conversationId)}/attachments${queryString({ name })}`;
+    return this.raw<Attachment>('POST', path, file, type, opts.signal);
+  }
+
+  /** An attachment's bytes, for someone who may read its conversation (`URL.createObjectURL` shows it). */
+  async fetchAttachment(id: string, signal?: AbortSignal): Promise<Blob> {
+    const once = async () => {
+      let res: Response;
+      try {
+        res = await this.fetchImpl(this.url(`/api/attachments/${encodeURIComponent(id)}`), { headers: this.authHeader(), signal });
+      } catch (err) {
+        throw new SwitchboardError('NETWORK', err instanceof Error ? err.message : 'The server could not be reached');
+      }
+      if (!res.ok) throw await errorOf(res);
+      return res.blob();
+    };
+    return this.withRefresh(once);
+  }
+
   createConversation(body: { subject?: string; channelType?: ChannelType; contactId?: string } = {}): Promise<Conversation> {
     return this.request('POST', '/api/conversations', body);
   }
@@ -95,7 +170,10 @@ export class HttpApi {
     }
   }
 
-  postMessage(conversationId: string, body: { content: string; contentType?: ContentType; clientMessageId?: string }): Promise<Message> {
+  postMessage(
+    conversationId: string,
+    body: { content: string; contentType?: ContentType; clientMessageId?: string; attachmentIds?: string[] },
+  ): Promise<Message> {
     return this.request('POST', `/api/conversations/${encodeURIComponent(conversationId)}/messages`, body);
   }
 
@@ -108,15 +186,40 @@ export class HttpApi {
    * {@link SwitchboardError}s; an expired token is refreshed once and the call retried.
    */
   async request<T>(method: string, path: string, body?: unknown, opts: { auth?: boolean; signal?: AbortSignal } = {}): Promise<T> {
+    if (opts.auth === false) return this.once<T>(method, path, body, opts);
+    return this.withRefresh(() => this.once<T>(method, path, body, opts));
+  }
+
+  /** Runs `call`; when the server says the token expired, refreshes it once and runs `call` again. */
+  private async withRefresh<T>(call: () => Promise<T>): Promise<T> {
     try {
-      return await this.once<T>(method, path, body, opts);
+      return await call();
     } catch (err) {
-      if (err instanceof SwitchboardError && err.code === 'AUTH_TOKEN_EXPIRED' && this.opts.refreshToken && opts.auth !== false) {
+      if (err instanceof SwitchboardError && err.code === 'AUTH_TOKEN_EXPIRED' && this.opts.refreshToken) {
         await this.opts.refreshToken();
-        return this.once<T>(method, path, body, opts);
+        return call();
       }
       throw err;
     }
+  }
+
+  /** A request whose body is raw bytes (uploads), answered with JSON. */
+  private raw<T>(method: string, path: string, body: Blob | Uint8Array, type: string, signal?: AbortSignal): Promise<T> {
+    return this.withRefresh(async () => {
+      let res: Response;
+      try {
+        res = await this.fetchImpl(this.url(path), {
+          method,
+          headers: { ...this.authHeader(), 'content-type': type },
+          body: body as BodyInit,
+          signal,
+        });
+      } catch (err) {
+        throw new SwitchboardError('NETWORK', err instanceof Error ? err.message : 'The server could not be reached');
+      }
+      if (!res.ok) throw await errorOf(res);
+      return (await res.json()) as T;
+    });
   }
 
   url(path: string): string {
@@ -141,15 +244,18 @@ export class HttpApi {
     } catch (err) {
       throw new SwitchboardError('NETWORK', err instanceof Error ? err.message : 'The server could not be reached');
     }
+    if (!res.ok) throw await errorOf(res);
     const text = await res.text();
-    const json = text ? safeJson(text) : undefined;
-    if (!res.ok) {
-      const error = (json as { error?: ErrorPayload } | undefined)?.error;
-      if (error?.code) throw SwitchboardError.from(error, res.status);
-      throw new SwitchboardError(res.status >= 500 ? 'INTERNAL' : 'NOT_FOUND', `HTTP ${res.status}`, res.status);
-    }
-    return json as T;
+    return (text ? safeJson(text) : undefined) as T;
   }
+}
+
+/** The SwitchboardError a failed response carries (its `{ error }` body), or one from its status. */
+async function errorOf(res: Response): Promise<SwitchboardError> {
+  const text = await res.text().catch(() => '');
+  const error = (safeJson(text) as { error?: ErrorPayload } | undefined)?.error;
+  if (error?.code) return SwitchboardError.from(error, res.status);
+  return new SwitchboardError(res.status >= 500 ? 'INTERNAL' : 'NOT_FOUND', `HTTP ${res.status}`, res.status);
 }
 
 function safeJson(text: string): unknown {

@@ -25,10 +25,17 @@ export { compareMessages, fromMessage, laterStatus, statusAtLeast, type ChatMess
 export { BoundedSet } from './bounded-set';
 export { RECONNECT_DELAYS_MS, SEND_RETRY_DELAYS_MS, reconnectDelay } from './backoff';
 export { newClientMessageId } from './client-message-id';
+export { fillPlaceholders, type FilledText, type PlaceholderContext } from './placeholders';
 export { readTokenClaims, type TokenClaims } from './token-claims';
 export * from './protocol-constants';
 export type {
   AgentMetrics,
+  Attachment,
+  AttachmentRef,
+  CannedResponse,
+  Classification,
+  Label,
+  LabelRef,
   ContactSummary,
   Conversation,
   LastMessagePreview,

@@ -75,7 +75,11 @@ function renderOperation({ path, method, op }: { path: string; method: string; o
         )
         .join('')}</table>`
     : '';
-  const body = op.requestBody ? `<h4>Request body</h4>${schemaView(op.requestBody.content['application/json'].schema)}` : '';
+  const json = op.requestBody?.content['application/json'];
+  // A raw upload names its content types instead of a JSON schema.
+  const body = op.requestBody
+    ? `<h4>Request body</h4>${json ? schemaView(json.schema) : `<div class="muted">${esc(op.requestBody.description ?? '')}: ${esc(Object.keys(op.requestBody.content).join(', '))}</div>`}`
+    : '';
   const responses = Object.entries(op.responses as Record<string, Json>)
     .map(([status, r]) => {
       const content = r.content ? Object.entries(r.content as Record<string, Json>)[0] : undefined;
