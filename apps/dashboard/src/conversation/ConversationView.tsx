@@ -2,6 +2,8 @@ import { useConversationMessages, useTyping } from '@switchboard/client/react';
 import { useLayoutEffect, useRef, useState } from 'react';
 
 import { contactLabel } from '../inbox/ConversationList';
+import { ConversationChips } from '../labels/ConversationChips';
+import { LabelPicker } from '../labels/LabelPicker';
 import { usePeople, useShell } from '../shell/shell-context';
 import { Composer } from './Composer';
 import { ConversationControls } from './ConversationControls';
@@ -59,8 +61,10 @@ export function ConversationView(props: { conversationId: string }) {
                 ? loadError.message
                 : 'Loading…'}
           </p>
+          {conversation && <ConversationChips conversation={conversation} />}
         </div>
         {conversation && <ConversationControls conversation={conversation} />}
+        {conversation && <LabelPicker conversation={conversation} />}
       </header>
 
       <ol
@@ -108,9 +112,15 @@ export function ConversationView(props: { conversationId: string }) {
         disabled={session.claims.role === 'viewer'}
         onKeystroke={keystroke}
         onCleared={stopTyping}
-        onSend={(content) => {
+        placeholders={{
+          contact: conversation?.contact ?? null,
+          agent: { name: session.claims.name ?? null, email: session.claims.email ?? null },
+          conversation: { subject: conversation?.subject ?? null },
+        }}
+        staff={session.claims.role !== 'customer'}
+        onSend={(content, attachmentIds) => {
           stopTyping();
-          void send(content).catch(() => undefined);
+          void send(content, { attachmentIds }).catch(() => undefined);
         }}
       />
     </section>

@@ -2,6 +2,9 @@ import type { Conversation } from '@switchboard/client';
 import { useState } from 'react';
 
 import { shortTime, STATUS_LABEL } from '../format';
+import { ConversationChips } from '../labels/ConversationChips';
+import { type InboxFilter, InboxFilters, matchesInboxFilter } from '../labels/InboxFilters';
+import { useLabelFacts } from '../labels/use-labels';
 import { usePeople, useShell, useUnread } from '../shell/shell-context';
 import { hrefOf } from '../shell/use-hash-route';
 import { SearchBox } from './SearchBox';
@@ -22,8 +25,13 @@ export function ConversationList(props: { openId: string | null }) {
   usePeople(); // assignee names appear as people become known
   const { data, isLoading, error } = useConversations();
   const [filter, setFilter] = useState<Filter>('open');
+  const [narrow, setNarrow] = useState<InboxFilter>({});
+  const staff = session.claims.role !== 'customer';
+  useLabelFacts();
   const me = session.claims.sub;
-  const shown = (data ?? []).filter((c) => (filter === 'all' ? true : filter === 'mine' ? c.assigneeId === me : c.status !== 'RESOLVED'));
+  const shown = (data ?? [])
+    .filter((c) => (filter === 'all' ? true : filter === 'mine' ? c.assigneeId === me : c.status !== 'RESOLVED'))
+    .filter((c) => matchesInboxFilter(c, narrow, me));
 
   return (
     <section className="list-pane" aria-labelledby="list-title">
@@ -37,7 +45,8 @@ export function ConversationList(props: { openId: string | null }) {
           ))}
         </div>
       </header>
-      {session.claims.role !== 'customer' && <SearchBox />}
+      {staff && <SearchBox />}
+      {staff && <InboxFilters value={narrow} onChange={setNarrow} conversations={data ?? []} />}
       {isLoading && <p className="muted pad">Loading…</p>}
       {error && (
         <p className="error pad" role="alert">
@@ -87,6 +96,7 @@ function Item(props: { c: Conversation; active: boolean; unread: number; assigne
         <div className="item-bottom">
           <span className={`status-pill status-${c.status.toLowerCase()}`}>{STATUS_LABEL[c.status]}</span>
           <span className="muted small item-assignee">{props.assignee ?? 'Unassigned'}</span>
+          <ConversationChips conversation={c} />
           {props.unread > 0 && (
             <span className="badge" aria-label={`${props.unread} unread`} data-testid="unread-badge">
               {props.unread}
