@@ -1,13 +1,10 @@
 import type {
   Attachment,
-  CannedResponse,
   ChannelType,
   ContentType,
   Conversation,
   ConversationStatus,
   ErrorPayload,
-  Label,
-  LabelRef,
   Message,
   Note,
   SearchPage,
@@ -80,46 +77,6 @@ export class HttpApi {
     return this.request('GET', `/api/conversations/${encodeURIComponent(conversationId)}/notes`);
   }
 
-  /** The tenant's labels (staff). */
-  listLabels(): Promise<{ labels: Label[] }> {
-    return this.request('GET', '/api/labels');
-  }
-
-  /** Admins; without `color` the server picks one from the name. */
-  createLabel(body: { name: string; color?: string }): Promise<Label> {
-    return this.request('POST', '/api/labels', body);
-  }
-
-  updateLabel(id: string, patch: { name?: string; color?: string }): Promise<Label> {
-    return this.request('PATCH', `/api/labels/${encodeURIComponent(id)}`, patch);
-  }
-
-  deleteLabel(id: string): Promise<void> {
-    return this.request('DELETE', `/api/labels/${encodeURIComponent(id)}`);
-  }
-
-  /** Agents and admins: applies `add`, removes `remove`; staff hear `conversation_labels_changed`. */
-  changeLabels(conversationId: string, change: { add?: string[]; remove?: string[] }): Promise<{ labels: LabelRef[] }> {
-    return this.request('POST', `/api/conversations/${encodeURIComponent(conversationId)}/labels`, change);
-  }
-
-  /** The tenant's canned responses (staff); fill their placeholders with `fillPlaceholders`. */
-  listCannedResponses(): Promise<{ cannedResponses: CannedResponse[] }> {
-    return this.request('GET', '/api/canned-responses');
-  }
-
-  createCannedResponse(body: { shortcut: string; title?: string | null; content: string }): Promise<CannedResponse> {
-    return this.request('POST', '/api/canned-responses', body);
-  }
-
-  updateCannedResponse(id: string, patch: { shortcut?: string; title?: string | null; content?: string }): Promise<CannedResponse> {
-    return this.request('PATCH', `/api/canned-responses/${encodeURIComponent(id)}`, patch);
-  }
-
-  deleteCannedResponse(id: string): Promise<void> {
-    return this.request('DELETE', `/api/canned-responses/${encodeURIComponent(id)}`);
-  }
-
   /**
    * Uploads a file (≤ 10 MB, an allowlisted type) into a conversation; send its id in a message's
    * `attachmentIds`. `file` is a Blob or File (its `type` is the content type) or bytes with `type`.
@@ -129,25 +86,22 @@ export class HttpApi {
     file: Blob | Uint8Array,
     opts: { name?: string; type?: string; signal?: AbortSignal } = {},
   ): Promise<Attachment> {
-    const name = opts.name ?? (typeof File !== 'undefined' && file instanceof File ? file.name : undefined);
-    const type = opts.type || (file instanceof Blob ? file.type : '') || 'application/octet-stream';
+    // A File knows its name and type, a Blob its type, bytes neither.
+    const name = opts.name ?? (file as { name?: string }).name;
+    const type = opts.type || (file as { type?: string }).type || 'application/octet-stream';
     const path = `/api/conversations/${encodeURIComponent(conversationId)}/attachments${queryString({ name })}`;
-    return this.raw<Attachment>('POST', path, file, type, opts.signal);
+    const res = await this.call(path, (headers) => ({
+      method: 'POST',
+      headers: { ...headers, 'content-type': type },
+      body: file as BodyInit,
+      signal: opts.signal,
+    }));
+    return (await res.json()) as Attachment;
   }
 
   /** An attachment's bytes, for someone who may read its conversation (`URL.createObjectURL` shows it). */
   async fetchAttachment(id: string, signal?: AbortSignal): Promise<Blob> {
-    const once = async () => {
-      let res: Response;
-      try {
-        res = await this.fetchImpl(this.url(`/api/attachments/${encodeURIComponent(id)}`), { headers: this.authHeader(), signal });
-      } catch (err) {
-        throw new SwitchboardError('NETWORK', err instanceof Error ? err.message : 'The server could not be reached');
-      }
-      if (!res.ok) throw await errorOf(res);
-      return res.blob();
-    };
-    return this.withRefresh(once);
+    return (await this.call(`/api/attachments/${encodeURIComponent(id)}`, (headers) => ({ headers, signal }))).blob();
   }
 
   createConversation(body: { subject?: string; channelType?: ChannelType; contactId?: string } = {}): Promise<Conversation> {
@@ -186,40 +140,19 @@ export class HttpApi {
    * {@link SwitchboardError}s; an expired token is refreshed once and the call retried.
    */
   async request<T>(method: string, path: string, body?: unknown, opts: { auth?: boolean; signal?: AbortSignal } = {}): Promise<T> {
-    if (opts.auth === false) return this.once<T>(method, path, body, opts);
-    return this.withRefresh(() => this.once<T>(method, path, body, opts));
-  }
-
-  /** Runs `call`; when the server says the token expired, refreshes it once and runs `call` again. */
-  private async withRefresh<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      if (err instanceof SwitchboardError && err.code === 'AUTH_TOKEN_EXPIRED' && this.opts.refreshToken) {
-        await this.opts.refreshToken();
-        return call();
-      }
-      throw err;
-    }
-  }
-
-  /** A request whose body is raw bytes (uploads), answered with JSON. */
-  private raw<T>(method: string, path: string, body: Blob | Uint8Array, type: string, signal?: AbortSignal): Promise<T> {
-    return this.withRefresh(async () => {
-      let res: Response;
-      try {
-        res = await this.fetchImpl(this.url(path), {
-          method,
-          headers: { ...this.authHeader(), 'content-type': type },
-          body: body as BodyInit,
-          signal,
-        });
-      } catch (err) {
-        throw new SwitchboardError('NETWORK', err instanceof Error ? err.message : 'The server could not be reached');
-      }
-      if (!res.ok) throw await errorOf(res);
-      return (await res.json()) as T;
-    });
+    const json = body !== undefined;
+    const res = await this.call(
+      path,
+      (headers) => ({
+        method,
+        headers: json ? { ...headers, 'content-type': 'application/json' } : headers,
+        body: json ? JSON.stringify(body) : undefined,
+        signal: opts.signal,
+      }),
+      opts.auth !== false,
+    );
+    const text = await res.text();
+    return (text ? safeJson(text) : undefined) as T;
   }
 
   url(path: string): string {
@@ -230,23 +163,28 @@ export class HttpApi {
     return { authorization: `Bearer ${this.opts.getToken()}` };
   }
 
-  private async once<T>(method: string, path: string, body: unknown, opts: { auth?: boolean; signal?: AbortSignal }): Promise<T> {
-    const headers: Record<string, string> = opts.auth === false ? {} : this.authHeader();
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
+  /**
+   * One request, answered only when it succeeded (else a SwitchboardError). `init` is built for each
+   * attempt with the auth headers of the moment, so the retry after a token refresh carries the new one.
+   */
+  private async call(path: string, init: (headers: Record<string, string>) => RequestInit, auth = true): Promise<Response> {
+    const attempt = async () => {
+      let res: Response;
+      try {
+        res = await this.fetchImpl(this.url(path), init(auth ? this.authHeader() : {}));
+      } catch (err) {
+        throw new SwitchboardError('NETWORK', err instanceof Error ? err.message : 'The server could not be reached');
+      }
+      if (!res.ok) throw await errorOf(res);
+      return res;
+    };
     try {
-      res = await this.fetchImpl(this.url(path), {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: opts.signal,
-      });
+      return await attempt();
     } catch (err) {
-      throw new SwitchboardError('NETWORK', err instanceof Error ? err.message : 'The server could not be reached');
+      if (!(auth && err instanceof SwitchboardError && err.code === 'AUTH_TOKEN_EXPIRED' && this.opts.refreshToken)) throw err;
+      await this.opts.refreshToken();
+      return attempt();
     }
-    if (!res.ok) throw await errorOf(res);
-    const text = await res.text();
-    return (text ? safeJson(text) : undefined) as T;
   }
 }
 

@@ -12,6 +12,7 @@ export type {
 } from './switchboard-client';
 export { SwitchboardError } from './api-error';
 export { HttpApi, type PolledEvent, type UpdatesPage } from './http-api';
+export { StaffApi } from './staff-api';
 export { Outbox, type OutboxEntry, type OutboxState, type SendInput } from './outbox';
 export { NamespaceConnection, type NamespacePath, type NamespaceState, type NamespaceStatus } from './namespace-connection';
 export { ConversationFeed, type FeedMessage, type FeedSnapshot } from './conversation-feed';

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 
 import { forEachServer } from '../../server/test/support/server';
-import { fillPlaceholders, HttpApi } from '../src/index';
+import { fillPlaceholders, HttpApi, StaffApi } from '../src/index';
 
 const PNG = Uint8Array.from(
   Buffer.from(
@@ -18,21 +18,22 @@ forEachServer(
         const token = await t.token({ sub, accountId: 'sdk-extras', role: role as any, ...(name ? { name } : {}) });
         return new HttpApi({ baseUrl: t.url(), getToken: () => token });
       };
-      const admin = await as('sdk-admin', 'admin');
-      const agent = await as('sdk-agent', 'agent', 'Alex Kim');
+      const admin = new StaffApi(await as('sdk-admin', 'admin'));
+      const agentHttp = await as('sdk-agent', 'agent', 'Alex Kim');
+      const agent = new StaffApi(agentHttp);
       const customer = await as('sdk-li', 'customer', 'Li Wei');
       const stranger = new HttpApi({ baseUrl: t.url(), getToken: () => 'not-a-token' });
 
       const vip = await admin.createLabel({ name: 'VIP', color: '#112233' });
       const conv = await customer.createConversation({});
       expect((await agent.changeLabels(conv.id, { add: [vip.id] })).labels).toEqual([{ id: vip.id, name: 'VIP', color: '#112233' }]);
-      expect((await agent.listConversations({ label: vip.id })).conversations.map((c) => c.id)).toEqual([conv.id]);
-      expect((await agent.listConversations({ label: vip.id, status: 'RESOLVED' })).conversations).toEqual([]);
+      expect((await agentHttp.listConversations({ label: vip.id })).conversations.map((c) => c.id)).toEqual([conv.id]);
+      expect((await agentHttp.listConversations({ label: vip.id, status: 'RESOLVED' })).conversations).toEqual([]);
       await expect(agent.createLabel({ name: 'x' })).rejects.toMatchObject({ code: 'FORBIDDEN', status: 403 });
 
       await admin.createCannedResponse({ shortcut: 'hi', content: 'Hi {{contact.firstName | there}}, {{agent.firstName}} here.' });
       const [canned] = (await agent.listCannedResponses()).cannedResponses;
-      const row = await agent.getConversation(conv.id);
+      const row = await agentHttp.getConversation(conv.id);
       expect(fillPlaceholders(canned!.content, { contact: row.contact ?? null, agent: { name: 'Alex Kim' } }).text).toBe(
         'Hi Li, Alex here.',
       );
@@ -41,7 +42,7 @@ forEachServer(
       expect(uploaded).toMatchObject({ kind: 'image', size: PNG.length, name: 'pic.png' });
       const sent = await customer.postMessage(conv.id, { content: 'pic.png', attachmentIds: [uploaded.id] });
       expect(sent.attachments?.map((a) => a.id)).toEqual([uploaded.id]);
-      const blob = await agent.fetchAttachment(uploaded.id);
+      const blob = await agentHttp.fetchAttachment(uploaded.id);
       expect(blob.type).toBe('image/png');
       expect(new Uint8Array(await blob.arrayBuffer())).toEqual(PNG);
       await expect(stranger.fetchAttachment(uploaded.id)).rejects.toMatchObject({ status: 401 });

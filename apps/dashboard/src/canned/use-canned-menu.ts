@@ -1,4 +1,4 @@
-import { type CannedResponse, fillPlaceholders, type PlaceholderContext } from '@switchboard/client';
+import { type CannedResponse, fillPlaceholders, type PlaceholderContext, StaffApi } from '@switchboard/client';
 import { useSwitchboardClient } from '@switchboard/client/react';
 import { useQuery } from '@tanstack/react-query';
 import { type KeyboardEvent, type RefObject, useState } from 'react';
@@ -32,7 +32,7 @@ export function useCannedMenu(opts: {
   const client = useSwitchboardClient();
   const { data } = useQuery({
     queryKey: ['canned-responses'],
-    queryFn: async () => (await client!.api.listCannedResponses()).cannedResponses,
+    queryFn: async () => (await new StaffApi(client!.api).listCannedResponses()).cannedResponses,
     enabled: client !== null && opts.enabled,
     staleTime: 60_000,
   });

@@ -1,6 +1,6 @@
 import './labels.css';
 
-import type { Conversation } from '@switchboard/client';
+import { type Conversation, StaffApi } from '@switchboard/client';
 import { useSwitchboardClient } from '@switchboard/client/react';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
@@ -43,7 +43,7 @@ export function LabelPicker(props: { conversation: Conversation }) {
     if (!client) return;
     setError(null);
     try {
-      const { labels: now } = await client.api.changeLabels(props.conversation.id, { add, remove });
+      const { labels: now } = await new StaffApi(client.api).changeLabels(props.conversation.id, { add, remove });
       patchConversation(queryClient, props.conversation.id, { labels: now });
     } catch (err) {
       setError(err instanceof Error ? err.message : 'Could not change the labels');
@@ -54,7 +54,7 @@ export function LabelPicker(props: { conversation: Conversation }) {
     if (!client || !name.trim()) return;
     setError(null);
     try {
-      const label = await client.api.createLabel({ name: name.trim() });
+      const label = await new StaffApi(client.api).createLabel({ name: name.trim() });
       setName('');
       void queryClient.invalidateQueries({ queryKey: labelsKey });
       await change([label.id], []);

@@ -1,4 +1,4 @@
-import { type Conversation, DefaultIn, type Label, type LabelRef } from '@switchboard/client';
+import { type Conversation, DefaultIn, type Label, type LabelRef, StaffApi } from '@switchboard/client';
 import { useSocketEvent, useSwitchboardClient } from '@switchboard/client/react';
 import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 
@@ -11,7 +11,7 @@ export function useLabels(enabled = true): Label[] {
   const client = useSwitchboardClient();
   const query = useQuery({
     queryKey: labelsKey,
-    queryFn: async () => (await client!.api.listLabels()).labels,
+    queryFn: async () => (await new StaffApi(client!.api).listLabels()).labels,
     enabled: client !== null && enabled,
     staleTime: 60_000,
   });
