@@ -30,7 +30,7 @@ export function useCannedMenu(opts: {
   context: PlaceholderContext;
 }): CannedMenuView {
   const client = useSwitchboardClient();
-  const { data } = useQuery({
+  const { data, refetch } = useQuery({
     queryKey: ['canned-responses'],
     queryFn: async () => (await new StaffApi(client!.api).listCannedResponses()).cannedResponses,
     enabled: client !== null && opts.enabled,
@@ -72,7 +72,10 @@ export function useCannedMenu(opts: {
     pick,
     close: () => setDismissedAt(query?.start ?? null),
     track: (el) => {
-      setCaret(el.selectionStart ?? el.value.length);
+      const at = el.selectionStart ?? el.value.length;
+      // A `/` just typed: fetch the list again, so a response an admin added a minute ago is there.
+      if (opts.enabled && !query && slashQuery(el.value, at)) void refetch();
+      setCaret(at);
       if (dismissedAt !== null && slashQuery(el.value, el.selectionStart ?? 0)?.start !== dismissedAt) setDismissedAt(null);
     },
     onKeyDown: (e) => {
