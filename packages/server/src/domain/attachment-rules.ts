@@ -35,12 +35,10 @@ export function attachmentType(header: string | undefined): { contentType: strin
 /** A file name safe to show and to put in a Content-Disposition header: no paths, no control characters, bounded. */
 export function cleanFileName(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
+  // Control characters would let a name split a header line or hide itself in the UI.
   // eslint-disable-next-line no-control-regex
-  const cleaned = base
-    .replace(/[\u0000-\u001f\u007f"]/g, '')
-    .trim()
-    .slice(0, 200);
-  return cleaned || 'attachment';
+  const visible = /[\u0000-\u001f\u007f"]/g;
+  return base.replace(visible, '').trim().slice(0, 200) || 'attachment';
 }
 
 export const tooLarge = () =>
