@@ -37,8 +37,8 @@ export function cleanFileName(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   // Control characters would let a name split a header line or hide itself in the UI.
   // eslint-disable-next-line no-control-regex
-  const visible = /[\u0000-\u001f\u007f"]/g;
-  return base.replace(visible, '').trim().slice(0, 200) || 'attachment';
+  const invisible = /[\u0000-\u001f\u007f"]/g;
+  return base.replace(invisible, '').trim().slice(0, 200) || 'attachment';
 }
 
 export const tooLarge = () =>
