@@ -80,6 +80,8 @@ export class MessageService {
     const refusal = this.access.refusal(actor, input.conversationId);
     if (refusal) throw refusal;
     const role: MessageRole = input.role ?? (actor.role === 'customer' ? 'USER' : 'HUMAN_AGENT');
+    // Attachments come only from ids checked here, never from a caller's own summaries.
+    if (input.attachments) input = { ...input, attachments: [] };
     if (input.attachmentIds?.length) {
       const attachments = await attachmentsForMessage(this.db, actor.accountId, input.conversationId, input.attachmentIds);
       // A text message that carries files is a file (or image) message, for channels that care.
