@@ -19,7 +19,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # Owned by root and read-only to the server; only DATA_DIR is writable.
 COPY --from=build /release /app
-RUN mkdir -p /data && chown node:node /data
+# attachments/ exists in the image so a volume mounted there (docs/deploy.md) starts owned by `node`.
+RUN mkdir -p /data/attachments && chown -R node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

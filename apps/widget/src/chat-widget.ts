@@ -79,6 +79,17 @@ export class ChatWidget {
         // Emptying the box is not typing; it ends it.
         onInput: (text) => (text.trim() ? this.typing?.keystroke() : this.typing?.stopTyping()),
         onRetry: (id) => this.client?.outbox.retry(id),
+        onAttach: (file) => void this.send(file.name, file),
+        onOpenAttachment: (id, name) =>
+          void this.api.fetchAttachment(id).then(
+            (blob) => {
+              const a = document.createElement('a');
+              a.href = URL.createObjectURL(blob);
+              a.download = name;
+              a.click();
+            },
+            (err: Error) => this.view.setError(err.message),
+          ),
         onPrechat: (answers) => void this.answerPrechat(answers),
       },
     );
@@ -189,18 +200,20 @@ export class ChatWidget {
     this.sendReceipts();
   }
 
-  private async send(text: string): Promise<void> {
+  /** A message, or a file (uploaded first, then sent as a message carrying it; its name is the text). */
+  private async send(text: string, file?: File): Promise<void> {
     this.view.setError(null);
     try {
       const conversation = this.conversation ?? (await (this.opening ??= this.openNew()));
       this.typing?.stopTyping();
+      const attachmentIds = file ? [(await this.api.uploadAttachment(conversation.id, file)).id] : undefined;
       const client = this.client;
       if (!client) return;
-      await client.send({ conversationId: conversation.id, content: text }).done.catch((err: SwitchboardError) => {
+      await client.send({ conversationId: conversation.id, content: text, attachmentIds }).done.catch((err: SwitchboardError) => {
         if (!err.retryable) this.view.setError(fill(this.t.notSent, err.message));
       });
     } catch (err) {
-      this.view.setError(fill(this.t.unavailable, (err as Error).message));
+      this.view.setError(fill(file ? this.t.notSent : this.t.unavailable, (err as Error).message));
     }
   }
 

@@ -36,6 +36,9 @@ export const WIDGET_CSS = `
 .sb-input:focus, .sb-send:focus-visible, .sb-launcher:focus-visible, .sb-close:focus-visible { outline: 2px solid #4f46e5; outline-offset: 2px; }
 .sb-send { border: 0; border-radius: 10px; background: #4f46e5; color: #fff; padding: 0 14px; cursor: pointer; font-weight: 600; }
 .sb-send:disabled { opacity: .5; cursor: not-allowed; }
+.sb-icon, .sb-emoji button, .sb-file { border: 0; background: none; color: inherit; cursor: pointer; font: inherit; padding: 0 2px; }
+.sb-icon, .sb-emoji button { font-size: 19px; }
+.sb-emoji { display: flex; flex-wrap: wrap; padding: 6px 8px 0; }
 .sb-error { color: #dc2626; font-size: 12px; padding: 0 14px 8px; }
 .sb-root[dir=rtl] { right: auto; left: 20px; }
 .sb-state { display: flex; gap: 8px; align-items: center; padding: 8px 14px; font-size: 13px; background: #eef2ff; color: #3730a3; }

@@ -3,6 +3,9 @@ import type { FeedMessage } from '@switchboard/client';
 import { fill, type Language } from './messages';
 import { WIDGET_CSS } from './styles';
 
+/** A few emoji, enough for a chat (issue 16); a full picker would cost more than the rest of the widget. */
+const EMOJI = ['😀', '😂', '😍', '🙏', '👍', '👎', '🎉', '❤️', '😢', '😡'];
+
 const CHAT_ICON =
   '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z"/></svg>';
 
@@ -12,6 +15,10 @@ export interface ViewHandlers {
   /** The composer's text after each edit. */
   onInput(text: string): void;
   onRetry(clientMessageId: string): void;
+  /** A file the visitor chose to send (issue 16). */
+  onAttach(file: File): void;
+  /** An attachment in a message was clicked: fetch and save it. */
+  onOpenAttachment(id: string, name: string): void;
   /** The pre-chat form's answers (only the fields it asked for). */
   onPrechat(answers: { name?: string; email?: string }): void;
 }
@@ -82,7 +89,11 @@ export class WidgetView {
             <input name="email" type="email" autocomplete="email" placeholder="${t.email}" aria-label="${t.email}" data-testid="prechat-email">
             <button type="submit" class="sb-send" data-testid="prechat-start">${t.start}</button>
           </form>
+          <div class="sb-emoji" hidden>${EMOJI.map((e) => `<button type="button">${e}</button>`).join('')}</div>
           <form class="sb-composer">
+            <button type="button" class="sb-icon" aria-label="${t.emoji}" aria-expanded="false" data-testid="widget-emoji">☺</button>
+            <button type="button" class="sb-icon" aria-label="${t.attach}" data-testid="widget-attach">📎</button>
+            <input type="file" hidden multiple>
             <textarea class="sb-input" rows="1" aria-label="${t.placeholder}" placeholder="${t.placeholder}" data-testid="widget-input"></textarea>
             <button type="submit" class="sb-send" data-testid="widget-send">${t.send}</button>
           </form>
@@ -129,8 +140,33 @@ export class WidgetView {
     });
     this.input.addEventListener('input', () => this.handlers.onInput(this.input.value));
     this.list.addEventListener('click', (e) => {
-      const retry = (e.target as HTMLElement).closest<HTMLElement>('[data-retry]');
+      const target = e.target as HTMLElement;
+      const retry = target.closest<HTMLElement>('[data-retry]');
       if (retry?.dataset.retry) this.handlers.onRetry(retry.dataset.retry);
+      const file = target.closest<HTMLElement>('[data-att]');
+      if (file?.dataset.att) this.handlers.onOpenAttachment(file.dataset.att, file.dataset.name ?? 'file');
+    });
+    const emoji = $<HTMLButtonElement>('[data-testid=widget-emoji]');
+    const picker = $<HTMLElement>('.sb-emoji');
+    const showPicker = (show: boolean) => {
+      picker.hidden = !show;
+      emoji.setAttribute('aria-expanded', String(show));
+    };
+    emoji.addEventListener('click', () => showPicker(picker.hidden));
+    picker.addEventListener('click', (e) => {
+      const chosen = (e.target as HTMLElement).closest('button')?.textContent;
+      if (!chosen) return;
+      this.input.setRangeText(chosen, this.input.selectionStart, this.input.selectionEnd, 'end');
+      showPicker(false);
+      this.input.focus();
+      this.handlers.onInput(this.input.value);
+    });
+    const fileInput = $<HTMLInputElement>('.sb-composer input');
+    $<HTMLButtonElement>('[data-testid=widget-attach]').addEventListener('click', () => fileInput.click());
+    // The server's allowlist decides what may be sent; a refused file shows its reason.
+    fileInput.addEventListener('change', () => {
+      for (const f of fileInput.files ?? []) this.handlers.onAttach(f);
+      fileInput.value = '';
     });
     container.appendChild(this.host);
     // On phones the on-screen keyboard shrinks the visual viewport; the full-screen panel follows it (styles.ts).
@@ -267,7 +303,12 @@ export class WidgetView {
 function messageHtml(m: FeedMessage, author: string | null, t: Language['t']): string {
   const time = new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const authorLine = m.role !== 'USER' && author ? `<span class="sb-author">${escapeHtml(author)}</span>` : '';
-  return `<div class="sb-bubble">${authorLine}<p class="sb-text">${escapeHtml(m.content)}</p><span class="sb-meta"><time>${time}</time>${m.role === 'USER' ? ticks(m, t) : ''}</span></div>`;
+  const files = (m.attachments ?? [])
+    .map(
+      (a) => `<button type="button" class="sb-file" data-att="${a.id}" data-name="${escapeHtml(a.name)}">📎 ${escapeHtml(a.name)}</button>`,
+    )
+    .join('');
+  return `<div class="sb-bubble">${authorLine}<p class="sb-text">${escapeHtml(m.content)}</p>${files}<span class="sb-meta"><time>${time}</time>${m.role === 'USER' ? ticks(m, t) : ''}</span></div>`;
 }
 
 /** ✓ sent, ✓✓ delivered, ✓✓ blue read; a clock while queued, ! (click to retry) when it failed. */

@@ -1,4 +1,4 @@
-import type { ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
+import type { AttachmentRef, ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
 
 /**
  * A message as every vocabulary can describe it: 000/002's `new_message`,
@@ -17,6 +17,8 @@ export interface ChatMessage {
   createdAt: string;
   mediaUrl?: string | null;
   confidence?: number | null;
+  /** Files and images the message carries (issue 16); fetch each with HttpApi.fetchAttachment. */
+  attachments?: AttachmentRef[];
 }
 
 const RANK: Record<DeliveryStatus, number> = { sent: 0, delivered: 1, read: 2 };
@@ -44,6 +46,7 @@ export function fromMessage(m: Omit<Message, 'channelType'>): ChatMessage {
     createdAt: m.createdAt,
     mediaUrl: m.mediaUrl ?? null,
     confidence: m.confidence ?? null,
+    ...(m.attachments?.length ? { attachments: m.attachments } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type {
+  Attachment,
   ChannelType,
   ContentType,
   Conversation,
@@ -46,8 +47,9 @@ export class HttpApi {
     this.fetchImpl = opts.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
+  /** `assignee` is a user id, `me` or `none`; `label` a label id (staff only). */
   listConversations(
-    query: { status?: ConversationStatus; limit?: number; before?: string } = {},
+    query: { status?: ConversationStatus; limit?: number; before?: string; assignee?: string; team?: string; label?: string } = {},
   ): Promise<{ conversations: Conversation[] }> {
     return this.request('GET', `/api/conversations${queryString(query)}`);
   }
@@ -75,6 +77,33 @@ export class HttpApi {
     return this.request('GET', `/api/conversations/${encodeURIComponent(conversationId)}/notes`);
   }
 
+  /**
+   * Uploads a file (≤ 10 MB, an allowlisted type) into a conversation; send its id in a message's
+   * `attachmentIds`. `file` is a Blob or File (its `type` is the content type) or bytes with `type`.
+   */
+  async uploadAttachment(
+    conversationId: string,
+    file: Blob | Uint8Array,
+    opts: { name?: string; type?: string; signal?: AbortSignal } = {},
+  ): Promise<Attachment> {
+    // A File knows its name and type, a Blob its type, bytes neither.
+    const name = opts.name ?? (file as { name?: string }).name;
+    const type = opts.type || (file as { type?: string }).type || 'application/octet-stream';
+    const path = `/api/conversations/${encodeURIComponent(conversationId)}/attachments${queryString({ name })}`;
+    const res = await this.call(path, (headers) => ({
+      method: 'POST',
+      headers: { ...headers, 'content-type': type },
+      body: file as BodyInit,
+      signal: opts.signal,
+    }));
+    return (await res.json()) as Attachment;
+  }
+
+  /** An attachment's bytes, for someone who may read its conversation (`URL.createObjectURL` shows it). */
+  async fetchAttachment(id: string, signal?: AbortSignal): Promise<Blob> {
+    return (await this.call(`/api/attachments/${encodeURIComponent(id)}`, (headers) => ({ headers, signal }))).blob();
+  }
+
   createConversation(body: { subject?: string; channelType?: ChannelType; contactId?: string } = {}): Promise<Conversation> {
     return this.request('POST', '/api/conversations', body);
   }
@@ -95,7 +124,10 @@ export class HttpApi {
     }
   }
 
-  postMessage(conversationId: string, body: { content: string; contentType?: ContentType; clientMessageId?: string }): Promise<Message> {
+  postMessage(
+    conversationId: string,
+    body: { content: string; contentType?: ContentType; clientMessageId?: string; attachmentIds?: string[] },
+  ): Promise<Message> {
     return this.request('POST', `/api/conversations/${encodeURIComponent(conversationId)}/messages`, body);
   }
 
@@ -108,15 +140,19 @@ export class HttpApi {
    * {@link SwitchboardError}s; an expired token is refreshed once and the call retried.
    */
   async request<T>(method: string, path: string, body?: unknown, opts: { auth?: boolean; signal?: AbortSignal } = {}): Promise<T> {
-    try {
-      return await this.once<T>(method, path, body, opts);
-    } catch (err) {
-      if (err instanceof SwitchboardError && err.code === 'AUTH_TOKEN_EXPIRED' && this.opts.refreshToken && opts.auth !== false) {
-        await this.opts.refreshToken();
-        return this.once<T>(method, path, body, opts);
-      }
-      throw err;
-    }
+    const json = body !== undefined;
+    const res = await this.call(
+      path,
+      (headers) => ({
+        method,
+        headers: json ? { ...headers, 'content-type': 'application/json' } : headers,
+        body: json ? JSON.stringify(body) : undefined,
+        signal: opts.signal,
+      }),
+      opts.auth !== false,
+    );
+    const text = await res.text();
+    return (text ? safeJson(text) : undefined) as T;
   }
 
   url(path: string): string {
@@ -127,29 +163,37 @@ export class HttpApi {
     return { authorization: `Bearer ${this.opts.getToken()}` };
   }
 
-  private async once<T>(method: string, path: string, body: unknown, opts: { auth?: boolean; signal?: AbortSignal }): Promise<T> {
-    const headers: Record<string, string> = opts.auth === false ? {} : this.authHeader();
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
+  /**
+   * One request, answered only when it succeeded (else a SwitchboardError). `init` is built for each
+   * attempt with the auth headers of the moment, so the retry after a token refresh carries the new one.
+   */
+  private async call(path: string, init: (headers: Record<string, string>) => RequestInit, auth = true): Promise<Response> {
+    const attempt = async () => {
+      let res: Response;
+      try {
+        res = await this.fetchImpl(this.url(path), init(auth ? this.authHeader() : {}));
+      } catch (err) {
+        throw new SwitchboardError('NETWORK', err instanceof Error ? err.message : 'The server could not be reached');
+      }
+      if (!res.ok) throw await errorOf(res);
+      return res;
+    };
     try {
-      res = await this.fetchImpl(this.url(path), {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: opts.signal,
-      });
+      return await attempt();
     } catch (err) {
-      throw new SwitchboardError('NETWORK', err instanceof Error ? err.message : 'The server could not be reached');
+      if (!(auth && err instanceof SwitchboardError && err.code === 'AUTH_TOKEN_EXPIRED' && this.opts.refreshToken)) throw err;
+      await this.opts.refreshToken();
+      return attempt();
     }
-    const text = await res.text();
-    const json = text ? safeJson(text) : undefined;
-    if (!res.ok) {
-      const error = (json as { error?: ErrorPayload } | undefined)?.error;
-      if (error?.code) throw SwitchboardError.from(error, res.status);
-      throw new SwitchboardError(res.status >= 500 ? 'INTERNAL' : 'NOT_FOUND', `HTTP ${res.status}`, res.status);
-    }
-    return json as T;
   }
+}
+
+/** The SwitchboardError a failed response carries (its `{ error }` body), or one from its status. */
+async function errorOf(res: Response): Promise<SwitchboardError> {
+  const text = await res.text().catch(() => '');
+  const error = (safeJson(text) as { error?: ErrorPayload } | undefined)?.error;
+  if (error?.code) return SwitchboardError.from(error, res.status);
+  return new SwitchboardError(res.status >= 500 ? 'INTERNAL' : 'NOT_FOUND', `HTTP ${res.status}`, res.status);
 }
 
 function safeJson(text: string): unknown {

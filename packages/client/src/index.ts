@@ -12,6 +12,7 @@ export type {
 } from './switchboard-client';
 export { SwitchboardError } from './api-error';
 export { HttpApi, type PolledEvent, type UpdatesPage } from './http-api';
+export { StaffApi } from './staff-api';
 export { Outbox, type OutboxEntry, type OutboxState, type SendInput } from './outbox';
 export { NamespaceConnection, type NamespacePath, type NamespaceState, type NamespaceStatus } from './namespace-connection';
 export { ConversationFeed, type FeedMessage, type FeedSnapshot } from './conversation-feed';
@@ -25,10 +26,17 @@ export { compareMessages, fromMessage, laterStatus, statusAtLeast, type ChatMess
 export { BoundedSet } from './bounded-set';
 export { RECONNECT_DELAYS_MS, SEND_RETRY_DELAYS_MS, reconnectDelay } from './backoff';
 export { newClientMessageId } from './client-message-id';
+export { fillPlaceholders, type FilledText, type PlaceholderContext } from './placeholders';
 export { readTokenClaims, type TokenClaims } from './token-claims';
 export * from './protocol-constants';
 export type {
   AgentMetrics,
+  Attachment,
+  AttachmentRef,
+  CannedResponse,
+  Classification,
+  Label,
+  LabelRef,
   ContactSummary,
   Conversation,
   LastMessagePreview,

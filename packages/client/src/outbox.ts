@@ -11,6 +11,8 @@ export interface OutboxEntry {
   conversationId: string;
   content: string;
   contentType: ContentType;
+  /** Uploaded attachments sent with the text (issue 16). */
+  attachmentIds?: string[];
   state: OutboxState;
   attempts: number;
   createdAt: string;
@@ -25,9 +27,13 @@ export interface SendInput {
   contentType?: ContentType;
   /** Reuse an id to resend the same message; new sends get a fresh one. */
   clientMessageId?: string;
+  /** Attachments uploaded into the conversation first (HttpApi.uploadAttachment). */
+  attachmentIds?: string[];
 }
 
-export type SendTransport = (payload: Required<Omit<SendInput, 'contentType'>> & { contentType: ContentType }) => Promise<Message>;
+export type SendTransport = (
+  payload: Required<Omit<SendInput, 'contentType' | 'attachmentIds'>> & { contentType: ContentType; attachmentIds?: string[] },
+) => Promise<Message>;
 
 /**
  * Messages on their way to the server. Each keeps one clientMessageId for all
@@ -57,6 +63,7 @@ export class Outbox {
       conversationId: input.conversationId,
       content: input.content,
       contentType: input.contentType ?? 'text',
+      ...(input.attachmentIds?.length ? { attachmentIds: [...input.attachmentIds] } : {}),
       state: 'sending',
       attempts: 0,
       createdAt: new Date().toISOString(),
@@ -120,6 +127,7 @@ export class Outbox {
             content: entry.content,
             contentType: entry.contentType,
             clientMessageId: entry.clientMessageId,
+            ...(entry.attachmentIds ? { attachmentIds: entry.attachmentIds } : {}),
           });
           this.update(entry, { state: 'sent', message, error: undefined });
           // A sent entry is only kept long enough for views to swap it for the stored message.

@@ -408,6 +408,7 @@ export class SwitchboardClient {
     content: string;
     contentType: ContentType;
     clientMessageId: string;
+    attachmentIds?: string[];
   }): Promise<Message> {
     if (this.socket.connected) return this.request(DefaultOut.send_message, payload);
     if (this.opts.httpSendFallback === false) throw new SwitchboardError('NETWORK', 'Not connected');

@@ -63,6 +63,56 @@ export const LastMessagePreview = z.object({
 });
 export type LastMessagePreview = z.infer<typeof LastMessagePreview>;
 
+/** A tenant's label (issue 16): admins keep the set, agents apply labels; staff only, never customers. */
+export const Label = z.object({
+  id: Id,
+  accountId: Id,
+  name: z.string(),
+  /** `#rrggbb`. */
+  color: z.string(),
+  createdAt: IsoDate,
+});
+export type Label = z.infer<typeof Label>;
+
+/** A label as a conversation carries it: enough to draw a chip. */
+export const LabelRef = Label.pick({ id: true, name: true, color: true });
+export type LabelRef = z.infer<typeof LabelRef>;
+
+/** A reply admins prepare (issue 16); agents insert it by its shortcut, `{{contact.name}}`-style placeholders filled. */
+export const CannedResponse = z.object({
+  id: Id,
+  accountId: Id,
+  /** Typed after `/` in the composer: letters, digits, `-` and `_`. */
+  shortcut: z.string(),
+  title: z.string().nullable(),
+  content: z.string(),
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+});
+export type CannedResponse = z.infer<typeof CannedResponse>;
+
+/**
+ * A file or image uploaded into a conversation (issue 16), as a message references it. The bytes are
+ * at `GET /api/attachments/{id}`, for whoever may read the conversation.
+ */
+export const AttachmentRef = z.object({
+  id: Id,
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int().min(0),
+  /** `image`: shown inline; `file`: offered as a download. */
+  kind: z.enum(['image', 'file']),
+});
+export type AttachmentRef = z.infer<typeof AttachmentRef>;
+
+export const Attachment = AttachmentRef.extend({
+  accountId: Id,
+  conversationId: Id,
+  uploaderId: Id,
+  createdAt: IsoDate,
+});
+export type Attachment = z.infer<typeof Attachment>;
+
 export const Conversation = z.object({
   id: Id,
   accountId: Id,
@@ -81,6 +131,8 @@ export const Conversation = z.object({
   lastMessage: LastMessagePreview.nullable().optional(),
   /** Messages from others after the caller's read position; per caller, so only on the caller's own reads. */
   unreadCount: z.number().int().min(0).optional(),
+  /** The conversation's labels, oldest applied first; on staff reads only (customers never see labels). */
+  labels: z.array(LabelRef).optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 
@@ -137,6 +189,8 @@ export const Message = z.object({
   confidence: z.number().nullable().optional(),
   latencyMs: z.number().nullable().optional(),
   channelType: ChannelType.optional(),
+  /** Files and images sent with the message (issue 16); absent when there are none. */
+  attachments: z.array(AttachmentRef).optional(),
   createdAt: IsoDate,
 });
 export type Message = z.infer<typeof Message>;

@@ -13,11 +13,14 @@ import { createReplayBudget } from './cluster/replay-budget';
 import { TenantGate } from './cluster/tenant-gate';
 import { MemoryThrottle } from './cluster/throttle';
 import type { Config } from './config';
+import { AttachmentService } from './domain/attachment-service';
 import { BroadcastService } from './domain/broadcast-service';
+import { CannedResponseService } from './domain/canned-response-service';
 import { ConversationService } from './domain/conversation-service';
 import { DashboardMetrics } from './domain/dashboard-metrics';
 import { wireFactReactions } from './domain/fact-reactions';
 import { InboxService } from './domain/inbox-service';
+import { LabelService } from './domain/label-service';
 import { MessageService } from './domain/message-service';
 import { NoteService } from './domain/note-service';
 import { NotificationService } from './domain/notification-service';
@@ -39,14 +42,18 @@ import { Broadcaster } from './realtime/broadcaster';
 import { followLog } from './realtime/log-follower';
 import { RelayMarks } from './realtime/relay-marks';
 import type { Services } from './services';
+import { createAttachmentStore } from './storage/attachments/create-attachment-store';
 import { type Db, openDb } from './storage/db';
 import { aiRoutes } from './transport/http/ai-routes';
+import { attachmentRoutes } from './transport/http/attachment-routes';
+import { cannedResponseRoutes } from './transport/http/canned-response-routes';
 import { conversationRoutes } from './transport/http/conversation-routes';
 import { devRoutes } from './transport/http/dev-routes';
 import { installErrorHandler } from './transport/http/error-handler';
 import { healthRoutes } from './transport/http/health-routes';
 import { inboxRoutes } from './transport/http/inbox-routes';
 import { internalRoutes } from './transport/http/internal-routes';
+import { labelRoutes } from './transport/http/label-routes';
 import { meRoute } from './transport/http/me-route';
 import { catalogueRoutes } from './transport/http/openapi/route-catalogue';
 import { openapiRoutes } from './transport/http/openapi-routes';
@@ -217,6 +224,9 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     widget: new WidgetService(db, users, { secret: config.JWT_SECRET, ttlSeconds: config.WIDGET_TOKEN_TTL_S }, { presence, conversations }),
     inbox: new InboxService(db, conversations),
     notes: new NoteService(db, broadcaster, conversations),
+    labels: new LabelService(db, broadcaster, conversations),
+    canned: new CannedResponseService(db),
+    attachments: new AttachmentService(db, createAttachmentStore(config), conversations),
   };
   const stopReactions = wireFactReactions(broadcaster, { ...services, onError: onError('reaction failed') });
   sla.start();
@@ -240,6 +250,9 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   internalRoutes(app, services, config.INTERNAL_API_KEY);
   conversationRoutes(app, services);
   inboxRoutes(app, services);
+  labelRoutes(app, services);
+  cannedResponseRoutes(app, services);
+  await attachmentRoutes(app, services);
   updatesRoutes(app, services);
   aiRoutes(app, services);
   streamRoute(app, services);

@@ -34,6 +34,8 @@ export const ConfigSchema = z.object({
   INTERNAL_API_KEY: optionalString,
   DATABASE_URL: optionalString,
   DATA_DIR: z.string().default('./data'),
+  /** Where attachments' bytes go (issue 16): files under DATA_DIR/attachments, or memory (lost on restart; tests). */
+  ATTACHMENT_STORE: z.enum(['disk', 'memory']).default('disk'),
   REDIS_URL: optionalString,
   AMQP_URL: optionalString,
   /** RabbitMQ bridge (bridges/): deliveries a queue's consumer holds unacknowledged at once. */

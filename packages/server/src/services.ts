@@ -4,10 +4,13 @@ import type { RateLimiter } from './cluster/rate-limiter';
 import type { ReplayBudget } from './cluster/replay-budget';
 import type { TenantGate } from './cluster/tenant-gate';
 import type { Config } from './config';
+import type { AttachmentService } from './domain/attachment-service';
 import type { BroadcastService } from './domain/broadcast-service';
+import type { CannedResponseService } from './domain/canned-response-service';
 import type { ConversationService } from './domain/conversation-service';
 import type { DashboardMetrics } from './domain/dashboard-metrics';
 import type { InboxService } from './domain/inbox-service';
+import type { LabelService } from './domain/label-service';
 import type { MessageService } from './domain/message-service';
 import type { NoteService } from './domain/note-service';
 import type { NotificationService } from './domain/notification-service';
@@ -61,4 +64,7 @@ export interface Services {
   // Contacts, previews, unread counts and search for the agents' inbox (issue 16).
   inbox: InboxService;
   notes: NoteService;
+  labels: LabelService;
+  canned: CannedResponseService;
+  attachments: AttachmentService;
 }

@@ -2,9 +2,10 @@ import { useConversationMessages, useTyping } from '@switchboard/client/react';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 import { channelLabel } from '../format';
-import { AiChips } from '../inbox/AiChips';
 import { ContactAvatar } from '../inbox/ContactAvatar';
 import { contactLabel } from '../inbox/ConversationRow';
+import { ConversationChips } from '../labels/ConversationChips';
+import { LabelPicker } from '../labels/LabelPicker';
 import { usePeople, useShell } from '../shell/shell-context';
 import { hrefOf } from '../shell/use-hash-route';
 import { Composer } from './Composer';
@@ -99,7 +100,7 @@ export function ConversationView(props: { conversationId: string; focusMessageId
                     : 'Loading…'}
               </p>
             </div>
-            {conversation && <AiChips conversation={conversation} />}
+            {conversation && <ConversationChips conversation={conversation} />}
             {conversation && (
               <button
                 type="button"
@@ -114,6 +115,7 @@ export function ConversationView(props: { conversationId: string; focusMessageId
             )}
           </div>
           {conversation && <ConversationControls conversation={conversation} />}
+          {conversation && <LabelPicker conversation={conversation} />}
         </header>
         {conversation && <HandoffBanner conversation={conversation} />}
 
@@ -169,9 +171,15 @@ export function ConversationView(props: { conversationId: string; focusMessageId
           canNote={isStaffWriter}
           onKeystroke={keystroke}
           onCleared={stopTyping}
-          onSend={(content) => {
+          placeholders={{
+            contact: conversation?.contact ?? null,
+            agent: { name: session.claims.name ?? null, email: session.claims.email ?? null },
+            conversation: { subject: conversation?.subject ?? null },
+          }}
+          staff={session.claims.role !== 'customer'}
+          onSend={(content, attachmentIds) => {
             stopTyping();
-            void send(content).catch(() => undefined);
+            void send(content, { attachmentIds }).catch(() => undefined);
           }}
           onNote={addNote}
         />

@@ -1,5 +1,6 @@
 import type { FeedMessage } from '@switchboard/client';
 
+import { AttachmentList } from '../attachments/AttachmentList';
 import { shortTime } from '../format';
 import { DeliveryTicks } from './DeliveryTicks';
 
@@ -27,6 +28,7 @@ export function MessageBubble(props: {
       <div className={`bubble bubble-${message.role.toLowerCase()}`}>
         {side !== 'theirs' && <span className="bubble-author">{props.author ?? AUTHOR[message.role]}</span>}
         <p className="bubble-text">{message.content}</p>
+        {message.attachments && <AttachmentList attachments={message.attachments} />}
         <span className="bubble-meta">
           {message.confidence != null && <span title="Assistant confidence">{Math.round(message.confidence * 100)}% · </span>}
           <time dateTime={message.createdAt}>{shortTime(message.createdAt)}</time>

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 
+import { type InboxFilter, InboxFilters, matchesInboxFilter } from '../labels/InboxFilters';
+import { useLabelFacts } from '../labels/use-labels';
 import { usePeople, useShell } from '../shell/shell-context';
 import { ConversationRow } from './ConversationRow';
 import { SearchBox } from './SearchBox';
@@ -20,8 +22,13 @@ export function ConversationList(props: { openId: string | null }) {
   usePeople(); // assignee names appear as people become known
   const { data, isLoading, error } = useConversations();
   const [filter, setFilter] = useState<Filter>('open');
+  const [narrow, setNarrow] = useState<InboxFilter>({});
+  const staff = session.claims.role !== 'customer';
+  useLabelFacts();
   const me = session.claims.sub;
-  const shown = (data ?? []).filter((c) => (filter === 'all' ? true : filter === 'mine' ? c.assigneeId === me : c.status !== 'RESOLVED'));
+  const shown = (data ?? [])
+    .filter((c) => (filter === 'all' ? true : filter === 'mine' ? c.assigneeId === me : c.status !== 'RESOLVED'))
+    .filter((c) => matchesInboxFilter(c, narrow, me));
 
   return (
     <section className="list-pane" aria-labelledby="list-title">
@@ -35,7 +42,8 @@ export function ConversationList(props: { openId: string | null }) {
           ))}
         </div>
       </header>
-      {session.claims.role !== 'customer' && <SearchBox />}
+      {staff && <SearchBox />}
+      {staff && <InboxFilters value={narrow} onChange={setNarrow} conversations={data ?? []} />}
       {isLoading && <p className="muted pad">Loading…</p>}
       {error && (
         <p className="error pad" role="alert">

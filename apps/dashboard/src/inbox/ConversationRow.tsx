@@ -1,8 +1,8 @@
 import type { Conversation } from '@switchboard/client';
 
 import { channelLabel, shortTime, STATUS_LABEL } from '../format';
+import { ConversationChips } from '../labels/ConversationChips';
 import { hrefOf } from '../shell/use-hash-route';
-import { AiChips } from './AiChips';
 import { ContactAvatar } from './ContactAvatar';
 import { activityOf } from './conversation-cache';
 
@@ -43,7 +43,7 @@ export function ConversationRow(props: { c: Conversation; active: boolean; unrea
             {STATUS_LABEL[c.status]}
           </span>
           <span className="muted small item-channel">{channelLabel(c.channelType)}</span>
-          <AiChips conversation={c} compact />
+          <ConversationChips conversation={c} compact />
           <span className="muted small item-assignee">
             <span className="visually-hidden">Assignee: </span>
             {props.assignee ?? 'Unassigned'}

@@ -18,7 +18,8 @@ export interface ConversationMessagesOptions {
 
 export interface ConversationMessagesView extends FeedSnapshot {
   /** Sends through the outbox; the message shows at once and is reconciled with the stored one on ack. */
-  send: (content: string) => Promise<Message>;
+  /** `attachmentIds`: files uploaded into the conversation first (HttpApi.uploadAttachment). */
+  send: (content: string, opts?: { attachmentIds?: string[] }) => Promise<Message>;
   retry: (clientMessageId: string) => void;
   feed: ConversationFeed | null;
 }
@@ -56,9 +57,9 @@ export function useConversationMessages(
   }, [receipts, snapshot.messages, visible, connected]);
 
   const send = useCallback(
-    (content: string) => {
+    (content: string, opts: { attachmentIds?: string[] } = {}) => {
       if (!client || !conversationId) return Promise.reject(new Error('Not connected to a conversation'));
-      return client.send({ conversationId, content }).done;
+      return client.send({ conversationId, content, ...(opts.attachmentIds?.length ? { attachmentIds: opts.attachmentIds } : {}) }).done;
     },
     [client, conversationId],
   );

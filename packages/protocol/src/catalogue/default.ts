@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 import { AiAgentStatus, ContentType, ConversationStatus, DeliveryStatus, MessageRole, PresenceStatus, Role } from '../enums';
 import { ErrorPayload } from '../errors';
-import { Id, IsoDate, MAX_MESSAGE_CHARS } from '../ids';
-import { Classification, Conversation, Envelope, Message, Note, User } from '../models';
+import { Id, IsoDate, MAX_ATTACHMENTS_PER_MESSAGE, MAX_MESSAGE_CHARS } from '../ids';
+import { Classification, Conversation, Envelope, Label, LabelRef, Message, Note, User } from '../models';
 import { defineEvents } from './define';
 
 /** 000 and 002 send a bare conversation id; ours also takes `{ conversationId }`. */
@@ -17,6 +17,8 @@ export const SendMessage = z.object({
   content: z.string().trim().min(1, 'content is empty').max(MAX_MESSAGE_CHARS),
   contentType: ContentType.default('text'),
   clientMessageId: z.string().min(1).max(128).optional(),
+  /** Attachments uploaded to this conversation (POST /api/conversations/:id/attachments) to send with the text. */
+  attachmentIds: z.array(Id).min(1).max(MAX_ATTACHMENTS_PER_MESSAGE).optional(),
 });
 export type SendMessage = z.infer<typeof SendMessage>;
 
@@ -323,6 +325,20 @@ export const defaultServer = defineEvents('default', 'server', {
     description:
       'A private note was written in a conversation (issue 16; POST /api/conversations/:id/notes). Staff only: customers never receive it, live or in replay.',
     schema: Envelope.extend({ conversationId: Id, note: Note }),
+  },
+  conversation_labels_changed: {
+    // Like note_created: no seed names labels; agents working conversations speak 002's words.
+    seeds: ['002'],
+    room: 'tenant staff only (never the conversation room)',
+    description:
+      "A conversation's labels changed (issue 16): applied or removed by an agent, or applied from the AI's category. `labels` is the whole set after the change. Customers never receive it.",
+    schema: Envelope.extend({ conversationId: Id, labels: z.array(LabelRef), added: z.array(Id), removed: z.array(Id), by: Id.nullable() }),
+  },
+  labels_updated: {
+    seeds: ['002'],
+    room: 'tenant staff only',
+    description: "The tenant's labels changed (one created, renamed, recoloured or deleted): `labels` is the whole set after the change.",
+    schema: Envelope.extend({ labels: z.array(Label) }),
   },
   ai_processing_completed: {
     seeds: ['002'],

@@ -11,6 +11,7 @@ import { z } from 'zod';
 
 import type { DomainEvent } from '../domain/domain-event';
 import { logEvents } from '../domain/event-log';
+import { labelFromCategory } from '../domain/label-service';
 import type { Publisher } from '../domain/publisher';
 import type { JobContext, JobHandler } from '../jobs/job-queue';
 import type { Db, Queryable } from '../storage/db';
@@ -128,8 +129,12 @@ export class TriageService implements JobHandler<unknown> {
       const conversation = created ? await new ConversationsRepo(tx).setClassification(accountId, conversationId, result) : null;
       if (!conversation) return [];
       w.conversation = conversation;
+      // The category as a label (issue 16), except the catch-all one every unmatched message gets.
+      const labelled =
+        result.category === w.settings.rules.defaultCategory ? [] : await labelFromCategory(tx, accountId, conversationId, result.category);
       return [
         { type: 'conversation.classified', accountId, conversation, messageId, classification: result },
+        ...labelled,
         ...(await this.deps.credits.chargeIn(tx, accountId, 'classification', messageId, w.costs.classification)),
       ];
     });

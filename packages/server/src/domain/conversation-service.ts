@@ -1,4 +1,4 @@
-import type { ChannelType, Conversation, ConversationStatus } from '@switchboard/protocol';
+import { type ChannelType, type Conversation, type ConversationStatus, isStaff } from '@switchboard/protocol';
 
 import { type Actor, can } from '../access/policy';
 import { AppError, forbidden, notFound } from '../errors';
@@ -18,6 +18,18 @@ export interface CreateConversationInput {
   externalId?: string | null;
 }
 
+/** What an inbox list may be narrowed by (GET /api/conversations). */
+export interface ConversationFilter {
+  status?: ConversationStatus | undefined;
+  limit?: number | undefined;
+  before?: string | undefined;
+  /** A user id, `me` or `none` (unassigned). */
+  assignee?: string | undefined;
+  team?: string | undefined;
+  /** A label id; staff only. */
+  label?: string | undefined;
+}
+
 /** Conversations: open, read, change status, assign. Every change is logged and then published. */
 export class ConversationService {
   constructor(
@@ -33,10 +45,17 @@ export class ConversationService {
     return conversation;
   }
 
-  async list(actor: Actor, opts: { status?: ConversationStatus; limit?: number; before?: string } = {}): Promise<Conversation[]> {
+  async list(actor: Actor, opts: ConversationFilter = {}): Promise<Conversation[]> {
     const filter: ListConversationsOptions = { limit: opts.limit ?? 50 };
     if (opts.status) filter.status = opts.status;
     if (opts.before) filter.beforeId = opts.before;
+    // `me` is the caller, `none` the unassigned ones (issue 16's inbox filters).
+    if (opts.assignee) filter.assigneeId = opts.assignee === 'none' ? null : opts.assignee === 'me' ? actor.userId : opts.assignee;
+    if (opts.team) filter.teamId = opts.team;
+    if (opts.label) {
+      if (!isStaff(actor.role)) throw forbidden('Labels are for staff');
+      filter.labelId = opts.label;
+    }
     if (actor.role === 'customer') filter.contactId = actor.userId;
     return new ConversationsRepo(this.db).list(actor.accountId, filter);
   }

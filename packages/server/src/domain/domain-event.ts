@@ -5,6 +5,8 @@ import type {
   Conversation,
   ConversationStatus,
   DeliveryStatus,
+  Label,
+  LabelRef,
   Message,
   Note,
   Notification,
@@ -88,6 +90,18 @@ export type DomainEvent =
   | { type: 'user.updated'; accountId: string; user: User }
   /** A private note: staff only, everywhere (issue 16). */
   | { type: 'note.created'; accountId: string; note: Note }
+  /** A conversation's labels changed (issue 16): staff only, like notes. `labels` is the set after the change. */
+  | {
+      type: 'conversation.labels_changed';
+      accountId: string;
+      conversationId: string;
+      labels: LabelRef[];
+      added: string[];
+      removed: string[];
+      by: string | null;
+    }
+  /** The tenant's label set changed; staff only. */
+  | { type: 'labels.updated'; accountId: string; labels: Label[] }
   | { type: 'ticket.created'; accountId: string; ticket: Ticket }
   | { type: 'ticket.updated'; accountId: string; ticket: Ticket; changes: string[]; by: string | null }
   | { type: 'notification.created'; accountId: string; notification: Notification; unread: number }
@@ -180,6 +194,8 @@ export function audienceOf(event: DomainEvent): Audience {
     case 'notification.read':
       return { kind: 'user', userId: event.userId };
     case 'note.created':
+    case 'conversation.labels_changed':
+    case 'labels.updated':
       return { kind: 'staff' };
     case 'custom':
       switch (event.room.kind) {

@@ -1,12 +1,13 @@
-import { type Conversation, type ConversationStatus, isStaff, type SearchPage } from '@switchboard/protocol';
+import { type Conversation, isStaff, type SearchPage } from '@switchboard/protocol';
 
 import type { Actor } from '../access/policy';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Db } from '../storage/db';
 import { InboxRepo, newestMessage } from '../storage/repos/inbox';
+import { LabelsRepo } from '../storage/repos/labels';
 import { MessagesRepo } from '../storage/repos/messages';
 import { SearchRepo } from '../storage/repos/search';
-import type { ConversationService } from './conversation-service';
+import type { ConversationFilter, ConversationService } from './conversation-service';
 
 /**
  * The inbox as one reader sees it (issue 16): conversations with their contact, a preview of the
@@ -19,7 +20,7 @@ export class InboxService {
     private readonly conversations: ConversationService,
   ) {}
 
-  async list(actor: Actor, opts: { status?: ConversationStatus; limit?: number; before?: string } = {}): Promise<Conversation[]> {
+  async list(actor: Actor, opts: ConversationFilter = {}): Promise<Conversation[]> {
     return this.withFields(actor, await this.conversations.list(actor, opts));
   }
 
@@ -59,12 +60,12 @@ export class InboxService {
   }
 
   private async withFields(actor: Actor, conversations: Conversation[]): Promise<Conversation[]> {
-    const fields = await new InboxRepo(this.db).fieldsFor(
-      actor.accountId,
-      actor.userId,
-      conversations.map((c) => c.id),
-    );
-    return conversations.map((c) => ({ ...c, ...fields.get(c.id) }));
+    const ids = conversations.map((c) => c.id);
+    const fields = await new InboxRepo(this.db).fieldsFor(actor.accountId, actor.userId, ids);
+    // Labels and the AI's triage are the team's view of a customer: staff reads only (issue 16).
+    if (!isStaff(actor.role)) return conversations.map((c) => ({ ...c, ...fields.get(c.id), classification: null }));
+    const labels = await new LabelsRepo(this.db).forConversations(actor.accountId, ids);
+    return conversations.map((c) => ({ ...c, ...fields.get(c.id), labels: labels.get(c.id) ?? [] }));
   }
 }
 

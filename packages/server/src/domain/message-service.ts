@@ -1,4 +1,4 @@
-import type { ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
+import type { AttachmentRef, ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
 
 import { type Actor, can } from '../access/policy';
 import { AppError, forbidden, notFound } from '../errors';
@@ -7,6 +7,7 @@ import { ConversationsRepo } from '../storage/repos/conversations';
 import { InboxRepo } from '../storage/repos/inbox';
 import { MessagesRepo } from '../storage/repos/messages';
 import { ReceiptsRepo } from '../storage/repos/receipts';
+import { attachmentsForMessage } from './attachment-service';
 import { ConversationAccess } from './conversation-access';
 import type { ConversationService } from './conversation-service';
 import type { DomainEvent, LoggedEvent } from './domain-event';
@@ -24,6 +25,10 @@ export interface SendInput {
   contentType: ContentType;
   clientMessageId?: string | undefined;
   mediaUrl?: string | null;
+  /** Attachments uploaded into this conversation to send with the message (issue 16). */
+  attachmentIds?: string[] | undefined;
+  /** The attachments resolved from `attachmentIds`, set by {@link MessageService.send}. */
+  attachments?: AttachmentRef[];
   externalId?: string | null;
   /** Set by system callers (AI, bridges); people get theirs from their role. */
   role?: MessageRole;
@@ -88,6 +93,15 @@ export class MessageService {
     const refusal = this.access.refusal(actor, input.conversationId);
     if (refusal) throw refusal;
     const role: MessageRole = input.role ?? (actor.role === 'customer' ? 'USER' : 'HUMAN_AGENT');
+    // Attachments come only from ids checked here, never from a caller's own summaries.
+    if (input.attachments) input = { ...input, attachments: [] };
+    if (input.attachmentIds?.length) {
+      const attachments = await attachmentsForMessage(this.db, actor.accountId, input.conversationId, input.attachmentIds);
+      // A text message that carries files is a file (or image) message, for channels that care.
+      const contentType =
+        input.contentType !== 'text' ? input.contentType : attachments.every((a) => a.kind === 'image') ? 'image' : 'file';
+      return this.pipeline.submit({ actor, input: { ...input, attachments, contentType }, role });
+    }
     return this.pipeline.submit({ actor, input, role });
   }
 

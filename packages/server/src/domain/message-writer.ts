@@ -166,6 +166,7 @@ function toBatchInput(job: SendJob): BatchMessageInput {
     clientMessageId: input.clientMessageId ?? null,
     externalId: input.externalId ?? null,
     mediaUrl: input.mediaUrl ?? null,
+    attachments: input.attachments ?? null,
     confidence: input.confidence ?? null,
     latencyMs: input.latencyMs ?? null,
     actorId: actor.userId,

@@ -121,6 +121,19 @@ export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect 
     case 'note.created':
       // Tenant staff only, never the conversation room: the customer is in that room.
       return [deliver(s, S.note_created, [staff], { conversationId: e.note.conversationId, note: e.note })];
+    case 'conversation.labels_changed':
+      // Staff only: labels are the team's words about a customer, never shown to the customer.
+      return [
+        deliver(s, S.conversation_labels_changed, [staff], {
+          conversationId: e.conversationId,
+          labels: e.labels,
+          added: e.added,
+          removed: e.removed,
+          by: e.by,
+        }),
+      ];
+    case 'labels.updated':
+      return [deliver(s, S.labels_updated, [staff], { labels: e.labels })];
     case 'user.updated':
       return [deliver(s, S['user:updated'], [{ kind: 'user', id: e.user.id }], e.user)];
     case 'typing': {

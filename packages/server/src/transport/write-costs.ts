@@ -79,6 +79,8 @@ const ROUTE_COSTS: Record<string, number> = {
   'PATCH /api/ai/knowledge/:id': 2 * SEND,
   'DELETE /api/ai/knowledge/:id': SEND,
   'POST /api/credits/topup': SEND,
+  // Up to 10 MB each, written to the attachment store.
+  'POST /api/conversations/:id/attachments': 5 * SEND,
 };
 
 export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -94,8 +96,16 @@ export function routeCost(method: string, routeUrl: string): number {
  * Message sends go to the write pipeline (domain/group-commit.ts), which already writes a tenant's
  * concurrent sends as one flush at a time; holding them to a few at once would only split one flush
  * into many and take away the batching that makes a busy tenant cheap.
+ * An upload streams for as long as the customer's connection takes: holding one of its tenant's few
+ * turns for that long would stall every agent's writes behind one slow phone.
  */
-const UNGATED = new Set<string>(['sync', 'send_message', 'chat:message', 'POST /api/conversations/:id/messages']);
+const UNGATED = new Set<string>([
+  'sync',
+  'send_message',
+  'chat:message',
+  'POST /api/conversations/:id/messages',
+  'POST /api/conversations/:id/attachments',
+]);
 
 /** Whether an event name, or an HTTP route as `METHOD /url`, waits its turn at the tenant gate. */
 export function tenantGated(name: string): boolean {

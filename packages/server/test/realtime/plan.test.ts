@@ -60,6 +60,26 @@ describe('the broadcaster’s audience for each fact', () => {
     ]);
   });
 
+  it('label changes: tenant staff only, never a conversation room or the widget', () => {
+    const labels = [{ id: 'l1', name: 'VIP', color: '#000000' }];
+    expect(
+      routes({
+        type: 'conversation.labels_changed',
+        accountId: 'acme',
+        conversationId: 'c1',
+        labels,
+        added: ['l1'],
+        removed: [],
+        by: 'ag1',
+      }),
+    ).toEqual(['conversation_labels_changed -> / default|tenant:acme:staff', 'conversation_labels_changed -> / portal|tenant:acme:staff']);
+    const set = [{ ...labels[0]!, accountId: 'acme', createdAt: 't' }];
+    expect(routes({ type: 'labels.updated', accountId: 'acme', labels: set })).toEqual([
+      'labels_updated -> / default|tenant:acme:staff',
+      'labels_updated -> / portal|tenant:acme:staff',
+    ]);
+  });
+
   it('an agent reply: new_message to staff and the room', () => {
     expect(routes({ type: 'message.created', accountId: 'acme', conversation, message: message('HUMAN_AGENT') })[0]).toBe(
       'new_message -> / default|tenant:acme:staff + default|tenant:acme:conversation:c1',

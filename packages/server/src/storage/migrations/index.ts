@@ -5,6 +5,7 @@ import { migration004RelayMarks } from './004_relay_marks';
 import { migration005SentReceipts } from './005_sent_receipts';
 import { migration006Widget } from './006_widget';
 import { migration007Inbox } from './007_inbox';
+import { migration009LabelsCannedAttachments } from './009_labels_canned_attachments';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   migration005SentReceipts,
   migration006Widget,
   migration007Inbox,
+  migration009LabelsCannedAttachments,
 ];

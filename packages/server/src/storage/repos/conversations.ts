@@ -22,6 +22,8 @@ export interface ListConversationsOptions {
   contactId?: string;
   assigneeId?: string | null;
   teamId?: string;
+  /** Only conversations carrying this label (issue 16). */
+  labelId?: string;
   limit?: number;
   /** Keyset cursor: the id of the last conversation of the previous page (newest first). */
   beforeId?: string;
@@ -135,6 +137,8 @@ export class ConversationsRepo {
          AND ($6::text IS NULL OR c.team_id = $6)
          AND ($7::text IS NULL OR (c.updated_at, c.id) <
               (SELECT b.updated_at, b.id FROM conversations b WHERE b.account_id = $1 AND b.id = $7))
+         AND ($9::text IS NULL OR EXISTS (SELECT 1 FROM conversation_labels cl
+              WHERE cl.account_id = c.account_id AND cl.conversation_id = c.id AND cl.label_id = $9))
        ORDER BY c.updated_at DESC, c.id DESC
        LIMIT $8`,
       [
@@ -146,6 +150,7 @@ export class ConversationsRepo {
         opts.teamId ?? null,
         opts.beforeId ?? null,
         clampLimit(opts.limit),
+        opts.labelId ?? null,
       ],
     );
     return rows.map(toConversation);

@@ -47,7 +47,7 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
        SELECT r->>'id' AS id, r->>'a' AS account_id, r->>'c' AS conversation_id, r->>'r' AS role, r->>'s' AS sender_id,
               r->>'b' AS content, r->>'t' AS content_type, r->>'k' AS client_message_id, r->>'x' AS external_id,
               r->>'m' AS media_url, r->>'st' AS status, (r->>'cf')::float8 AS confidence, (r->>'l')::int AS latency_ms,
-              r->>'ac' AS actor_id, r->>'rc' AS required_contact, ord
+              r->'at' AS attachments, r->>'ac' AS actor_id, r->>'rc' AS required_contact, ord
        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(r, ord)
      ), conv AS (
        SELECT c.account_id, c.id, c.contact_id FROM conversations c
@@ -56,9 +56,9 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
        FOR NO KEY UPDATE
      ), msg AS (
        INSERT INTO messages (id, account_id, conversation_id, role, sender_id, content, content_type,
-                             client_message_id, external_id, media_url, status, confidence, latency_ms, created_at)
+                             client_message_id, external_id, media_url, attachments, status, confidence, latency_ms, created_at)
        SELECT id, account_id, conversation_id, role, sender_id, content, content_type,
-              client_message_id, external_id, media_url, status, confidence, latency_ms, clock_timestamp()
+              client_message_id, external_id, media_url, attachments, status, confidence, latency_ms, clock_timestamp()
        FROM (
          SELECT i.* FROM input i JOIN conv c ON c.account_id = i.account_id AND c.id = i.conversation_id
          WHERE i.required_contact IS NULL OR c.contact_id = i.required_contact
@@ -99,6 +99,7 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
           k: i.clientMessageId ?? null,
           x: i.externalId ?? null,
           m: i.mediaUrl ?? null,
+          ...(i.attachments?.length ? { at: i.attachments } : {}),
           st: i.status ?? 'sent',
           cf: i.confidence ?? null,
           l: i.latencyMs ?? null,
@@ -131,6 +132,7 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
         client_message_id: input.clientMessageId ?? null,
         external_id: input.externalId ?? null,
         media_url: input.mediaUrl ?? null,
+        attachments: input.attachments ?? null,
         status: input.status ?? 'sent',
         confidence: input.confidence ?? null,
         latency_ms: input.latencyMs ?? null,

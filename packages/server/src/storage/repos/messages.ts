@@ -1,4 +1,4 @@
-import type { ContentType, Conversation, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
+import type { AttachmentRef, ContentType, Conversation, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
 
 import type { Queryable } from '../db';
 import { clampLimit, iso } from '../row-mapping';
@@ -16,6 +16,8 @@ export interface InsertMessageInput {
   /** Another system's id (e.g. WhatsApp's), unique per account. */
   externalId?: string | null;
   mediaUrl?: string | null;
+  /** Uploaded attachments the message carries (issue 16), already checked against its conversation. */
+  attachments?: AttachmentRef[] | null;
   status?: DeliveryStatus;
   confidence?: number | null;
   latencyMs?: number | null;
@@ -47,6 +49,8 @@ export interface MessageRow {
   client_message_id: string | null;
   external_id: string | null;
   media_url: string | null;
+  /** Absent in rows read before migration 009 and in rows built from inputs without attachments. */
+  attachments?: AttachmentRef[] | null;
   status: DeliveryStatus;
   confidence: number | null;
   latency_ms: number | null;
@@ -68,6 +72,7 @@ export function toMessage(row: MessageRow): Message {
     status: row.status,
     confidence: row.confidence,
     latencyMs: row.latency_ms,
+    ...(row.attachments?.length ? { attachments: row.attachments } : {}),
     createdAt: iso(row.created_at),
   };
 }

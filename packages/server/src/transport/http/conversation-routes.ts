@@ -19,6 +19,10 @@ const ListQuery = z.object({
   status: ConversationStatus.optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
   before: z.string().max(64).optional(),
+  /** A user id, `me` or `none` (unassigned). */
+  assignee: Id.optional(),
+  team: Id.optional(),
+  label: Id.optional(),
 });
 const MessagesQuery = z.object({
   after: Id.optional(),
@@ -60,7 +64,7 @@ export function conversationRoutes(app: FastifyInstance, services: Services): vo
       auth: 'bearer',
       summary: 'List the conversations the caller may see',
       description:
-        "Newest activity first; page with `before`. Customers see their own. Each carries its contact, a preview of its newest message and the caller's unread count.",
+        "Newest activity first; page with `before`. Customers see their own. Each carries its contact, a preview of its newest message and the caller's unread count; for staff also its labels and the AI's classification (category, priority). Narrow with `status`, `assignee` (a user id, `me` or `none`), `team` and `label` (a label id; staff only).",
       query: ListQuery,
       responses: { 200: { description: 'A page of conversations', schema: z.object({ conversations: z.array(ConversationModel) }) } },
     }),

@@ -85,6 +85,11 @@ function operation(route: CataloguedRoute, d: RouteDoc, ref: (s: z.ZodType, io: 
   else if (d.auth === 'internal') op.security = [{ internalKey: [] }];
   else op.security = [];
   if (d.body) op.requestBody = { required: true, content: { 'application/json': { schema: ref(d.body, 'input') } } };
+  if (d.binaryBody) {
+    const content: Json = {};
+    for (const type of d.binaryBody.contentTypes) content[type] = { schema: { type: 'string', contentMediaType: type } };
+    op.requestBody = { required: true, description: d.binaryBody.description, content };
+  }
 
   const responses: Json = {};
   for (const [status, r] of Object.entries(d.responses)) {
@@ -101,7 +106,7 @@ function operation(route: CataloguedRoute, d: RouteDoc, ref: (s: z.ZodType, io: 
     ...(d.auth === 'none' ? [] : [401]),
     ...(d.auth === 'bearer' ? [403] : []),
     ...(d.params ? [404] : []),
-    ...(d.body ? [413] : []),
+    ...(d.body || d.binaryBody ? [413] : []),
     ...(d.auth === 'bearer' && route.method !== 'GET' ? [429] : []),
   ];
   for (const status of errors) {

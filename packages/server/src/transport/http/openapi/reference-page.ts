@@ -75,7 +75,12 @@ function renderOperation({ path, method, op }: { path: string; method: string; o
         )
         .join('')}</table>`
     : '';
-  const body = op.requestBody ? `<h4>Request body</h4>${schemaView(op.requestBody.content['application/json'].schema)}` : '';
+  const request = op.requestBody as { description?: string; content: Record<string, Json> } | undefined;
+  const json = request?.content['application/json'];
+  // A raw upload names its content types instead of a JSON schema.
+  const body = request
+    ? `<h4>Request body</h4>${json ? schemaView(json.schema) : `<div class="muted">${esc(request.description ?? '')}: ${esc(Object.keys(request.content).join(', '))}</div>`}`
+    : '';
   const responses = Object.entries(op.responses as Record<string, Json>)
     .map(([status, r]) => {
       const content = r.content ? Object.entries(r.content as Record<string, Json>)[0] : undefined;

@@ -25,6 +25,8 @@ export interface RouteDoc {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** A body of raw bytes rather than JSON (uploads): the content types it may be sent as. */
+  binaryBody?: { contentTypes: readonly string[]; description: string };
   /** Success responses by status; the error responses follow from `auth` and the inputs. */
   responses: Record<number, ResponseDoc>;
 }
