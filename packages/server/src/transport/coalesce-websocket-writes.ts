@@ -1,0 +1,102 @@
+import type { Socket } from 'node:net';
+
+import type { Server } from 'socket.io';
+
+/** Engine.IO's websocket transport, as far as this module touches it (none of it is typed by engine.io). */
+interface EioTransport {
+  name: string;
+  /** The `ws` WebSocket, and under it the TCP socket. */
+  socket?: { _socket?: Socket };
+  send(this: EioTransport, packets: unknown[]): void;
+  doClose(this: EioTransport, fn?: () => void): void;
+  /** Batches handed to `send` this turn of the event loop, not written yet. */
+  [PENDING]?: unknown[][];
+}
+
+const PENDING = Symbol('pending websocket batches');
+const patched = new WeakSet<object>();
+
+/** Transports with batches waiting for the end of this turn of the event loop. */
+let dirty: EioTransport[] = [];
+let scheduled = false;
+
+/**
+ * Writes what each WebSocket connection is sent during one turn of the event loop in one system call.
+ *
+ * Engine.IO hands every packet to its transport at once, and `ws` writes each frame with its own
+ * `writev`: a broadcast to 2,000 sockets is 2,000 system calls, and eight broadcasts that land in the
+ * same turn (the HTTP requests of a burst, the commits of one group) are 16,000. In the fan-out
+ * profile that `writev` was half of the server's busy time (docs/decisions.md, "Fan-out").
+ *
+ * Here the websocket transport's `send` keeps each batch it is given until the end of the turn
+ * (`setImmediate`), then writes all of a connection's batches with its TCP socket corked: one
+ * `writev` per connection per turn, whatever the number of broadcasts. Nothing else changes:
+ * - order: every frame of a connection goes through this queue, in the order Engine.IO sent it;
+ *   closing the transport writes what is queued first (an error event before a disconnect arrives);
+ * - one `send` per batch still, so Engine.IO's drain callbacks and sent-callbacks stay paired;
+ * - the transport stays writable while its batches wait, so volatile packets (typing) are not
+ *   dropped for a write that has not started;
+ * - a frame waits at most for the rest of the turn it was sent in (the I/O callbacks already due).
+ */
+export function coalesceWebSocketWrites(io: Server): void {
+  // Engine.IO's websocket transport class is reached through a live connection: it is not a
+  // dependency of ours, only of socket.io.
+  const patch = (transport: EioTransport) => {
+    if (transport.name === 'websocket') patchPrototype(Object.getPrototypeOf(transport) as EioTransport);
+  };
+  io.engine.on('connection', (conn: { transport: EioTransport; once(event: 'upgrade', fn: (t: EioTransport) => void): void }) => {
+    patch(conn.transport);
+    conn.once('upgrade', patch);
+  });
+}
+
+function patchPrototype(proto: EioTransport): void {
+  if (patched.has(proto)) return;
+  patched.add(proto);
+  // Called with the transport as `this` below.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const send = proto.send;
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const doClose = proto.doClose;
+
+  const writeOut = (t: EioTransport) => {
+    const batches = t[PENDING];
+    if (!batches) return;
+    t[PENDING] = undefined;
+    const tcp = t.socket?._socket;
+    // Gone meanwhile: Engine.IO drops what is sent to a closed connection, so do we.
+    if (!tcp || tcp.destroyed) return;
+    tcp.cork();
+    try {
+      for (const packets of batches) send.call(t, packets);
+    } finally {
+      tcp.uncork();
+    }
+  };
+
+  const writeAll = () => {
+    scheduled = false;
+    const due = dirty;
+    dirty = [];
+    for (const t of due) writeOut(t);
+  };
+
+  proto.send = function (this: EioTransport, packets: unknown[]) {
+    const pending = this[PENDING];
+    if (pending) {
+      pending.push(packets);
+      return;
+    }
+    this[PENDING] = [packets];
+    dirty.push(this);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(writeAll);
+    }
+  };
+
+  proto.doClose = function (this: EioTransport, fn?: () => void) {
+    writeOut(this);
+    doClose.call(this, fn);
+  };
+}
