@@ -1,0 +1,109 @@
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket as TcpSocket } from 'node:net';
+
+import { Server, type Socket } from 'socket.io';
+import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { coalesceWebSocketWrites } from '../../src/transport/coalesce-websocket-writes';
+import { nextEvent, record, until } from '../support/events';
+
+interface Rig {
+  io: Server;
+  clients: ClientSocket[];
+  /** Server side of each client, by client socket id. */
+  peers: Map<string, Socket>;
+}
+
+let rig: Rig | null = null;
+
+afterEach(async () => {
+  for (const c of rig?.clients ?? []) c.close();
+  await rig?.io.close();
+  rig = null;
+});
+
+async function start(clientCount: number): Promise<Rig> {
+  const http = createServer();
+  const io = new Server(http, { perMessageDeflate: false });
+  coalesceWebSocketWrites(io);
+  const peers = new Map<string, Socket>();
+  io.on('connection', (socket) => {
+    void socket.join('room');
+    peers.set(socket.id, socket);
+    socket.on('echo', (n: number, ack: (n: number) => void) => ack(n));
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const clients = Array.from({ length: clientCount }, () => connectClient(url, { transports: ['websocket'], forceNew: true }));
+  await Promise.all(clients.map((c) => nextEvent(c, 'connect')));
+  await until(() => peers.size === clientCount, 2_000, 'server sockets');
+  rig = { io, clients, peers };
+  return rig;
+}
+
+/** Counts the system-call-level writes (`_write`/`_writev`) of a server socket's TCP connection. */
+function countWrites(peer: Socket): { count: number } {
+  const tcp = (peer.conn.transport as unknown as { socket: { _socket: TcpSocket } }).socket._socket;
+  const counter = { count: 0 };
+  const wrap = (name: '_write' | '_writev') => {
+    const original = tcp[name] as (...args: unknown[]) => void;
+    (tcp as unknown as Record<string, unknown>)[name] = function (this: TcpSocket, ...args: unknown[]) {
+      counter.count += 1;
+      return original.apply(this, args);
+    };
+  };
+  wrap('_write');
+  wrap('_writev');
+  return counter;
+}
+
+describe('coalesceWebSocketWrites', () => {
+  it('writes the broadcasts of one turn to each connection in one write, every frame in order', async () => {
+    const { io, clients, peers } = await start(3);
+    const seen = clients.map((c) => record(c));
+    const writes = [...peers.values()].map(countWrites);
+    for (let n = 0; n < 8; n += 1) io.to('room').emit('tick', n);
+    await until(() => seen.every((s) => s.length === 8), 2_000, 'eight ticks everywhere');
+    for (const s of seen) expect(s.map((e) => e.payload)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // Without coalescing each connection is written once per broadcast (eight times).
+    for (const w of writes) expect(w.count).toBe(1);
+  });
+
+  it('keeps broadcasts, direct emits and acknowledgements of one connection in the order they were sent', async () => {
+    const { io, clients, peers } = await start(1);
+    const [client] = clients;
+    const peer = [...peers.values()][0];
+    const seen = record(client);
+    const acked = client.emitWithAck('echo', 42);
+    peer.once('echo', () => {
+      // Runs before the ack is sent: a broadcast and a direct emit, then the ack, all in one turn.
+      io.to('room').emit('tick', 'broadcast');
+      peer.emit('tick', 'direct');
+    });
+    expect(await acked).toBe(42);
+    // The ack was written after both events, so they are already here.
+    expect(seen.map((e) => e.payload)).toEqual(['broadcast', 'direct']);
+  });
+
+  it('writes what was queued before a connection is closed in the same turn', async () => {
+    const { clients, peers } = await start(1);
+    const [client] = clients;
+    const peer = [...peers.values()][0];
+    const seen = record(client);
+    const gone = nextEvent<string>(client, 'disconnect');
+    peer.emit('tick', 'last words');
+    peer.disconnect(true);
+    await gone;
+    expect(seen.map((e) => e.payload)).toEqual(['last words']);
+  });
+
+  it('does not drop a volatile emit that follows a queued one in the same turn', async () => {
+    const { io, clients } = await start(2);
+    const seen = clients.map((c) => record(c));
+    io.to('room').emit('tick', 'kept');
+    io.to('room').volatile.emit('tick', 'volatile');
+    await until(() => seen.every((s) => s.length === 2), 2_000, 'both emits everywhere');
+    for (const s of seen) expect(s.map((e) => e.payload)).toEqual(['kept', 'volatile']);
+  });
+});
