@@ -67,7 +67,7 @@ async function main(): Promise<void> {
 
   const files = result
     .filter((s) => s.url.startsWith('file://') && !s.url.includes('/node_modules/'))
-    .map((s) => ({ file: relative(ROOT, fileURLToPath(s.url)), called: s.functions.filter((f) => f.ranges[0]?.count > 0) }))
+    .map((s) => ({ file: relative(ROOT, fileURLToPath(s.url)), called: s.functions.filter((f) => (f.ranges[0]?.count ?? 0) > 0) }))
     .filter((s) => s.file.startsWith('packages/') && s.called.length > 0)
     .sort((a, b) => a.file.localeCompare(b.file));
   for (const f of files) console.log(`${f.file}  (${f.called.map((c) => c.functionName || '(anonymous)').join(', ')})`);

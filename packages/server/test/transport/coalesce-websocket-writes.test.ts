@@ -42,6 +42,14 @@ async function start(clientCount: number): Promise<Rig> {
   return rig;
 }
 
+/** The one client of a rig and its server side. */
+function sole(r: Rig): { client: ClientSocket; peer: Socket } {
+  const client = r.clients[0];
+  const peer = [...r.peers.values()][0];
+  if (!client || !peer) throw new Error('the rig has no client');
+  return { client, peer };
+}
+
 /** Counts the system-call-level writes (`_write`/`_writev`) of a server socket's TCP connection. */
 function countWrites(peer: Socket): { count: number } {
   const tcp = (peer.conn.transport as unknown as { socket: { _socket: TcpSocket } }).socket._socket;
@@ -71,14 +79,13 @@ describe('coalesceWebSocketWrites', () => {
   });
 
   it('keeps broadcasts, direct emits and acknowledgements of one connection in the order they were sent', async () => {
-    const { io, clients, peers } = await start(1);
-    const [client] = clients;
-    const peer = [...peers.values()][0];
+    const r = await start(1);
+    const { client, peer } = sole(r);
     const seen = record(client);
     const acked = client.emitWithAck('echo', 42);
     peer.once('echo', () => {
       // Runs before the ack is sent: a broadcast and a direct emit, then the ack, all in one turn.
-      io.to('room').emit('tick', 'broadcast');
+      r.io.to('room').emit('tick', 'broadcast');
       peer.emit('tick', 'direct');
     });
     expect(await acked).toBe(42);
@@ -87,9 +94,7 @@ describe('coalesceWebSocketWrites', () => {
   });
 
   it('writes what was queued before a connection is closed in the same turn', async () => {
-    const { clients, peers } = await start(1);
-    const [client] = clients;
-    const peer = [...peers.values()][0];
+    const { client, peer } = sole(await start(1));
     const seen = record(client);
     const gone = nextEvent<string>(client, 'disconnect');
     peer.emit('tick', 'last words');
