@@ -1,7 +1,7 @@
 import { defaultClient as C, defaultServer as S, isStaff } from '@switchboard/protocol';
 
 import { AppError, forbidden } from '../errors';
-import { newMessagePayload } from '../realtime/render-default';
+import { newMessagePayload } from '../realtime/renderers/render-default';
 import { replayToSocket } from '../realtime/replay-to-socket';
 import { noteLeft } from '../realtime/room-joins';
 import type { Services } from '../services';
