@@ -78,7 +78,16 @@ function patchPrototype(proto: EioTransport): void {
     scheduled = false;
     const due = dirty;
     dirty = [];
-    for (const t of due) writeOut(t);
+    // One connection's failure must not cost the others their frames; it is raised after them.
+    let failure: { err: unknown } | undefined;
+    for (const t of due) {
+      try {
+        writeOut(t);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+    if (failure) throw failure.err;
   };
 
   proto.send = function (this: EioTransport, packets: unknown[]) {
