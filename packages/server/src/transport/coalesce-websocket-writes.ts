@@ -66,6 +66,8 @@ function patchPrototype(proto: EioTransport): void {
     const tcp = t.socket?._socket;
     // Gone meanwhile: Engine.IO drops what is sent to a closed connection, so do we.
     if (!tcp || tcp.destroyed) return;
+    // A lone frame is one write anyway (ws corks a frame's header and body itself).
+    if (batches.length === 1 && batches[0]?.length === 1) return send.call(t, batches[0]);
     tcp.cork();
     try {
       for (const packets of batches) send.call(t, packets);
