@@ -162,20 +162,33 @@ export class Broadcaster {
     else for (const d of plan(fact.event, this.renderers)) this.emit(fact.event, d);
   }
 
-  /** Emits logged events the gate let out (recorded in the ledger), in the order given. */
+  /**
+   * Emits logged events the gate let out, in the order given. They are already in the ledger, so
+   * one that fails to go out must not keep the others back: the first failure is raised after them.
+   */
   private emitLogged(due: readonly LoggedEvent[]): void {
+    let failure: { err: unknown } | undefined;
     for (const e of due) {
-      this.opts.onEmitted?.(e);
-      const holding = this.resumes.holding(e.accountId, e.seq);
-      for (const d of plan(e, this.renderers)) this.emit(e, d, e.seq, e.eventId, holding);
-      // Reactions (notifications, AI, metrics) follow a fact once, on the node that committed it.
-      if (!this.ownPending.delete(e.seq)) continue;
-      for (const listener of this.listeners) {
-        try {
-          listener(e);
-        } catch (err) {
-          this.opts.onListenerError?.(err);
-        }
+      try {
+        this.emitOne(e);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+    if (failure) throw failure.err;
+  }
+
+  private emitOne(e: LoggedEvent): void {
+    this.opts.onEmitted?.(e);
+    const holding = this.resumes.holding(e.accountId, e.seq);
+    for (const d of plan(e, this.renderers)) this.emit(e, d, e.seq, e.eventId, holding);
+    // Reactions (notifications, AI, metrics) follow a fact once, on the node that committed it.
+    if (!this.ownPending.delete(e.seq)) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(e);
+      } catch (err) {
+        this.opts.onListenerError?.(err);
       }
     }
   }
