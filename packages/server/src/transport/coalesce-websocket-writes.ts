@@ -39,7 +39,9 @@ let scheduled = false;
  * broadcast reaches its first recipients while the server is still writing to the others. Every
  * later batch of that turn waits for the end of the turn (`setImmediate`), when all of a
  * connection's waiting batches are written with its TCP socket corked, in one `writev`. Eight
- * broadcasts in a turn cost two system calls per connection instead of eight. Nothing else changes:
+ * broadcasts in a turn cost two system calls per connection instead of eight. A batch of several
+ * packets (Engine.IO's queue after a write in flight: a storm of presence announcements) is always
+ * written corked, in one call. Nothing else changes:
  * - order: once a batch waits, every later one of the connection waits behind it, in the order
  *   Engine.IO sent them; closing the transport writes what waits first (an error event before a
  *   disconnect arrives);
@@ -69,21 +71,29 @@ function patchPrototype(proto: EioTransport): void {
   // eslint-disable-next-line @typescript-eslint/unbound-method
   const doClose = proto.doClose;
 
-  const writeOut = (t: EioTransport) => {
-    const batches = t[PENDING];
-    if (!batches) return;
-    t[PENDING] = undefined;
+  /** Writes batches in one system call: ws writes each frame on its own unless the socket is corked. */
+  const writeNow = (t: EioTransport, batches: unknown[][]) => {
     const tcp = t.socket?._socket;
     // Gone meanwhile: Engine.IO drops what is sent to a closed connection, so do we.
-    if (!tcp || tcp.destroyed) return;
+    if (tcp?.destroyed) return;
     // A lone frame is one write anyway (ws corks a frame's header and body itself).
-    if (batches.length === 1 && batches[0]?.length === 1) return send.call(t, batches[0]);
+    if (!tcp || (batches.length === 1 && batches[0]?.length === 1)) {
+      for (const packets of batches) send.call(t, packets);
+      return;
+    }
     tcp.cork();
     try {
       for (const packets of batches) send.call(t, packets);
     } finally {
       tcp.uncork();
     }
+  };
+
+  const writeOut = (t: EioTransport) => {
+    const batches = t[PENDING];
+    if (!batches) return;
+    t[PENDING] = undefined;
+    writeNow(t, batches);
   };
 
   const writeAll = () => {
@@ -118,7 +128,7 @@ function patchPrototype(proto: EioTransport): void {
     endOfTurn();
     if (this[WROTE_IN] !== turn) {
       this[WROTE_IN] = turn;
-      send.call(this, packets);
+      writeNow(this, [packets]);
       return;
     }
     this[PENDING] = [packets];

@@ -94,6 +94,19 @@ describe('coalesceWebSocketWrites', () => {
     for (const w of writes) expect(w.count).toBe(2);
   });
 
+  it('writes a batch of several packets, first of its turn, in one write', async () => {
+    const { client, peer } = sole(await start(1));
+    const seen = record(client);
+    const writes = countWrites(peer);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Engine.IO's queue after a write in flight, handed over in one batch (socket.io's EVENT packets).
+    const transport = peer.conn.transport as unknown as { send(packets: unknown[]): void };
+    transport.send([1, 2, 3].map((n) => ({ type: 'message', data: `2["tick",${n}]`, options: {} })));
+    await until(() => seen.length === 3, 2_000, 'three ticks');
+    expect(seen.map((e) => e.payload)).toEqual([1, 2, 3]);
+    expect(writes.count).toBe(1);
+  });
+
   it('keeps broadcasts, direct emits and acknowledgements of one connection in the order they were sent', async () => {
     const r = await start(1);
     const { client, peer } = sole(r);
