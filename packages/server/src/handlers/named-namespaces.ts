@@ -1,8 +1,8 @@
-import { createChatRenderer } from '../realtime/render-chat';
-import { renderDashboard } from '../realtime/render-dashboard';
-import { renderNotifications } from '../realtime/render-notifications';
-import { renderPresence } from '../realtime/render-presence';
-import { renderTickets } from '../realtime/render-tickets';
+import { createChatRenderer } from '../realtime/renderers/render-chat';
+import { renderDashboard } from '../realtime/renderers/render-dashboard';
+import { renderNotifications } from '../realtime/renderers/render-notifications';
+import { renderPresence } from '../realtime/renderers/render-presence';
+import { renderTickets } from '../realtime/renderers/render-tickets';
 import type { Services } from '../services';
 import type { AppIo } from '../transport/socket-types';
 import { attachChatNamespace } from './chat-namespace';

@@ -3,12 +3,16 @@ import type { DomainEvent, EphemeralEvent, LoggedEvent } from '../domain/domain-
 import type { AppIo, AppNamespace } from '../transport/socket-types';
 import type { WidgetNamespaces } from '../transport/widget-namespaces';
 import { AudibleRooms } from './audible-rooms';
-import { type Delivery, roomName } from './delivery';
+import { type Delivery, plan, type Renderer, roomName, withEnvelope } from './delivery';
 import { InOrderGate } from './in-order-gate';
-import { DEFAULT_RENDERERS, plan, type Renderer } from './plan';
 import { PublishLedger } from './publish-ledger';
+import { renderDefault } from './renderers/render-default';
+import { renderPortal } from './renderers/render-portal';
+import { renderWidget } from './renderers/render-widget';
 import { ResumePoints } from './resume-points';
-import { withEnvelope } from './with-envelope';
+
+/** The default namespace's vocabularies; 001's namespaces add theirs ({@link Broadcaster.addRenderer}). */
+export const DEFAULT_RENDERERS: readonly Renderer[] = [renderDefault, renderPortal, renderWidget];
 
 export interface BroadcasterOptions {
   io: AppIo;
@@ -35,7 +39,9 @@ export interface BroadcasterOptions {
 /**
  * The only code that emits to rooms. Takes a fact, asks {@link plan} who hears
  * it in which words, and emits each delivery once (Socket.IO encodes a
- * broadcast once for all its recipients).
+ * broadcast once for all its recipients; the envelope is added once per
+ * delivery; transport/coalesce-websocket-writes.ts writes a connection's frames
+ * of one event-loop turn in one system call).
  *
  * Every node emits every fact to its own sockets only (`local`), never through
  * the Socket.IO adapter: a fact this node raised is relayed to the others, and
@@ -64,10 +70,12 @@ export class Broadcaster {
     this.relay = opts.relay ?? new LocalEventRelay();
     this.audible = new AudibleRooms(opts.io, opts.recoveryWindowMs ?? 0);
     this.gate = new InOrderGate({
-      emitted: (seq) => this.ledger.has(seq),
-      emit: (e) => this.emitLogged(e),
+      ledger: this.ledger,
       maxWaitMs: opts.orderWaitMs ?? 2_000,
-      onGiveUp: opts.onOrderGiveUp,
+      onOverdue: (due, gaveUpOn) => {
+        opts.onOrderGiveUp?.(gaveUpOn);
+        this.emitLogged(due);
+      },
     });
     this.relay.onFact((fact) => this.receiveFact(fact));
   }
@@ -114,12 +122,12 @@ export class Broadcaster {
     }
     if (this.ledger.has(e.seq)) return;
     this.ownPending.add(e.seq);
-    this.gate.offer(e);
+    this.emitLogged(this.gate.offer(e));
   }
 
   /** A logged event another node committed (relayed, or read back by the outbox tailer): emitted here once. */
   receive(e: LoggedEvent): void {
-    this.gate.offer(e);
+    this.emitLogged(this.gate.offer(e));
   }
 
   /** A state change that is not logged (typing, presence): relayed, emitted here, then its listeners run. */
@@ -154,8 +162,23 @@ export class Broadcaster {
     else for (const d of plan(fact.event, this.renderers)) this.emit(fact.event, d);
   }
 
-  private emitLogged(e: LoggedEvent): void {
-    this.ledger.record(e.seq);
+  /**
+   * Emits logged events the gate let out, in the order given. They are already in the ledger, so
+   * one that fails to go out must not keep the others back: the first failure is raised after them.
+   */
+  private emitLogged(due: readonly LoggedEvent[]): void {
+    let failure: { err: unknown } | undefined;
+    for (const e of due) {
+      try {
+        this.emitOne(e);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+    if (failure) throw failure.err;
+  }
+
+  private emitOne(e: LoggedEvent): void {
     this.opts.onEmitted?.(e);
     const holding = this.resumes.holding(e.accountId, e.seq);
     for (const d of plan(e, this.renderers)) this.emit(e, d, e.seq, e.eventId, holding);

@@ -1,4 +1,14 @@
-import { type Dialect, rooms } from '@switchboard/protocol';
+import { type Dialect, type EventDef, rooms } from '@switchboard/protocol';
+import type { z } from 'zod';
+
+import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
+
+/*
+ * What a fact becomes on the wire, as data: the rooms it goes to, in which vocabulary, with which
+ * payload. Renderers (renderers/) turn a fact into deliveries; the broadcaster and replay emit them.
+ * Everything here is pure, so the exact recipient lists are tested without a socket
+ * (test/realtime/plan.test.ts).
+ */
 
 /** A room within the event's tenant, by meaning rather than by name. */
 export type RoomRef =
@@ -24,6 +34,41 @@ export interface Delivery {
   event: string;
   payload: unknown;
   volatile?: boolean;
+}
+
+/** One vocabulary's renderer: every emit a fact causes in it (none when it has no word for the fact). */
+export type Renderer = (e: DomainEvent | EphemeralEvent) => Delivery[];
+
+/** Every emit one fact causes, across all vocabularies: a pure function, tested against exact recipient lists. */
+export function plan(e: DomainEvent | EphemeralEvent, renderers: readonly Renderer[]): Delivery[] {
+  return renderers.flatMap((render) => render(e));
+}
+
+/**
+ * Builds a delivery of one catalogued event; the payload is checked against the
+ * catalogue's type at compile time, so a renderer cannot drift from the protocol.
+ */
+export function deliver<S extends z.ZodType>(
+  surface: Surface,
+  def: EventDef<string, S>,
+  to: RoomRef[],
+  payload: z.input<S>,
+  /** `volatile` overrides the catalogue, for an event that carries both a start and a stop (001's chat:typing). */
+  opts: { except?: RoomRef[]; volatile?: boolean } = {},
+): Delivery {
+  const d: Delivery = { surface, to, event: def.name, payload };
+  if (opts.except) d.except = opts.except;
+  if (opts.volatile ?? def.volatile) d.volatile = true;
+  return d;
+}
+
+/**
+ * Adds the log position and event id to an object payload, so clients can dedupe and resume. Once
+ * per delivery, never per recipient: every socket of the delivery gets the same encoded packet.
+ */
+export function withEnvelope<T>(payload: T, seq: number | undefined, eventId: string | undefined): T {
+  if (seq === undefined || payload === null || typeof payload !== 'object' || Array.isArray(payload)) return payload;
+  return { ...payload, seq, eventId };
 }
 
 /** The canonical room name; on the default namespace each vocabulary has its own copy of every room. */

@@ -6,10 +6,9 @@ import type { ReplayService } from '../domain/replay-service';
 import { AppError } from '../errors';
 import type { AppSocket } from '../transport/socket-types';
 import type { Broadcaster } from './broadcaster';
-import { type Delivery, roomName } from './delivery';
+import { type Delivery, roomName, withEnvelope } from './delivery';
 import { joinedAt } from './room-joins';
 import { viewerOf, viewerReceives } from './viewer-receives';
-import { withEnvelope } from './with-envelope';
 
 export interface ReplayLimits {
   /** Events read from the log at a time. */

@@ -9,7 +9,7 @@ import { endSession, refuse, startSession } from '../handlers/default-session';
 import type { Services } from '../services';
 import { AdmissionGate } from './admission-gate';
 import { admitWidget, countWidgetRefusal } from './admit-widget';
-import { corkWebSocketBatches } from './cork-websocket-batches';
+import { coalesceWebSocketWrites } from './coalesce-websocket-writes';
 import { handshakeError } from './handshake-error';
 import { allowRequest } from './origin-check';
 import { socketAuth } from './socket-auth';
@@ -53,7 +53,7 @@ export function createSocketServer(http: HttpServer, opts: SocketServerOptions):
     ...(opts.adapter ? { adapter: opts.adapter } : {}),
     serveClient: false,
   });
-  corkWebSocketBatches(io);
+  coalesceWebSocketWrites(io);
   return { io, widgets: new WidgetNamespaces(io) };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { LoggedEvent } from '../../src/domain/domain-event';
 import { InOrderGate } from '../../src/realtime/in-order-gate';
+import { PublishLedger } from '../../src/realtime/publish-ledger';
 
 const ev = (seq: number, prevSeq: number | null, accountId = 'a'): LoggedEvent => ({
   type: 'credits.updated',
@@ -15,53 +16,67 @@ const ev = (seq: number, prevSeq: number | null, accountId = 'a'): LoggedEvent =
   createdAt: new Date().toISOString(),
 });
 
+/** A gate, and `out`: every seq it let out, by answer or on a timer, in order. */
 function gate(maxWaitMs = 1_000) {
   const out: number[] = [];
   const gaveUp: number[] = [];
+  const ledger = new PublishLedger();
   const g = new InOrderGate({
-    emitted: (s) => out.includes(s),
-    emit: (e) => out.push(e.seq),
+    ledger,
     maxWaitMs,
-    onGiveUp: (e) => gaveUp.push(e.seq),
+    onOverdue: (due, gaveUpOn) => {
+      gaveUp.push(gaveUpOn.seq);
+      out.push(...due.map((e) => e.seq));
+    },
   });
-  return { g, out, gaveUp };
+  const offer = (e: LoggedEvent) => out.push(...g.offer(e).map((d) => d.seq));
+  return { g, offer, ledger, out, gaveUp };
 }
 
 describe('in-order gate', () => {
+  it('answers with the events due now, in log order, each recorded in the ledger once', () => {
+    const { g, ledger } = gate();
+    expect(g.offer(ev(41, 40)).map((e) => e.seq)).toEqual([]);
+    expect(g.offer(ev(40, null)).map((e) => e.seq)).toEqual([40, 41]);
+    expect(ledger.has(40) && ledger.has(41)).toBe(true);
+    expect(ledger.positionOf(41)).toBe(ledger.position());
+    expect(g.offer(ev(41, 40))).toEqual([]);
+  });
+
   it("emits an account's events in log order when they arrive out of it, each once", () => {
-    const { g, out } = gate();
-    g.offer(ev(10, null));
-    g.offer(ev(14, 12));
-    g.offer(ev(12, 11));
+    const { g, offer, out } = gate();
+    offer(ev(10, null));
+    offer(ev(14, 12));
+    offer(ev(12, 11));
     expect(out).toEqual([10]);
     expect(g.holds(12) && g.holds(14)).toBe(true);
-    g.offer(ev(11, 10));
+    offer(ev(11, 10));
     expect(out).toEqual([10, 11, 12, 14]);
-    g.offer(ev(12, 11));
-    g.offer(ev(11, 10));
+    offer(ev(12, 11));
+    offer(ev(11, 10));
     expect(out).toEqual([10, 11, 12, 14]);
     expect(g.size).toBe(0);
   });
 
   it('does not hold one account back for another', () => {
-    const { g, out } = gate();
-    g.offer(ev(21, 20, 'a'));
-    g.offer(ev(22, null, 'b'));
-    g.offer(ev(23, 22, 'b'));
+    const { offer, out } = gate();
+    offer(ev(21, 20, 'a'));
+    offer(ev(22, null, 'b'));
+    offer(ev(23, 22, 'b'));
     expect(out).toEqual([22, 23]);
   });
 
   it('lets nothing wait for events written before the node started', () => {
-    const { g, out } = gate();
+    const { g, offer, out } = gate();
     g.settleThrough(100);
-    g.offer(ev(105, 99));
+    offer(ev(105, 99));
     expect(out).toEqual([105]);
   });
 
   it('gives up on a predecessor that never comes, after maxWaitMs', async () => {
-    const { g, out, gaveUp } = gate(50);
-    g.offer(ev(31, 30));
-    g.offer(ev(32, 31));
+    const { offer, out, gaveUp } = gate(50);
+    offer(ev(31, 30));
+    offer(ev(32, 31));
     await new Promise((r) => setTimeout(r, 120));
     expect(out).toEqual([31, 32]);
     expect(gaveUp).toEqual([31]);

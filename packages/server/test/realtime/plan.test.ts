@@ -2,8 +2,8 @@ import type { Conversation, Message } from '@switchboard/protocol';
 import { describe, expect, it } from 'vitest';
 
 import type { DomainEvent, EphemeralEvent } from '../../src/domain/domain-event';
-import { type Delivery, roomName } from '../../src/realtime/delivery';
-import { plan } from '../../src/realtime/plan';
+import { DEFAULT_RENDERERS } from '../../src/realtime/broadcaster';
+import { type Delivery, plan, roomName } from '../../src/realtime/delivery';
 
 const conversation: Conversation = {
   id: 'c1',
@@ -34,7 +34,7 @@ const message = (role: Message['role']): Message => ({
 
 /** Each delivery as `event -> namespace|rooms (except …)`, the exact list a fact becomes. */
 function routes(e: DomainEvent | EphemeralEvent): string[] {
-  return plan(e).map((d: Delivery) => {
+  return plan(e, DEFAULT_RENDERERS).map((d: Delivery) => {
     const rooms = d.to.map((r) => roomName('acme', r, d.surface)).join(' + ');
     const except = d.except?.length ? ` except ${d.except.map((r) => roomName('acme', r, d.surface)).join(', ')}` : '';
     return `${d.event} -> ${d.surface.ns} ${rooms}${except}${d.volatile ? ' (volatile)' : ''}`;

@@ -1,7 +1,7 @@
 import { defaultServer as S, type Message } from '@switchboard/protocol';
 
 import { type Reply, reply } from '../../transport/on-event';
-import { newMessagePayload } from '../render-default';
+import { newMessagePayload } from './render-default';
 
 /**
  * What a sender hears on its own socket when its message is committed, besides the ack: the same

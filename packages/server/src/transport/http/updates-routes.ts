@@ -2,8 +2,8 @@ import { isStaff } from '@switchboard/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 
+import { withEnvelope } from '../../realtime/delivery';
 import { type Viewer, viewerReceives } from '../../realtime/viewer-receives';
-import { withEnvelope } from '../../realtime/with-envelope';
 import type { Services } from '../../services';
 import { requirePrincipal } from './http-auth';
 import { doc } from './openapi/route-doc';

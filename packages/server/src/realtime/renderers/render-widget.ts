@@ -1,8 +1,7 @@
 import { widgetServer as W } from '@switchboard/protocol';
 
-import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
-import { deliver } from './deliver';
-import type { Delivery, Surface } from './delivery';
+import type { DomainEvent, EphemeralEvent } from '../../domain/domain-event';
+import { deliver, type Delivery, type Surface } from '../delivery';
 import { renderDefault } from './render-default';
 
 const s: Surface = { ns: '/', dialect: 'widget' };

@@ -1,8 +1,7 @@
 import { defaultServer as D, presenceServer as P } from '@switchboard/protocol';
 
-import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
-import { deliver } from './deliver';
-import type { Delivery, Surface } from './delivery';
+import type { DomainEvent, EphemeralEvent } from '../../domain/domain-event';
+import { deliver, type Delivery, type Surface } from '../delivery';
 
 const s: Surface = { ns: '/presence' };
 

@@ -1,10 +1,8 @@
 import { chatServer as C, defaultServer as D } from '@switchboard/protocol';
 
-import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
-import type { UserSummaries } from '../domain/user-summaries';
-import { deliver } from './deliver';
-import type { Delivery, RoomRef, Surface } from './delivery';
-import type { Renderer } from './plan';
+import type { DomainEvent, EphemeralEvent } from '../../domain/domain-event';
+import type { UserSummaries } from '../../domain/user-summaries';
+import { deliver, type Delivery, type Renderer, type RoomRef, type Surface } from '../delivery';
 
 const s: Surface = { ns: '/chat' };
 const conv = (id: string): RoomRef => ({ kind: 'conversation', id });

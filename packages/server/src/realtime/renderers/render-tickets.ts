@@ -1,8 +1,7 @@
 import { defaultServer as D, TicketField, ticketsServer as T } from '@switchboard/protocol';
 
-import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
-import { deliver } from './deliver';
-import type { Delivery, RoomRef, Surface } from './delivery';
+import type { DomainEvent, EphemeralEvent } from '../../domain/domain-event';
+import { deliver, type Delivery, type RoomRef, type Surface } from '../delivery';
 
 const s: Surface = { ns: '/tickets' };
 const staff: RoomRef = { kind: 'tenantStaff' };

@@ -1,8 +1,7 @@
 import { dashboardServer as M, defaultServer as D } from '@switchboard/protocol';
 
-import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
-import { deliver } from './deliver';
-import type { Delivery, RoomRef, Surface } from './delivery';
+import type { DomainEvent, EphemeralEvent } from '../../domain/domain-event';
+import { deliver, type Delivery, type RoomRef, type Surface } from '../delivery';
 
 const s: Surface = { ns: '/dashboard' };
 /** Only admins connect to `/dashboard`, so its tenant room is the tenant's admins. */

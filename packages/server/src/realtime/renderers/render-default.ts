@@ -1,8 +1,7 @@
 import { defaultServer as S, type Dialect, type Message, type NewMessagePayload } from '@switchboard/protocol';
 
-import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
-import { deliver } from './deliver';
-import type { Delivery, RoomRef, Surface } from './delivery';
+import type { DomainEvent, EphemeralEvent } from '../../domain/domain-event';
+import { deliver, type Delivery, type RoomRef, type Surface } from '../delivery';
 
 const staff: RoomRef = { kind: 'tenantStaff' };
 const conv = (id: string): RoomRef => ({ kind: 'conversation', id });
