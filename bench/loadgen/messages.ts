@@ -31,6 +31,13 @@ export interface ConnectSpec {
    * client number); extra claims whose value is `tenantId` follow the client's tenant. Default: one tenant.
    */
   clientsPerTenant?: number;
+  /**
+   * Connect from this source address (127.0.0.2, …; all of 127/8 is loopback on Linux). Towards one
+   * server address and port, each source address has its own ~28,000 local ports, so several load
+   * generators with distinct addresses can hold more connections than one address allows. Default: the
+   * system's choice (127.0.0.1). Not supported by the socket.io-client kind.
+   */
+  localAddress?: string;
 }
 
 export interface ConnectResult {

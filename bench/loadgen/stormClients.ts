@@ -4,10 +4,8 @@ import WebSocket from 'ws';
 
 import { benchClaims, signBenchToken } from '../core/benchToken';
 import { percentile } from '../core/stats';
+import { comeBackAfter } from './eioLiteClient';
 import type { StormResult, StormSpec } from './messages';
-
-/** What the SDK does with a RATE_LIMITED refusal: wait retryAfterMs plus up to half of it again. */
-const comeBackAfter = (retryAfterMs: number) => retryAfterMs + retryAfterMs * 0.5 * Math.random();
 
 /**
  * The clients of a connection storm: Engine.IO 4 / Socket.IO 5 over a bare websocket (as

@@ -12,6 +12,7 @@ import { MemoryGcraStore } from './gcra-store';
 import { MemoryPresenceStore } from './presence-store';
 import { serveStoreToWorkers } from './primary-store-proxy';
 import { routeOnlyToReadyWorkers } from './ready-workers';
+import { stopReadingHandedSockets } from './stop-reading-handed-sockets';
 import { MemoryTypingTimers } from './typing-timers';
 
 /** How long a worker has to close cleanly before it is killed. */
@@ -61,6 +62,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
 
   const http = createServer();
   setupMaster(http, { loadBalancingMethod: 'least-connection' });
+  stopReadingHandedSockets(http);
   readiness.guard(http);
   // Listen only once every worker serves: a connection handed to a worker still loading is lost.
   const banner = await readiness.allReady(config.WORKERS);
