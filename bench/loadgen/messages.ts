@@ -183,8 +183,10 @@ export interface StormSpec {
   extraClaims: Record<string, unknown>;
   /** The server event that says the session is ready (Switchboard's `authenticated`); null: the Socket.IO `connect`. */
   readyEvent: string | null;
-  /** One client's whole budget, come-back-later retries included, ms. */
+  /** One attempt's budget (socket.io-client's `timeout`, which applies per attempt), ms. */
   timeoutMs: number;
+  /** The whole budget of one client, come-back-later waits included, from the storm's start, ms. */
+  giveUpMs: number;
 }
 
 export interface StormResult {

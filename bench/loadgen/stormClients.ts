@@ -12,8 +12,9 @@ import type { StormResult, StormSpec } from './messages';
  * eio-lite: to the server the same as socket.io-client with the websocket transport), every
  * one of them handshaking at the same moment, as a call centre's dashboards do after a server
  * restart or a network blip. A client that is told RATE_LIMITED comes back after `retryAfterMs`
- * with jitter, as the SDK does; a client counts as failed only when it is not ready within
- * `timeoutMs` or is refused for another reason.
+ * with jitter, as the SDK does; a client counts as failed when an attempt gets no answer within
+ * `timeoutMs` (the handshake timed out), the connection fails, it is refused for another reason,
+ * or it would have to come back after `giveUpMs` from the storm's start.
  */
 export class StormClients {
   private sockets: WebSocket[] = [];
@@ -74,10 +75,8 @@ export class StormClients {
     // load generator is not what limits a storm.
     const readyPrefix = spec.readyEvent ? Buffer.from(`42${JSON.stringify([spec.readyEvent]).slice(0, -1)}`) : null;
     return new Promise((resolve, reject) => {
-      const deadline = started + spec.timeoutMs;
+      const giveUpAt = started + spec.giveUpMs;
       const attempt = () => {
-        const left = deadline - performance.now();
-        if (left <= 0) return reject(new Error('timed out'));
         const ws = new WebSocket(wsUrl, { perMessageDeflate: false, skipUTF8Validation: true });
         let done = false;
         const finish = (err: Error | null, retryAfterMs?: number) => {
@@ -87,10 +86,13 @@ export class StormClients {
           if (!err) return resolve(ws);
           ws.terminate();
           if (retryAfterMs === undefined) return reject(err);
+          const wait = comeBackAfter(retryAfterMs);
+          if (performance.now() + wait > giveUpAt) return reject(new Error('gave up: told to come back past the budget'));
           onRefused();
-          setTimeout(attempt, comeBackAfter(retryAfterMs));
+          setTimeout(attempt, wait);
         };
-        const timer = setTimeout(() => finish(new Error('timed out')), left);
+        // Each attempt has the client's own timeout, as socket.io-client's `timeout` applies per attempt.
+        const timer = setTimeout(() => finish(new Error('timed out')), spec.timeoutMs);
         ws.on('message', (data: Buffer) => {
           if (data[0] === 0x32) return ws.send('3'); // ping
           if (data[0] === 0x30) return ws.send(`40${JSON.stringify({ token })}`); // open

@@ -40,6 +40,7 @@ import { followLog } from './realtime/log-follower';
 import { RelayMarks } from './realtime/relay-marks';
 import type { Services } from './services';
 import { type Db, openDb } from './storage/db';
+import { LISTEN_BACKLOG } from './transport/admission-gate';
 import { aiRoutes } from './transport/http/ai-routes';
 import { conversationRoutes } from './transport/http/conversation-routes';
 import { devRoutes } from './transport/http/dev-routes';
@@ -258,7 +259,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     cluster,
     bridges,
     async listen() {
-      await app.listen({ port: config.PORT, host: config.HOST });
+      await app.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG });
       const address = app.server.address();
       return typeof address === 'object' && address ? address.port : config.PORT;
     },

@@ -6,6 +6,7 @@ import { setupMaster } from '@socket.io/sticky';
 
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import { LISTEN_BACKLOG } from '../transport/admission-gate';
 import { relayFactsBetweenWorkers } from './cluster-ipc-event-relay';
 import { PRIMARY_STORES } from './cluster-kit';
 import { MemoryGcraStore } from './gcra-store';
@@ -68,7 +69,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
   const banner = await readiness.allReady(config.WORKERS);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(config.PORT, config.HOST, () => resolve());
+    http.listen(config.PORT, config.HOST, LISTEN_BACKLOG, () => resolve());
   });
   log.info({ workers: config.WORKERS, port: config.PORT, shared: config.REDIS_URL ? 'redis' : 'primary' }, 'primary listening');
   process.stdout.write(banner);
