@@ -195,6 +195,12 @@ export interface StormResult {
   failed: number;
   /** Handshakes the server refused with RATE_LIMITED and the client retried after retryAfterMs (not failures). */
   refusals: number;
+  /**
+   * The load generator's own worst event-loop delay during the phase, ms: a client's timeout and the
+   * server's answer both wait behind it, so a large one says the load generator, not the server, was
+   * the bottleneck (each arriving agent is announced to every client already there: n² frames to read).
+   */
+  loadgenLagMs: number;
   /** From the first attempt to the last client ready (or given up), ms. */
   elapsedMs: number;
   /** Time to ready per client, ms. */

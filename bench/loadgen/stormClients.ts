@@ -16,6 +16,8 @@ import type { StormResult, StormSpec } from './messages';
  * `timeoutMs` (the handshake timed out), the connection fails, it is refused for another reason,
  * or it would have to come back after `giveUpMs` from the storm's start.
  */
+const LAG_SAMPLE_MS = 100;
+
 export class StormClients {
   private sockets: WebSocket[] = [];
   private tokens: string[] = [];
@@ -34,6 +36,13 @@ export class StormClients {
     let refusals = 0;
     const errors: Record<string, number> = {};
     const started = performance.now();
+    let lagMs = 0;
+    let expected = started + LAG_SAMPLE_MS;
+    const lagProbe = setInterval(() => {
+      const now = performance.now();
+      lagMs = Math.max(lagMs, now - expected);
+      expected = now + LAG_SAMPLE_MS;
+    }, LAG_SAMPLE_MS);
     const outcomes = await Promise.all(
       this.tokens.map((token, i) =>
         this.open(spec, spec.baseUrls[i % spec.baseUrls.length]!, token, started, () => refusals++).then(
@@ -48,12 +57,14 @@ export class StormClients {
         ),
       ),
     );
+    clearInterval(lagProbe);
     const times = outcomes.filter((t): t is number => t !== null);
     return {
       phase: spec.phase,
       connected: times.length,
       failed: outcomes.length - times.length,
       refusals,
+      loadgenLagMs: Math.round(lagMs),
       elapsedMs: performance.now() - started,
       p50Ms: percentile(times, 50),
       p99Ms: percentile(times, 99),
@@ -92,7 +103,9 @@ export class StormClients {
           setTimeout(attempt, wait);
         };
         // Each attempt has the client's own timeout, as socket.io-client's `timeout` applies per attempt.
-        const timer = setTimeout(() => finish(new Error('timed out')), spec.timeoutMs);
+        // Decided after one more turn of the loop, so an answer already in this process's input (read late
+        // when the load generator itself lags) is taken before the attempt is called unanswered.
+        const timer = setTimeout(() => setImmediate(() => finish(new Error('timed out'))), spec.timeoutMs);
         ws.on('message', (data: Buffer) => {
           if (data[0] === 0x32) return ws.send('3'); // ping
           if (data[0] === 0x30) return ws.send(`40${JSON.stringify({ token })}`); // open

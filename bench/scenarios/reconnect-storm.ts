@@ -117,7 +117,8 @@ const scenario: Scenario = {
           ctx.log(
             `reconnect-storm: ${target.name} round ${r + 1}: first ${formatMs(round.first.elapsedMs)} ms (${round.first.failed} failed), ` +
               `reconnect ${formatMs(round.again.elapsedMs)} ms (${round.again.failed} failed), ` +
-              `${round.first.refusals + round.again.refusals} told to come back` +
+              `${round.first.refusals + round.again.refusals} told to come back, ` +
+              `load generator's worst lag ${round.first.loadgenLagMs} / ${round.again.loadgenLagMs} ms` +
               (Object.keys({ ...round.first.errors, ...round.again.errors }).length
                 ? `; errors ${JSON.stringify({ ...round.first.errors, ...round.again.errors })}`
                 : ''),

@@ -61,11 +61,24 @@ export class EventTable {
  * ever sees a typed, valid payload. Events the table does not name are ignored, as before.
  */
 export function onEvents(deps: OnEventDeps, socket: AppSocket, table: EventTable): void {
-  socket.onAny((event: string, ...args: unknown[]) => {
-    const route = table.get(event);
-    if (route) void handle(deps, socket, route, args);
-  });
+  let shared = anyListeners.get(table);
+  if (shared?.deps !== deps) {
+    // Socket.IO calls an any-listener with the socket as `this`: one function per table, not a closure per socket.
+    const listener = function (this: AppSocket, event: string, ...args: unknown[]) {
+      const route = table.get(event);
+      if (route) void handle(deps, this, route, args);
+    };
+    shared = { deps, listener };
+    anyListeners.set(table, shared);
+  }
+  socket.onAny(shared.listener);
 }
+
+/** The one any-listener of each table (idle memory: no closure and context per socket). */
+const anyListeners = new WeakMap<
+  EventTable,
+  { deps: OnEventDeps; listener: (this: AppSocket, event: string, ...args: unknown[]) => void }
+>();
 
 /** Registers one client event (see {@link onEvents}); for surfaces that have not moved to a table. */
 export function onEvent<S extends z.ZodType>(

@@ -11,11 +11,33 @@ interface Packet {
 /**
  * Events that tell one socket the state of its session. The session start sends them afresh on
  * every connection, a recovered one included (handlers/default-session.ts), so a stored copy is
- * never replayed to anyone: it is only memory. (`authenticated` is kept all the same: its offset is
- * the first a client holds, and a client that comes back without one cannot recover at all; the
- * recovery test in test/live/replay.test.ts fails without it.)
+ * never replayed to anyone: it is only memory.
  */
 const SESSION_STATE_EVENTS: ReadonlySet<string> = new Set([S.presence_snapshot.name]);
+
+/**
+ * `authenticated` is the first packet a socket gets, so its offset is the first a client holds, and
+ * a client that comes back without one cannot recover at all (test/live/replay.test.ts fails). Its
+ * content is never replayed, though: recovery sends what came after a client's offset, and this is
+ * the packet that gave the offset. So the offset is kept, in a stub that no socket's rooms match,
+ * not the payload, its room sets and flags (~0.5 KiB per connection for 2–3 min).
+ */
+const OFFSET_ONLY_EVENTS: ReadonlySet<string> = new Set([S.authenticated.name]);
+
+/** Rooms of a stored stub: a name no socket joins (socket ids and room names never start with a space). */
+const NOBODY: BroadcastOptions = { rooms: new Set([' nobody']), except: new Set() };
+
+/** SessionAwareAdapter's record of a stored packet (its `packets` field, private in its types). */
+interface Stored {
+  id: string;
+  opts: BroadcastOptions;
+  data: unknown[];
+  emittedAt: number;
+}
+
+let stubs = 0;
+/** Offsets of stubs: unique in the process, and outside yeast's alphabet, so never equal to Socket.IO's own. */
+const stubOffset = () => `~${(stubs++).toString(36)}`;
 
 /**
  * Presence announcements to the staff on the default namespace: state, not history. A staff socket
@@ -43,6 +65,19 @@ export class SessionStateAdapter extends SessionAwareAdapter {
       typeof event === 'string' &&
       ((SESSION_STATE_EVENTS.has(event) && opts.rooms.size === 1 && !opts.except?.size) ||
         (SUPERSEDED_BY_SNAPSHOT.has(event) && (this.nsp as { name: string }).name === '/'));
+    if (
+      typeof event === 'string' &&
+      OFFSET_ONLY_EVENTS.has(event) &&
+      opts.rooms.size === 1 &&
+      !opts.except?.size &&
+      packet.id === undefined
+    ) {
+      const id = stubOffset();
+      (packet.data as unknown[]).push(id);
+      (this as unknown as { packets: Stored[] }).packets.push({ id, opts: NOBODY, data: [], emittedAt: Date.now() });
+      Adapter.prototype.broadcast.call(this, packet, opts);
+      return;
+    }
     if (unkept) {
       // The plain adapter's broadcast: the same delivery, without an offset and without keeping it.
       Adapter.prototype.broadcast.call(this, packet, opts);

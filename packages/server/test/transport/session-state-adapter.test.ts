@@ -33,7 +33,7 @@ describe('SessionStateAdapter (connection state recovery without per-socket sess
     http = io = client = null;
   });
 
-  async function start(adapter: typeof SessionAwareAdapter): Promise<{ sid: string; pid: string; offset: string }> {
+  async function start(adapter: typeof SessionAwareAdapter): Promise<{ sid: string; pid: string; offset: string; authOffset: unknown }> {
     http = createServer();
     io = new Server(http, { connectionStateRecovery: { maxDisconnectionDuration: 60_000 }, adapter });
     const server = io;
@@ -50,6 +50,9 @@ describe('SessionStateAdapter (connection state recovery without per-socket sess
     const offset = (client as unknown as { _lastOffset: string })._lastOffset;
     const socket = server.of('/').sockets.get(sid)!;
     await socket.join('staff');
+    // The offset a client takes from `authenticated` (the last argument of a stored packet).
+    let authOffset: unknown;
+    client.once(S.authenticated.name, (_payload: unknown, off: unknown) => (authOffset = off));
     const heard = Promise.all(
       [S.authenticated.name, S.presence_snapshot.name, S.agent_online.name, 'note'].map((event) => nextEvent(client!, event)),
     );
@@ -58,12 +61,18 @@ describe('SessionStateAdapter (connection state recovery without per-socket sess
     server.to('staff').emit(S.agent_online.name, { userId: 'u2', status: 'online' });
     socket.emit('note', { text: 'history' });
     await heard;
-    return { sid, pid, offset };
+    return { sid, pid, offset, authOffset };
   }
 
-  it('delivers presence_snapshot and agent_online but does not keep them for recovery; authenticated and the rest are kept', async () => {
+  it('delivers authenticated, presence_snapshot and agent_online but keeps none of them for recovery; the rest is kept', async () => {
     const { sid, pid, offset } = await start(SessionStateAdapter);
-    expect(await keptAfter(io!, sid, pid, offset)).toEqual([S.authenticated.name, 'note']);
+    expect(await keptAfter(io!, sid, pid, offset)).toEqual(['note']);
+  });
+
+  it('keeps the offset that authenticated gave, so a client that heard nothing else can still recover', async () => {
+    const { sid, pid, authOffset } = await start(SessionStateAdapter);
+    expect(typeof authOffset).toBe('string');
+    expect(await keptAfter(io!, sid, pid, authOffset as string)).toEqual(['note']);
   });
 
   it('differs from Socket.IO’s own adapter, which keeps every event, to one socket or to a room', async () => {
