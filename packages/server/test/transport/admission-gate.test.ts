@@ -34,4 +34,18 @@ describe('AdmissionGate', () => {
       gate.close();
     }
   });
+
+  it('keeps the peak rate through a quiet second, so the next storm is not held to a trickle', async () => {
+    const gate = new AdmissionGate({ maxPending: 256, maxLagMs: 0, maxQueueMs: 1_000 });
+    try {
+      for (let i = 0; i < 30; i++) gate.tryEnter();
+      for (let i = 0; i < 30; i++) gate.leave();
+      // One busy second, then a quiet one: the smoothed rate halves, the node's capacity did not.
+      await sleep(2_100);
+      const answers = Array.from({ length: 40 }, () => gate.tryEnter());
+      expect(answers.filter((a) => a.admitted).length).toBeGreaterThanOrEqual(28);
+    } finally {
+      gate.close();
+    }
+  });
 });
