@@ -143,6 +143,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   const presence = new PresenceService(cluster.presenceStore, db, broadcaster, sharedStateError('presence store failed'), {
     graceMs: config.PRESENCE_GRACE_MS,
     coalesceMs: config.PRESENCE_COALESCE_MS,
+    keepSnapshots: !cluster.clustered,
   });
   const conversations = new ConversationService(db, broadcaster);
   const sla = new SlaScheduler(db, broadcaster, {
