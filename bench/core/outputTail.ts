@@ -8,6 +8,7 @@ export class OutputTail {
   private readonly lines: string[] = [];
   private partial = '';
   private readonly watchers: Array<{ pattern: RegExp; resolve: (m: RegExpExecArray) => void }> = [];
+  private readonly collectors: Array<{ pattern: RegExp; found: string[] }> = [];
 
   constructor(private readonly keep = 40) {}
 
@@ -29,6 +30,16 @@ export class OutputTail {
     return new Promise((resolve) => this.watchers.push({ pattern, resolve }));
   }
 
+  /**
+   * Every first capture group of `pattern` in the lines from now on (the list grows as lines come),
+   * however many lines the tail keeps: e.g. the inspector URL of each cluster worker.
+   */
+  collect(pattern: RegExp): string[] {
+    const c = { pattern, found: [] as string[] };
+    this.collectors.push(c);
+    return c.found;
+  }
+
   text(): string {
     return [...this.lines, this.partial].filter(Boolean).join('\n');
   }
@@ -36,6 +47,10 @@ export class OutputTail {
   private push(line: string): void {
     this.lines.push(line);
     if (this.lines.length > this.keep) this.lines.shift();
+    for (const c of this.collectors) {
+      const m = c.pattern.exec(line);
+      if (m?.[1]) c.found.push(m[1]);
+    }
     for (let i = this.watchers.length - 1; i >= 0; i--) {
       const w = this.watchers[i]!;
       const m = w.pattern.exec(line);

@@ -19,33 +19,51 @@ const SAMPLE_MS = 250;
 const WINDOW = 4;
 const STABLE_FRACTION = 0.005;
 
+/** VmRSS of all of a server's processes (a cluster's primary and workers), summed; null when one cannot be read. */
+export function treeRssBytes(server: RunningServer): number | null {
+  let sum = 0;
+  for (const pid of server.pids()) {
+    const rss = readRssBytes(pid);
+    if (rss == null) return null;
+    sum += rss;
+  }
+  return sum;
+}
+
 /**
  * Reads a server's memory from outside: a full GC through the inspector when the
  * server was started with it, then VmRSS from /proc/<pid>/status every 250 ms
  * until a one-second window moves by less than 0.5% (or `timeoutMs` passes);
- * the median of that window is the reading.
+ * the median of that window is the reading. `allProcesses`: the sums over the
+ * server's processes (every worker's heap through its own inspector).
  */
-export async function probeServerMemory(server: RunningServer, timeoutMs = 15000): Promise<MemoryReading> {
+export async function probeServerMemory(server: RunningServer, timeoutMs = 15000, allProcesses = false): Promise<MemoryReading> {
   let heapUsed: number | null = null;
   let collected = false;
-  if (server.inspectorUrl) {
-    try {
-      const session = await InspectorSession.open(server.inspectorUrl);
+  const urls = allProcesses ? server.inspectorUrls : server.inspectorUrl ? [server.inspectorUrl] : [];
+  try {
+    let sum = 0;
+    for (const url of urls) {
+      const session = await InspectorSession.open(url);
       try {
         await session.collectGarbage();
-        collected = true;
-        heapUsed = (await session.memoryUsage()).heapUsed ?? null;
+        sum += (await session.memoryUsage()).heapUsed ?? Number.NaN;
       } finally {
         session.close();
       }
-    } catch {
-      // no GC this time; RSS still tells
     }
+    if (urls.length) {
+      collected = true;
+      heapUsed = Number.isFinite(sum) ? sum : null;
+    }
+  } catch {
+    // no GC this time; RSS still tells
   }
+  const readRss = () => (allProcesses ? treeRssBytes(server) : readRssBytes(server.pid));
   const deadline = Date.now() + timeoutMs;
   const window: number[] = [];
   for (;;) {
-    const rss = readRssBytes(server.pid);
+    const rss = readRss();
     if (rss == null) return { rss: null, heapUsed, collected, stable: false };
     window.push(rss);
     if (window.length > WINDOW) window.shift();
@@ -64,11 +82,11 @@ export async function probeServerMemory(server: RunningServer, timeoutMs = 15000
  * steps 8 s apart, and a forced GC does not do it sooner. Resolves once RSS moved
  * less than 0.5% over `windowMs` and at least `minMs` have passed, or at `maxMs`.
  */
-export async function waitForIdleRss(pid: number, minMs = 18000, windowMs = 9000, maxMs = 45000): Promise<boolean> {
+export async function waitForIdleRss(pid: number | (() => number | null), minMs = 18000, windowMs = 9000, maxMs = 45000): Promise<boolean> {
   const started = Date.now();
   const samples: Array<{ at: number; rss: number }> = [];
   for (;;) {
-    const rss = readRssBytes(pid);
+    const rss = typeof pid === 'number' ? readRssBytes(pid) : pid();
     if (rss == null) return false;
     const now = Date.now();
     samples.push({ at: now, rss });

@@ -10,5 +10,14 @@ export interface ClientHandlers {
   onDrop(): void;
 }
 
-/** Connects one client; rejects with the server's reason on a refused handshake. */
-export type ConnectClient = (baseUrl: string, token: string, handlers: ClientHandlers, timeoutMs: number) => Promise<BenchClient>;
+/**
+ * Connects one client; rejects with the server's reason on a refused handshake. `localAddress`: the
+ * source address to connect from (each has its own range of local ports; see ConnectSpec).
+ */
+export type ConnectClient = (
+  baseUrl: string,
+  token: string,
+  handlers: ClientHandlers,
+  timeoutMs: number,
+  localAddress?: string,
+) => Promise<BenchClient>;

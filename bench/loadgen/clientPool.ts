@@ -57,6 +57,7 @@ export class ClientPool {
               onDrop: () => this.drops++,
             },
             spec.timeoutMs,
+            spec.localAddress,
           );
           slot.index = connected.length;
           connected.push(client);

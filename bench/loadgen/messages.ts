@@ -31,6 +31,13 @@ export interface ConnectSpec {
    * client number); extra claims whose value is `tenantId` follow the client's tenant. Default: one tenant.
    */
   clientsPerTenant?: number;
+  /**
+   * Connect from this source address (127.0.0.2, …; all of 127/8 is loopback on Linux). Towards one
+   * server address and port, each source address has its own ~28,000 local ports, so several load
+   * generators with distinct addresses can hold more connections than one address allows. Default: the
+   * system's choice (127.0.0.1). Not supported by the socket.io-client kind.
+   */
+  localAddress?: string;
 }
 
 export interface ConnectResult {
@@ -176,8 +183,10 @@ export interface StormSpec {
   extraClaims: Record<string, unknown>;
   /** The server event that says the session is ready (Switchboard's `authenticated`); null: the Socket.IO `connect`. */
   readyEvent: string | null;
-  /** One client's whole budget, come-back-later retries included, ms. */
+  /** One attempt's budget (socket.io-client's `timeout`, which applies per attempt), ms. */
   timeoutMs: number;
+  /** The whole budget of one client, come-back-later waits included, from the storm's start, ms. */
+  giveUpMs: number;
 }
 
 export interface StormResult {
@@ -186,6 +195,12 @@ export interface StormResult {
   failed: number;
   /** Handshakes the server refused with RATE_LIMITED and the client retried after retryAfterMs (not failures). */
   refusals: number;
+  /**
+   * The load generator's own worst event-loop delay during the phase, ms: a client's timeout and the
+   * server's answer both wait behind it, so a large one says the load generator, not the server, was
+   * the bottleneck (each arriving agent is announced to every client already there: n² frames to read).
+   */
+  loadgenLagMs: number;
   /** From the first attempt to the last client ready (or given up), ms. */
   elapsedMs: number;
   /** Time to ready per client, ms. */

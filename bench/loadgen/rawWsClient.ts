@@ -4,10 +4,10 @@ import type { ConnectClient } from './benchClient';
 import { readSeq } from './benchPayload';
 
 /** A bare WebSocket client for the raw-ws baseline: token in the query, every text frame a broadcast. */
-export const connectRawWs: ConnectClient = (baseUrl, token, handlers, timeoutMs) =>
+export const connectRawWs: ConnectClient = (baseUrl, token, handlers, timeoutMs, localAddress) =>
   new Promise((resolve, reject) => {
     const url = `${baseUrl.replace(/^http/, 'ws')}/?token=${encodeURIComponent(token)}`;
-    const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: timeoutMs });
+    const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: timeoutMs, localAddress });
     let connected = false;
     ws.on('open', () => {
       connected = true;

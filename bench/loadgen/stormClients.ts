@@ -4,19 +4,20 @@ import WebSocket from 'ws';
 
 import { benchClaims, signBenchToken } from '../core/benchToken';
 import { percentile } from '../core/stats';
+import { comeBackAfter } from './eioLiteClient';
 import type { StormResult, StormSpec } from './messages';
-
-/** What the SDK does with a RATE_LIMITED refusal: wait retryAfterMs plus up to half of it again. */
-const comeBackAfter = (retryAfterMs: number) => retryAfterMs + retryAfterMs * 0.5 * Math.random();
 
 /**
  * The clients of a connection storm: Engine.IO 4 / Socket.IO 5 over a bare websocket (as
  * eio-lite: to the server the same as socket.io-client with the websocket transport), every
  * one of them handshaking at the same moment, as a call centre's dashboards do after a server
  * restart or a network blip. A client that is told RATE_LIMITED comes back after `retryAfterMs`
- * with jitter, as the SDK does; a client counts as failed only when it is not ready within
- * `timeoutMs` or is refused for another reason.
+ * with jitter, as the SDK does; a client counts as failed when an attempt gets no answer within
+ * `timeoutMs` (the handshake timed out), the connection fails, it is refused for another reason,
+ * or it would have to come back after `giveUpMs` from the storm's start.
  */
+const LAG_SAMPLE_MS = 100;
+
 export class StormClients {
   private sockets: WebSocket[] = [];
   private tokens: string[] = [];
@@ -35,6 +36,13 @@ export class StormClients {
     let refusals = 0;
     const errors: Record<string, number> = {};
     const started = performance.now();
+    let lagMs = 0;
+    let expected = started + LAG_SAMPLE_MS;
+    const lagProbe = setInterval(() => {
+      const now = performance.now();
+      lagMs = Math.max(lagMs, now - expected);
+      expected = now + LAG_SAMPLE_MS;
+    }, LAG_SAMPLE_MS);
     const outcomes = await Promise.all(
       this.tokens.map((token, i) =>
         this.open(spec, spec.baseUrls[i % spec.baseUrls.length]!, token, started, () => refusals++).then(
@@ -49,12 +57,14 @@ export class StormClients {
         ),
       ),
     );
+    clearInterval(lagProbe);
     const times = outcomes.filter((t): t is number => t !== null);
     return {
       phase: spec.phase,
       connected: times.length,
       failed: outcomes.length - times.length,
       refusals,
+      loadgenLagMs: Math.round(lagMs),
       elapsedMs: performance.now() - started,
       p50Ms: percentile(times, 50),
       p99Ms: percentile(times, 99),
@@ -76,10 +86,8 @@ export class StormClients {
     // load generator is not what limits a storm.
     const readyPrefix = spec.readyEvent ? Buffer.from(`42${JSON.stringify([spec.readyEvent]).slice(0, -1)}`) : null;
     return new Promise((resolve, reject) => {
-      const deadline = started + spec.timeoutMs;
+      const giveUpAt = started + spec.giveUpMs;
       const attempt = () => {
-        const left = deadline - performance.now();
-        if (left <= 0) return reject(new Error('timed out'));
         const ws = new WebSocket(wsUrl, { perMessageDeflate: false, skipUTF8Validation: true });
         let done = false;
         const finish = (err: Error | null, retryAfterMs?: number) => {
@@ -89,10 +97,15 @@ export class StormClients {
           if (!err) return resolve(ws);
           ws.terminate();
           if (retryAfterMs === undefined) return reject(err);
+          const wait = comeBackAfter(retryAfterMs);
+          if (performance.now() + wait > giveUpAt) return reject(new Error('gave up: told to come back past the budget'));
           onRefused();
-          setTimeout(attempt, comeBackAfter(retryAfterMs));
+          setTimeout(attempt, wait);
         };
-        const timer = setTimeout(() => finish(new Error('timed out')), left);
+        // Each attempt has the client's own timeout, as socket.io-client's `timeout` applies per attempt.
+        // Decided after one more turn of the loop, so an answer already in this process's input (read late
+        // when the load generator itself lags) is taken before the attempt is called unanswered.
+        const timer = setTimeout(() => setImmediate(() => finish(new Error('timed out'))), spec.timeoutMs);
         ws.on('message', (data: Buffer) => {
           if (data[0] === 0x32) return ws.send('3'); // ping
           if (data[0] === 0x30) return ws.send(`40${JSON.stringify({ token })}`); // open

@@ -8,8 +8,13 @@ import type { StormResult } from '../loadgen/messages';
 import { formatCount, formatMs } from '../report/format';
 import type { RunningServer, ServerTarget } from '../targets/serverTarget';
 
-/** socket.io-client's default connect timeout: a client still not ready after it has failed. */
+/** socket.io-client's default connect timeout, per attempt: an attempt still unanswered after it has failed. */
 const CLIENT_TIMEOUT_MS = 20_000;
+/**
+ * How long a client told to come back keeps coming back, from the storm's start. A bound for the
+ * bench only (the SDK keeps trying); the figure that matters is the time until all are ready.
+ */
+const GIVE_UP_MS = 120_000;
 
 interface Round {
   first: StormResult;
@@ -54,6 +59,7 @@ async function measure(ctx: ScenarioContext, target: ServerTarget): Promise<Roun
       extraClaims: target.extraClaims(ctx.tenantId),
       readyEvent: readyEventOf(target),
       timeoutMs: CLIENT_TIMEOUT_MS,
+      giveUpMs: GIVE_UP_MS,
     };
     const phase = async (name: StormResult['phase']) => {
       const before = cpuSeconds(session.server);
@@ -80,8 +86,11 @@ const scenario: Scenario = {
     'A fresh process of each server and one load generator with BENCH_CLIENTS websocket clients speaking Engine.IO/Socket.IO (eio-lite: only the ready event is read), every one ' +
     'an agent of the same tenant. First all of them handshake at the same moment; once every one is ready (Switchboard: ' +
     '`authenticated`, after rooms and presence; the naive server: `connect`) all drop at once and all reconnect at once. ' +
-    'A client refused with RATE_LIMITED comes back after `retryAfterMs` plus up to half of it again, as the SDK does; a client ' +
-    `not ready within ${CLIENT_TIMEOUT_MS / 1000} s (socket.io-client's default timeout) or refused for another reason has failed. ` +
+    'A client refused with RATE_LIMITED comes back after `retryAfterMs` plus up to half of it again, as the SDK does: it was ' +
+    'answered, so it has not failed (issue 13: "tell the rest to come back rather than letting handshakes time out"), and its ' +
+    'wait counts in the time until all are ready. A client has failed when an attempt gets no answer within ' +
+    `${CLIENT_TIMEOUT_MS / 1000} s (socket.io-client's default timeout, per attempt), its connection fails or is reset, it is ` +
+    `refused for another reason, or it would still be coming back ${GIVE_UP_MS / 1000} s after the storm began. ` +
     'The figure is the time from the reconnect until the last client is ready (none when any failed); server CPU time per ' +
     'handshake of each phase is read from /proc. Rounds rotate the order of the servers; medians are reported.',
   async run(ctx) {
@@ -108,7 +117,8 @@ const scenario: Scenario = {
           ctx.log(
             `reconnect-storm: ${target.name} round ${r + 1}: first ${formatMs(round.first.elapsedMs)} ms (${round.first.failed} failed), ` +
               `reconnect ${formatMs(round.again.elapsedMs)} ms (${round.again.failed} failed), ` +
-              `${round.first.refusals + round.again.refusals} told to come back` +
+              `${round.first.refusals + round.again.refusals} told to come back, ` +
+              `load generator's worst lag ${round.first.loadgenLagMs} / ${round.again.loadgenLagMs} ms` +
               (Object.keys({ ...round.first.errors, ...round.again.errors }).length
                 ? `; errors ${JSON.stringify({ ...round.first.errors, ...round.again.errors })}`
                 : ''),

@@ -10,12 +10,14 @@ export const naiveTarget: ServerTarget = {
   chat: { conversations: 'local', joinPayload: 'id' },
   extraClaims: (tenantId) => ({ workspaceId: tenantId }),
   unavailableReason: () => null,
+  spread: (processes) => ({ NAIVE_WORKERS: String(processes) }),
   start: (ctx) =>
     startServerProcess(
       {
         name: 'naive-000',
-        script: 'bench/baselines/naive-socketio.ts',
-        env: cleanEnv({ JWT_SECRET: ctx.jwtSecret, INTERNAL_API_KEY: ctx.internalApiKey }),
+        // Several processes (idle-many beyond one process's open files): a cluster of the same server.
+        script: Number(ctx.env?.NAIVE_WORKERS ?? 1) > 1 ? 'bench/baselines/naive-socketio-cluster.ts' : 'bench/baselines/naive-socketio.ts',
+        env: cleanEnv({ JWT_SECRET: ctx.jwtSecret, INTERNAL_API_KEY: ctx.internalApiKey, ...ctx.env }),
         healthPath: '/healthz',
         readyTimeoutMs: 20000,
         trigger: (baseUrl, tenantId, event) => ({

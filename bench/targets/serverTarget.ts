@@ -42,6 +42,8 @@ export interface RunningServer {
   servicePids(): Promise<number[]>;
   /** DevTools endpoint when started with `inspect`, else null. */
   inspectorUrl: string | null;
+  /** With `inspect`: the DevTools endpoint of every process (a cluster's primary and workers), in start order. */
+  inspectorUrls: string[];
   command: string;
   output: OutputTail;
   /** The broadcast trigger for `event` to every client of `tenantId`. */
@@ -65,5 +67,11 @@ export interface ServerTarget {
   chat: ChatProfile | null;
   /** More than one process (workers or nodes): per-connection memory is not measured on it. */
   multiProcess?: boolean;
+  /**
+   * The settings (`StartContext.env`) that run this server as `processes` processes on one machine,
+   * sharing one port; absent when it cannot (embedded PGlite, raw ws). For a count of connections one
+   * process cannot hold under the open-file hard limit (idle-many).
+   */
+  spread?(processes: number): Record<string, string>;
   start(ctx: StartContext): Promise<RunningServer>;
 }

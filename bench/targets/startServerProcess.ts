@@ -46,6 +46,8 @@ export async function startServerProcess(spec: ServerProcessSpec, ctx: StartCont
     // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers under load.
     nodeFlags: [...(ctx.inspect ? ['--inspect=127.0.0.1:0'] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
   });
+  // Every process's inspector (a cluster's workers print theirs too), kept however long the output grows.
+  const inspectorUrls = spawned.output.collect(/Debugger listening on (ws:\/\/\S+)/);
   let exited = false;
   spawned.child.once('exit', () => (exited = true));
   const stop = async () => {
@@ -90,6 +92,7 @@ export async function startServerProcess(spec: ServerProcessSpec, ctx: StartCont
     pids: () => processTree(spawned.pid),
     servicePids: async () => [],
     inspectorUrl,
+    inspectorUrls,
     command: spawned.command,
     output: spawned.output,
     trigger: (tenantId, event) => spec.trigger(baseUrl, tenantId, event),

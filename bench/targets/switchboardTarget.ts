@@ -40,6 +40,8 @@ function switchboard(variant: Variant): ServerTarget {
     protocol: 'socket.io',
     chat: { conversations: 'http', joinPayload: 'object' },
     multiProcess: variant.workers > 1 || variant.nodes > 1,
+    // Workers share one port through the primary; they need PostgreSQL (PGlite belongs to one process).
+    ...(variant.database === 'postgres' && variant.nodes === 1 ? { spread: (n: number) => ({ WORKERS: String(n) }) } : {}),
     extraClaims: () => ({}),
     unavailableReason: async (cwd) => {
       if (!existsSync(join(cwd, MAIN))) return `${MAIN} does not exist yet`;
@@ -120,6 +122,7 @@ function combine(name: string, nodes: RunningServer[], stop: () => Promise<void>
     name,
     baseUrls: nodes.map((n) => n.baseUrl),
     pids: () => nodes.flatMap((n) => n.pids()),
+    inspectorUrls: nodes.flatMap((n) => n.inspectorUrls),
     command: nodes.map((n) => n.command).join(' & '),
     stop,
   };

@@ -44,6 +44,7 @@ import { RelayMarks } from './realtime/relay-marks';
 import type { Services } from './services';
 import { createAttachmentStore } from './storage/attachments/create-attachment-store';
 import { type Db, openDb } from './storage/db';
+import { LISTEN_BACKLOG } from './transport/admission-gate';
 import { aiRoutes } from './transport/http/ai-routes';
 import { attachmentRoutes } from './transport/http/attachment-routes';
 import { cannedResponseRoutes } from './transport/http/canned-response-routes';
@@ -149,6 +150,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   const presence = new PresenceService(cluster.presenceStore, db, broadcaster, sharedStateError('presence store failed'), {
     graceMs: config.PRESENCE_GRACE_MS,
     coalesceMs: config.PRESENCE_COALESCE_MS,
+    keepSnapshots: !cluster.clustered,
   });
   const conversations = new ConversationService(db, broadcaster);
   const sla = new SlaScheduler(db, broadcaster, {
@@ -272,7 +274,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     cluster,
     bridges,
     async listen() {
-      await app.listen({ port: config.PORT, host: config.HOST });
+      await app.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG });
       const address = app.server.address();
       return typeof address === 'object' && address ? address.port : config.PORT;
     },

@@ -171,7 +171,8 @@ export class MemoryPresenceStore implements PresenceStore {
 
   async statuses(accountId: string) {
     const now = this.opts.now();
-    const out: Record<string, PresenceStatus> = {};
+    // A dictionary from the start (no prototype): user ids as keys would each add a hidden class (presence-service.ts).
+    const out = Object.create(null) as Record<string, PresenceStatus>;
     for (const u of this.accounts.get(accountId)?.values() ?? [])
       if (u.role && isStaff(u.role) && this.online(u, now)) out[u.userId] = u.status;
     return out;

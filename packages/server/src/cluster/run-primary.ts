@@ -6,12 +6,14 @@ import { setupMaster } from '@socket.io/sticky';
 
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import { LISTEN_BACKLOG } from '../transport/admission-gate';
 import { relayFactsBetweenWorkers } from './cluster-ipc-event-relay';
 import { PRIMARY_STORES } from './cluster-kit';
 import { MemoryGcraStore } from './gcra-store';
 import { MemoryPresenceStore } from './presence-store';
 import { serveStoreToWorkers } from './primary-store-proxy';
 import { routeOnlyToReadyWorkers } from './ready-workers';
+import { stopReadingHandedSockets } from './stop-reading-handed-sockets';
 import { MemoryTypingTimers } from './typing-timers';
 
 /** How long a worker has to close cleanly before it is killed. */
@@ -61,12 +63,13 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
 
   const http = createServer();
   setupMaster(http, { loadBalancingMethod: 'least-connection' });
+  stopReadingHandedSockets(http);
   readiness.guard(http);
   // Listen only once every worker serves: a connection handed to a worker still loading is lost.
   const banner = await readiness.allReady(config.WORKERS);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(config.PORT, config.HOST, () => resolve());
+    http.listen(config.PORT, config.HOST, LISTEN_BACKLOG, () => resolve());
   });
   log.info({ workers: config.WORKERS, port: config.PORT, shared: config.REDIS_URL ? 'redis' : 'primary' }, 'primary listening');
   process.stdout.write(banner);

@@ -53,12 +53,16 @@ let scheduled = false;
 export function coalesceWebSocketWrites(io: Server): void {
   // Engine.IO's websocket transport class is reached through a live connection: it is not a
   // dependency of ours, only of socket.io.
+  // Once it is patched, a connection costs nothing more: no listener per connection (idle memory).
+  let done = false;
   const patch = (transport: EioTransport) => {
-    if (transport.name === 'websocket') patchPrototype(Object.getPrototypeOf(transport) as EioTransport);
+    if (done || transport.name !== 'websocket') return;
+    patchPrototype(Object.getPrototypeOf(transport) as EioTransport);
+    done = true;
   };
   io.engine.on('connection', (conn: { transport: EioTransport; once(event: 'upgrade', fn: (t: EioTransport) => void): void }) => {
     patch(conn.transport);
-    conn.once('upgrade', patch);
+    if (!done) conn.once('upgrade', patch);
   });
 }
 

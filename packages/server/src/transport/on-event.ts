@@ -131,11 +131,21 @@ export class EventTable<C, Calls = {}> {
  * ever sees a typed, valid payload. Events the table does not name are ignored, as before.
  */
 export function onEvents<C>(deps: OnEventDeps, socket: AppSocket, table: EventTable<C, unknown>): void {
-  socket.onAny((event: string, ...args: unknown[]) => {
-    const route = table.get(event);
-    if (route) void handle(deps, socket, route, args);
-  });
+  let shared = anyListeners.get(table);
+  if (shared?.deps !== deps) {
+    // Socket.IO calls an any-listener with the socket as `this`: one function per table, not a closure per socket.
+    const listener = function (this: AppSocket, event: string, ...args: unknown[]) {
+      const route = table.get(event);
+      if (route) void handle(deps, this, route, args);
+    };
+    shared = { deps, listener };
+    anyListeners.set(table, shared);
+  }
+  socket.onAny(shared.listener);
 }
+
+/** The one any-listener of each table (idle memory: no closure and context per socket). */
+const anyListeners = new WeakMap<object, { deps: OnEventDeps; listener: (this: AppSocket, event: string, ...args: unknown[]) => void }>();
 
 async function handle(deps: OnEventDeps, socket: AppSocket, route: EventRoute, args: unknown[]): Promise<void> {
   const { def } = route;

@@ -12,6 +12,7 @@ import { admitWidget, countWidgetRefusal } from './admit-widget';
 import { coalesceWebSocketWrites } from './coalesce-websocket-writes';
 import { handshakeError } from './handshake-error';
 import { allowRequest } from './origin-check';
+import { SessionStateAdapter } from './session-state-adapter';
 import { socketAuth } from './socket-auth';
 import type { AppIo, AppSocket } from './socket-types';
 import { WidgetNamespaces } from './widget-namespaces';
@@ -50,7 +51,8 @@ export function createSocketServer(http: HttpServer, opts: SocketServerOptions):
     ...(opts.recovery === false
       ? {}
       : { connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false } }),
-    ...(opts.adapter ? { adapter: opts.adapter } : {}),
+    // In memory with recovery: Socket.IO's recovering adapter, without keeping per-socket session state.
+    ...(opts.adapter ? { adapter: opts.adapter } : opts.recovery === false ? {} : { adapter: SessionStateAdapter }),
     serveClient: false,
   });
   coalesceWebSocketWrites(io);
@@ -66,6 +68,10 @@ export function attachDefaultNamespaces(services: Services, io: AppIo, widgets: 
   const gate = new AdmissionGate({ maxPending: services.config.ADMISSION_MAX_PENDING, maxLagMs: services.config.ADMISSION_MAX_LAG_MS });
   const admitted = new WeakMap<AppSocket, () => void>();
   const release = (socket: AppSocket) => admitted.get(socket)?.();
+  // One listener for every socket (an emitter calls it with the socket as `this`), not a closure each.
+  const ended = function (this: AppSocket) {
+    endSession(services, this).catch((err) => services.log.warn({ err }, 'session end failed'));
+  };
   for (const nsp of [io.of('/'), widgets.parent]) {
     const auth = socketAuth(services, { allowLate: nsp === io.of('/') });
     nsp.use((socket: AppSocket, next) => {
@@ -76,8 +82,12 @@ export function attachDefaultNamespaces(services: Services, io: AppIo, widgets: 
       }
       let held = true;
       const leave = () => {
-        if (held) gate.leave();
+        if (!held) return;
         held = false;
+        gate.leave();
+        // Not kept for the connection's life once the place is given back (idle memory).
+        socket.conn.off('close', leave);
+        admitted.delete(socket);
       };
       admitted.set(socket, leave);
       // A client gone before its session starts must not hold its place.
@@ -89,9 +99,7 @@ export function attachDefaultNamespaces(services: Services, io: AppIo, widgets: 
     });
     nsp.on('connection', (socket: AppSocket) => {
       registerDefaultEvents(services, socket);
-      socket.on('disconnect', () => {
-        endSession(services, socket).catch((err) => services.log.warn({ err }, 'session end failed'));
-      });
+      socket.on('disconnect', ended);
       if (socket.data.authenticated) {
         startSession(services, socket)
           .catch((err) => refuse(services, socket, err))

@@ -61,13 +61,18 @@ export class WidgetNamespaces {
 
   constructor(private readonly io: AppIo) {
     this.parent = io.of((name, auth, next) => this.match(name, auth, next));
+    // Two functions shared by every connection (an emitter calls a listener with itself as `this`),
+    // not two closures per connection: idle memory.
+    const track = (conn: EngineConn | undefined) => {
+      this.decoding = conn;
+    };
+    const decodingStarts = function (this: EngineConn) {
+      track(this);
+    };
+    const decodingEnds = () => track(undefined);
     io.engine.on('connection', (conn: EngineConn) => {
-      conn.prependListener('data', () => {
-        this.decoding = conn;
-      });
-      conn.on('data', () => {
-        this.decoding = undefined;
-      });
+      conn.prependListener('data', decodingStarts);
+      conn.on('data', decodingEnds);
     });
     io.on('new_namespace', (nsp) => {
       if (WIDGET_NAMESPACE.test(nsp.name)) this.track(nsp);

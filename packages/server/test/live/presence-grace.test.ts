@@ -69,6 +69,36 @@ forEachServer(
       expect(snapshot).toEqual({ accountId: acct, statuses: { here: 'online', 'stepping-out': 'online', 'late-admin': 'online' } });
     });
 
+    it('gives each new staff connection the snapshot of now, kept between moves and renewed by each one', async () => {
+      const acct = uniqueAccountId();
+      const snapshotOf = async (sub: string) => {
+        let snapshot: { statuses: Record<string, string> } | undefined;
+        const token = await t.token({ sub, accountId: acct, role: 'admin' });
+        const s = await t.connect({ token, before: (c) => c.once(S.presence_snapshot.name, (p) => (snapshot = p)) });
+        await until(() => snapshot !== undefined, 2_000, 'presence_snapshot');
+        return { socket: s, statuses: snapshot!.statuses };
+      };
+      const first = await snapshotOf('look-1');
+      expect(first.statuses).toEqual({ 'look-1': 'online' });
+      // Nothing moved: the same state (kept, on one node).
+      expect((await snapshotOf('look-2')).statuses).toEqual({ 'look-1': 'online', 'look-2': 'online' });
+      const agent = await t.connect({ token: await agentToken(acct, 'mover') });
+      await nextEvent(first.socket, S.agent_online.name, (p) => p.userId === 'mover');
+      expect((await snapshotOf('look-3')).statuses).toMatchObject({ mover: 'online' });
+      // Appearing offline leaves the agent out; online again puts it back.
+      expect((await ask(agent, 'agent_offline')).ok).toBe(true);
+      expect((await snapshotOf('look-4')).statuses).not.toHaveProperty('mover');
+      expect((await ask(agent, 'agent_online')).ok).toBe(true);
+      expect((await snapshotOf('look-5')).statuses).toMatchObject({ mover: 'online' });
+      // Away and back inside the grace: no move, still online; gone past it: left out.
+      agent.disconnect();
+      const back = await t.connect({ token: await agentToken(acct, 'mover') });
+      expect((await snapshotOf('look-5b')).statuses).toMatchObject({ mover: 'online' });
+      back.disconnect();
+      await nextEvent(first.socket, S.agent_offline.name, (p) => p.userId === 'mover', GRACE_MS + 3_000);
+      expect((await snapshotOf('look-6')).statuses).not.toHaveProperty('mover');
+    });
+
     it('coalesces a status that goes and comes back inside the window into nothing', async () => {
       const acct = uniqueAccountId();
       const watcher = await t.connect({ token: await t.token({ sub: 'admin', accountId: acct, role: 'admin' }) });
