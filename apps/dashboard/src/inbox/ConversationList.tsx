@@ -42,8 +42,9 @@ export function ConversationList(props: { openId: string | null }) {
           ))}
         </div>
       </header>
-      {staff && <SearchBox />}
+      {/* Filters before the search box: Tab from a search goes straight to the rows (keyboard-only use). */}
       {staff && <InboxFilters value={narrow} onChange={setNarrow} conversations={data ?? []} />}
+      {staff && <SearchBox />}
       {isLoading && <p className="muted pad">Loading…</p>}
       {error && (
         <p className="error pad" role="alert">
