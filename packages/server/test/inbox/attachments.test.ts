@@ -167,8 +167,9 @@ forEachServer(
       // Answered while the body was still coming: not long after the limit, never at the end of 500 MB.
       expect(endless.sent).toBeLessThan(MAX_ATTACHMENT_BYTES + 8 * 1024 * 1024);
 
-      const exact = await upload(t, acme.customer, conv.id, Buffer.alloc(MAX_ATTACHMENT_BYTES, 1), 'application/pdf', 'max.pdf');
-      expect(exact.status).toBe(201);
+      // Eight uploads in a moment are more than one user's burst (uploads cost 5 sends each): the agent sends the last.
+      const exact = await upload(t, acme.agent, conv.id, Buffer.alloc(MAX_ATTACHMENT_BYTES, 1), 'application/pdf', 'max.pdf');
+      expect(exact.status, JSON.stringify(exact.body)).toBe(201);
       const rows = await t.sb().services.db.query<{ name: string }>('SELECT name FROM attachments WHERE conversation_id = $1', [conv.id]);
       expect(rows.map((r) => r.name)).toEqual(['max.pdf']);
     });
