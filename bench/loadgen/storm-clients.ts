@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 
 import WebSocket from 'ws';
 
-import { benchClaims, signBenchToken } from '../core/benchToken';
+import { benchClaims, signBenchToken } from '../core/bench-token';
 import { percentile } from '../core/stats';
 import type { StormResult, StormSpec } from './messages';
 

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 
-import { benchClaims, signBenchToken } from '../core/benchToken';
-import type { BenchClient, ConnectClient } from './benchClient';
-import { DeliveryTracker } from './deliveryTracker';
-import { connectEioLite } from './eioLiteClient';
+import { benchClaims, signBenchToken } from '../core/bench-token';
+import type { BenchClient, ConnectClient } from './bench-client';
+import { DeliveryTracker } from './delivery-tracker';
+import { connectEioLite } from './eio-lite-client';
 import type { ClientKind, ConnectResult, ConnectSpec } from './messages';
-import { connectRawWs } from './rawWsClient';
-import { connectSocketIoClient } from './socketIoClient';
+import { connectRawWs } from './raw-ws-client';
+import { connectSocketIoClient } from './socket-io-client';
 
 const CONNECTORS: Record<ClientKind, ConnectClient> = {
   'eio-lite': connectEioLite,

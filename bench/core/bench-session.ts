@@ -1,6 +1,6 @@
 import type { ClientKind, ConnectResult } from '../loadgen/messages';
-import type { RunningServer, ServerTarget } from '../targets/serverTarget';
-import { LoadgenProcess } from './loadgenProcess';
+import type { RunningServer, ServerTarget } from '../targets/server-target';
+import { LoadgenProcess } from './loadgen-process';
 import type { ScenarioContext } from './scenario';
 
 /** A server under test, a load generator, and the clients it connected. */

@@ -1,5 +1,5 @@
-import { CoreMeter, workPercent } from './coreMeter';
-import { CpuMeter } from './cpuMeter';
+import { CoreMeter, workPercent } from './core-meter';
+import { CpuMeter } from './cpu-meter';
 import { sleep } from './sleep';
 
 export interface QuietCheck {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 
-import { readCpuSeconds } from './procStat';
+import { readCpuSeconds } from './proc-stat';
 
 /** CPU use of one process over a window: 100 means one core fully busy. */
 export interface CpuWindow {

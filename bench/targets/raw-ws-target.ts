@@ -1,5 +1,5 @@
-import type { ServerTarget } from './serverTarget';
-import { cleanEnv, startServerProcess } from './startServerProcess';
+import type { ServerTarget } from './server-target';
+import { cleanEnv, startServerProcess } from './start-server-process';
 
 /** The ceiling: bare ws, one pre-encoded frame written to every client (bench/baselines/raw-ws.ts). */
 export const rawWsTarget: ServerTarget = {

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 
 import { percentile } from '../core/stats';
-import { benchPayload } from './benchPayload';
-import type { ClientPool } from './clientPool';
-import { createHttpPoster } from './createHttpPoster';
+import { benchPayload } from './bench-payload';
+import type { ClientPool } from './client-pool';
+import { createHttpPoster } from './create-http-poster';
 import type { FanoutResult, FanoutSpec } from './messages';
 
 /**

@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 
+import { defaultClient as C } from '@switchboard/protocol';
+
 import { percentile } from '../core/stats';
-import { chatContent, type ChatGroup, type ChatGroups } from './chatGroups';
+import { chatContent, type ChatGroup, type ChatGroups } from './chat-groups';
 import type { IngestRoundResult, IngestRoundSpec } from './messages';
 
 type Reply = { ok?: boolean; error?: { code?: string } } | undefined;
@@ -55,7 +57,7 @@ export async function runIngestRound(
       contentType: 'text',
       clientMessageId: `ingest-${seq}`,
     };
-    group.sender.emit('send_message', payload, (reply: Reply) => {
+    group.sender.emit(C.send_message.name, payload, (reply: Reply) => {
       ackTimes.push(performance.now() - at);
       if (reply?.ok === false) {
         message.answer = 'refused';

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 
-import type { BenchClient, ConnectClient } from './benchClient';
-import { readSeq } from './benchPayload';
+import type { BenchClient, ConnectClient } from './bench-client';
+import { readSeq } from './bench-payload';
 
 // Engine.IO 4 packet types (first byte) and Socket.IO 5 packet types (second byte of a MESSAGE).
 const EIO_OPEN = 0x30; // '0'

@@ -1,7 +1,7 @@
-import { naiveTarget } from './naiveTarget';
-import { rawWsTarget } from './rawWsTarget';
-import type { ServerTarget } from './serverTarget';
-import { switchboardPostgresTarget, switchboardTarget, switchboardTwoNodesTarget, switchboardWorkersTarget } from './switchboardTarget';
+import { naiveTarget } from './naive-target';
+import { rawWsTarget } from './raw-ws-target';
+import type { ServerTarget } from './server-target';
+import { switchboardPostgresTarget, switchboardTarget, switchboardTwoNodesTarget, switchboardWorkersTarget } from './switchboard-target';
 
 /**
  * Every server the bench knows, in report order: the system under test as shipped, then its

@@ -1,9 +1,9 @@
-import { stopChild } from '../core/childProcesses';
-import { findFreePort } from '../core/findFreePort';
-import { processTree } from '../core/procStat';
+import { stopChild } from '../core/child-processes';
+import { findFreePort } from '../core/find-free-port';
+import { processTree } from '../core/proc-stat';
 import { sleep } from '../core/sleep';
-import { spawnNode } from '../core/spawnNode';
-import type { RunningServer, StartContext, TriggerSpec } from './serverTarget';
+import { spawnNode } from '../core/spawn-node';
+import type { RunningServer, StartContext, TriggerSpec } from './server-target';
 
 export interface ServerProcessSpec {
   name: string;

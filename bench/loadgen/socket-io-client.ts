@@ -1,7 +1,7 @@
 import { io } from 'socket.io-client';
 
-import type { ConnectClient } from './benchClient';
-import { findSeq } from './benchPayload';
+import type { ConnectClient } from './bench-client';
+import { findSeq } from './bench-payload';
 
 /** The real socket.io-client, websocket transport only (ws with bufferutil underneath), one Manager per client. */
 export const connectSocketIoClient: ConnectClient = (baseUrl, token, handlers, timeoutMs) =>

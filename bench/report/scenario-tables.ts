@@ -1,6 +1,6 @@
 import type { ScenarioResult } from '../core/scenario';
 import { ratio } from '../core/stats';
-import { RATIO_PAIRS } from '../targets/allTargets';
+import { RATIO_PAIRS } from '../targets/all-targets';
 import { formatRatio, na } from './format';
 
 export interface Table {

@@ -1,6 +1,6 @@
-import type { MachineInfo } from '../core/machineInfo';
+import type { MachineInfo } from '../core/machine-info';
 import type { Scenario, ScenarioResult } from '../core/scenario';
-import { ratiosTable, resultsTable, type Table } from './scenarioTables';
+import { ratiosTable, resultsTable, type Table } from './scenario-tables';
 
 export function markdownTable(table: Table): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');

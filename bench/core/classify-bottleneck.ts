@@ -1,4 +1,4 @@
-import type { WindowUse } from './windowMeter';
+import type { WindowUse } from './window-meter';
 
 /** A process using this share of its core counts as saturated. */
 export const SATURATED_PERCENT = 90;

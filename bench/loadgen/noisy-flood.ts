@@ -1,8 +1,8 @@
 import { defaultClient as C } from '@switchboard/protocol';
 import { io, type Socket } from 'socket.io-client';
 
-import { benchClaims, signBenchToken } from '../core/benchToken';
-import { createHttpPoster } from './createHttpPoster';
+import { benchClaims, signBenchToken } from '../core/bench-token';
+import { createHttpPoster } from './create-http-poster';
 
 /**
  * The noisy tenant of the noisy-neighbour scenario, in a process of its own so that its work does

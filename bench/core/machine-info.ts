@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
-import type { FdLimits } from './fdLimits';
-import { describeBufferutil, packageVersion } from './nativeAddons';
-import type { PinPlan } from './pinPlan';
+import type { FdLimits } from './fd-limits';
+import { describeBufferutil, packageVersion } from './native-addons';
+import type { PinPlan } from './pin-plan';
 
 /** The machine a run happened on, as printed in the report. */
 export interface MachineInfo {

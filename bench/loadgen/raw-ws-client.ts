@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 
-import type { ConnectClient } from './benchClient';
-import { readSeq } from './benchPayload';
+import type { ConnectClient } from './bench-client';
+import { readSeq } from './bench-payload';
 
 /** A bare WebSocket client for the raw-ws baseline: token in the query, every text frame a broadcast. */
 export const connectRawWs: ConnectClient = (baseUrl, token, handlers, timeoutMs) =>

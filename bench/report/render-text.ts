@@ -1,5 +1,5 @@
 import type { ScenarioResult } from '../core/scenario';
-import { ratiosTable, resultsTable, type Table } from './scenarioTables';
+import { ratiosTable, resultsTable, type Table } from './scenario-tables';
 
 /** A plain-text table with aligned columns. */
 export function textTable(table: Table): string {

@@ -1,4 +1,4 @@
-import type { OutputTail } from '../core/outputTail';
+import type { OutputTail } from '../core/output-tail';
 import type { ChatProfile } from '../loadgen/messages';
 
 /** What the load generator's clients speak to a server. */

@@ -10,9 +10,9 @@ import {
   postgresUnavailable,
   redisServerPid,
   redisUnavailable,
-} from '../core/benchServices';
-import type { RunningServer, ServerTarget, StartContext } from './serverTarget';
-import { cleanEnv, startServerProcess } from './startServerProcess';
+} from '../core/bench-services';
+import type { RunningServer, ServerTarget, StartContext } from './server-target';
+import { cleanEnv, startServerProcess } from './start-server-process';
 
 const MAIN = 'packages/server/src/main.ts';
 

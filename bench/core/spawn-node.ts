@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 
-import { trackChild } from './childProcesses';
-import { OutputTail } from './outputTail';
+import { trackChild } from './child-processes';
+import { OutputTail } from './output-tail';
 
 export interface SpawnNodeOptions {
   /** TypeScript entry, relative to `cwd`; run by Node itself with tsx's loader, so `pid` is the server's. */

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 
+import { defaultClient as C, defaultServer as S } from '@switchboard/protocol';
 import { io, type Socket } from 'socket.io-client';
 
-import { benchClaims, signBenchToken } from '../core/benchToken';
+import { benchClaims, signBenchToken } from '../core/bench-token';
 import type { ChatConnectSpec, ConnectResult } from './messages';
 
 export interface ChatGroup {
@@ -55,7 +56,7 @@ async function createConversation(baseUrl: string, token: string, timeoutMs: num
 
 async function join(socket: Socket, conversationId: string, spec: ChatConnectSpec): Promise<void> {
   const payload = spec.profile.joinPayload === 'object' ? { conversationId } : conversationId;
-  const reply = (await socket.timeout(spec.timeoutMs).emitWithAck('join_conversation', payload)) as
+  const reply = (await socket.timeout(spec.timeoutMs).emitWithAck(C.join_conversation.name, payload)) as
     { ok?: boolean; error?: { code?: string } } | undefined;
   if (reply && reply.ok === false) throw new Error(`join_conversation: ${reply.error?.code ?? 'refused'}`);
 }
@@ -99,7 +100,7 @@ export class ChatGroups {
         const [sender, ...members] = opened as [Socket, ...Socket[]];
         const group: ChatGroup = { conversationId, sender, members };
         members.forEach((socket, m) =>
-          socket.on('new_message', (payload: unknown) => {
+          socket.on(S.new_message.name, (payload: unknown) => {
             const seq = seqOfNewMessage(payload);
             if (seq >= 0) this.onDelivery(group, m, seq);
           }),

@@ -1,4 +1,4 @@
-import type { ServerTarget } from '../targets/serverTarget';
+import type { ServerTarget } from '../targets/server-target';
 
 /**
  * How the chat scenarios place their conversations:

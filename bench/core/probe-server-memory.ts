@@ -1,6 +1,6 @@
-import type { RunningServer } from '../targets/serverTarget';
-import { InspectorSession } from './inspectorSession';
-import { readRssBytes } from './procStat';
+import type { RunningServer } from '../targets/server-target';
+import { InspectorSession } from './inspector-session';
+import { readRssBytes } from './proc-stat';
 import { sleep } from './sleep';
 import { median } from './stats';
 

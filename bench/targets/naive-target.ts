@@ -1,5 +1,5 @@
-import type { ServerTarget } from './serverTarget';
-import { cleanEnv, startServerProcess } from './startServerProcess';
+import type { ServerTarget } from './server-target';
+import { cleanEnv, startServerProcess } from './start-server-process';
 
 /** Seed 000's Socket.IO server, as the seed writes it (bench/baselines/naive-socketio.ts). */
 export const naiveTarget: ServerTarget = {

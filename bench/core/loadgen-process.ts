@@ -1,6 +1,6 @@
 import type { LoadgenCommand, LoadgenCommands, LoadgenMessage } from '../loadgen/messages';
-import { stopChild } from './childProcesses';
-import { type SpawnedNode, spawnNode } from './spawnNode';
+import { stopChild } from './child-processes';
+import { type SpawnedNode, spawnNode } from './spawn-node';
 
 export interface LoadgenStart {
   cwd: string;

@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 
+import { defaultClient as C } from '@switchboard/protocol';
+
 import { percentile } from '../core/stats';
-import { chatContent, type ChatGroup, type ChatGroups } from './chatGroups';
+import { chatContent, type ChatGroup, type ChatGroups } from './chat-groups';
 import type { ChatRoundResult, ChatRoundSpec } from './messages';
 
 interface SentMessage {
@@ -66,7 +68,7 @@ export async function runChatRound(
       contentType: 'text',
       clientMessageId: `bench-${seq}`,
     };
-    group.sender.emit('send_message', payload, (reply: Reply) => {
+    group.sender.emit(C.send_message.name, payload, (reply: Reply) => {
       ackTimes.push(performance.now() - message.sentAt);
       if (reply?.ok === false) {
         message.answer = 'refused';

@@ -1,6 +1,6 @@
-import { CoreMeter, type CoreUse, workPercent } from './coreMeter';
-import { CpuMeter } from './cpuMeter';
-import type { PinPlan } from './pinPlan';
+import { CoreMeter, type CoreUse, workPercent } from './core-meter';
+import { CpuMeter } from './cpu-meter';
+import type { PinPlan } from './pin-plan';
 
 /** Where the CPU went during one measured window. Percentages are of one CPU. */
 export interface WindowUse {
