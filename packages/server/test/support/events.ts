@@ -84,6 +84,14 @@ export async function settled(...sockets: ClientSocket[]): Promise<void> {
 }
 
 /**
+ * `settled` for namespaces without `ping`: any acked request is a round trip, answered after
+ * everything the server sent the socket before it. What it answers (often a refusal) does not matter.
+ */
+export async function roundTrip(socket: ClientSocket, event: EventName, payload?: unknown): Promise<void> {
+  await ask(socket, event, payload);
+}
+
+/**
  * Retries `check` until it returns without throwing (and not `false`), then returns what it
  * returned; at the deadline the last failure is thrown. For state reached through several async
  * hops with no event to wait for: a row written, a counter moved, a client's state.
