@@ -85,6 +85,7 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('a node killed between it
     let stored: Array<{ id: string; client_message_id: string }> = [];
     for (let tries = 0; stored.length === 0 && tries < 200; tries++) {
       stored = await read();
+      // Polling the database, which has no event to wait for.
       if (stored.length === 0) await new Promise((r) => setTimeout(r, 100));
     }
     expect(stored.length).toBeGreaterThan(0);
