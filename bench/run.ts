@@ -14,17 +14,17 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-import { describeOptions, readBenchOptions } from './core/benchOptions';
-import { installChildCleanup } from './core/childProcesses';
-import { fdLimitFor, readFdLimits } from './core/fdLimits';
-import { loadScenarios } from './core/loadScenarios';
-import { describeMachine } from './core/machineInfo';
-import { pinSelf, planPinning } from './core/pinPlan';
+import { describeOptions, readBenchOptions } from './core/bench-options';
+import { installChildCleanup } from './core/child-processes';
+import { fdLimitFor, readFdLimits } from './core/fd-limits';
+import { loadScenarios } from './core/load-scenarios';
+import { describeMachine } from './core/machine-info';
+import { pinSelf, planPinning } from './core/pin-plan';
 import type { ScenarioContext } from './core/scenario';
-import { appendToDoc } from './report/appendToDoc';
-import { renderRunMarkdown, type RunReport } from './report/renderMarkdown';
-import { renderScenarioText } from './report/renderText';
-import { allTargets } from './targets/allTargets';
+import { appendToDoc } from './report/append-to-doc';
+import { renderRunMarkdown, type RunReport } from './report/render-markdown';
+import { renderScenarioText } from './report/render-text';
+import { allTargets } from './targets/all-targets';
 
 async function main(): Promise<void> {
   installChildCleanup();

@@ -1,6 +1,6 @@
-import type { ServerTarget } from '../targets/serverTarget';
-import type { BenchOptions } from './benchOptions';
-import type { PinPlan } from './pinPlan';
+import type { ServerTarget } from '../targets/server-target';
+import type { BenchOptions } from './bench-options';
+import type { PinPlan } from './pin-plan';
 
 /** Everything a scenario may use; built once by bench/run.ts. */
 export interface ScenarioContext {

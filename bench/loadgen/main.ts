@@ -1,16 +1,16 @@
 /**
  * A load generator process: holds many clients of one server and drives them
  * on the orchestrator's commands (see ./messages.ts). Started by
- * bench/core/loadgenProcess.ts with an IPC channel, pinned to its own core.
+ * bench/core/loadgen-process.ts with an IPC channel, pinned to its own core.
  */
-import { describeBufferutil } from '../core/nativeAddons';
-import { ChatGroups } from './chatGroups';
-import { ClientPool } from './clientPool';
+import { describeBufferutil } from '../core/native-addons';
+import { ChatGroups } from './chat-groups';
+import { ClientPool } from './client-pool';
 import type { LoadgenCommand, LoadgenCommands, LoadgenMessage, LoadgenRequest } from './messages';
-import { runChatRound } from './runChatRound';
-import { runFanoutRound } from './runFanoutRound';
-import { runIngestRound } from './runIngestRound';
-import { StormClients } from './stormClients';
+import { runChatRound } from './run-chat-round';
+import { runFanoutRound } from './run-fanout-round';
+import { runIngestRound } from './run-ingest-round';
+import { StormClients } from './storm-clients';
 
 if (!process.send) {
   console.error('bench/loadgen/main.ts is started by bench/run.ts (it needs an IPC channel)');

@@ -172,7 +172,7 @@ export interface IngestRoundResult {
   ackP99Ms: number | null;
 }
 
-/** A connection storm: every client of one tenant handshakes at once (see loadgen/stormClients.ts). */
+/** A connection storm: every client of one tenant handshakes at once (see loadgen/storm-clients.ts). */
 export interface StormSpec {
   /** `connect`: open `count` clients at once; `reconnect`: drop the open ones, all at once, and open them again at once. */
   phase: 'connect' | 'reconnect';

@@ -1,13 +1,13 @@
-import { type ServerSession, shortError, startServerAndLoadgen, unavailable } from '../core/benchSession';
-import { chatGroupSpecs, type ChatTenancy, supportsTenancy } from '../core/chatTenancy';
-import { classifyBottleneck } from '../core/classifyBottleneck';
+import { type ServerSession, shortError, startServerAndLoadgen, unavailable } from '../core/bench-session';
+import { chatGroupSpecs, type ChatTenancy, supportsTenancy } from '../core/chat-tenancy';
+import { classifyBottleneck } from '../core/classify-bottleneck';
 import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import { median } from '../core/stats';
-import { waitForQuiet } from '../core/waitForQuiet';
-import { WindowMeter, type WindowUse } from '../core/windowMeter';
+import { waitForQuiet } from '../core/wait-for-quiet';
+import { WindowMeter, type WindowUse } from '../core/window-meter';
 import type { ChatRoundResult } from '../loadgen/messages';
 import { formatCount, formatMs, formatPercent } from '../report/format';
-import type { ServerTarget } from '../targets/serverTarget';
+import type { ServerTarget } from '../targets/server-target';
 
 interface Measured {
   result: ChatRoundResult;

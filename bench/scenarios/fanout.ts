@@ -1,10 +1,10 @@
-import { type BenchSession, openBenchSession, shortError, unavailable } from '../core/benchSession';
-import { classifyBottleneck, NOISY_PERCENT } from '../core/classifyBottleneck';
-import { pauseProcesses } from '../core/pauseProcesses';
+import { type BenchSession, openBenchSession, shortError, unavailable } from '../core/bench-session';
+import { classifyBottleneck, NOISY_PERCENT } from '../core/classify-bottleneck';
+import { pauseProcesses } from '../core/pause-processes';
 import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import { median } from '../core/stats';
-import { waitForQuiet } from '../core/waitForQuiet';
-import { describeCoreUse, WindowMeter, type WindowUse } from '../core/windowMeter';
+import { waitForQuiet } from '../core/wait-for-quiet';
+import { describeCoreUse, WindowMeter, type WindowUse } from '../core/window-meter';
 import type { FanoutResult } from '../loadgen/messages';
 import { formatCount, formatMs, formatPercent } from '../report/format';
 

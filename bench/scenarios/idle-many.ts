@@ -1,11 +1,11 @@
-import { shortError, unavailable } from '../core/benchSession';
-import { fdLimitFor, readFdLimits } from '../core/fdLimits';
-import { LoadgenProcess } from '../core/loadgenProcess';
-import { probeServerMemory, treeRssBytes, waitForIdleRss } from '../core/probeServerMemory';
+import { shortError, unavailable } from '../core/bench-session';
+import { fdLimitFor, readFdLimits } from '../core/fd-limits';
+import { LoadgenProcess } from '../core/loadgen-process';
+import { probeServerMemory, treeRssBytes, waitForIdleRss } from '../core/probe-server-memory';
 import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import { sleep } from '../core/sleep';
 import { formatBytes, formatCount } from '../report/format';
-import type { ServerTarget } from '../targets/serverTarget';
+import type { ServerTarget } from '../targets/server-target';
 
 /** Descriptors a process keeps for itself besides its connections. */
 const SPARE_FDS = 512;

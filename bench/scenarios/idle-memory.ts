@@ -1,11 +1,11 @@
-import { connectClients, type ServerSession, shortError, startServerAndLoadgen, unavailable } from '../core/benchSession';
-import { type MemoryReading, probeServerMemory, waitForIdleRss } from '../core/probeServerMemory';
-import { readCpuSeconds } from '../core/procStat';
+import { connectClients, type ServerSession, shortError, startServerAndLoadgen, unavailable } from '../core/bench-session';
+import { type MemoryReading, probeServerMemory, waitForIdleRss } from '../core/probe-server-memory';
+import { readCpuSeconds } from '../core/proc-stat';
 import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import { sleep } from '../core/sleep';
 import { median } from '../core/stats';
 import { formatBytes, formatCount, formatMs } from '../report/format';
-import type { ServerTarget } from '../targets/serverTarget';
+import type { ServerTarget } from '../targets/server-target';
 
 interface Round {
   connected: number;

@@ -1,12 +1,12 @@
-import { shortError, startServerAndLoadgen, unavailable } from '../core/benchSession';
-import { chatGroupSpecs, type ChatTenancy, supportsTenancy } from '../core/chatTenancy';
-import { classifyBottleneck } from '../core/classifyBottleneck';
+import { shortError, startServerAndLoadgen, unavailable } from '../core/bench-session';
+import { chatGroupSpecs, type ChatTenancy, supportsTenancy } from '../core/chat-tenancy';
+import { classifyBottleneck } from '../core/classify-bottleneck';
 import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import { median } from '../core/stats';
-import { WindowMeter, type WindowUse } from '../core/windowMeter';
+import { WindowMeter, type WindowUse } from '../core/window-meter';
 import type { IngestRoundResult } from '../loadgen/messages';
 import { formatCount, formatMs, formatPercent } from '../report/format';
-import type { ServerTarget } from '../targets/serverTarget';
+import type { ServerTarget } from '../targets/server-target';
 
 /** Conversations, each with one sender and one listener; sends each sender keeps in flight. */
 const GROUPS = Number(process.env.BENCH_INGEST_GROUPS ?? 100);

@@ -1,15 +1,15 @@
 import { defaultClient as C } from '@switchboard/protocol';
 import { io, type Socket } from 'socket.io-client';
 
-import { shortError, unavailable } from '../core/benchSession';
-import { benchClaims, signBenchToken } from '../core/benchToken';
-import { stopChild } from '../core/childProcesses';
+import { shortError, unavailable } from '../core/bench-session';
+import { benchClaims, signBenchToken } from '../core/bench-token';
+import { stopChild } from '../core/child-processes';
 import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import { sleep } from '../core/sleep';
-import { type SpawnedNode, spawnNode } from '../core/spawnNode';
+import { type SpawnedNode, spawnNode } from '../core/spawn-node';
 import { median, percentile, ratio } from '../core/stats';
 import { formatMs, formatRatio } from '../report/format';
-import type { RunningServer, ServerTarget } from '../targets/serverTarget';
+import type { RunningServer, ServerTarget } from '../targets/server-target';
 
 /** The quiet tenant chats at this rate throughout (issue 11: 4 msg/s). */
 const QUIET_PER_S = 4;
@@ -65,14 +65,14 @@ async function quietRound(socket: Socket, conversationId: string, seconds: numbe
   return { acks, outcomes };
 }
 
-/** Starts the noisy tenant's process (bench/loadgen/noisyFlood.ts) and resolves once it floods. */
+/** Starts the noisy tenant's process (bench/loadgen/noisy-flood.ts) and resolves once it floods. */
 async function startFlood(
   ctx: ScenarioContext,
   server: RunningServer,
   sync: boolean,
 ): Promise<{ node: SpawnedNode; stop(): Promise<Record<string, Tally>> }> {
   const node = spawnNode({
-    script: 'bench/loadgen/noisyFlood.ts',
+    script: 'bench/loadgen/noisy-flood.ts',
     cwd: ctx.cwd,
     cpu: ctx.pin.loadgenCpu,
     env: {

@@ -1,12 +1,12 @@
 import { defaultServer } from '@switchboard/protocol';
 
-import { shortError, startServerAndLoadgen, unavailable } from '../core/benchSession';
-import { readCpuSeconds } from '../core/procStat';
+import { shortError, startServerAndLoadgen, unavailable } from '../core/bench-session';
+import { readCpuSeconds } from '../core/proc-stat';
 import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import { median } from '../core/stats';
 import type { StormResult } from '../loadgen/messages';
 import { formatCount, formatMs } from '../report/format';
-import type { RunningServer, ServerTarget } from '../targets/serverTarget';
+import type { RunningServer, ServerTarget } from '../targets/server-target';
 
 /** socket.io-client's default connect timeout, per attempt: an attempt still unanswered after it has failed. */
 const CLIENT_TIMEOUT_MS = 20_000;

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 
 import WebSocket from 'ws';
 
-import { benchClaims, signBenchToken } from '../core/benchToken';
-import { readRssBytes } from '../core/procStat';
+import { benchClaims, signBenchToken } from '../core/bench-token';
+import { readRssBytes } from '../core/proc-stat';
 import { sleep } from '../core/sleep';
-import { connectEioLite } from '../loadgen/eioLiteClient';
-import { allTargets } from '../targets/allTargets';
+import { connectEioLite } from '../loadgen/eio-lite-client';
+import { allTargets } from '../targets/all-targets';
 
 const [targetName = 'switchboard', countText = '2000', outDir = '/tmp/heap'] = process.argv.slice(2);
 const count = Number(countText);

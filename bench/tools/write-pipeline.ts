@@ -18,7 +18,7 @@ import type { Publisher } from '../../packages/server/src/domain/publisher';
 import { openDb } from '../../packages/server/src/storage/db';
 import { AccountsRepo } from '../../packages/server/src/storage/repos/accounts';
 import { ConversationsRepo } from '../../packages/server/src/storage/repos/conversations';
-import { createBenchDatabase } from '../core/benchServices';
+import { createBenchDatabase } from '../core/bench-services';
 
 const [engine = 'pg', groupsText = '100', windowText = '8', secondsText = '5', inFlightText, overlapText, workUsText = '0'] =
   process.argv.slice(2);

@@ -1,7 +1,7 @@
 import type { Message } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
 
-import { until } from '../../server/test/support/events';
+import { settled, until } from '../../server/test/support/events';
 import { forEachServer } from '../../server/test/support/server';
 import { DefaultIn, DefaultOut, Outbox, SwitchboardError } from '../src/index';
 import { connected, newClient } from './support/clients';
@@ -18,11 +18,11 @@ forEachServer(
       await customer.timeout(5_000).emitWithAck(DefaultOut.join_conversation, conv.id);
       const agent = newClient({ url: t.url(), token: await t.token({ sub: `${tenant}-agent`, accountId: tenant, role: 'agent' }) });
       await connected(agent);
-      return { conversationId: conv.id as string, customerToken, agent, heard };
+      return { conversationId: conv.id as string, customerToken, agent, heard, customer };
     }
 
     it('retries a send whose ack was lost with the same clientMessageId, and the server stores and broadcasts it once', async () => {
-      const { conversationId, customerToken, agent, heard } = await conversation('ob1');
+      const { conversationId, customerToken, agent, heard, customer } = await conversation('ob1');
       const attempts: Array<{ at: number; clientMessageId: string }> = [];
       const outbox = new Outbox(async (payload) => {
         attempts.push({ at: Date.now(), clientMessageId: payload.clientMessageId });
@@ -42,7 +42,9 @@ forEachServer(
       expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(195);
       const { body } = await t.http('GET', `/api/conversations/${conversationId}/messages`, { token: customerToken });
       expect(body.messages.map((m: Message) => m.content)).toEqual(['exactly once']);
-      await new Promise((r) => setTimeout(r, 200));
+      await until(() => heard.length > 0, 5_000, 'the broadcast');
+      // A second broadcast would have been sent by now: a round trip brings it in.
+      await settled(customer);
       expect(heard).toEqual(['exactly once']);
     });
 

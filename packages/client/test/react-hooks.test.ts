@@ -128,7 +128,8 @@ describe('React hooks', () => {
     }
     const rendered = render(wrap(client, createElement(Indicator)));
     await act(() => until(() => client.joinedConversations.length === 1, 10_000, 'joined'));
-    await new Promise((r) => setTimeout(r, 200));
+    // The hook's join is on its way; joining again and awaiting the ack means the socket is in the room.
+    await act(() => client.joinConversation(conversationId));
 
     await act(async () => {
       customer.signal(DefaultOut.typing_start, { conversationId });

@@ -1,8 +1,9 @@
 import { type AddressInfo, createServer } from 'node:net';
 
+import { defaultClient as C, defaultServer as S } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
 
-import { until } from '../../server/test/support/events';
+import { ask, nextEvent, record, sleep, until } from '../../server/test/support/events';
 import { forEachServer } from '../../server/test/support/server';
 import { DefaultIn, DefaultOut, type Fact } from '../src/index';
 import { connected, newClient } from './support/clients';
@@ -11,15 +12,23 @@ forEachServer(
   'client session',
   (t) => {
     it('connects after login with its token and disconnects on logout (RT-03)', async () => {
-      const client = newClient({ url: t.url(), token: await t.token({ sub: 'se1-agent', accountId: 'se1', role: 'agent', name: 'Sam' }) });
+      const client = newClient({
+        url: t.url(),
+        token: await t.token({ sub: 'se1-agent', accountId: 'se1', role: 'agent', name: 'Sam' }),
+        reconnectDelaysMs: [100],
+      });
       expect(client.status).toBe('connecting');
       await connected(client);
       expect(client.session).toMatchObject({ userId: 'se1-agent', accountId: 'se1', role: 'agent', name: 'Sam' });
       expect(client.lastSeq).toBe(client.session!.lastSeq);
+      const statuses: string[] = [];
+      client.onState((s) => statuses.push(s.status));
       client.disconnect();
       expect(client.status).toBe('disconnected');
-      await new Promise((r) => setTimeout(r, 1_300));
+      // About time: nothing may happen for several reconnect delays (100 ms each here), so the wait is the assertion.
+      await sleep(400);
       expect(client.status).toBe('disconnected');
+      expect(statuses.filter((s) => s !== 'disconnected')).toEqual([]);
     });
 
     it('answers token:refresh with token:update using the app’s callback, and the server confirms', async () => {
@@ -80,7 +89,7 @@ forEachServer(
       t.sb().io.emit(DefaultIn.new_message, again);
       t.sb().io.emit(DefaultIn.new_message, { ...again, eventId: 'another-event', content: 'distinct' });
       await until(() => heard.length === 2, 10_000, 'the distinct event');
-      await new Promise((r) => setTimeout(r, 200));
+      // One connection delivers in order: the duplicates were emitted before the distinct event, so they are in.
       expect(heard.map((h) => h.content)).toEqual(['once', 'distinct']);
       expect(client.lastSeq).toBe((again as { seq?: number }).seq);
       // user_message and new_message are one logged event under two names: both are delivered.
@@ -145,13 +154,32 @@ forEachServer(
     });
 
     it('signals typing without waiting, and drops it while offline', async () => {
+      const tenant = 'se7';
+      const customerToken = await t.token({ sub: `${tenant}-cust`, accountId: tenant, role: 'customer' });
+      const offlineConv = (await t.http('POST', '/api/conversations', { token: customerToken, body: {} })).body.id as string;
+      const onlineConv = (await t.http('POST', '/api/conversations', { token: customerToken, body: {} })).body.id as string;
+      const watcher = await t.connect({ token: await t.token({ sub: `${tenant}-watcher`, accountId: tenant, role: 'agent' }) });
+      for (const id of [offlineConv, onlineConv]) expect((await ask(watcher, C.join_conversation, id)).ok).toBe(true);
+      const heard = record(watcher);
+
       const client = newClient({
         url: t.url(),
-        token: await t.token({ sub: 'se7-agent', accountId: 'se7', role: 'agent' }),
+        token: await t.token({ sub: `${tenant}-agent`, accountId: tenant, role: 'agent' }),
         autoConnect: false,
       });
-      expect(() => client.signal(DefaultOut.typing_start, { conversationId: 'c1' })).not.toThrow();
+      client.signal(DefaultOut.typing_start, { conversationId: offlineConv });
       await expect(client.request(DefaultOut.ping, { timestamp: 1 })).rejects.toMatchObject({ code: 'NETWORK' });
+
+      client.connect();
+      await connected(client);
+      // Online, a signal goes out at once.
+      const typing = nextEvent(watcher, S.typing_start, (p) => p.conversationId === onlineConv);
+      client.signal(DefaultOut.typing_start, { conversationId: onlineConv });
+      expect((await typing).userId).toBe(`${tenant}-agent`);
+      // Had the offline signal been queued, it would have left before the online one and before this send.
+      await client.send({ conversationId: offlineConv, content: 'no typing before me' }).done;
+      await until(() => heard.some((e) => e.event === S.new_message.name && e.payload.conversationId === offlineConv), 5_000, 'the send');
+      expect(heard.filter((e) => e.event === S.typing_start.name).map((e) => e.payload.conversationId)).toEqual([onlineConv]);
     });
   },
   {},

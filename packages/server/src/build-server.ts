@@ -35,6 +35,7 @@ import { UserDirectory } from './domain/user-directory';
 import { UserSummaries } from './domain/user-summaries';
 import { WidgetService } from './domain/widget-service';
 import { attachNamedNamespaces } from './handlers/named-namespaces';
+import { Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './log';
 import { logConnectionCounts } from './ops/connection-log';
 import { createMetrics, emittedEventLabel } from './ops/metrics';
@@ -91,7 +92,29 @@ export interface Switchboard {
  * const port = await sb.listen();
  * await sb.close();
  */
-export async function buildServer(config: Config, deps: { log?: Logger; db?: Db; relay?: EventRelay } = {}): Promise<Switchboard> {
+export async function buildServer(config: Config, deps: BuildDeps = {}): Promise<Switchboard> {
+  const lifecycle = new Lifecycle();
+  try {
+    return await assemble(config, deps, lifecycle);
+  } catch (err) {
+    // What started before the failure (the database, Redis connections, timers) must not keep the process alive.
+    await lifecycle.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+interface BuildDeps {
+  log?: Logger;
+  db?: Db;
+  relay?: EventRelay;
+}
+
+/**
+ * Builds and starts each part, registering its teardown with `lifecycle` where it starts:
+ * `close()` stops them in reverse, so the inputs (sockets, bridges, AI jobs, sends in flight)
+ * stop first, then what they feed, and the database last.
+ */
+async function assemble(config: Config, deps: BuildDeps, lifecycle: Lifecycle): Promise<Switchboard> {
   if (!config.INTERNAL_API_KEY) throw new Error('INTERNAL_API_KEY is required');
   const log = deps.log ?? createLogger(config.LOG_LEVEL);
   const db =
@@ -102,8 +125,11 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
       maxConnections: config.DATABASE_POOL_SIZE,
       pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
     }));
+  // A database the caller passed in is the caller's to close.
+  if (!deps.db) lifecycle.onClose('database', () => db.close());
   const metrics = createMetrics();
   const cluster = await openClusterKit(config, log, { relay: deps.relay });
+  lifecycle.onClose('cluster kit', () => cluster.close());
 
   // Requests are logged by logRequests (at debug, without query strings, which may carry a token), not by Fastify.
   const app: FastifyInstance = Fastify({
@@ -113,6 +139,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.MAX_PAYLOAD_BYTES,
   });
+  lifecycle.onClose('fastify', () => app.close().catch(() => undefined));
   // Before any route, so each one lands in /openapi.json or fails test/openapi.test.ts.
   const routes = catalogueRoutes(app);
   logRequests(app);
@@ -123,7 +150,24 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     adapter: cluster.socketAdapter,
     recovery: !cluster.clustered,
   });
+  lifecycle.onClose('socket.io and the HTTP server', async () => {
+    // Keep-alive and long-lived HTTP connections (polling clients, SSE readers) would hold the HTTP server open
+    // forever: idle ones go now, the rest after a short grace for responses in flight.
+    app.server.closeIdleConnections();
+    const force = setTimeout(() => app.server.closeAllConnections(), 2_000);
+    force.unref();
+    // The callback, not the returned promise, is when the HTTP server has closed.
+    await new Promise<void>((resolve, reject) => {
+      io.close(() => resolve()).catch(reject);
+    });
+    clearTimeout(force);
+  });
 
+  const onError = (what: string) => (err: unknown) => log.error({ err }, what);
+  const sharedStateError = quietErrors(log);
+  // Before the broadcaster, so it closes after it: the broadcaster reports relayed events to the marks.
+  const marks = cluster.clustered ? new RelayMarks(db, cluster.relay.nodeId, onError('writing the relay mark failed')) : null;
+  if (marks) lifecycle.onClose('relay marks', () => marks.close());
   const replay = new ReplayService(db);
   const broadcaster = new Broadcaster({
     io,
@@ -144,9 +188,7 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
       log.warn({ seq: e.seq, prevSeq: e.prevSeq }, 'emitted an event before its predecessor, which never came');
     },
   });
-  const onError = (what: string) => (err: unknown) => log.error({ err }, what);
-  const sharedStateError = quietErrors(log);
-  const marks = cluster.clustered ? new RelayMarks(db, cluster.relay.nodeId, onError('writing the relay mark failed')) : null;
+  lifecycle.onClose('broadcaster', () => broadcaster.close());
   const presence = new PresenceService(cluster.presenceStore, db, broadcaster, sharedStateError('presence store failed'), {
     graceMs: config.PRESENCE_GRACE_MS,
     coalesceMs: config.PRESENCE_COALESCE_MS,
@@ -230,9 +272,13 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     canned: new CannedResponseService(db),
     attachments: new AttachmentService(db, createAttachmentStore(config), conversations),
   };
+  lifecycle.onClose('dashboard metrics', () => services.dashboard.close());
   const stopReactions = wireFactReactions(broadcaster, { ...services, onError: onError('reaction failed') });
+  lifecycle.onClose('reactions', stopReactions);
   sla.start();
+  lifecycle.onClose('sla timers', () => sla.stop());
   presence.startHeartbeat(Math.max(100, Math.floor(config.PRESENCE_TTL_MS / 3)), sharedStateError('presence heartbeat failed'));
+  lifecycle.onClose('presence heartbeat', () => presence.stopHeartbeat());
   const follower = await followLog(db, broadcaster, cluster.clustered, {
     pollMs: config.OUTBOX_POLL_MS,
     minAgeMs: config.OUTBOX_MIN_AGE_MS,
@@ -240,15 +286,24 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
     onError: sharedStateError('outbox tailer failed'),
     onRescued: (n) => metrics.outboxRescued.inc(n),
   });
+  lifecycle.onClose('outbox tailer', () => follower.stop());
+  // The producers of facts stop before the reactions, the broadcaster and the database above, which outlive them:
+  // sends already in the pipeline are written and answered (and reacted to) before the database goes.
+  lifecycle.onClose('write pipeline', () => messages.drain());
+  // While facts can still be published: running AI jobs finish or are handed back; open SSE streams end here.
+  lifecycle.onClose('ai', () => services.ai.close());
+  lifecycle.onClose('typing timers', () => services.typing.close());
+  lifecycle.onClose('ticket typing timers', () => services.ticketTyping.close());
 
-  const stopConnectionLog = logConnectionCounts(io, log);
+  lifecycle.onClose('connection log', logConnectionCounts(io, log));
   const bridges = startBridges(services);
-  let closing = false;
+  // No new facts from the queues while closing; what was not acked goes back to the broker.
+  lifecycle.onClose('bridges', () => bridges.close());
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: false });
   await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : true, credentials: true });
   installErrorHandler(app);
   writeRateLimit(app, services);
-  healthRoutes(app, services, { extra: [...bridges.readiness, ...cluster.readiness], isClosing: () => closing });
+  healthRoutes(app, services, { extra: [...bridges.readiness, ...cluster.readiness], isClosing: () => lifecycle.closing });
   internalRoutes(app, services, config.INTERNAL_API_KEY);
   conversationRoutes(app, services);
   inboxRoutes(app, services);
@@ -265,7 +320,13 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
   widgetRoutes(app, services, cluster.rateLimitStore);
   openapiRoutes(app, routes);
   const admission = attachDefaultNamespaces(services, io, widgets);
+  lifecycle.onClose('admission', () => admission.close());
   attachNamedNamespaces(services, io);
+  lifecycle.onClose('sockets', () => {
+    // First of all: tell clients we are going so they reconnect elsewhere, rather than waiting out a ping timeout.
+    // `local`: with an adapter across nodes a plain disconnectSockets would end the other nodes' sockets too.
+    for (const nsp of [io.of('/'), ...io._nsps.values()]) nsp.local.disconnectSockets(true);
+  });
 
   return {
     app,
@@ -278,42 +339,6 @@ export async function buildServer(config: Config, deps: { log?: Logger; db?: Db;
       const address = app.server.address();
       return typeof address === 'object' && address ? address.port : config.PORT;
     },
-    async close() {
-      if (closing) return;
-      closing = true;
-      stopConnectionLog();
-      // No new facts from the queues while closing; what was not acked goes back to the broker.
-      await bridges.close();
-      // Tell clients we are going so they reconnect elsewhere, rather than waiting out a ping timeout.
-      // `local`: with an adapter across nodes a plain disconnectSockets would end the other nodes' sockets too.
-      for (const nsp of [io.of('/'), ...io._nsps.values()]) nsp.local.disconnectSockets(true);
-      services.typing.close();
-      services.ticketTyping.close();
-      admission.close();
-      // While facts can still be published: running AI jobs finish or are handed back; open SSE streams end here.
-      await services.ai.close();
-      // Sends already in the pipeline are written and answered before the database goes.
-      await messages.drain();
-      await follower.stop();
-      await presence.stopHeartbeat();
-      broadcaster.close();
-      await services.sla.stop();
-      await services.dashboard.close();
-      await stopReactions();
-      // Keep-alive and long-lived HTTP connections (polling clients, SSE readers) would hold the HTTP server open
-      // forever: idle ones go now, the rest after a short grace for responses in flight.
-      app.server.closeIdleConnections();
-      const force = setTimeout(() => app.server.closeAllConnections(), 2_000);
-      force.unref();
-      // The callback, not the returned promise, is when the HTTP server has closed.
-      await new Promise<void>((resolve, reject) => {
-        io.close(() => resolve()).catch(reject);
-      });
-      clearTimeout(force);
-      await app.close().catch(() => undefined);
-      await marks?.close();
-      await cluster.close();
-      if (!deps.db) await db.close();
-    },
+    close: () => lifecycle.close(),
   };
 }

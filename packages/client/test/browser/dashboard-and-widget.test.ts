@@ -115,6 +115,7 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard and widget in a real br
     });
     await sendFromDashboard('It shipped this morning: tracking number ZX-88.');
     await expect.poll(lastAgentTicks, poll).toBe('delivered');
+    // About time: while the widget stays closed the ticks stay at delivered; nothing can signal "still not read".
     await new Promise((r) => setTimeout(r, 700));
     expect(await lastAgentTicks()).toBe('delivered');
 
@@ -175,6 +176,7 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard and widget in a real br
     await admin.locator('[data-testid=connection][data-tone=green]').waitFor();
     await admin.goto(`${server.url}/#/metrics`);
     await expect.poll(() => admin.locator('[data-testid=active-count]').textContent(), poll).toBe('1');
+    // For the screenshot only: the charts' transitions finish.
     await new Promise((r) => setTimeout(r, 1_500));
     await screenshot(admin, 'metrics');
     expect(errors).toEqual([]);

@@ -2,7 +2,7 @@ import { defaultClient as C, defaultServer as S, streamServer as SSE, widgetServ
 import { expect, it } from 'vitest';
 
 import { AI_WAIT, AiTenant, HELP } from '../support/ai-tenant';
-import { ask, nextEvent, record, sleep } from '../support/events';
+import { ask, nextEvent, record, settled } from '../support/events';
 import { forEachServer } from '../support/server';
 import { openSse } from '../support/sse';
 
@@ -103,7 +103,7 @@ forEachServer(
       const completed = nextEvent(admin, S.ai_processing_completed.name, (p) => p.conversationId === id, AI_WAIT);
       await tenant.say(id, 'How do I reset my password?');
       await completed;
-      await sleep(100);
+      await settled(customer);
       expect((await tenant.messages(id)).map((m) => m.role)).toEqual(['USER']);
       expect(customerSeen.filter((e) => e.event === S.agent_status_changed.name)).toEqual([]);
     });

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 
 import { TRIAGE_JOB, triageJobId } from '../../src/ai/triage-service';
 import { AI_WAIT, AiTenant, HELP } from '../support/ai-tenant';
-import { nextEvent, record, sleep } from '../support/events';
+import { nextEvent, record, settled } from '../support/events';
 import { forEachServer } from '../support/server';
 import { openSse } from '../support/sse';
 
@@ -56,7 +56,7 @@ forEachServer(
         maxAttempts: 3,
         signal: new AbortController().signal,
       });
-      await sleep(100);
+      await settled(admin);
 
       expect((await tenant.messages(id)).map((m) => m.role)).toEqual(['USER', 'ASSISTANT']);
       expect(await tenant.credits()).toEqual(before);

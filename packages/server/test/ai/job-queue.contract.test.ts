@@ -79,9 +79,13 @@ for (const impl of IMPLS) {
       await q.start();
       await q.enqueue(kind, 'job-1', { n: 1 });
       await q.enqueue(kind, 'job-1', { n: 2 });
-      await until(() => runs.length > 0, 5_000, 'the job to run');
-      await sleep(300);
-      expect(runs.map((r) => [r.id, r.kind, r.data, r.attempt, r.maxAttempts])).toEqual([['job-1', kind, { n: 1 }, 1, 3]]);
+      // A later job as the barrier: jobs are taken in order, so a second job-1 would have run by the time job-2 has.
+      await q.enqueue(kind, 'job-2', { n: 3 });
+      await until(() => runs.some((r) => r.id === 'job-2'), 5_000, 'the jobs to run');
+      expect(runs.map((r) => [r.id, r.kind, r.data, r.attempt, r.maxAttempts])).toEqual([
+        ['job-1', kind, { n: 1 }, 1, 3],
+        ['job-2', kind, { n: 3 }, 1, 3],
+      ]);
     });
 
     it('retries a failing job after a growing backoff, then succeeds', async () => {
@@ -96,6 +100,7 @@ for (const impl of IMPLS) {
       await q.start();
       await q.enqueue(kind, 'job-r', {});
       await until(() => attempts.length === 3, 8_000, 'three attempts');
+      // About time: no fourth attempt follows a success within several backoffs' worth.
       await sleep(200);
       expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
       expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(25);
@@ -115,6 +120,7 @@ for (const impl of IMPLS) {
       await q.start();
       await q.enqueue(kind, 'job-f', {});
       await until(() => failures.length > 0, 8_000, 'the failure handler');
+      // About time: nothing runs or fails again after the last attempt, for several backoffs' worth.
       await sleep(300);
       expect(failures).toEqual([{ attempt: 3, message: 'boom' }]);
       expect(outcomes).toEqual(['retried', 'retried', 'failed']);
@@ -198,6 +204,7 @@ describe('job queue [database]: a node that died without a word', () => {
     const q = new DbJobQueue(counting, { ...BASE, pollMs: 200 });
     q.handle('test.idle', { run: async () => undefined });
     await q.start();
+    // About time: how many polls an idle queue makes in one second.
     await sleep(1_000);
     await q.close();
     // About five passes of two queries each; a spinning loop makes hundreds.

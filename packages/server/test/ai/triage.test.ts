@@ -2,7 +2,7 @@ import { defaultClient as C, defaultServer as S } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
 
 import { AI_WAIT, AiTenant, HELP } from '../support/ai-tenant';
-import { ask, nextEvent, record, sleep } from '../support/events';
+import { ask, nextEvent, quiet, record, settled } from '../support/events';
 import { forEachServer } from '../support/server';
 
 const AI_EVENTS: string[] = [S.ai_processing_started.name, S.ai_classification.name, S.ai_draft.name, S.ai_processing_completed.name];
@@ -76,7 +76,7 @@ forEachServer(
       const completed = nextEvent(admin!, S.ai_processing_completed.name, (p) => p.conversationId === id, AI_WAIT);
       const message = await tenant.say(id, 'How do I reset my password?');
       await completed;
-      await sleep(100);
+      await settled(alex!, blair!, admin!, viewer!, customer!);
 
       const drafts = seen.map((events) => events.filter((e) => e.event === S.ai_draft.name));
       expect(drafts.map((d) => d.length)).toEqual([1, 0, 0, 0, 0]);
@@ -96,7 +96,8 @@ forEachServer(
       const delivered = nextEvent(admin, S.user_message.name, (p) => p.conversationId === id);
       const message = await tenant.say(id, 'How do I reset my password?');
       await delivered;
-      await sleep(300);
+      // Nothing follows that could serve as a barrier: a quiet window is the assertion.
+      await quiet(300, admin, AI_EVENTS);
       expect(aiEvents(seen)).toEqual([]);
       const jobs = await t.sb().services.db.query("SELECT id FROM ai_jobs WHERE data->>'messageId' = $1", [message.id]);
       expect(jobs).toEqual([]);
@@ -113,7 +114,8 @@ forEachServer(
       const delivered = nextEvent(admin, S.user_message.name, (p) => p.conversationId === id);
       await tenant.say(id, 'How do I reset my password?');
       await delivered;
-      await sleep(300);
+      // The job runs and finds no credits: nothing follows that could serve as a barrier, so a quiet window.
+      await quiet(300, admin, AI_EVENTS);
       expect(aiEvents(seen)).toEqual([]);
       expect(await tenant.credits()).toMatchObject({ balance: 0, ledger: [] });
       expect((await tenant.ok('GET', `/api/conversations/${id}`)).classification ?? null).toBeNull();

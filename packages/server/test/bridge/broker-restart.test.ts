@@ -77,9 +77,11 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: broker restart', () => {
         const during = (async () => {
           while (publishing) {
             await publishOne('during');
+            // Pacing: a steady trickle of publishes through the restart.
             await sleep(10);
           }
         })();
+        // Pacing: traffic flows before the broker stops.
         await sleep(300);
 
         const stopAt = Date.now();
@@ -88,12 +90,14 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: broker restart', () => {
         const lost = await waitForBridge(t.sb(), (s) => s.state !== 'connected', 10_000, 'the bridge to notice');
         const noticedAt = Date.now();
         expect(lost.state).toBe('reconnecting');
+        // About time: a one-second broker outage.
         await sleep(1_000);
         const startAt = Date.now();
         startBroker();
         const startedAt = Date.now();
         const back = await waitForBridge(t.sb(), (s) => s.state === 'connected' && s.reconnects >= 1, 30_000, 'the bridge to reconnect');
         const reconnectedAt = Date.now();
+        // Pacing: traffic flows after the reconnect.
         await sleep(500);
         publishing = false;
         await during;
@@ -102,6 +106,7 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: broker restart', () => {
         const drainEnd = Date.now() + 30_000;
         let stored = await storedIds(t, tenant);
         while (stored.length < confirmed.size && Date.now() < drainEnd) {
+          // Polling storage while the queue drains; the loop measures when it is done.
           await sleep(100);
           stored = await storedIds(t, tenant);
         }

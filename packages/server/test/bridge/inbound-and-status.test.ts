@@ -4,7 +4,7 @@ import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ENGINES, uniqueAccountId } from '../support/databases';
-import { ask, nextEvent, record } from '../support/events';
+import { ask, eventually, nextEvent, record } from '../support/events';
 import {
   bridgeConfig,
   bridgeStatus,
@@ -229,11 +229,13 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: inbound messages and statu
 });
 
 async function waitForRows(t: ServerContext, tenant: string, n: number): Promise<void> {
-  const end = Date.now() + 10_000;
-  for (;;) {
-    const [row] = await t.sb().services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE account_id = $1', [tenant]);
-    if ((row?.n ?? 0) >= n) return;
-    if (Date.now() > end) throw new Error(`only ${row?.n} of ${n} messages stored`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await eventually(
+    async () => {
+      const [row] = await t
+        .sb()
+        .services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE account_id = $1', [tenant]);
+      if ((row?.n ?? 0) < n) throw new Error(`only ${row?.n} of ${n} messages stored`);
+    },
+    { ms: 10_000, every: 25 },
+  );
 }

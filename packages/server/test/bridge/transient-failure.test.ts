@@ -79,6 +79,7 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: the database going away', 
       text: 'are you there?',
       timestamp: Date.now(),
     });
+    // About time: how many tries a 2.5 s outage gets (a handful, not a hot loop).
     await sleep(2_500);
     const during = bridgeStatus(sb);
     // 200 ms, then pauses that grow with the outage: a handful of tries in 2.5 s, not a hot loop.

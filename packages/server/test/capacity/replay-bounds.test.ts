@@ -113,6 +113,7 @@ forEachServer(
           const res = await ask(s, 'sync', { since }, 20_000).catch(() => ({ ok: false, error: { code: 'TIMEOUT' } }) as any);
           outcomes.push(res.ok ? 'ok' : res.error.code);
           since = res.ok && res.data.hasMore ? res.data.lastSeq : 0;
+          // A short pause between retries of a refused request.
           if (!res.ok) await new Promise((r) => setTimeout(r, 20));
         }
       });

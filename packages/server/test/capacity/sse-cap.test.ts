@@ -36,6 +36,7 @@ forEachServer(
         let again: SseStream | undefined;
         for (let attempt = 0; attempt < 100 && again?.status !== 200; attempt++) {
           again = await openSse(url, customer);
+          // A short pause between retries of a refused request.
           if (again.status !== 200) await new Promise((r) => setTimeout(r, 20));
         }
         expect(again?.status).toBe(200);

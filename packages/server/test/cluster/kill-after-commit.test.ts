@@ -85,9 +85,11 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('a node killed between it
     let stored: Array<{ id: string; client_message_id: string }> = [];
     for (let tries = 0; stored.length === 0 && tries < 200; tries++) {
       stored = await read();
+      // Polling the database, which has no event to wait for.
       if (stored.length === 0) await new Promise((r) => setTimeout(r, 100));
     }
     expect(stored.length).toBeGreaterThan(0);
+    // About time: nothing more is written later by the killed node's half-finished flush.
     await new Promise((r) => setTimeout(r, 500));
     expect(await read()).toHaveLength(stored.length);
     expect(answeredByNode1).toEqual([]);
@@ -114,6 +116,7 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('a node killed between it
     // Node 1 never broadcast nor relayed them: node 2's tailer brings each to the listener once.
     const acked = new Set(replies.map((r) => r.data.id));
     await until(() => [...acked].every((id) => listener.counts.has(id)), 10_000, 'the listener hears every message');
+    // About time: the tailer's window, in which a duplicate would still arrive.
     await new Promise((r) => setTimeout(r, 500));
     expect(deliveryFaults([listener], acked)).toEqual([]);
     listener.socket.disconnect();

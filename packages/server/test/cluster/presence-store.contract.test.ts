@@ -190,6 +190,7 @@ for (const impl of impls) {
       await store.connect(acct, 'u1', 'c1');
       await store.setStatus(acct, 'u1', 'busy');
       await store.disconnect(acct, 'u1', 'c1');
+      // About time: the record's TTL (150 ms) runs out; Redis keeps that time itself, so a fake clock cannot move it.
       await new Promise((r) => setTimeout(r, 300));
       expect((await store.connect(acct, 'u1', 'c2')).record.status).toBe('online');
     });

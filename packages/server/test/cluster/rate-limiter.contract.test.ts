@@ -82,6 +82,7 @@ for (const impl of impls) {
       const acct = tenant();
       for (let i = 0; i < 3; i++) await a.consume(subject(acct, 'w1'), 1);
       const err = await refusal(a.consume(subject(acct, 'w1'), 1));
+      // About time: the refill the limiter asked for.
       await sleep(err!.details!.retryAfterMs as number);
       expect(await refusal(a.consume(subject(acct, 'w1'), 1))).toBeNull();
       expect((await refusal(a.consume(subject(acct, 'w1'), 1)))?.code).toBe('RATE_LIMITED');

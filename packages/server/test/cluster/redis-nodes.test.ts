@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ask, nextEvent, sleep, until } from '../support/events';
+import { ask, nextEvent, until } from '../support/events';
 import { type Nodes, startNodes } from '../support/nodes';
 import { dropRedisPrefix, openTestRedis, redisAvailable, TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis';
 
@@ -92,6 +92,5 @@ describe.skipIf(!redisAvailable)('two nodes with Redis', () => {
     const offline = nextEvent(watcher, 'agent_offline', (p) => p.userId === 'rn-typist', 4_000);
     await stopped;
     await offline;
-    await sleep(100);
   });
 });

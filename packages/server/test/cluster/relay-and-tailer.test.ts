@@ -35,6 +35,7 @@ for (const kind of ENGINES) {
       for (let i = 0; i < 20; i++)
         expect((await ask(sender.socket, 'send_message', { conversationId: c.conversationId, content: `m${i}` })).ok).toBe(true);
       await until(() => onB.got.length >= 20, 5_000, '20 messages on node B');
+      // About time: the outbox tailer's window, in which a late duplicate would still arrive.
       await sleep(300);
       expect(onB.got.map((p) => p.content)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
       expect(sender.got).toHaveLength(20);
@@ -52,6 +53,7 @@ for (const kind of ENGINES) {
       } finally {
         nodes.hub!.mend();
       }
+      // About time: the outbox tailer's window, in which a late duplicate would still arrive.
       await sleep(300);
       expect(onB.got.map((p) => p.content)).toEqual(Array.from({ length: 10 }, (_, i) => `cut${i}`));
       const rescued = (await nodes.servers[1]!.services.metrics.outboxRescued.get()).values[0]?.value ?? 0;
@@ -73,6 +75,7 @@ for (const kind of ENGINES) {
       })();
       await live;
       await until(() => moved.got.length >= 10, 5_000, 'missed and live messages');
+      // About time: the outbox tailer's window, in which a late duplicate would still arrive.
       await sleep(400);
       const contents = moved.got.map((p) => p.content);
       expect(contents.filter((x) => x.startsWith('missed'))).toEqual(['missed0', 'missed1', 'missed2', 'missed3', 'missed4']);
@@ -91,6 +94,7 @@ for (const kind of ENGINES) {
       const agent = await member(0, c.agentToken, c.conversationId);
       for (let i = 0; i < 3; i++) await ask(agent.socket, 'send_message', { conversationId: c.conversationId, content: `w${i}` });
       await until(() => widget.length >= 3, 5_000, 'three outbound_message');
+      // About time: the outbox tailer's window, in which a late duplicate would still arrive.
       await sleep(300);
       expect(widget).toHaveLength(3);
     });

@@ -106,6 +106,7 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
     const [fromN2] = await senders(tenant, 1, n2, 'b');
     fromN1!.start(20);
     fromN2!.start(20);
+    // Pacing: one second of traffic.
     await sleep(1_000);
     fromN1!.stop();
     fromN2!.stop();
@@ -143,6 +144,7 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
     const rescuedBefore = (await metric(n1, 'switchboard_outbox_rescued_total')) + (await metric(n2, 'switchboard_outbox_rescued_total'));
     step('redis: traffic starts');
     all.forEach((s) => s.start(12.5));
+    // Pacing: traffic runs before the outage.
     await sleep(1_500);
 
     const down = Date.now();
@@ -154,6 +156,7 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
     const body = (await readyWhileDown.json()) as { checks: Record<string, string> };
     expect(readyWhileDown.status).toBe(503);
     expect(body.checks.redis).toBe('down');
+    // About time: a two-second Redis outage under traffic.
     await sleep(2_000);
     await redis.start();
     step('redis: started again');
@@ -163,6 +166,7 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
       const [a, b] = await Promise.all([fetch(n1.url('/readyz')), fetch(n2.url('/readyz'))]);
       if (a.status === 200 && b.status === 200) break;
       if (Date.now() > readyBy) throw new Error('nodes not ready 20 s after Redis came back');
+      // Polling /readyz, which has no event to wait for.
       await sleep(50);
     }
     const readyAgainMs = Date.now() - up;
@@ -170,10 +174,12 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
     step('redis: nodes ready again');
     await away!.connect(n2.url(), away!.maxSeq);
     step('redis: the away client is back');
+    // Pacing: traffic goes on after the outage.
     await sleep(1_500);
     all.forEach((s) => s.stop());
     await Promise.all(all.map((s) => s.drain()));
     step('redis: drained');
+    // About time: the outbox tailers' window, in which a late duplicate or a rescued event would still arrive.
     await sleep(1_000);
 
     for (const g of groups) {
@@ -205,17 +211,20 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
     groups.flatMap((g) => g.sendersN1).forEach((s) => s.failOverTo(n2.url()));
     step('kill: traffic starts');
     all.forEach((s) => s.start(12.5));
+    // Pacing: traffic runs before the kill.
     await sleep(2_000);
 
     step('kill: SIGKILL');
     n1.kill('SIGKILL');
     await n1.exited;
     step('kill: node 1 gone');
+    // Pacing: traffic goes on on the surviving node.
     await sleep(3_000);
     all.forEach((s) => s.stop());
     await Promise.all(all.map((s) => s.drain()));
     step('kill: drained');
     await until(() => movers.every((l) => l.reconnectMs !== null), 10_000, 'every mover caught up on node 2');
+    // About time: the outbox tailers' window, in which a late duplicate or a rescued event would still arrive.
     await sleep(1_500);
 
     let storedCount = 0;

@@ -87,6 +87,7 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 start-up', () => {
     const probing = (async () => {
       while (!started && !exited) {
         early.push(probe('/readyz'));
+        // Pacing: a probe every 50 ms during start-up.
         await sleep(50);
       }
     })();

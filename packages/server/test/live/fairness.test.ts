@@ -90,6 +90,7 @@ forEachServer(
       const quietAnswers: Array<Promise<{ ok: boolean; error?: { code: string } }>> = [];
       for (let i = 0; i < QUIET_SENDS; i++) {
         quietAnswers.push(ask(quiet, C.send_message.name, { conversationId: quietConversation, content: `quiet ${i}` }, 30_000));
+        // Pacing, not synchronisation: the quiet tenant's fixed schedule.
         await sleep(1_000 / QUIET_RATE_PER_S);
       }
       const answers = await Promise.all(quietAnswers);

@@ -1,14 +1,15 @@
+import { defaultClient as C, defaultServer as S } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
 
-import { ask, nextEvent, sleep } from '../support/events';
+import { ask, nextEvent } from '../support/events';
 import { forEachServer } from '../support/server';
 import { cast } from './setup';
 
 forEachServer('messages on the default namespace', (t) => {
   it('a customer message reaches staff as user_message and the conversation room as new_message, and no one else', async () => {
     const c = await cast(t, 'msg1');
-    const sent = nextEvent(c.customer, 'message_sent');
-    const res = await ask(c.customer, 'send_message', {
+    const sent = nextEvent(c.customer, S.message_sent);
+    const res = await ask(c.customer, C.send_message, {
       conversationId: c.conversationId,
       content: 'Where is my order?',
       contentType: 'text',
@@ -16,11 +17,10 @@ forEachServer('messages on the default namespace', (t) => {
     expect(res.ok).toBe(true);
     expect(res.data).toMatchObject({ content: 'Where is my order?', role: 'USER', senderId: 'msg1-cust', status: 'sent' });
     expect((await sent).id).toBe(res.data.id);
-    await sleep(200);
     const byId = (p: any) => p?.message?.id === res.data.id;
-    expect(c.receivers('user_message', byId)).toEqual(['agent', 'agentElsewhere', 'viewer']);
-    expect(c.receivers('new_message', byId)).toEqual(['agent', 'customer']);
-    const payload = c.log.get('agent')!.find((e) => e.event === 'new_message')!.payload;
+    await c.expectReceivers(S.user_message, ['agent', 'agentElsewhere', 'viewer'], byId);
+    await c.expectReceivers(S.new_message, ['agent', 'customer'], byId);
+    const payload = c.log.get('agent')!.find((e) => e.event === S.new_message.name)!.payload;
     // 000 nests the message, 002 reads it flat: one object satisfies both.
     expect(payload).toMatchObject({
       conversationId: c.conversationId,
@@ -34,22 +34,21 @@ forEachServer('messages on the default namespace', (t) => {
 
   it('an agent reply is HUMAN_AGENT and reaches all staff and the conversation room', async () => {
     const c = await cast(t, 'msg2');
-    const res = await ask(c.agent, 'send_message', { conversationId: c.conversationId, content: 'On its way', contentType: 'text' });
+    const res = await ask(c.agent, C.send_message, { conversationId: c.conversationId, content: 'On its way', contentType: 'text' });
     expect(res.data.role).toBe('HUMAN_AGENT');
-    await sleep(200);
-    expect(c.receivers('new_message')).toEqual(['agent', 'agentElsewhere', 'customer', 'viewer']);
-    expect(c.receivers('user_message')).toEqual([]);
+    await c.expectReceivers(S.new_message, ['agent', 'agentElsewhere', 'customer', 'viewer']);
+    expect(c.receivers(S.user_message)).toEqual([]);
   });
 
   it('a retried send with the same clientMessageId is stored once and broadcast once', async () => {
     const c = await cast(t, 'msg3');
     const input = { conversationId: c.conversationId, content: 'once', contentType: 'text', clientMessageId: 'client-1' };
-    const [a, b] = await Promise.all([ask(c.customer, 'send_message', input), ask(c.customer, 'send_message', input)]);
-    const again = await ask(c.customer, 'send_message', input);
+    const [a, b] = await Promise.all([ask(c.customer, C.send_message, input), ask(c.customer, C.send_message, input)]);
+    const again = await ask(c.customer, C.send_message, input);
     expect(a.data.id).toBe(b.data.id);
     expect(again.data.id).toBe(a.data.id);
-    await sleep(200);
-    expect(c.log.get('agent')!.filter((e) => e.event === 'new_message')).toHaveLength(1);
+    await c.expectReceivers(S.new_message, ['agent', 'customer']);
+    expect(c.log.get('agent')!.filter((e) => e.event === S.new_message.name)).toHaveLength(1);
     const stored = (
       await t.http('GET', `/api/conversations/${c.conversationId}/messages`, {
         token: await t.token({ sub: 'msg3-agent', accountId: 'msg3' }),
@@ -60,7 +59,7 @@ forEachServer('messages on the default namespace', (t) => {
 
   it('refuses bad sends with their codes, storing and broadcasting nothing', async () => {
     const c = await cast(t, 'msg4');
-    const send = (s: typeof c.customer, p: unknown) => ask(s, 'send_message', p);
+    const send = (s: typeof c.customer, p: unknown) => ask(s, C.send_message, p);
     expect((await send(c.customer, { conversationId: 'missing', content: 'x' })).error?.code).toBe('NOT_FOUND');
     expect((await send(c.otherCustomer, { conversationId: c.conversationId, content: 'x' })).error?.code).toBe('FORBIDDEN');
     expect((await send(c.viewer, { conversationId: c.conversationId, content: 'x' })).error?.code).toBe('FORBIDDEN');
@@ -73,9 +72,9 @@ forEachServer('messages on the default namespace', (t) => {
     expect((await send(c.customer, { conversationId: c.conversationId, content: 'x', contentType: 'hologram' })).error?.code).toBe(
       'VALIDATION_FAILED',
     );
-    expect((await ask(c.otherCustomer, 'join_conversation', c.conversationId)).error?.code).toBe('FORBIDDEN');
-    await sleep(150);
-    expect(['new_message', 'user_message'].flatMap((e) => c.receivers(e))).toEqual([]);
+    expect((await ask(c.otherCustomer, C.join_conversation, c.conversationId)).error?.code).toBe('FORBIDDEN');
+    await c.settled();
+    expect([S.new_message, S.user_message].flatMap((e) => c.receivers(e))).toEqual([]);
     const stored = (
       await t.http('GET', `/api/conversations/${c.conversationId}/messages`, {
         token: await t.token({ sub: 'msg4-agent', accountId: 'msg4' }),
@@ -91,9 +90,8 @@ forEachServer('messages on the default namespace', (t) => {
       body: { content: 'by http', clientMessageId: 'h1' },
     });
     expect(res.status).toBe(201);
-    await sleep(200);
-    expect(c.receivers('user_message')).toEqual(['agent', 'agentElsewhere', 'viewer']);
-    expect(c.receivers('new_message')).toEqual(['agent', 'customer']);
+    await c.expectReceivers(S.user_message, ['agent', 'agentElsewhere', 'viewer']);
+    await c.expectReceivers(S.new_message, ['agent', 'customer']);
     const retry = await t.http('POST', `/api/conversations/${c.conversationId}/messages`, {
       token: await t.token({ sub: 'msg5-cust', accountId: 'msg5', role: 'customer' }),
       body: { content: 'by http', clientMessageId: 'h1' },

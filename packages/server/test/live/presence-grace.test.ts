@@ -3,7 +3,7 @@ import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { expect, it } from 'vitest';
 
 import { uniqueAccountId } from '../support/databases';
-import { ask, nextEvent, sleep, until } from '../support/events';
+import { ask, eventually, nextEvent, sleep, until } from '../support/events';
 import { forEachServer } from '../support/server';
 
 const GRACE_MS = 1_500;
@@ -44,7 +44,7 @@ forEachServer(
       await back;
       const offline = nextEvent(watcher, S.agent_offline.name, (p) => p.userId === 'leaver', GRACE_MS + 3_000);
       expect(await offline).toMatchObject({ userId: 'leaver', status: 'offline' });
-      // Sweeps run every PRESENCE_TTL_MS / 3: give a few of them the chance to announce anyone again.
+      // About time: sweeps run every PRESENCE_TTL_MS / 3 (200 ms); give a few of them the chance to announce anyone again.
       await sleep(700);
       expect(seen).toEqual([['offline', 'leaver']]);
       expect(await t.sb().services.broadcast.isAgentOnline(acct, 'agent-7')).toBe(true);
@@ -60,7 +60,7 @@ forEachServer(
       const away = await t.connect({ token: await agentToken(acct, 'stepping-out') });
       away.disconnect();
       const store = t.sb().cluster.presenceStore;
-      while ((await store.get(acct, 'stepping-out'))?.connections !== 0) await sleep(10);
+      await eventually(async () => (await store.get(acct, 'stepping-out'))?.connections === 0);
 
       let snapshot: unknown;
       const adminToken = await t.token({ sub: 'late-admin', accountId: acct, role: 'admin' });
@@ -106,7 +106,7 @@ forEachServer(
       await nextEvent(watcher, S.agent_online.name, (p) => p.userId === 'flicker');
       const seen = presenceLog(watcher);
       await Promise.all([ask(agent, 'agent_offline'), ask(agent, 'agent_online')]);
-      // A later change of someone else goes out after the flicker's window closed.
+      // About time: a later change of someone else goes out after the flicker's window closed.
       await sleep(COALESCE_MS);
       const other = nextEvent(watcher, S.agent_online.name, (p) => p.userId === 'sentinel');
       await t.connect({ token: await agentToken(acct, 'sentinel') });
@@ -133,7 +133,7 @@ forEachServer(
       const agent = await open('invisible', 'agent');
       try {
         // The agent's user row is written as its session starts: watch once the server knows it.
-        while (!(await ask(watcher, PC['presence:subscribe'].name, { userIds: ['invisible'] })).data?.length) await sleep(10);
+        await eventually(async () => (await ask(watcher, PC['presence:subscribe'], { userIds: ['invisible'] })).data.length > 0);
         const update = nextEvent(watcher, PS['presence:update'].name, (u) => u.userId === 'invisible' && u.status === 'offline');
         expect((await ask(agent, PC['presence:status'].name, { status: 'offline' })).ok).toBe(true);
         await update;
@@ -143,11 +143,15 @@ forEachServer(
         // The chosen offline outlives a reconnect: still offline, and nothing is announced.
         const staff = await t.connect({ token: await t.token({ sub: 'staff', accountId: acct, role: 'admin' }) });
         const seen = presenceLog(staff);
+        const sentinel = await t.connect({ token: await agentToken(acct, 'sentinel') });
         agent.disconnect();
         const again = await open('invisible', 'agent');
         expect((await ask(watcher, PC['presence:subscribe'].name, { userIds: ['invisible'] })).data?.[0].status).toBe('offline');
         again.disconnect();
-        await sleep(GRACE_MS + COALESCE_MS + 300);
+        // The sentinel leaves after the invisible agent, so its grace ends later: once it is announced, the
+        // invisible agent's grace has run out too, with nothing to say.
+        sentinel.disconnect();
+        await nextEvent(staff, S.agent_offline, (p) => p.userId === 'sentinel', GRACE_MS + 3_000);
         expect(seen.filter(([, id]) => id === 'invisible')).toEqual([]);
       } finally {
         watcher.disconnect();

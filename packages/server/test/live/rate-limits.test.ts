@@ -65,6 +65,7 @@ forEachServer(
         expect(w).toBeGreaterThan(0);
         expect(w).toBeLessThanOrEqual(1_000 / SOCKET_PER_S);
       }
+      // About time: the refill the server asked for.
       await sleep(Math.max(...waits));
       expect((await ask(socket, C.send_message.name, { conversationId, content: 'after the wait' })).ok).toBe(true);
       // What was earned was one send, not a new burst.

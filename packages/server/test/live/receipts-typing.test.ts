@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 
-import { ask, nextEvent, sleep } from '../support/events';
+import { ask, nextEvent } from '../support/events';
 import { forEachServer } from '../support/server';
 import { cast } from './setup';
 
@@ -26,7 +26,7 @@ forEachServer(
       await read;
       // A late delivered after read changes nothing and broadcasts nothing.
       await ask(c.customer, 'mark_delivered', { conversationId: c.conversationId, messageId: msg.id });
-      await sleep(150);
+      await c.settled();
       expect(c.log.get('agent')!.filter((e) => e.event === 'message_status')).toHaveLength(2);
       expect(c.receivers('message_status')).toEqual(['agent', 'customer']);
       const stored = (
@@ -68,7 +68,6 @@ forEachServer(
       await ask(c.agent, 'send_message', { conversationId: c.conversationId, content: 'done typing' });
       await stop1;
       const again = nextEvent(c.customer, 'typing_start', () => true, 300);
-      await sleep(50);
       await ask(c.agent, 'typing_start', { conversationId: c.conversationId });
       await again;
       const stop2 = nextEvent(c.customer, 'typing_stop', () => true, 300);

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 
-import { ask, nextEvent, sleep, until } from '../support/events';
+import { ask, nextEvent, settled, until } from '../support/events';
 import { forEachServer, INTERNAL_KEY } from '../support/server';
 
 forEachServer(
@@ -61,7 +61,7 @@ forEachServer(
       await ask(customer, 'sync', { since: 0 });
       await sender;
       await until(() => seen.size === 80, 5_000, 'all 80 messages');
-      await sleep(200);
+      await settled(customer);
       expect([...seen.values()].every((n) => n === 1)).toBe(true);
     });
 

@@ -1,6 +1,7 @@
+import { defaultClient as C, portalServer as P, widgetServer as W } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
 
-import { ask, nextEvent, record, sleep, until } from '../support/events';
+import { ask, nextEvent, record, until } from '../support/events';
 import { forEachServer } from '../support/server';
 import { cast } from './setup';
 
@@ -9,7 +10,7 @@ forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
     const staffToken = await t.token({ sub: 'p1-admin', accountId: 'p1', role: 'admin' });
     const watcher = await t.connect({ token: staffToken, auth: { dialect: 'portal' } });
     const seen = record(watcher);
-    const created = nextEvent(watcher, 'conversation:new');
+    const created = nextEvent(watcher, P['conversation:new']);
     const c = await cast(t, 'p1', { dialect: 'portal' });
     expect(await created).toMatchObject({
       id: c.conversationId,
@@ -17,28 +18,25 @@ forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
       seq: expect.any(Number),
     });
 
-    const msg = (await ask(c.customer, 'send_message', { conversationId: c.conversationId, content: 'hi portal' })).data;
-    await ask(c.agent, 'typing_start', { conversationId: c.conversationId });
-    await ask(c.agent, 'assign_conversation', { conversationId: c.conversationId, agentId: 'p1-agent' });
-    await ask(c.agent, 'update_conversation_status', { conversationId: c.conversationId, status: 'PENDING' });
-    await ask(c.agent, 'mark_read', { conversationId: c.conversationId, messageId: msg.id });
-    await sleep(250);
+    const msg = (await ask(c.customer, C.send_message, { conversationId: c.conversationId, content: 'hi portal' })).data;
+    await ask(c.agent, C.typing_start, { conversationId: c.conversationId });
+    await ask(c.agent, C.assign_conversation, { conversationId: c.conversationId, agentId: 'p1-agent' });
+    await ask(c.agent, C.update_conversation_status, { conversationId: c.conversationId, status: 'PENDING' });
+    await ask(c.agent, C.mark_read, { conversationId: c.conversationId, messageId: msg.id });
 
-    expect(c.receivers('message:new', (p) => p.id === msg.id && p.message.content === 'hi portal')).toEqual(['agent', 'customer']);
-    expect(c.receivers('typing:start')).toEqual(['customer']);
-    expect(c.receivers('conversation:assigned', (p) => p.assigneeId === 'p1-agent')).toEqual([
-      'agent',
-      'agentElsewhere',
-      'customer',
-      'viewer',
-    ]);
-    expect(c.receivers('conversation:updated', (p) => p.changes.includes('status') && p.status === 'PENDING')).toEqual([
-      'agent',
-      'agentElsewhere',
-      'customer',
-      'viewer',
-    ]);
-    expect(c.receivers('message:delivered', (p) => p.status === 'read' && p.messageId === msg.id)).toEqual(['agent', 'customer']);
+    await c.expectReceivers(P['message:new'], ['agent', 'customer'], (p) => p.id === msg.id && p.message.content === 'hi portal');
+    await c.expectReceivers(P['typing:start'], ['customer']);
+    await c.expectReceivers(
+      P['conversation:assigned'],
+      ['agent', 'agentElsewhere', 'customer', 'viewer'],
+      (p) => p.assigneeId === 'p1-agent',
+    );
+    await c.expectReceivers(
+      P['conversation:updated'],
+      ['agent', 'agentElsewhere', 'customer', 'viewer'],
+      (p) => p.changes.includes('status') && p.status === 'PENDING',
+    );
+    await c.expectReceivers(P['message:delivered'], ['agent', 'customer'], (p) => p.status === 'read' && p.messageId === msg.id);
     const defaultNames = [
       'new_message',
       'user_message',
@@ -49,7 +47,7 @@ forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
       'conversation_created',
     ];
     for (const name of defaultNames) expect(c.receivers(name)).toEqual([]);
-    expect(seen.filter((e) => e.event === 'conversation:new')).toHaveLength(1);
+    expect(seen.filter((e) => e.event === P['conversation:new'].name)).toHaveLength(1);
   });
 
   it('003 widget sockets, by handshake query or by namespace, get outbound_message for replies, inbound_message for the customer, and status_update', async () => {
@@ -59,12 +57,17 @@ forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
     const byQuery = await t.connect({ token: customerToken, query: { tenantId: 'w1', conversationId: conv.id } });
     const byNamespace = await t.connect({ token: customerToken, namespace: `/tenant/w1/conv/${conv.id}` });
     const agent = await t.connect({ token: agentToken });
-    await ask(agent, 'join_conversation', conv.id);
+    await ask(agent, C.join_conversation, conv.id);
     const logs = [record(byQuery), record(byNamespace)];
 
-    const reply = (await ask(agent, 'send_message', { conversationId: conv.id, content: 'Hello from support' })).data;
-    await ask(byQuery, 'mark_read', { conversationId: conv.id, messageId: reply.id });
-    await sleep(250);
+    const reply = (await ask(agent, C.send_message, { conversationId: conv.id, content: 'Hello from support' })).data;
+    await ask(byQuery, C.mark_read, { conversationId: conv.id, messageId: reply.id });
+    // The read status is the last fact: once both sockets have it, everything before it has arrived.
+    await until(
+      () => logs.every((log) => log.some((e) => e.event === W.status_update.name && e.payload.status === 'read')),
+      5_000,
+      'status_update',
+    );
     for (const log of logs) {
       // 003's widget shows an inbound_message as the customer's own: an agent's reply must not be one.
       expect(log.filter((e) => e.event === 'inbound_message')).toHaveLength(0);
@@ -81,7 +84,7 @@ forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
       expect(log.some((e) => e.event === 'new_message' || e.event === 'message:new')).toBe(false);
     }
     // The widget socket may send into its own conversation, and nowhere else; the customer's words are inbound.
-    const mine = (await ask(byNamespace, 'send_message', { conversationId: conv.id, content: 'thanks' })).data;
+    const mine = (await ask(byNamespace, C.send_message, { conversationId: conv.id, content: 'thanks' })).data;
     expect(mine.id).toEqual(expect.any(String));
     await until(() => logs.every((log) => log.some((e) => e.event === 'inbound_message')), 2_000, 'inbound_message');
     for (const log of logs) {
@@ -90,7 +93,7 @@ forEachServer('each vocabulary hears each fact once, in its own words', (t) => {
       ]);
       expect(log.filter((e) => e.event === 'outbound_message')).toHaveLength(1);
     }
-    expect((await ask(byNamespace, 'send_message', { conversationId: 'other', content: 'x' })).error?.code).toBe('FORBIDDEN');
+    expect((await ask(byNamespace, C.send_message, { conversationId: 'other', content: 'x' })).error?.code).toBe('FORBIDDEN');
   });
 
   it('refuses a widget socket for another tenant’s or another customer’s conversation', async () => {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 
 import type { Actor } from '../../src/access/policy';
 import { AppError } from '../../src/errors';
-import { ask, record, sleep, until } from '../support/events';
+import { ask, record, settled, until } from '../support/events';
 import { forEachServer, type ServerContext } from '../support/server';
 
 /** How many flushes the node's write pipeline has run, from its metric. */
@@ -52,7 +52,8 @@ forEachServer(
       }
       const ids = await Promise.all(answers);
       expect(new Set(ids).size).toBe(1_000);
-      await sleep(100);
+      // A second answer to any send would have come before a round trip that starts now.
+      await settled(...senders);
       expect([...acks.values()].every((n) => n === 1) && acks.size === 1_000).toBe(true);
       // Batches formed: far fewer flushes than sends.
       expect((await flushes(t)) - flushesBefore).toBeLessThan(1_000);
@@ -135,7 +136,7 @@ forEachServer(
         .sb()
         .services.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE account_id = $1', [tenant]);
       expect(count[0]!.n).toBe(1);
-      await sleep(150);
+      await settled(listener);
       expect(heard.filter((e) => e.event === 'new_message')).toHaveLength(1);
     });
 

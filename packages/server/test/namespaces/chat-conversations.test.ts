@@ -1,7 +1,7 @@
 import { chatClient as C, chatServer as S, defaultClient, defaultServer } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
 
-import { ask, nextEvent, record, sleep } from '../support/events';
+import { ask, nextEvent, record, roundTrip } from '../support/events';
 import { forEachServer } from '../support/server';
 import { namespaceClients, type Person, tenant } from './namespace-clients';
 
@@ -160,8 +160,10 @@ forEachServer(
       await ask(classic, defaultClient.update_conversation_status.name, { conversationId: conversation.id, status: 'RESOLVED' });
       expect(await ended).toMatchObject({ conversationId: conversation.id, reason: 'resolved', status: 'RESOLVED', endedBy: 'agent-1' });
       const later = record(customerChat);
+      const pending = nextEvent(classic, defaultServer.conversation_status_changed, (p) => p.status === 'PENDING');
       await ask(classic, defaultClient.update_conversation_status.name, { conversationId: conversation.id, status: 'PENDING' });
-      await sleep(100);
+      await pending;
+      await roundTrip(customerChat, C['chat:join'], { conversationId: conversation.id });
       expect(later.filter((e) => e.event === S['chat:ended'].name)).toEqual([]);
     });
   },

@@ -43,6 +43,7 @@ forEachServer('/dashboard namespace', (t) => {
     const solved = await post(admin, '/api/tickets', { subject: 'c' });
     await t.http('PATCH', `/api/tickets/${solved.id}`, { token: await t.token(admin), body: { status: 'solved' } });
     await post(a.person('cust-1', 'customer'), '/api/conversations', { subject: 'waiting' });
+    // About time: the waiting conversation must have waited a measurable while (avgWaitTime > 0).
     await sleep(20);
 
     const { metrics } = await openDashboard(admin);
@@ -80,6 +81,7 @@ forEachServer('/dashboard namespace', (t) => {
     const start = Date.now();
     await Promise.all(Array.from({ length: 5 }, (_, i) => post(admin, '/api/tickets', { subject: `burst ${i}` })));
     await nextEvent(mine.socket, S['metrics:tickets'].name, (m) => m.total === 5, 5_000);
+    // About time: a push the throttle might still owe would come within this window.
     await sleep(300);
 
     // Five facts, but pushes at least a second apart: as many as the seconds the burst took, plus the first.

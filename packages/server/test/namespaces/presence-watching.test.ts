@@ -1,7 +1,7 @@
 import { presenceClient as C, presenceServer as S } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
 
-import { ask, nextEvent, record, sleep } from '../support/events';
+import { ask, nextEvent, record, roundTrip } from '../support/events';
 import { forEachServer } from '../support/server';
 import { namespaceClients, tenant } from './namespace-clients';
 
@@ -54,10 +54,14 @@ forEachServer(
         { userId: 'agent-1', status: 'busy', lastSeen: expect.any(String) },
       ]);
 
+      const stillWatching = await clients.open('presence', a.person('admin-2', 'admin'));
+      await ask(stillWatching, C['presence:subscribe'], { userIds: ['agent-1'] });
       await ask(watcher, C['presence:unsubscribe'].name, { userIds: ['agent-1'] });
       const after = record(watcher);
+      const away = nextEvent(stillWatching, S['presence:update'], (u) => u.status === 'away');
       await ask(again, C['presence:status'].name, { status: 'away' });
-      await sleep(100);
+      await away;
+      await roundTrip(watcher, C['presence:unsubscribe'], { userIds: ['agent-1'] });
       expect(after).toEqual([]);
     });
 

@@ -1,7 +1,7 @@
 import { chatClient, ticketsClient as C, ticketsServer as S } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
 
-import { ask, nextEvent, record, sleep } from '../support/events';
+import { ask, nextEvent, record, roundTrip } from '../support/events';
 import { forEachServer } from '../support/server';
 import { namespaceClients, tenant } from './namespace-clients';
 
@@ -39,7 +39,7 @@ forEachServer('/tickets namespace', (t) => {
     expect(res.body.slaResolutionDueAt).toEqual(expect.any(String));
     expect(await heardByAgent).toMatchObject({ id: res.body.id, subject: 'Printer on fire', seq: expect.any(Number) });
     expect((await heardByViewer).id).toBe(res.body.id);
-    await sleep(100);
+    await roundTrip(otherSocket, C['ticket:subscribe'], { ticketId: res.body.id });
     expect(elsewhere).toEqual([]);
   });
 
@@ -152,7 +152,7 @@ forEachServer('/tickets namespace', (t) => {
     expect(await heard).toMatchObject({ id: sent.data.id, ticketId: ticket.id, content: 'It broke again', role: 'USER' });
     const stored = await t.http('GET', `/api/conversations/${conversation.id}/messages`, { token: await t.token(agent) });
     expect(stored.body.messages.map((m: { id: string }) => m.id)).toEqual([sent.data.id]);
-    await sleep(100);
+    await roundTrip(bystander, C['ticket:unsubscribe'], { ticketId: ticket.id });
     expect(unrelated.filter((e) => e.event === S['ticket:message'].name)).toEqual([]);
   });
 
@@ -181,8 +181,11 @@ forEachServer('/tickets namespace', (t) => {
 
     await ask(watcher, C['ticket:unsubscribe'].name, { ticketId: ticket.id });
     const after = record(watcher);
+    // The viewer, still subscribed, hears it: by then it went to every subscriber, and the round trip shows the watcher's share.
+    const viewerHeard = nextEvent(viewer, S['ticket:typing']);
     await ask(typist, C['ticket:typing'].name, { ticketId: ticket.id });
-    await sleep(100);
+    await viewerHeard;
+    await roundTrip(watcher, C['ticket:unsubscribe'], { ticketId: ticket.id });
     expect(after).toEqual([]);
   });
 });

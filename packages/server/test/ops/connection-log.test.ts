@@ -31,7 +31,7 @@ forEachServer(
         };
         await expect.poll(totals, { timeout: 5_000 }).toEqual({ opened: 2, closed: 1, open: 1, level: 30 });
         const seen = lines.length;
-        // One more interval with no change: open stays 1, nothing opened or closed, so no line.
+        // About time: one more interval with no change: open stays 1, nothing opened or closed, so no line.
         await new Promise((r) => setTimeout(r, 600));
         expect(lines.slice(seen).filter((l) => l.opened || l.closed)).toEqual([]);
         expect(lines.length - seen).toBeLessThanOrEqual(1);

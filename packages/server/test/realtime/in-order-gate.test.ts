@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import type { LoggedEvent } from '../../src/domain/domain-event';
 import { InOrderGate } from '../../src/realtime/in-order-gate';
@@ -73,12 +73,19 @@ describe('in-order gate', () => {
     expect(out).toEqual([105]);
   });
 
-  it('gives up on a predecessor that never comes, after maxWaitMs', async () => {
-    const { offer, out, gaveUp } = gate(50);
-    offer(ev(31, 30));
-    offer(ev(32, 31));
-    await new Promise((r) => setTimeout(r, 120));
-    expect(out).toEqual([31, 32]);
-    expect(gaveUp).toEqual([31]);
+  it('gives up on a predecessor that never comes, after maxWaitMs', () => {
+    vi.useFakeTimers();
+    try {
+      const { offer, out, gaveUp } = gate(50);
+      offer(ev(31, 30));
+      offer(ev(32, 31));
+      vi.advanceTimersByTime(49);
+      expect(out).toEqual([]);
+      vi.advanceTimersByTime(2);
+      expect(out).toEqual([31, 32]);
+      expect(gaveUp).toEqual([31]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -67,6 +67,7 @@ describe('the release tree the Dockerfile builds', () => {
     server = spawn(process.execPath, CMD.slice(1), { cwd: app, env, stdio: ['ignore', 'ignore', 'inherit'] });
     const exited = new Promise<never>((_, fail) => server?.once('exit', (code) => fail(new Error(`server exited (${code})`))));
     const ready = (async () => {
+      // Polling another process's /readyz: it has no event to wait for.
       for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(250)) {
         const res = await fetch(`${base}/readyz`).catch(() => null);
         if (res?.status === 200) return;

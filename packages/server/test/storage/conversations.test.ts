@@ -3,8 +3,7 @@ import { expect, it } from 'vitest';
 
 import { ConversationsRepo, isUniqueViolation } from '../../src/storage/index';
 import { forEachEngine, uniqueAccountId } from '../support/databases';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../support/events';
 
 forEachEngine('conversations', ({ db }) => {
   it('creates a conversation in the wire shape, with defaults', async () => {
@@ -47,6 +46,7 @@ forEachEngine('conversations', ({ db }) => {
     const made = [];
     for (let i = 0; i < 5; i += 1) {
       made.push(await conversations.create({ accountId, contactId: i < 3 ? 'cust-a' : 'cust-b', subject: `c${i}` }));
+      // About time: distinct creation times, so the order by time is the order made.
       await sleep(2);
     }
     await conversations.updateStatus(accountId, made[0]!.id, 'PENDING');
@@ -67,10 +67,12 @@ forEachEngine('conversations', ({ db }) => {
     const conversations = new ConversationsRepo(db());
     const accountId = uniqueAccountId();
     const c = await conversations.create({ accountId });
+    // About time: updatedAt must move, so the clock must.
     await sleep(5);
     const first = await conversations.updateStatus(accountId, c.id, 'HANDED_OFF');
     expect(first).toMatchObject({ previousStatus: 'OPEN', conversation: { status: 'HANDED_OFF' } });
     expect(first!.conversation.updatedAt > c.updatedAt).toBe(true);
+    // About time: a no-op update must leave updatedAt where it was, though the clock moved.
     await sleep(5);
     const same = await conversations.updateStatus(accountId, c.id, 'HANDED_OFF');
     expect(same).toMatchObject({ previousStatus: 'HANDED_OFF' });

@@ -6,8 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { AccountsRepo, isUniqueViolation, migrate, openDb, StorageError } from '../../src/storage/index';
 import { forEachEngine, pgliteSnapshot } from '../support/databases';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../support/events';
 
 forEachEngine('Db', ({ db, kind }) => {
   it('reports its engine and answers ping', async () => {
@@ -39,7 +38,7 @@ forEachEngine('Db', ({ db, kind }) => {
         .transaction(async (tx) => {
           const [row] = await tx.query<{ n: number }>('SELECT n FROM tx_counter WHERE id = 1 FOR UPDATE');
           // Yield between read and write: another caller's statement landing here would either
-          // lose an increment or be rolled back with this transaction.
+          // lose an increment or be rolled back with this transaction. (A jitter of 0-2 ms, not a wait for anything.)
           await sleep(i % 3);
           await tx.query('UPDATE tx_counter SET n = $1 WHERE id = 1', [(row?.n ?? 0) + 1]);
           await tx.query('INSERT INTO tx_marks VALUES ($1)', [i % 2 === 0 ? 'kept' : 'rolled-back']);

@@ -105,6 +105,7 @@ forEachEngine('event log', ({ db }) => {
         order.push('second-appended');
         return e.seq;
       });
+    // About time: the second append stays blocked while the first holds the tenant's lock; nothing signals "still blocked".
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(order).toEqual([]);
     releaseFirst();

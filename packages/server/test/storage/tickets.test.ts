@@ -3,8 +3,7 @@ import { expect, it } from 'vitest';
 
 import { ConversationsRepo, TicketsRepo } from '../../src/storage/index';
 import { forEachEngine, uniqueAccountId } from '../support/databases';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../support/events';
 
 forEachEngine('tickets', ({ db }) => {
   it('creates in the wire shape and hides it from other tenants', async () => {
@@ -40,6 +39,7 @@ forEachEngine('tickets', ({ db }) => {
     const accountId = uniqueAccountId();
     const conversation = await new ConversationsRepo(db()).create({ accountId });
     const t = await tickets.create({ accountId, subject: 'Broken', conversationId: conversation.id, assigneeId: 'agent-1' });
+    // About time: updatedAt must move, so the clock must.
     await sleep(5);
     const result = await tickets.update(accountId, t.id, { status: 'pending', priority: 'urgent', assigneeId: null });
     expect(result?.before).toEqual(t);
@@ -79,6 +79,7 @@ forEachEngine('tickets', ({ db }) => {
     const made = [];
     for (let i = 0; i < 4; i += 1) {
       made.push(await tickets.create({ accountId, subject: `t${i}`, priority: i % 2 ? 'high' : 'low', teamId: 'team-a' }));
+      // About time: distinct creation times, so the order by time is the order made.
       await sleep(2);
     }
     await tickets.update(accountId, made[0]!.id, { status: 'solved', assigneeId: 'agent-9' });

@@ -50,6 +50,7 @@ async function detectPostgres(): Promise<boolean> {
   }
   for (let attempt = 0; attempt < 30; attempt += 1) {
     if (await canConnect(TEST_DATABASE_URL)) return true;
+    // Polling an outside process (PostgreSQL), which has no event to wait for.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   throw new Error(`CI=true and PostgreSQL is not reachable at ${TEST_DATABASE_URL}, even after trying to start it`);

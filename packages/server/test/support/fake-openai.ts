@@ -103,6 +103,7 @@ export class FakeOpenAi {
       req.socket.destroy();
       return;
     }
+    // The behaviour under test is a provider that is slow: this wait is the fake's answer time.
     if (behaviour.kind === 'slow') await new Promise((r) => setTimeout(r, behaviour.ms));
     if (res.destroyed) return;
     if (behaviour.kind === 'status') {

@@ -89,6 +89,7 @@ export async function spawnNode(name: string, env: Record<string, string>, ready
   while (Date.now() < deadline && !gone) {
     const res = await fetch(node.url('/readyz'), { signal: AbortSignal.timeout(2_000) }).catch(() => null);
     if (res?.status === 200) return node;
+    // Polling another process's /readyz, which has no event to wait for.
     await new Promise((r) => setTimeout(r, 100));
   }
   node.kill('SIGKILL');

@@ -10,6 +10,8 @@ import { afterAll, beforeAll } from 'vitest';
 import type { BridgeStatus } from '../../src/bridges/amqp-bridge';
 import type { Switchboard } from '../../src/build-server';
 import type { Config } from '../../src/config';
+// Every wait here polls RabbitMQ or another test file's lock: outside processes with no event to wait for.
+import { sleep } from './events';
 
 /**
  * RabbitMQ for the bridge tests: the machine's broker (TEST_AMQP_URL, default
@@ -22,7 +24,6 @@ const where = (): string => {
   const url = new URL(TEST_AMQP_URL);
   return `${url.hostname}:${url.port || 5672}`;
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function canConnect(): Promise<boolean> {
   try {

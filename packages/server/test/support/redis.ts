@@ -45,6 +45,7 @@ async function detectRedis(): Promise<boolean> {
   }
   for (let attempt = 0; attempt < 30; attempt += 1) {
     if (await redisAnswers(TEST_REDIS_URL)) return true;
+    // Polling an outside process (redis-server), which has no event to wait for.
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`CI=true and Redis is not reachable at ${TEST_REDIS_URL}, even after trying to start it`);
@@ -102,6 +103,7 @@ export class PrivateRedis {
     if (res.status !== 0) throw new Error(`redis-server on ${this.port} did not start: ${res.stderr.toString()}`);
     for (let i = 0; i < 100; i++) {
       if (await redisAnswers(this.url, 200)) return;
+      // Polling an outside process (redis-server), which has no event to wait for.
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`redis-server on ${this.port} does not answer`);
@@ -112,6 +114,7 @@ export class PrivateRedis {
     spawnSync('redis-cli', ['-p', String(this.port), 'shutdown', 'nosave']);
     for (let i = 0; i < 100; i++) {
       if (!(await redisAnswers(this.url, 100))) return;
+      // Polling an outside process (redis-server), which has no event to wait for.
       await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -4,17 +4,8 @@ import { expect, it } from 'vitest';
 
 import { withinHours } from '../../src/domain/widget-service';
 import { UsersRepo } from '../../src/storage/repos/users';
-import { ask, nextEvent } from '../support/events';
+import { ask, nextEvent, until } from '../support/events';
 import { forEachServer, type ServerContext } from '../support/server';
-
-/** Polls an async condition (presence settles after a disconnect). */
-async function until(check: () => Promise<boolean>, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const SHOP = 'https://shop.example.com';
 
