@@ -95,13 +95,38 @@ describe('the broadcaster’s audience for each fact', () => {
     }
   });
 
-  it('an assignment: the assignee’s room, the conversation room (widgets too) and tenant staff', () => {
+  it('an assignment: tenant staff and the assignee’s room; the conversation room (widgets too) apart, less staff', () => {
     expect(routes({ type: 'conversation.assigned', accountId: 'acme', conversation, previousAssigneeId: null, by: 'ad1' })).toEqual([
-      'conversation_assigned -> / default|tenant:acme:staff + default|tenant:acme:conversation:c1 + default|tenant:acme:agent:ag1',
-      'conversation:assigned -> / portal|tenant:acme:staff + portal|tenant:acme:conversation:c1 + portal|tenant:acme:agent:ag1',
+      'conversation_assigned -> / default|tenant:acme:staff + default|tenant:acme:agent:ag1',
+      'conversation_assigned -> / default|tenant:acme:conversation:c1 except default|tenant:acme:staff',
+      'conversation:assigned -> / portal|tenant:acme:staff + portal|tenant:acme:agent:ag1',
+      'conversation:assigned -> / portal|tenant:acme:conversation:c1 except portal|tenant:acme:staff',
       // The customer's widget shows who took the conversation (issue 17); widget sockets join only the conversation room.
-      'conversation_assigned -> / widget|tenant:acme:staff + widget|tenant:acme:conversation:c1 + widget|tenant:acme:agent:ag1',
+      'conversation_assigned -> / widget|tenant:acme:staff + widget|tenant:acme:agent:ag1',
+      'conversation_assigned -> / widget|tenant:acme:conversation:c1 except widget|tenant:acme:staff',
     ]);
+  });
+
+  it('a conversation fact the customer hears carries no AI reading and no labels to the conversation room', () => {
+    const classified: Conversation = {
+      ...conversation,
+      classification: { category: 'billing', priority: 'high', sentiment: 'negative', confidence: 0.9, summary: 'angry' } as never,
+      labels: [{ id: 'l1', name: 'VIP', color: '#f00' }] as never,
+    };
+    const facts: DomainEvent[] = [
+      { type: 'conversation.assigned', accountId: 'acme', conversation: classified, previousAssigneeId: null, by: 'ad1' },
+      { type: 'conversation.status_changed', accountId: 'acme', conversation: classified, previousStatus: 'OPEN', by: 'ad1' } as never,
+    ];
+    for (const fact of facts) {
+      const deliveries = plan(fact, DEFAULT_RENDERERS);
+      const toRoom = deliveries.filter((d) => d.to.some((r) => r.kind === 'conversation'));
+      const toStaff = deliveries.filter(
+        (d) => d.to.some((r) => r.kind === 'tenantStaff') && (d.payload as { conversation?: unknown }).conversation,
+      );
+      expect(toRoom.length, fact.type).toBeGreaterThan(0);
+      for (const d of toRoom) expect(JSON.stringify(d.payload), d.event).not.toMatch(/billing|VIP|classification|labels/);
+      for (const d of toStaff) expect(JSON.stringify(d.payload), d.event).toMatch(/billing/);
+    }
   });
 
   it('typing: the room except the typist, volatile, in each vocabulary', () => {

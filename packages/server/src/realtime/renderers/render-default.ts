@@ -1,7 +1,7 @@
 import { defaultServer as S, type Dialect, type Message, type NewMessagePayload } from '@switchboard/protocol';
 
 import type { DomainEvent, EphemeralEvent } from '../../domain/domain-event';
-import { deliver, type Delivery, type RoomRef, type Surface } from '../delivery';
+import { deliver, type Delivery, deliverToStaffAndRoom, type RoomRef, type Surface } from '../delivery';
 
 const staff: RoomRef = { kind: 'tenantStaff' };
 const conv = (id: string): RoomRef => ({ kind: 'conversation', id });
@@ -68,17 +68,19 @@ export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect 
     case 'conversation.unassigned': {
       const def = e.type === 'conversation.assigned' ? S.conversation_assigned : S.conversation_unassigned;
       const agentId = e.type === 'conversation.assigned' ? e.conversation.assigneeId : e.previousAssigneeId;
-      const to: RoomRef[] = [staff, conv(e.conversation.id)];
-      if (agentId) to.push({ kind: 'agent', id: agentId });
-      return [
-        deliver(s, def, to, {
+      return deliverToStaffAndRoom(
+        s,
+        def,
+        e.conversation.id,
+        {
           conversationId: e.conversation.id,
           agentId: e.conversation.assigneeId,
           previousAgentId: e.previousAssigneeId,
           assignedBy: e.by,
           conversation: e.conversation,
-        }),
-      ];
+        },
+        agentId ? [{ kind: 'agent', id: agentId }] : [],
+      );
     }
     case 'conversation.classified':
       return [deliver(s, S.ai_classification, [staff], { conversationId: e.conversation.id, messageId: e.messageId, ...e.classification })];

@@ -1,7 +1,7 @@
 import { portalServer as P } from '@switchboard/protocol';
 
 import type { DomainEvent, EphemeralEvent } from '../../domain/domain-event';
-import { deliver, type Delivery, type RoomRef, type Surface } from '../delivery';
+import { deliver, type Delivery, deliverToStaffAndRoom, type RoomRef, type Surface } from '../delivery';
 import { renderDefault } from './render-default';
 
 const s: Surface = { ns: '/', dialect: 'portal' };
@@ -36,30 +36,30 @@ export function renderPortal(e: DomainEvent | EphemeralEvent): Delivery[] {
     case 'conversation.created':
       return [deliver(s, P['conversation:new'], [staff], { conversation: e.conversation, ...e.conversation })];
     case 'conversation.status_changed':
-      return [
-        deliver(s, P['conversation:updated'], [staff, conv(e.conversation.id)], {
-          conversation: e.conversation,
-          changes: ['status'],
-          ...e.conversation,
-        }),
-      ];
+      return deliverToStaffAndRoom(s, P['conversation:updated'], e.conversation.id, {
+        conversation: e.conversation,
+        changes: ['status'],
+        ...e.conversation,
+      });
     case 'conversation.classified':
       return [
         deliver(s, P['conversation:updated'], [staff], { conversation: e.conversation, changes: ['classification'], ...e.conversation }),
       ];
     case 'conversation.assigned':
     case 'conversation.unassigned': {
-      const to: RoomRef[] = [staff, conv(e.conversation.id)];
       const agentId = e.conversation.assigneeId ?? e.previousAssigneeId;
-      if (agentId) to.push({ kind: 'agent', id: agentId });
-      return [
-        deliver(s, P['conversation:assigned'], to, {
+      return deliverToStaffAndRoom(
+        s,
+        P['conversation:assigned'],
+        e.conversation.id,
+        {
           conversationId: e.conversation.id,
           assigneeId: e.conversation.assigneeId,
           previousAssigneeId: e.previousAssigneeId,
           conversation: e.conversation,
-        }),
-      ];
+        },
+        agentId ? [{ kind: 'agent', id: agentId }] : [],
+      );
     }
     case 'typing': {
       const def = e.typing ? P['typing:start'] : P['typing:stop'];
