@@ -1,7 +1,7 @@
 import { defaultServer as S, type Dialect, type Message, type NewMessagePayload } from '@switchboard/protocol';
 
 import type { DomainEvent, EphemeralEvent } from '../../domain/domain-event';
-import { deliver, type Delivery, deliverToStaffAndRoom, type RoomRef, type Surface } from '../delivery';
+import { deliver, deliverToStaffAndRoom, type Delivery, type RoomRef, type Surface } from '../delivery';
 
 const staff: RoomRef = { kind: 'tenantStaff' };
 const conv = (id: string): RoomRef => ({ kind: 'conversation', id });

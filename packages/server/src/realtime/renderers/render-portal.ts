@@ -1,7 +1,7 @@
 import { portalServer as P } from '@switchboard/protocol';
 
 import type { DomainEvent, EphemeralEvent } from '../../domain/domain-event';
-import { deliver, type Delivery, deliverToStaffAndRoom, type RoomRef, type Surface } from '../delivery';
+import { deliver, deliverToStaffAndRoom, type Delivery, type RoomRef, type Surface } from '../delivery';
 import { renderDefault } from './render-default';
 
 const s: Surface = { ns: '/', dialect: 'portal' };
