@@ -40,8 +40,10 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the inbox by keyboard, on small s
     await agent.keyboard.press('k');
     await expect.poll(() => openRoute(agent), poll).toBe(`#/c/${order[0]}`);
 
+    // The route changes before the conversation pane has rendered its reply box: wait for the box, then press r.
+    await agent.locator('#composer-input').waitFor();
     await agent.keyboard.press('r');
-    expect(await agent.evaluate(() => document.activeElement?.id)).toBe('composer-input');
+    await expect.poll(() => agent.evaluate(() => document.activeElement?.id), poll).toBe('composer-input');
     // In the reply box, j is a letter, not a command.
     await agent.keyboard.type('j');
     expect(await openRoute(agent)).toBe(`#/c/${order[0]}`);
