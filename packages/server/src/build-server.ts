@@ -266,7 +266,7 @@ async function assemble(config: Config, deps: BuildDeps, lifecycle: Lifecycle): 
     summaries: new UserSummaries(),
     ai,
     widget: new WidgetService(db, users, { secret: config.JWT_SECRET, ttlSeconds: config.WIDGET_TOKEN_TTL_S }, { presence, conversations }),
-    inbox: new InboxService(db, conversations),
+    inbox: new InboxService(db, conversations, broadcaster),
     notes: new NoteService(db, broadcaster, conversations),
     labels: new LabelService(db, broadcaster, conversations),
     canned: new CannedResponseService(db),

@@ -1,5 +1,5 @@
-import type { Conversation } from '@switchboard/client';
-import { useConnectionStatus, useFacts, useSwitchboardClient } from '@switchboard/client/react';
+import { type Conversation, DefaultIn } from '@switchboard/client';
+import { useConnectionStatus, useFacts, useSocketEvent, useSwitchboardClient } from '@switchboard/client/react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 
@@ -11,12 +11,13 @@ const COALESCE_MS = 250;
 
 /**
  * Unread counts and previews that come from the server (issue 16): the read position lives there,
- * so a count survives a reload and a sign-in on another device. The server does not push per-user
- * counts; the socket says *that* a conversation has a new message (portal `conversation:updated`,
- * or the message itself on the default vocabulary and the polling fallback), and the row is then
- * read again over HTTP, which answers this reader's count and the new preview. The conversation on
- * screen is marked read instead, while the tab is visible. A reconnect and a return to the tab read
- * the whole list again, which is how reads made on another device show here.
+ * so a count survives a reload and a sign-in on another device. The socket says *that* a
+ * conversation has a new message (portal `conversation:updated`, or the message itself on the
+ * default vocabulary and the polling fallback), and the row is then read again over HTTP, which
+ * answers this reader's count and the new preview. The conversation on screen is marked read
+ * instead, while the tab is visible. A read made on another tab or device arrives as
+ * `read_position_changed` (to this person's own room only) and sets the count at once; a reconnect
+ * and a return to the tab read the whole list again, for anything missed while away.
  *
  * `onUnreadGrew` hears a row whose count went up, with how many arrived: what alerts are raised on.
  */
@@ -55,6 +56,12 @@ export function useInboxSync(openId: string | null, onUnreadGrew: (c: Conversati
       }, COALESCE_MS),
     );
   };
+
+  useSocketEvent(DefaultIn.read_position_changed, (e) => {
+    queryClient.setQueryData<Conversation[]>(conversationsKey, (list) =>
+      list?.map((c) => (c.id === e.conversationId ? { ...c, unreadCount: e.unreadCount } : c)),
+    );
+  });
 
   useFacts((fact) => {
     if (fact.kind === 'message') schedule(fact.message.conversationId);

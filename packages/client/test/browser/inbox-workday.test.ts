@@ -71,6 +71,12 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the inbox an agent works in all d
     expect([await badgeOf(laptop, 'maria'), await badgeOf(laptop, 'john'), await badgeOf(laptop, 'li')]).toEqual(['1', '0', '2']);
     await expect.poll(() => laptop.title(), poll).toBe('(3) Switchboard');
     await screenshot(agent, 'inbox-customers');
+
+    // Reading Maria on the laptop clears her badge on the first screen at once, without a reload.
+    await row(laptop, 'maria').click();
+    await expect.poll(() => laptop.locator('[data-testid=conversation-title]').textContent(), poll).toBe('Maria Garcia');
+    await expect.poll(() => badgeOf(agent, 'maria'), poll).toBe('0');
+    await expect.poll(() => agent.title(), poll).toBe('(2) Switchboard');
     await laptop.context().close();
   }, 90_000);
 

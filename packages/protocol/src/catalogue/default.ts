@@ -334,6 +334,14 @@ export const defaultServer = defineEvents('default', 'server', {
       "A conversation's labels changed (issue 16): applied or removed by an agent, or applied from the AI's category. `labels` is the whole set after the change. Customers never receive it.",
     schema: Envelope.extend({ conversationId: Id, labels: z.array(LabelRef), added: z.array(Id), removed: z.array(Id), by: Id.nullable() }),
   },
+  read_position_changed: {
+    // Like note_created: no seed names read positions; agents working conversations speak 002's words.
+    seeds: ['002'],
+    room: "the reader's own user room (every tab and device of that person)",
+    description:
+      "The reader's position in a conversation moved (issue 16: POST /api/conversations/:id/read from any device): `unreadCount` is what remains for that reader, so every tab and device of the same person shows the same badge at once. Nobody else receives it.",
+    schema: Envelope.extend({ conversationId: Id, unreadCount: z.number().int().nonnegative(), lastReadMessageId: Id.nullable() }),
+  },
   labels_updated: {
     seeds: ['002'],
     room: 'tenant staff only',

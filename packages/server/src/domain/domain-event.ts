@@ -154,6 +154,8 @@ export type EphemeralEvent =
   /** A message of a conversation a ticket wraps, for the ticket's followers; the message itself is logged as message.created. */
   | { type: 'ticket.message'; accountId: string; ticketId: string; message: Message }
   | { type: 'ticket.typing_changed'; accountId: string; ticketId: string; user: UserSummary; typing: boolean }
+  /** A reader's position in a conversation moved: their own devices update the unread badge. */
+  | { type: 'read.moved'; accountId: string; userId: string; conversationId: string; unreadCount: number; lastReadMessageId: string | null }
   /** Who has a conversation open on `/chat` right now. */
   | { type: 'chat.online'; accountId: string; conversationId: string; users: UserSummary[] }
   /** Dashboard metrics of one tenant that changed since they were last sent. */

@@ -8,6 +8,7 @@ import { LabelsRepo } from '../storage/repos/labels';
 import { MessagesRepo } from '../storage/repos/messages';
 import { SearchRepo } from '../storage/repos/search';
 import type { ConversationFilter, ConversationService } from './conversation-service';
+import type { Publisher } from './publisher';
 
 /**
  * The inbox as one reader sees it (issue 16): conversations with their contact, a preview of the
@@ -18,6 +19,7 @@ export class InboxService {
   constructor(
     private readonly db: Db,
     private readonly conversations: ConversationService,
+    private readonly publisher: Publisher,
   ) {}
 
   async list(actor: Actor, opts: ConversationFilter = {}): Promise<Conversation[]> {
@@ -31,15 +33,28 @@ export class InboxService {
 
   /**
    * Moves the actor's read position up to `messageId` (or the newest message) and answers the
-   * conversation with its new unread count. A position never moves backwards.
+   * conversation with its new unread count. A position never moves backwards. When it moved, the
+   * reader's other tabs and devices hear the new count (`read_position_changed`), so a badge cleared
+   * on one screen clears on all of them.
    */
   async markRead(actor: Actor, conversationId: string, messageId?: string): Promise<Conversation> {
     await this.conversations.getReadable(actor, conversationId);
     const target = messageId
       ? await this.messageIn(actor, conversationId, messageId)
       : await newestMessage(this.db, actor.accountId, conversationId);
-    if (target) await new InboxRepo(this.db).advance(actor.accountId, actor.userId, conversationId, target.id);
-    return this.get(actor, conversationId);
+    const moved = target ? await new InboxRepo(this.db).advance(actor.accountId, actor.userId, conversationId, target.id) : false;
+    const conversation = await this.get(actor, conversationId);
+    if (moved && target) {
+      this.publisher.signal({
+        type: 'read.moved',
+        accountId: actor.accountId,
+        userId: actor.userId,
+        conversationId,
+        unreadCount: conversation.unreadCount ?? 0,
+        lastReadMessageId: target.id,
+      });
+    }
+    return conversation;
   }
 
   /**

@@ -121,11 +121,12 @@ export class MessageService {
     const message = await new MessagesRepo(this.db).get(actor.accountId, messageId);
     if (!message || message.conversationId !== conversationId) throw notFound('Message');
     if (message.senderId === actor.userId) throw new AppError('VALIDATION_FAILED', 'Receipts are for messages others sent');
+    let positionMoved = false;
     const { updated, logged } = await this.db.transaction(async (tx) => {
       const receipts = new ReceiptsRepo(tx);
       if (status === 'read') await receipts.record(actor.accountId, messageId, actor.userId, 'delivered');
       // The reader's inbox position (issue 16) moves with its read receipt, in the same transaction.
-      if (status === 'read') await new InboxRepo(tx).advance(actor.accountId, actor.userId, conversationId, messageId);
+      if (status === 'read') positionMoved = await new InboxRepo(tx).advance(actor.accountId, actor.userId, conversationId, messageId);
       const isNew = await receipts.record(actor.accountId, messageId, actor.userId, status);
       const moved =
         isNew && can.moveDeliveryStatus(actor) ? await new MessagesRepo(tx).setStatus(actor.accountId, messageId, status) : null;
@@ -143,7 +144,21 @@ export class MessageService {
       return { updated: moved.message, logged: await logEvents(tx, [event]) };
     });
     logged.forEach((e) => this.publisher.publish(e));
+    if (positionMoved) await this.announceReadPosition(actor, conversationId, messageId);
     return updated;
+  }
+
+  /** The reader's other tabs and devices hear the unread count that remains (as InboxService.markRead does). */
+  private async announceReadPosition(actor: Actor, conversationId: string, messageId: string): Promise<void> {
+    const fields = (await new InboxRepo(this.db).fieldsFor(actor.accountId, actor.userId, [conversationId])).get(conversationId);
+    this.publisher.signal({
+      type: 'read.moved',
+      accountId: actor.accountId,
+      userId: actor.userId,
+      conversationId,
+      unreadCount: fields?.unreadCount ?? 0,
+      lastReadMessageId: messageId,
+    });
   }
 
   /**

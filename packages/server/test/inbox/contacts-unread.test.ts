@@ -1,6 +1,7 @@
+import { defaultClient as C, defaultServer as S } from '@switchboard/protocol';
 import { expect, it } from 'vitest';
 
-import { ask } from '../support/events';
+import { ask, nextEvent, record, settled } from '../support/events';
 import { forEachServer } from '../support/server';
 
 forEachServer('inbox: contacts, previews and unread counts', (t) => {
@@ -79,6 +80,43 @@ forEachServer('inbox: contacts, previews and unread counts', (t) => {
     // The list carries the same counts (a reload reads them again).
     const listed = (await t.http('GET', '/api/conversations', { token: other })).body.conversations.find((c: any) => c.id === conv.id);
     expect(listed.unreadCount).toBe(4);
+  });
+
+  it('tells every tab and device of the reader, and nobody else, when a read moves the count', async () => {
+    const account = 'inbox-read-sync';
+    const customer = await t.token({ sub: 'rs-cust', accountId: account, role: 'customer' });
+    const agent = await t.token({ sub: 'rs-agent', accountId: account, role: 'agent' });
+    const conv = (await t.http('POST', '/api/conversations', { token: customer, body: {} })).body;
+    for (const content of ['one', 'two']) {
+      await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: customer, body: { content } });
+    }
+    const tab = await t.connect({ token: agent });
+    const phone = await t.connect({ token: agent, auth: { dialect: 'portal' } });
+    const colleague = await t.connect({ token: await t.token({ sub: 'rs-other', accountId: account, role: 'agent' }) });
+    const customerSocket = await t.connect({ token: customer });
+    expect((await ask(customerSocket, C.join_conversation, conv.id)).ok).toBe(true);
+    const others = [colleague, customerSocket].map(record);
+
+    const onTab = nextEvent(tab, S.read_position_changed);
+    const onPhone = nextEvent(phone, S.read_position_changed);
+    const read = (await t.http('POST', `/api/conversations/${conv.id}/read`, { token: agent, body: {} })).body;
+    expect(read.unreadCount).toBe(0);
+    for (const heard of [await onTab, await onPhone]) {
+      expect(heard).toMatchObject({ conversationId: conv.id, unreadCount: 0, lastReadMessageId: read.lastMessage.id });
+    }
+
+    // A read receipt over the socket moves the same position: the other device hears it too.
+    const third = (await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: customer, body: { content: 'three' } })).body;
+    const phoneHears = nextEvent(phone, S.read_position_changed, (p) => p.lastReadMessageId === third.id);
+    expect((await ask(tab, C.mark_read, { conversationId: conv.id, messageId: third.id })).ok).toBe(true);
+    expect(await phoneHears).toMatchObject({ conversationId: conv.id, unreadCount: 0 });
+
+    // Reading again moves nothing, so nothing is said; and nobody else ever heard it.
+    const tabHeard = record(tab);
+    await t.http('POST', `/api/conversations/${conv.id}/read`, { token: agent, body: {} });
+    await settled(tab, colleague, customerSocket);
+    expect(tabHeard.filter((e) => e.event === S.read_position_changed.name)).toEqual([]);
+    for (const heard of others) expect(heard.filter((e) => e.event === S.read_position_changed.name)).toEqual([]);
   });
 
   it('refuses read positions in other tenants’ conversations and for messages of another conversation', async () => {

@@ -119,6 +119,15 @@ export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect 
           confidence: e.confidence,
         }),
       ];
+    case 'read.moved':
+      // The reader's own room only: one person's position is nobody else's business.
+      return [
+        deliver(s, S.read_position_changed, [{ kind: 'user', id: e.userId }], {
+          conversationId: e.conversationId,
+          unreadCount: e.unreadCount,
+          lastReadMessageId: e.lastReadMessageId,
+        }),
+      ];
     case 'note.created':
       // Tenant staff only, never the conversation room: the customer is in that room.
       return [deliver(s, S.note_created, [staff], { conversationId: e.note.conversationId, note: e.note })];

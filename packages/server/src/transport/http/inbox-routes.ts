@@ -26,7 +26,7 @@ export function inboxRoutes(app: FastifyInstance, services: Services): void {
       auth: 'bearer',
       summary: 'Mark a conversation read',
       description:
-        "Moves the caller's read position up to `messageId`, or to the newest message; it never moves backwards. The socket's `mark_read` moves the same position. Answers the conversation with the caller's new unread count.",
+        "Moves the caller's read position up to `messageId`, or to the newest message; it never moves backwards. The socket's `mark_read` moves the same position. Answers the conversation with the caller's new unread count; when the position moved, the caller's own sockets (every tab and device) hear `read_position_changed` with that count.",
       params: IdParams,
       body: ReadBody,
       responses: { 200: { description: 'The conversation with its unread count', schema: ConversationModel } },
