@@ -5,6 +5,9 @@ import { type KeyboardEvent, type RefObject, useState } from 'react';
 
 import { replaceSlashQuery, slashQuery } from './slash-query';
 
+/** The tenant's canned replies, read by this menu and kept by the admins' page (CannedResponsesPage). */
+export const CANNED_KEY = ['canned-responses'];
+
 export interface CannedMenuView {
   open: boolean;
   items: CannedResponse[];
@@ -31,7 +34,7 @@ export function useCannedMenu(opts: {
 }): CannedMenuView {
   const client = useSwitchboardClient();
   const { data, refetch } = useQuery({
-    queryKey: ['canned-responses'],
+    queryKey: CANNED_KEY,
     queryFn: async () => (await new StaffApi(client!.api).listCannedResponses()).cannedResponses,
     enabled: client !== null && opts.enabled,
     staleTime: 60_000,

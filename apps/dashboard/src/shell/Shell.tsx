@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 
 import { useAttentionAlerts } from '../alerts/use-attention-alerts';
+import { CannedResponsesPage } from '../canned/CannedResponsesPage';
 import { ConversationView } from '../conversation/ConversationView';
 import { usePageVisible } from '../conversation/use-page-visible';
 import { ConversationList } from '../inbox/ConversationList';
@@ -68,6 +69,8 @@ export function Shell(props: { session: Session; onLogout: () => void }) {
         <Sidebar route={route} onLogout={props.onLogout} unreadTotal={total} onShowShortcuts={() => setHelpOpen(true)} />
         {route.name === 'metrics' ? (
           <MetricsPage />
+        ) : route.name === 'replies' ? (
+          <CannedResponsesPage />
         ) : (
           // Below 768 px one pane shows at a time: the list, or the conversation that is open.
           <main className={`inbox${openId ? ' has-open' : ''}`}>

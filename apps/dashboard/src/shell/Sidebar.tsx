@@ -40,6 +40,16 @@ export function Sidebar(props: { route: Route; onLogout: () => void; unreadTotal
             Metrics
           </a>
         )}
+        {isAdmin && (
+          <a
+            href={hrefOf.replies()}
+            className={props.route.name === 'replies' ? 'active' : undefined}
+            aria-current={props.route.name === 'replies' ? 'page' : undefined}
+            data-testid="nav-replies"
+          >
+            Canned replies
+          </a>
+        )}
       </nav>
       <NotificationsBell />
       <CreditsBalance />

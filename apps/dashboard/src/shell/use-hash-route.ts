@@ -1,9 +1,9 @@
 import { useSyncExternalStore } from 'react';
 
-export type Route = { name: 'inbox'; conversationId: string | null; messageId: string | null } | { name: 'metrics' };
+export type Route = { name: 'inbox'; conversationId: string | null; messageId: string | null } | { name: 'metrics' } | { name: 'replies' };
 
 /**
- * Hash routes (`#/`, `#/c/{id}`, `#/c/{id}/m/{messageId}` for a search hit, `#/metrics`): the server serves one index.html
+ * Hash routes (`#/`, `#/c/{id}`, `#/c/{id}/m/{messageId}` for a search hit, `#/metrics`, `#/replies`): the server serves one index.html
  * and needs no fallback route, and a link in a toast is just an href.
  */
 export function useHashRoute(): Route {
@@ -20,11 +20,13 @@ export const hrefOf = {
   conversation: (id: string) => `#/c/${encodeURIComponent(id)}`,
   message: (conversationId: string, messageId: string) => `#/c/${encodeURIComponent(conversationId)}/m/${encodeURIComponent(messageId)}`,
   metrics: () => '#/metrics',
+  replies: () => '#/replies',
 };
 
 function parse(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/metrics') return { name: 'metrics' };
+  if (path === '/replies') return { name: 'replies' };
   const match = /^\/c\/([^/]+)(?:\/m\/([^/]+))?$/.exec(path);
   return {
     name: 'inbox',

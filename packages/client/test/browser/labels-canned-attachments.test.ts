@@ -114,6 +114,43 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('labels, canned responses and atta
       .toContain('Hi Maria, Alex Agent here. How can I help?');
   }, 60_000);
 
+  it('an admin keeps canned replies on their own page; a reply saved there is offered by / at once', async () => {
+    const admin = await newPage();
+    await admin.goto(`${server.url}/`);
+    await admin.locator('[data-testid=demo-login-admin]').click();
+    await admin.locator('[data-testid=nav-replies]').click();
+    await admin.locator('[data-testid=canned-shortcut]').fill('/thanks');
+    await admin.locator('[data-testid=canned-content]').fill('Thank you, {{contact.name}}!');
+    await admin.locator('[data-testid=canned-save]').click();
+    const thanks = admin.locator('[data-testid=canned-row]', { hasText: '/thanks' });
+    await thanks.waitFor();
+    // Edited in place: the shortcut stays, the text changes.
+    await admin.getByRole('button', { name: 'Edit /thanks' }).click();
+    await admin.locator('[data-testid=canned-content]').fill('Thanks a lot, {{contact.name}}!');
+    await admin.locator('[data-testid=canned-save]').click();
+    await expect.poll(() => thanks.textContent(), poll).toContain('Thanks a lot, {{contact.name}}!');
+    // A shortcut that is taken is refused with the server's reason, and nothing changes.
+    await admin.locator('[data-testid=canned-shortcut]').fill('thanks');
+    await admin.locator('[data-testid=canned-content]').fill('Duplicate');
+    await admin.locator('[data-testid=canned-save]').click();
+    await admin.locator('.canned-form [role=alert]').waitFor();
+    expect(await admin.locator('[data-testid=canned-row]', { hasText: '/thanks' }).count()).toBe(1);
+
+    await admin.goto(`${server.url}/#/`);
+    await admin.locator('[data-testid=conversation-item]', { hasText: 'Maria Garcia' }).click();
+    const composer = admin.locator('[data-testid=composer]');
+    await composer.pressSequentially('/thanks');
+    await expect.poll(() => admin.locator('[data-testid=canned-option]').count(), poll).toBe(1);
+    await composer.press('Enter');
+    await expect.poll(() => composer.inputValue(), poll).toBe('Thanks a lot, Maria Garcia!');
+    await composer.fill('');
+
+    await admin.locator('[data-testid=nav-replies]').click();
+    await admin.getByRole('button', { name: 'Delete /thanks' }).click();
+    await expect.poll(() => admin.locator('[data-testid=canned-row]', { hasText: '/thanks' }).count(), poll).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('a label applied in one agent’s browser shows on the other’s row live, and the label filter narrows the inbox', async () => {
     const admin = await newPage();
     await admin.goto(`${server.url}/`);
