@@ -75,6 +75,15 @@ export const can = {
 };
 
 /**
+ * A conversation as a customer may see it, on every surface (HTTP reads, live events, replay): the
+ * AI's reading and the tenant's labels are the team's view of a customer (issue 16).
+ */
+export function customerView(c: Conversation): Conversation {
+  const { labels: _labels, ...rest } = c;
+  return { ...rest, classification: null };
+}
+
+/**
  * Namespaces closed to some roles at the handshake: customers never reach
  * tickets or other people's presence, and `/dashboard` is for admins.
  * Namespaces not listed are open to every authenticated role.

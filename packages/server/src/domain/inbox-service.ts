@@ -1,8 +1,8 @@
 import { type Conversation, isStaff, type SearchPage } from '@switchboard/protocol';
 
-import type { Actor } from '../access/policy';
+import { type Actor, customerView } from '../access/policy';
 import { AppError, forbidden, notFound } from '../errors';
-import type { Db } from '../storage/db';
+import type { Db, Queryable } from '../storage/db';
 import { InboxRepo, newestMessage } from '../storage/repos/inbox';
 import { LabelsRepo } from '../storage/repos/labels';
 import { MessagesRepo } from '../storage/repos/messages';
@@ -43,18 +43,8 @@ export class InboxService {
       ? await this.messageIn(actor, conversationId, messageId)
       : await newestMessage(this.db, actor.accountId, conversationId);
     const moved = target ? await new InboxRepo(this.db).advance(actor.accountId, actor.userId, conversationId, target.id) : false;
-    const conversation = await this.get(actor, conversationId);
-    if (moved && target) {
-      this.publisher.signal({
-        type: 'read.moved',
-        accountId: actor.accountId,
-        userId: actor.userId,
-        conversationId,
-        unreadCount: conversation.unreadCount ?? 0,
-        lastReadMessageId: target.id,
-      });
-    }
-    return conversation;
+    if (moved && target) await announceReadPosition(this.db, this.publisher, actor, conversationId, target.id);
+    return this.get(actor, conversationId);
   }
 
   /**
@@ -78,7 +68,7 @@ export class InboxService {
     const ids = conversations.map((c) => c.id);
     const fields = await new InboxRepo(this.db).fieldsFor(actor.accountId, actor.userId, ids);
     // Labels and the AI's triage are the team's view of a customer: staff reads only (issue 16).
-    if (!isStaff(actor.role)) return conversations.map((c) => ({ ...c, ...fields.get(c.id), classification: null }));
+    if (!isStaff(actor.role)) return conversations.map((c) => customerView({ ...c, ...fields.get(c.id) }));
     const labels = await new LabelsRepo(this.db).forConversations(actor.accountId, ids);
     return conversations.map((c) => ({ ...c, ...fields.get(c.id), labels: labels.get(c.id) ?? [] }));
   }
@@ -92,4 +82,26 @@ function decodeCursor(cursor: string): number {
   const match = /^o:(\d{1,6})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match) throw new AppError('VALIDATION_FAILED', 'Unknown search cursor');
   return Number(match[1]);
+}
+
+/**
+ * After a reader's position moved (the HTTP read, or a `mark_read` receipt in MessageService): their
+ * own tabs and devices hear the unread count that remains, as `read_position_changed`.
+ */
+export async function announceReadPosition(
+  q: Queryable,
+  publisher: Publisher,
+  actor: Actor,
+  conversationId: string,
+  lastReadMessageId: string,
+): Promise<void> {
+  const fields = (await new InboxRepo(q).fieldsFor(actor.accountId, actor.userId, [conversationId])).get(conversationId);
+  publisher.signal({
+    type: 'read.moved',
+    accountId: actor.accountId,
+    userId: actor.userId,
+    conversationId,
+    unreadCount: fields?.unreadCount ?? 0,
+    lastReadMessageId,
+  });
 }

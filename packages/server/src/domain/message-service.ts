@@ -13,6 +13,7 @@ import type { ConversationService } from './conversation-service';
 import type { DomainEvent, LoggedEvent } from './domain-event';
 import { logEvents } from './event-log';
 import { GroupCommit } from './group-commit';
+import { announceReadPosition } from './inbox-service';
 import { MessageWriter, type SendJob } from './message-writer';
 import type { Publisher } from './publisher';
 
@@ -144,21 +145,8 @@ export class MessageService {
       return { updated: moved.message, logged: await logEvents(tx, [event]) };
     });
     logged.forEach((e) => this.publisher.publish(e));
-    if (positionMoved) await this.announceReadPosition(actor, conversationId, messageId);
+    if (positionMoved) await announceReadPosition(this.db, this.publisher, actor, conversationId, messageId);
     return updated;
-  }
-
-  /** The reader's other tabs and devices hear the unread count that remains (as InboxService.markRead does). */
-  private async announceReadPosition(actor: Actor, conversationId: string, messageId: string): Promise<void> {
-    const fields = (await new InboxRepo(this.db).fieldsFor(actor.accountId, actor.userId, [conversationId])).get(conversationId);
-    this.publisher.signal({
-      type: 'read.moved',
-      accountId: actor.accountId,
-      userId: actor.userId,
-      conversationId,
-      unreadCount: fields?.unreadCount ?? 0,
-      lastReadMessageId: messageId,
-    });
   }
 
   /**

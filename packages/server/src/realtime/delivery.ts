@@ -1,6 +1,7 @@
 import { type Conversation, type Dialect, type EventDef, rooms } from '@switchboard/protocol';
 import type { z } from 'zod';
 
+import { customerView } from '../access/policy';
 import type { DomainEvent, EphemeralEvent } from '../domain/domain-event';
 
 /*
@@ -64,29 +65,24 @@ export function deliver<S extends z.ZodType>(
 
 /**
  * A conversation fact heard by staff and by the customers in the conversation's room: staff (and
- * `alsoTo`, e.g. the assignee's room) get `payload` whole; the room, less staff, gets it with the
- * conversation stripped of what is staff's own (the AI's reading, labels), so those never reach a
- * customer live, in replay or by polling (replay and polling derive from the same deliveries).
+ * `alsoTo`, e.g. the assignee's room) get the payload built from the whole conversation; the room,
+ * less staff, gets it built from the customer's view of it (access/policy.ts#customerView), so the
+ * AI's reading and labels never reach a customer live, in replay or by polling (replay and polling
+ * derive from the same deliveries).
  */
 export function deliverToStaffAndRoom<S extends z.ZodType>(
   surface: Surface,
   def: EventDef<string, S>,
-  conversationId: string,
-  payload: z.input<S> & { conversation: Conversation },
+  conversation: Conversation,
+  payloadOf: (c: Conversation) => z.input<S>,
   alsoTo: RoomRef[] = [],
 ): Delivery[] {
-  const staff: RoomRef = { kind: 'tenantStaff' };
-  const room: RoomRef = { kind: 'conversation', id: conversationId };
-  // The portal vocabulary also spreads the conversation's fields at the top level: strip them there too.
-  const { classification: _reading, labels: _labels, ...flat } = payload as Record<string, unknown>;
-  const forCustomers = { ...flat, conversation: customerSide(payload.conversation) } as z.input<S>;
-  return [deliver(surface, def, [staff, ...alsoTo], payload), deliver(surface, def, [room], forCustomers, { except: [staff] })];
-}
-
-/** A conversation without the fields only staff see. */
-function customerSide(c: Conversation): Conversation {
-  const { classification: _reading, labels: _labels, ...rest } = c;
-  return rest;
+  return [
+    deliver(surface, def, [{ kind: 'tenantStaff' }, ...alsoTo], payloadOf(conversation)),
+    deliver(surface, def, [{ kind: 'conversation', id: conversation.id }], payloadOf(customerView(conversation)), {
+      except: [{ kind: 'tenantStaff' }],
+    }),
+  ];
 }
 
 /**

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/auth/token-signer';
 import { deliveryFaults, Listener } from '../support/chat-load';
 import { createPostgresDatabase, postgresAvailable } from '../support/databases';
-import { until } from '../support/events';
+import { eventually, until } from '../support/events';
 import { freePort, type NodeProcess, spawnNode, stopAllNodes } from '../support/processes';
 import { PrivateRedis, redisAvailable } from '../support/redis';
 import { SECRET } from '../support/server';
@@ -82,13 +82,15 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('a node killed between it
           tenant,
         ])
       ).rows;
-    let stored: Array<{ id: string; client_message_id: string }> = [];
-    for (let tries = 0; stored.length === 0 && tries < 200; tries++) {
-      stored = await read();
-      // Polling the database, which has no event to wait for.
-      if (stored.length === 0) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(stored.length).toBeGreaterThan(0);
+    // Polling the database, which has no event to wait for.
+    const stored = await eventually(
+      async () => {
+        const rows = await read();
+        expect(rows.length).toBeGreaterThan(0);
+        return rows;
+      },
+      { ms: 20_000, every: 100, what: 'the first committed rows' },
+    );
     // About time: nothing more is written later by the killed node's half-finished flush.
     await new Promise((r) => setTimeout(r, 500));
     expect(await read()).toHaveLength(stored.length);

@@ -124,7 +124,7 @@ describe('the broadcaster’s audience for each fact', () => {
         (d) => d.to.some((r) => r.kind === 'tenantStaff') && (d.payload as { conversation?: unknown }).conversation,
       );
       expect(toRoom.length, fact.type).toBeGreaterThan(0);
-      for (const d of toRoom) expect(JSON.stringify(d.payload), d.event).not.toMatch(/billing|VIP|classification|labels/);
+      for (const d of toRoom) expect(JSON.stringify(d.payload), d.event).not.toMatch(/billing|VIP|angry/);
       for (const d of toStaff) expect(JSON.stringify(d.payload), d.event).toMatch(/billing/);
     }
   });

@@ -71,14 +71,14 @@ export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect 
       return deliverToStaffAndRoom(
         s,
         def,
-        e.conversation.id,
-        {
-          conversationId: e.conversation.id,
-          agentId: e.conversation.assigneeId,
+        e.conversation,
+        (conversation) => ({
+          conversationId: conversation.id,
+          agentId: conversation.assigneeId,
           previousAgentId: e.previousAssigneeId,
           assignedBy: e.by,
-          conversation: e.conversation,
-        },
+          conversation,
+        }),
         agentId ? [{ kind: 'agent', id: agentId }] : [],
       );
     }

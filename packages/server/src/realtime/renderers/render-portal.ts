@@ -36,11 +36,11 @@ export function renderPortal(e: DomainEvent | EphemeralEvent): Delivery[] {
     case 'conversation.created':
       return [deliver(s, P['conversation:new'], [staff], { conversation: e.conversation, ...e.conversation })];
     case 'conversation.status_changed':
-      return deliverToStaffAndRoom(s, P['conversation:updated'], e.conversation.id, {
-        conversation: e.conversation,
+      return deliverToStaffAndRoom(s, P['conversation:updated'], e.conversation, (conversation) => ({
+        conversation,
         changes: ['status'],
-        ...e.conversation,
-      });
+        ...conversation,
+      }));
     case 'conversation.classified':
       return [
         deliver(s, P['conversation:updated'], [staff], { conversation: e.conversation, changes: ['classification'], ...e.conversation }),
@@ -51,13 +51,13 @@ export function renderPortal(e: DomainEvent | EphemeralEvent): Delivery[] {
       return deliverToStaffAndRoom(
         s,
         P['conversation:assigned'],
-        e.conversation.id,
-        {
-          conversationId: e.conversation.id,
-          assigneeId: e.conversation.assigneeId,
+        e.conversation,
+        (conversation) => ({
+          conversationId: conversation.id,
+          assigneeId: conversation.assigneeId,
           previousAssigneeId: e.previousAssigneeId,
-          conversation: e.conversation,
-        },
+          conversation,
+        }),
         agentId ? [{ kind: 'agent', id: agentId }] : [],
       );
     }
