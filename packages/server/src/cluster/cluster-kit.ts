@@ -125,6 +125,10 @@ async function openRedisKit(url: string, config: Config, log: Logger, presenceOp
 
 function openWorkersKit(presenceOpts: Partial<PresenceStoreOptions>, log: Logger): ClusterKit {
   void presenceOpts; // the primary's store has its options (main.ts)
+  // The cluster adapter listens on `process` once per namespace (about ten), besides the event relay,
+  // the store replies and the sticky hand-over: that is by design, not a leak. Raise the warning's
+  // threshold above it, still low enough that a listener added per socket or per call would show.
+  process.setMaxListeners(Math.max(process.getMaxListeners(), 32));
   const presenceStore = storeInPrimary<PresenceStore>(PRIMARY_STORES.presence, [
     'connect',
     'disconnect',

@@ -18,6 +18,38 @@ const Reply = z.object({
 
 type AsyncMethods<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never };
 
+interface PendingCall {
+  store: string;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+let awaiting: Map<string, PendingCall> | undefined;
+
+/**
+ * One `message` listener for the replies of every store proxy in this worker, not one per store: the
+ * cluster adapter already adds a listener per namespace, and each extra one parsed every IPC message.
+ */
+function awaitingReplies(): Map<string, PendingCall> {
+  if (awaiting) return awaiting;
+  const calls = new Map<string, PendingCall>();
+  process.on('message', (message: unknown) => {
+    // Most of the channel is the cluster adapter's traffic: skip it before paying for a parse.
+    if ((message as { kind?: unknown } | null)?.kind !== REPLY) return;
+    const reply = Reply.safeParse(message);
+    if (!reply.success) return;
+    const call = calls.get(reply.data.id);
+    if (!call) return;
+    calls.delete(reply.data.id);
+    clearTimeout(call.timer);
+    if (reply.data.ok) call.resolve(reply.data.value);
+    else call.reject(new Error(`primary ${call.store}: ${reply.data.error ?? 'failed'}`));
+  });
+  awaiting = calls;
+  return calls;
+}
+
 /**
  * Shared state for the workers of one machine without Redis (`WORKERS` > 1): the primary holds the
  * memory implementation and each worker calls it over IPC, so presence and typing timers are one
@@ -30,17 +62,7 @@ export function storeInPrimary<T extends object>(
   timeoutMs = 5_000,
 ): AsyncMethods<T> {
   if (!cluster.isWorker || !process.send) throw new Error('storeInPrimary runs in a cluster worker');
-  const pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
-  process.on('message', (message: unknown) => {
-    const reply = Reply.safeParse(message);
-    if (!reply.success) return;
-    const call = pending.get(reply.data.id);
-    if (!call) return;
-    pending.delete(reply.data.id);
-    clearTimeout(call.timer);
-    if (reply.data.ok) call.resolve(reply.data.value);
-    else call.reject(new Error(`primary ${store}: ${reply.data.error ?? 'failed'}`));
-  });
+  const pending = awaitingReplies();
   const proxy: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
   for (const method of methods) {
     proxy[method] = (...args: unknown[]) =>
@@ -51,7 +73,7 @@ export function storeInPrimary<T extends object>(
           reject(new Error(`primary ${store}.${method} did not answer within ${timeoutMs} ms`));
         }, timeoutMs);
         timer.unref();
-        pending.set(id, { resolve, reject, timer });
+        pending.set(id, { store, resolve, reject, timer });
         process.send?.({ kind: CALL, id, store, method, args: args.filter((a) => a !== undefined) });
       });
   }

@@ -16,8 +16,9 @@ forEachServer(
       const retryAfterMs = (refused.data as unknown as { retryAfterMs: number }).retryAfterMs;
       expect(retryAfterMs).toBeGreaterThanOrEqual(250);
       expect(retryAfterMs).toBeLessThanOrEqual(10_000);
-      // Once the stall has left the one-second lag window, the node takes connections again.
-      const socket = await eventually(() => t.connect({ token }), { ms: 5_000, every: 100, what: 'admitted again' });
+      // Once the stall has left the one-second lag window, the node takes connections again; on a
+      // loaded CI machine the lag can stay near the 300 ms threshold a while longer.
+      const socket = await eventually(() => t.connect({ token }), { ms: 15_000, every: 100, what: 'admitted again' });
       expect(socket.connected).toBe(true);
     });
   },
