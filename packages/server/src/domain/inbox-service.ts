@@ -66,12 +66,16 @@ export class InboxService {
 
   private async withFields(actor: Actor, conversations: Conversation[]): Promise<Conversation[]> {
     const ids = conversations.map((c) => c.id);
-    const fields = await new InboxRepo(this.db).fieldsFor(actor.accountId, actor.userId, ids);
+    const fields = await new InboxRepo(this.db).fieldsFor(actor.accountId, readerOf(actor), ids);
     // Labels and the AI's triage are the team's view of a customer: staff reads only (issue 16).
     if (!isStaff(actor.role)) return conversations.map((c) => customerView({ ...c, ...fields.get(c.id) }));
     const labels = await new LabelsRepo(this.db).forConversations(actor.accountId, ids);
     return conversations.map((c) => ({ ...c, ...fields.get(c.id), labels: labels.get(c.id) ?? [] }));
   }
+}
+
+function readerOf(actor: Actor): { id: string; staff: boolean } {
+  return { id: actor.userId, staff: isStaff(actor.role) };
 }
 
 function encodeCursor(offset: number): string {
@@ -95,7 +99,7 @@ export async function announceReadPosition(
   conversationId: string,
   lastReadMessageId: string,
 ): Promise<void> {
-  const fields = (await new InboxRepo(q).fieldsFor(actor.accountId, actor.userId, [conversationId])).get(conversationId);
+  const fields = (await new InboxRepo(q).fieldsFor(actor.accountId, readerOf(actor), [conversationId])).get(conversationId);
   publisher.signal({
     type: 'read.moved',
     accountId: actor.accountId,

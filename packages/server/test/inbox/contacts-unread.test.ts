@@ -77,9 +77,10 @@ forEachServer('inbox: contacts, previews and unread counts', (t) => {
     await t.http('POST', `/api/conversations/${conv.id}/messages`, { token: agent, body: { content: 'hello Maria' } });
     expect(await unreadFor(customer)).toBe(1);
     expect((await t.http('POST', `/api/conversations/${conv.id}/read`, { token: agent, body: {} })).body.unreadCount).toBe(0);
+    // A teammate's reply asks nothing of another agent: only what the customer wrote is unread for staff.
     // The list carries the same counts (a reload reads them again).
     const listed = (await t.http('GET', '/api/conversations', { token: other })).body.conversations.find((c: any) => c.id === conv.id);
-    expect(listed.unreadCount).toBe(4);
+    expect(listed.unreadCount).toBe(3);
   });
 
   it('tells every tab and device of the reader, and nobody else, when a read moves the count', async () => {

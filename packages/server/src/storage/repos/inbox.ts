@@ -44,8 +44,16 @@ export function contactSummary(id: string, name: string | null, email: string | 
 export class InboxRepo {
   constructor(private readonly q: Queryable) {}
 
-  /** One query for a whole page: the contact, the newest message and the reader's unread count per conversation. */
-  async fieldsFor(accountId: string, readerId: string, conversationIds: readonly string[]): Promise<Map<string, InboxFields>> {
+  /**
+   * One query for a whole page: the contact, the newest message and the reader's unread count per
+   * conversation. What counts as unread depends on who reads: for staff, what the customer wrote (a
+   * teammate's or the assistant's reply needs nobody's attention); for a customer, the replies.
+   */
+  async fieldsFor(
+    accountId: string,
+    reader: { id: string; staff: boolean },
+    conversationIds: readonly string[],
+  ): Promise<Map<string, InboxFields>> {
     if (conversationIds.length === 0) return new Map();
     const rows = await this.q.query<InboxRow>(
       `SELECT c.id, c.contact_id, u.name AS contact_name, u.email AS contact_email,
@@ -53,7 +61,7 @@ export class InboxRepo {
               lm.sender_id AS lm_sender_id, lm.created_at AS lm_created_at,
               (SELECT count(*) FROM messages m
                 WHERE m.account_id = c.account_id AND m.conversation_id = c.id
-                  AND m.sender_id IS DISTINCT FROM $2
+                  AND m.sender_id IS DISTINCT FROM $2 AND m.role = ANY($5::text[])
                   AND (rp.last_read_at IS NULL OR (m.created_at, m.id) > (rp.last_read_at, rp.last_read_message_id))
               )::int AS unread
        FROM conversations c
@@ -65,7 +73,7 @@ export class InboxRepo {
          ORDER BY m.created_at DESC, m.id DESC LIMIT 1
        ) lm ON true
        WHERE c.account_id = $1 AND c.id = ANY($3::text[])`,
-      [accountId, readerId, [...conversationIds], PREVIEW_LENGTH],
+      [accountId, reader.id, [...conversationIds], PREVIEW_LENGTH, reader.staff ? ['USER'] : ['HUMAN_AGENT', 'ASSISTANT']],
     );
     return new Map(rows.map((r) => [r.id, toFields(r)]));
   }
