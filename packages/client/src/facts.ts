@@ -26,7 +26,7 @@ export type Fact =
       conversation?: Conversation;
       patch?: Partial<Conversation>;
       created: boolean;
-      /** What changed, when the vocabulary says (004's `conversation:updated`). */
+      /** What changed, when the vocabulary says (004's `conversation:updated`, the default `conversation_updated`). */
       changes?: readonly string[];
     }
   | { kind: 'typing'; conversationId: string; userId: string; name: string | null; role: Role; typing: boolean }
@@ -84,6 +84,10 @@ export function factsOf(event: string, payload: unknown): Fact[] {
       return [conversationFact((payload as In<(typeof PortalIn)['conversation:new']>).conversation, true)];
     case PortalIn['conversation:updated']: {
       const p = payload as In<(typeof PortalIn)['conversation:updated']>;
+      return [{ ...conversationFact(p.conversation, false), changes: p.changes }];
+    }
+    case DefaultIn.conversation_updated: {
+      const p = payload as In<typeof DefaultIn.conversation_updated>;
       return [{ ...conversationFact(p.conversation, false), changes: p.changes }];
     }
     case PortalIn['conversation:assigned']:

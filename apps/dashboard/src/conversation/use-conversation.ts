@@ -17,7 +17,10 @@ export function useConversation(id: string): { conversation: Conversation | unde
   });
   useFacts((fact) => {
     if (fact.kind !== 'conversation' || fact.conversationId !== id) return;
-    queryClient.setQueryData<Conversation>(['conversation', id], (c) => fact.conversation ?? (c ? { ...c, ...fact.patch } : c));
+    // Live payloads may lack the inbox fields the read had (preview, unread, labels): keep them, as the list does.
+    queryClient.setQueryData<Conversation>(['conversation', id], (c) =>
+      fact.conversation ? { ...c, ...fact.conversation } : c ? { ...c, ...fact.patch } : c,
+    );
   });
   return { conversation: fromList ?? single.data, error: single.error };
 }

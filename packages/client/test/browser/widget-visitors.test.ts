@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -160,13 +161,16 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
   let browser: Browser;
   let shop: Awaited<ReturnType<typeof site>>;
   let key = '';
+  let identitySecret = '';
   let lang = 'en';
+  /** What the host page passes to identify its signed-in user; none for an anonymous visitor. */
+  let identity: { userId: string; userHash: string } | Record<string, never> = {};
   const sockets: Socket[] = [];
   const poll = { timeout: 15_000, interval: 100 };
   const page =
     () => `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title></head>
     <body><h1>Trail shop</h1><script src="${server.url}/widget/switchboard-widget.js"></script>
-    <script>SwitchboardWidget.start({ key: ${JSON.stringify(key)}, server: ${JSON.stringify(server.url)}, open: true, lang: ${JSON.stringify(lang)}, statusPollMs: 500 })</script></body></html>`;
+    <script>SwitchboardWidget.start({ key: ${JSON.stringify(key)}, server: ${JSON.stringify(server.url)}, open: true, lang: ${JSON.stringify(lang)}, statusPollMs: 500, ...${JSON.stringify(identity)} })</script></body></html>`;
 
   beforeAll(async () => {
     const failed = await buildWeb({ onlyMissing: true, quiet: true });
@@ -179,7 +183,7 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
       body: JSON.stringify({ origins: [shop.origin], options: { prechat: { name: true, email: false } } }),
     });
-    key = ((await res.json()) as { publicKey: string }).publicKey;
+    ({ publicKey: key, identitySecret } = (await res.json()) as { publicKey: string; identitySecret: string });
     browser = await launchChromium();
   }, 120_000);
 
@@ -248,6 +252,54 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
     await dashboardContext.close();
     for (const s of sockets.splice(0)) s.disconnect();
     await expect.poll(() => visitor.locator('[data-testid=widget-subtitle]').textContent(), poll).toBe("We'll reply by email");
+  }, 60_000);
+
+  it('shows agents who the visitor is, in the inbox row and the open contact panel, once the site identifies them', async () => {
+    // The shop's customer as the shop's own backend made them: any first request makes the contact.
+    const customer = await server.token({
+      sub: 'ada-42',
+      accountId: 'pre',
+      role: 'customer',
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+    });
+    expect((await fetch(`${server.url}/api/conversations`, { headers: { authorization: `Bearer ${customer}` } })).status).toBe(200);
+    const agentToken = await server.token({ sub: 'pre-agent-2', accountId: 'pre', role: 'agent', name: 'Sam Agent' });
+    const dashboard = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await dashboard.goto(`${server.url}/`);
+    await dashboard.locator('[data-testid=token-input]').fill(agentToken);
+    await dashboard.locator('[data-testid=token-submit]').click();
+    await dashboard.locator('[data-testid=connection][data-tone=green]').waitFor({ timeout: 20_000 });
+
+    // Before signing in on the shop, Ada chats as an anonymous visitor.
+    const visitor = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await visitor.goto(`${shop.origin}/`);
+    await visitor.locator('[data-testid=prechat-name]').fill('Ada Visitor');
+    await visitor.locator('[data-testid=prechat-start]').click();
+    await visitor.locator('[data-testid=widget-input]').fill('Is my parcel insured?');
+    await visitor.locator('[data-testid=widget-send]').click();
+    const row = dashboard.locator('[data-testid=conversation-item]', { hasText: 'Is my parcel insured?' });
+    await expect.poll(() => row.count(), poll).toBe(1);
+    const id = (await row.getAttribute('data-id'))!;
+    await dashboard.evaluate((c) => (location.hash = `#/c/${c}`), id);
+    await dashboard.locator('[data-testid=contact-toggle]').click();
+    const panel = dashboard.locator('[data-testid=contact-panel]');
+    await expect.poll(() => panel.locator('h2').textContent(), poll).toBe('Ada Visitor');
+
+    // She signs in on the shop: the page passes her verified identity, and the widget's new session moves the conversation to her.
+    identity = { userId: 'ada-42', userHash: createHmac('sha256', identitySecret).update('ada-42').digest('hex') };
+    try {
+      await visitor.reload();
+      // No reload on the agent's side: the row and the open panel follow the live event.
+      await expect.poll(() => panel.locator('h2').textContent(), poll).toBe('Ada Lovelace');
+      expect(await panel.locator('[data-testid=contact-email]').textContent()).toBe('ada@example.com');
+      expect(await panel.textContent()).toContain('ada-42');
+      await expect.poll(() => row.textContent(), poll).toContain('Ada Lovelace');
+    } finally {
+      identity = {};
+      await dashboard.context().close();
+      await visitor.context().close();
+    }
   }, 60_000);
 
   it('fills a 375 px phone screen while open and hides the launcher', async () => {

@@ -245,6 +245,17 @@ export const defaultServer = defineEvents('default', 'server', {
     description: 'A conversation lost its assignee.',
     schema: Assignment,
   },
+  conversation_updated: {
+    // 004's conversation:updated in the default vocabulary, for changes no narrower event names.
+    seeds: ['004'],
+    room: 'tenant staff only (never the conversation room)',
+    description:
+      "A conversation's fields changed where no narrower event (status, assignment, labels) says so; `changes` names the fields and " +
+      '`conversation` is the whole conversation after the change. Today: its contact, when a widget visitor is identified as a known ' +
+      'customer (POST /api/widget/sessions with userId and userHash) and the conversation moves to that customer, with `contact` filled in. ' +
+      'Customers never receive it.',
+    schema: Envelope.extend({ conversationId: Id, conversation: Conversation, changes: z.array(z.string()) }),
+  },
   typing_start: {
     seeds: ['002'],
     room: 'conversation:{conversationId} except the typist',

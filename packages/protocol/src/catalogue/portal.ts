@@ -19,7 +19,8 @@ export const portalServer = defineEvents('portal', 'server', {
   'conversation:updated': {
     seeds: ['004'],
     room: 'tenant:{tenantId} (staff), conversation:{conversationId}',
-    description: 'A conversation changed (status, assignee, classification).',
+    description:
+      'A conversation changed (status, assignee, classification, last message; its contact when a widget visitor is identified, to staff only); `changes` names the fields.',
     schema: Envelope.extend({ conversation: Conversation, changes: z.array(z.string()) }).extend(Conversation.shape),
   },
   'conversation:assigned': {

@@ -100,6 +100,12 @@ export type DomainEvent =
       removed: string[];
       by: string | null;
     }
+  /**
+   * A conversation moved to another contact: a widget visitor was identified as a known customer (issue 17).
+   * `conversation` carries its new `contact`. Staff only: who a visitor turned out to be is the team's business,
+   * and the customer's widget learns it from the session it asked for.
+   */
+  | { type: 'conversation.contact_changed'; accountId: string; conversation: Conversation; previousContactId: string | null }
   /** The tenant's label set changed; staff only. */
   | { type: 'labels.updated'; accountId: string; labels: Label[] }
   | { type: 'ticket.created'; accountId: string; ticket: Ticket }
@@ -197,6 +203,7 @@ export function audienceOf(event: DomainEvent): Audience {
       return { kind: 'user', userId: event.userId };
     case 'note.created':
     case 'conversation.labels_changed':
+    case 'conversation.contact_changed':
     case 'labels.updated':
       return { kind: 'staff' };
     case 'custom':

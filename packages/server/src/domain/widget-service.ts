@@ -9,10 +9,15 @@ import { signToken } from '../auth/token-signer';
 import { AppError, forbidden } from '../errors';
 import type { Db } from '../storage/db';
 import { AccountsRepo } from '../storage/repos/accounts';
+import { ConversationEventsRepo } from '../storage/repos/conversation-events';
+import { contactSummary } from '../storage/repos/inbox';
 import { UsersRepo } from '../storage/repos/users';
 import { WidgetSettingsRepo, type WidgetSettingsRow } from '../storage/repos/widget-settings';
 import type { ConversationService } from './conversation-service';
+import type { DomainEvent } from './domain-event';
+import { logEvents } from './event-log';
 import type { PresenceService } from './presence-service';
+import type { Publisher } from './publisher';
 import type { UserDirectory } from './user-directory';
 
 /** A site origin as a browser sends it: scheme, host and port, nothing else. */
@@ -101,6 +106,7 @@ export function userHash(identitySecret: string, userId: string): string {
 export class WidgetService {
   constructor(
     private readonly db: Db,
+    private readonly publisher: Publisher,
     private readonly users: UserDirectory,
     private readonly signing: { secret: string | undefined; ttlSeconds: number },
     private readonly team: { presence: PresenceService; conversations: ConversationService },
@@ -182,9 +188,7 @@ export class WidgetService {
     };
     // The pre-chat answers live on the contact (users row), so agents see them and later sessions keep them.
     await this.users.ensure(principal);
-    if (customerId !== visitorId) {
-      merged = (await new WidgetSettingsRepo(this.db).mergeContact(accountId, visitorId, customerId)).length;
-    }
+    if (customerId !== visitorId) merged = await this.mergeVisitor(accountId, visitorId, customerId);
     const ttl = this.signing.ttlSeconds;
     const token = await signToken(
       this.signing.secret,
@@ -208,6 +212,41 @@ export class WidgetService {
       options: settings.options,
       contact,
     };
+  }
+
+  /**
+   * Moves the visitor's conversations to the identified customer and logs one `conversation.contact_changed`
+   * per conversation in the same transaction, like every other conversation change: staff with the
+   * conversation open or listed see the customer at once, and a reconnecting or polling agent replays it.
+   * Answers how many moved.
+   */
+  private async mergeVisitor(accountId: string, visitorId: string, customerId: string): Promise<number> {
+    const logged = await this.db.transaction(async (tx) => {
+      const moved = await new WidgetSettingsRepo(tx).mergeContact(accountId, visitorId, customerId);
+      if (moved.length === 0) return [];
+      const user = await new UsersRepo(tx).get(accountId, customerId);
+      const contact = contactSummary(customerId, user?.name ?? null, user?.email ?? null);
+      const audit = new ConversationEventsRepo(tx);
+      const events: DomainEvent[] = [];
+      for (const conversation of moved) {
+        await audit.append({
+          accountId,
+          conversationId: conversation.id,
+          type: 'contact_changed',
+          actorId: customerId,
+          data: { from: visitorId, to: customerId },
+        });
+        events.push({
+          type: 'conversation.contact_changed',
+          accountId,
+          conversation: { ...conversation, contact },
+          previousContactId: visitorId,
+        });
+      }
+      return logEvents(tx, events);
+    });
+    logged.forEach((e) => this.publisher.publish(e));
+    return logged.length;
   }
 }
 

@@ -80,6 +80,13 @@ describe('the broadcaster’s audience for each fact', () => {
     ]);
   });
 
+  it('a conversation moved to an identified customer: tenant staff only, never the room or the widget', () => {
+    const moved = { ...conversation, contact: { id: 'cust', name: 'Ada', email: null, initials: 'A' } };
+    expect(
+      routes({ type: 'conversation.contact_changed', accountId: 'acme', conversation: moved, previousContactId: 'v_visitor' }),
+    ).toEqual(['conversation_updated -> / default|tenant:acme:staff', 'conversation:updated -> / portal|tenant:acme:staff']);
+  });
+
   it('an agent reply: new_message to staff and the room', () => {
     expect(routes({ type: 'message.created', accountId: 'acme', conversation, message: message('HUMAN_AGENT') })[0]).toBe(
       'new_message -> / default|tenant:acme:staff + default|tenant:acme:conversation:c1',

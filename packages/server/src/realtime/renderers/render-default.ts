@@ -5,6 +5,8 @@ import { deliver, deliverToStaffAndRoom, type Delivery, type RoomRef, type Surfa
 
 const staff: RoomRef = { kind: 'tenantStaff' };
 const conv = (id: string): RoomRef => ({ kind: 'conversation', id });
+/** What `conversation_updated` / `conversation:updated` name when a conversation moved to another contact. */
+export const CONTACT_CHANGES = ['contactId', 'contact'];
 
 /** 000's nested `message` and 002's flat fields, in one object (brief, decision 4). */
 export function newMessagePayload(message: Message): NewMessagePayload {
@@ -140,6 +142,15 @@ export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect 
           added: e.added,
           removed: e.removed,
           by: e.by,
+        }),
+      ];
+    case 'conversation.contact_changed':
+      // Staff only, like labels: the conversation room holds the customer, who gets no staff fields.
+      return [
+        deliver(s, S.conversation_updated, [staff], {
+          conversationId: e.conversation.id,
+          conversation: e.conversation,
+          changes: CONTACT_CHANGES,
         }),
       ];
     case 'labels.updated':

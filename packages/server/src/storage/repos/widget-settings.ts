@@ -1,5 +1,8 @@
+import type { Conversation } from '@switchboard/protocol';
+
 import type { Queryable } from '../db';
 import { iso, jsonParam } from '../row-mapping';
+import { type ConversationRow, toConversation } from './conversations';
 
 /** A tenant's widget: its public key, allowed site origins, identity secret and options (issue 17). */
 export interface WidgetSettingsRow {
@@ -70,12 +73,16 @@ export class WidgetSettingsRepo {
     return rows[0] ? toSettings(rows[0]) : null;
   }
 
-  /** Hands an anonymous visitor's conversations to the customer they turned out to be. Returns how many moved. */
-  async mergeContact(accountId: string, fromContactId: string, toContactId: string): Promise<string[]> {
-    const rows = await this.q.query<{ id: string }>(
-      'UPDATE conversations SET contact_id = $3, updated_at = now() WHERE account_id = $1 AND contact_id = $2 RETURNING id',
+  /**
+   * Hands an anonymous visitor's conversations to the customer they turned out to be, in this account only.
+   * Returns the conversations that moved, as they are now. Two sessions merging the same visitor at once
+   * move each conversation once: the second UPDATE re-reads the row and finds it no longer the visitor's.
+   */
+  async mergeContact(accountId: string, fromContactId: string, toContactId: string): Promise<Conversation[]> {
+    const rows = await this.q.query<ConversationRow>(
+      'UPDATE conversations SET contact_id = $3, updated_at = now() WHERE account_id = $1 AND contact_id = $2 RETURNING *',
       [accountId, fromContactId, toContactId],
     );
-    return rows.map((r) => r.id);
+    return rows.map(toConversation);
   }
 }
