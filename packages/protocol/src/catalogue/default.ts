@@ -6,7 +6,7 @@ import { Id, IsoDate, MAX_ATTACHMENTS_PER_MESSAGE, MAX_MESSAGE_CHARS } from '../
 import { Classification, Conversation, Envelope, Label, LabelRef, Message, Note, User } from '../models';
 import { defineEvents } from './define';
 
-/** A bare conversation id, as most clients send it, or `{ conversationId }`. */
+/** A conversation id, bare or as `{ conversationId }`. */
 const ConversationRef = z
   .union([Id, z.object({ conversationId: Id })])
   .transform((v) => (typeof v === 'string' ? { conversationId: v } : v));
