@@ -10,7 +10,7 @@ export function shortTime(iso: string | null | undefined): string {
 
 export const STATUS_LABEL = { OPEN: 'Open', PENDING: 'Pending', HANDED_OFF: 'Handed off', RESOLVED: 'Resolved' } as const;
 
-/** Why the assistant handed a conversation to people, in words an agent reads at a glance (000's HandoffTrigger). */
+/** Why the assistant handed a conversation to people, in words an agent reads at a glance (one per `HandoffTrigger`). */
 export const HANDOFF_REASON: Record<string, string> = {
   low_confidence: 'the assistant was not confident enough',
   human_requested: 'the customer asked for a person',

@@ -21,10 +21,10 @@ import { type ConversationState, type StreamingReply, WidgetView } from './view'
 
 /**
  * The customer's chat: resumes or opens their conversation over HTTP, then a
- * socket bound to it in 003's widget vocabulary (handshake query
+ * socket bound to it in the widget vocabulary (handshake query
  * `{ tenantId, conversationId }`). Agent replies appear live, assistant
  * replies stream in over SSE while they are written, an offline banner shows
- * while the socket is down (003), and sends go through the SDK's outbox
+ * while the socket is down, and sends go through the SDK's outbox
  * (retries at 100, 200, 400 ms, then on reconnect; HTTP while the socket is down).
  */
 export class ChatWidget {
@@ -262,7 +262,7 @@ export class ChatWidget {
     this.openStream();
     let wasConnected = false;
     client.onState((s) => {
-      // 003: the banner shows once a connection is lost or refused, and hides when it is back.
+      // The banner shows once a connection is lost or refused, and hides when it is back.
       this.view.setOffline(s.status === 'reconnecting' || s.status === 'disconnected' || (s.status === 'connecting' && s.attempt > 0));
       if (s.status === 'connected' && !wasConnected) {
         this.openStream();
@@ -310,7 +310,7 @@ export class ChatWidget {
     if (messages) this.receipts?.update(messages, this.open && document.visibilityState === 'visible');
   }
 
-  /** 000's streamed assistant replies; quietly off when the server has no stream route. */
+  /** Streamed assistant replies; quietly off when the server has no stream route. */
   private openStream(): void {
     const conversation = this.conversation;
     if (!conversation || !this.streamSupported || this.stream || this.destroyed) return;

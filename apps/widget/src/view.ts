@@ -195,7 +195,7 @@ export class WidgetView {
     this.unreadBadge.textContent = String(count);
   }
 
-  /** 003's offline banner: shown while disconnected, hidden once connected again. */
+  /** The offline banner: shown while disconnected, hidden once connected again. */
   setOffline(offline: boolean): void {
     this.offline.hidden = !offline;
     this.statusDot.classList.toggle('off', offline);

@@ -18,7 +18,7 @@ export interface AssistantStreamHandlers {
 }
 
 /**
- * Follows `GET /api/conversations/:id/stream` (000: assistant replies streamed
+ * Follows `GET /api/conversations/:id/stream` (assistant replies streamed
  * token by token to the widget), one long-lived stream per conversation. The
  * complete reply also arrives as a normal message, so missing the stream loses nothing.
  */

@@ -1,6 +1,6 @@
-/** 003: reconnect after 1 s, 2 s, then every 5 s. */
+/** Reconnect after 1 s, 2 s, then every 5 s: quick after a blip, then a steady pace a server can bear. */
 export const RECONNECT_DELAYS_MS: readonly number[] = [1_000, 2_000, 5_000];
-/** 003: a send is retried after 100, 200 and 400 ms. */
+/** A send is retried after 100, 200 and 400 ms before it waits for the connection. */
 export const SEND_RETRY_DELAYS_MS: readonly number[] = [100, 200, 400];
 
 /**

@@ -1,7 +1,7 @@
 /**
  * A set that forgets its oldest members beyond `capacity`: enough memory to
  * drop an event delivered twice (live and by replay), never a leak in a tab
- * left open for a week (001, "Event Deduplication").
+ * left open for a week.
  */
 export class BoundedSet<T> {
   private readonly items = new Set<T>();

@@ -1,8 +1,8 @@
 import type { AttachmentRef, ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
 
 /**
- * A message as every vocabulary can describe it: 000/002's `new_message`,
- * 004's `message:new`, 003's `inbound_message` / `outbound_message` (which say less: no account,
+ * A message as every vocabulary can describe it: the default `new_message`,
+ * the portal's `message:new`, the widget's `inbound_message` / `outbound_message` (which say less: no account,
  * no status) and the HTTP API all map onto this.
  */
 export interface ChatMessage {

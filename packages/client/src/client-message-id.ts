@@ -1,6 +1,6 @@
 /**
  * A fresh id for one message, kept for every retry of it so the server stores
- * it once (003). crypto.randomUUID exists only in secure contexts; a page served
+ * it once. crypto.randomUUID exists only in secure contexts; a page served
  * over plain http on a LAN address still needs ids.
  */
 export function newClientMessageId(): string {

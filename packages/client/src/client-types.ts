@@ -44,9 +44,9 @@ export interface SwitchboardClientOptions {
    * or from the API. Without it an expired session ends as `disconnected`.
    */
   refreshToken?: () => Promise<string>;
-  /** Vocabulary on `/`: `portal` for 004's words. Ignored when `conversation` binds the socket. */
+  /** Vocabulary on `/`: `portal` for the portal's words. Ignored when `conversation` binds the socket. */
   dialect?: 'default' | 'portal';
-  /** Binds the socket to one conversation, in 003's widget vocabulary. */
+  /** Binds the socket to one conversation, in the widget vocabulary. */
   conversation?: { tenantId: string; conversationId: string };
   /** Known position in the event log, to resume from (e.g. kept across a page reload). */
   lastSeq?: number;

@@ -12,7 +12,7 @@ const MAX_SYNC_CALLS = 10;
 
 /**
  * The conversations a client has joined, and what to do after a reconnect:
- * join them again (001, "resubscribeRooms"), then close the gap a handshake
+ * join them again, then close the gap a handshake
  * replay leaves (it ran before these rooms were back) with `sync` from the
  * same position; the dispatcher drops what arrives twice.
  */

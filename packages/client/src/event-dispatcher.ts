@@ -51,7 +51,7 @@ export class EventDispatcher {
     this.advance(e.seq);
   }
 
-  /** Facts only (001's namespaces: their events are not in `/`'s log positions). */
+  /** Facts only (the named namespaces: their events are not in `/`'s log positions). */
   emitFacts(event: string, payload: unknown): void {
     if (this.factListeners.size === 0) return;
     let facts: Fact[];

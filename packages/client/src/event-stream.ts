@@ -15,8 +15,8 @@ export interface EventStreamHandle {
 
 /**
  * A Server-Sent Events stream over fetch, because EventSource cannot send an
- * Authorization header and Switchboard's streams take a Bearer token (000's
- * widget streaming). Rejects `done` with NOT_FOUND when the server has no such route.
+ * Authorization header and Switchboard's streams take a Bearer token (the
+ * widget's streamed assistant replies). Rejects `done` with NOT_FOUND when the server has no such route.
  */
 export function openEventStream(api: HttpApi, path: string, onEvent: (e: StreamEvent) => void): EventStreamHandle {
   const abort = new AbortController();

@@ -12,8 +12,8 @@ import { type ChatMessage, fromMessage } from './chat-message';
 import { DefaultIn, PortalIn, PresenceIn, WidgetIn } from './protocol-constants';
 
 /**
- * What happened, whatever words it arrived in. The default vocabulary, 004's
- * portal vocabulary, 003's widget vocabulary, `/presence` and the polling
+ * What happened, whatever words it arrived in. The default vocabulary, the
+ * portal vocabulary, the widget vocabulary, `/presence` and the polling
  * fallback (always default vocabulary) all reduce to these, so hooks and views
  * are written once.
  */
@@ -26,7 +26,7 @@ export type Fact =
       conversation?: Conversation;
       patch?: Partial<Conversation>;
       created: boolean;
-      /** What changed, when the vocabulary says (004's `conversation:updated`, the default `conversation_updated`). */
+      /** What changed, when the vocabulary says (the portal's `conversation:updated`, the default `conversation_updated`). */
       changes?: readonly string[];
     }
   | { kind: 'typing'; conversationId: string; userId: string; name: string | null; role: Role; typing: boolean }
@@ -45,7 +45,7 @@ export function factsOf(event: string, payload: unknown): Fact[] {
       return [{ kind: 'message', message: fromMessage((payload as In<typeof DefaultIn.user_message>).message) }];
     case PortalIn['message:new']:
       return [{ kind: 'message', message: fromMessage((payload as In<(typeof PortalIn)['message:new']>).message) }];
-    // 003's widget hears the customer's messages as inbound_message and the replies as outbound_message;
+    // The widget vocabulary hears the customer's messages as inbound_message and the replies as outbound_message;
     // the role (not the event) says who wrote it, so both read the same.
     case WidgetIn.inbound_message:
     case WidgetIn.outbound_message: {
@@ -61,7 +61,7 @@ export function factsOf(event: string, payload: unknown): Fact[] {
             content: p.text,
             contentType: 'text',
             clientMessageId: p.clientMessageId,
-            // 003's payload carries no status: a message just stored is `sent`; status_update moves it on.
+            // The widget payload carries no status: a message just stored is `sent`; status_update moves it on.
             status: 'sent',
             createdAt: p.timestamp,
             mediaUrl: p.mediaUrl ?? null,

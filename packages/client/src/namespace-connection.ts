@@ -19,7 +19,7 @@ export interface NamespaceState {
 }
 
 /**
- * One of 001's namespaces (`/presence`, `/notifications`, `/dashboard`,
+ * One of the named namespaces (`/presence`, `/notifications`, `/dashboard`,
  * `/tickets`, `/chat`), multiplexed on the client's connection and
  * authenticated with the same token. Owned by {@link SwitchboardClient}, which
  * reconnects it whenever the main socket comes back.

@@ -37,8 +37,8 @@ export type SendTransport = (
 
 /**
  * Messages on their way to the server. Each keeps one clientMessageId for all
- * its attempts, so a retry after a lost ack is stored once (003 and the
- * server's idempotent send_message). A failed attempt is retried after 100,
+ * its attempts, so a retry after a lost ack is stored once (the
+ * server's send_message is idempotent by that id). A failed attempt is retried after 100,
  * 200 and 400 ms; if the network is still gone the entry waits as `queued`
  * and goes with the next {@link flush} (on reconnect). Refusals that will not
  * change (validation, forbidden) end as `failed`.

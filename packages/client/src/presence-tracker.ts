@@ -8,9 +8,9 @@ import type { SwitchboardClient } from './switchboard-client';
 export type PresenceMap = ReadonlyMap<string, PresenceEntry>;
 
 /**
- * Staff presence from every source the server offers: 001's `/presence`
+ * Staff presence from every source the server offers: the `/presence`
  * namespace (subscribe, list, update, and any status) when the server has it,
- * and 002's `agent_online` / `agent_offline` on `/` always. Without `/presence`
+ * and `agent_online` / `agent_offline` on `/` always. Without `/presence`
  * only online and offline can be set; `setStatus` says so by rejecting.
  */
 export class PresenceTracker {

@@ -26,18 +26,18 @@ import {
 
 /** Client → server on `/` (every vocabulary sends these). */
 export const DefaultOut = names(defaultClient);
-/** Server → client on `/`, default vocabulary (000, 002, 001's `/` rows). */
+/** Server → client on `/`, default vocabulary. */
 export const DefaultIn = names(defaultServer);
-/** Server → client on `/`, 004's portal vocabulary. */
+/** Server → client on `/`, portal vocabulary. */
 export const PortalIn = names(portalServer);
-/** Server → client for a socket bound to one conversation (003). */
+/** Server → client for a socket bound to one conversation (widget vocabulary). */
 export const WidgetIn = names(widgetServer);
 export const PresenceOut = names(presenceClient);
 export const PresenceIn = names(presenceServer);
 export const NotificationsOut = names(notificationsClient);
 export const NotificationsIn = names(notificationsServer);
 export const DashboardIn = names(dashboardServer);
-/** SSE event names of `GET /api/conversations/:id/stream` (000's streamed assistant replies). */
+/** SSE event names of `GET /api/conversations/:id/stream` (streamed assistant replies). */
 export const StreamIn = names(streamServer);
 
 export const NAMESPACE_PATHS = NAMESPACES;

@@ -3,7 +3,7 @@ import { DefaultOut } from './protocol-constants';
 import type { SwitchboardClient } from './switchboard-client';
 
 /**
- * Delivery and read receipts from this client (004 RT-07): a message from the
+ * Delivery and read receipts from this client: a message from the
  * other side is marked `delivered` as soon as it is shown here, and `read` once
  * the view is actually visible. Each receipt is sent once; one that fails
  * (offline) is tried again on the next {@link update}.

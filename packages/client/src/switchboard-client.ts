@@ -37,7 +37,7 @@ type ConnectError = Error & { data?: { code?: string; message?: string; retryAft
 
 /**
  * The connection manager: one authenticated Socket.IO connection with the
- * reconnect, resume and retry rules of seeds 001 and 003, and the HTTP API beside it.
+ * reconnect, resume and retry rules below, and the HTTP API beside it.
  *
  * - reconnects after 1 s, 2 s, then every 5 s, plus jitter, until {@link disconnect};
  * - renews the token on `token:refresh` and on AUTH_TOKEN_EXPIRED through `refreshToken`;
@@ -98,7 +98,7 @@ export class SwitchboardClient {
     this.manager = new Manager(url, {
       path: opts.socketPath ?? '/socket.io',
       transports: opts.transports ?? ['websocket', 'polling'],
-      // Reconnection is ours (003's 1 s, 2 s, 5 s); Socket.IO's own backoff cannot follow a fixed schedule.
+      // Reconnection is ours (1 s, 2 s, 5 s); Socket.IO's own backoff cannot follow a fixed schedule.
       reconnection: false,
       autoConnect: false,
       query: opts.conversation ? { tenantId: opts.conversation.tenantId, conversationId: opts.conversation.conversationId } : {},
@@ -261,7 +261,7 @@ export class SwitchboardClient {
     return this.outbox.send(input);
   }
 
-  /** One of 001's namespaces on this connection; created on first use. */
+  /** One of the named namespaces on this connection; created on first use. */
   namespace<P extends NamespacePath>(path: P): NamespaceConnection<P> {
     let ns = this.namespaces.get(path) as NamespaceConnection<P> | undefined;
     if (!ns) {
@@ -393,7 +393,7 @@ export class SwitchboardClient {
     this.socket.connect();
   }
 
-  /** 001's in-connection refresh: token:refresh → token:update → token:updated. */
+  /** The token refresh during a connection: token:refresh → token:update → token:updated. */
   private async renewInPlace(): Promise<void> {
     if (!this.tokens.canRefresh) return;
     try {

@@ -15,7 +15,7 @@ export interface UpdatesPollerOptions {
 }
 
 /**
- * 001's "Graceful Degradation": while the socket cannot connect, ask
+ * The polling fallback: while the socket cannot connect, ask
  * `GET /api/updates?since=` on a timer. A page that says `more` is followed at
  * once, so a long outage catches up without waiting a tick per page.
  */

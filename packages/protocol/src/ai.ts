@@ -10,7 +10,7 @@ import { Id, IsoDate } from './ids';
  * (`agent_status_changed`, `credits_updated`, `handoff_triggered`, `ai_*`).
  */
 
-/** Why a conversation went from the AI to people (000's `HandoffTrigger`). */
+/** Why a conversation went from the AI to people. */
 export const HandoffTrigger = z.enum([
   'low_confidence',
   'human_requested',
@@ -21,7 +21,7 @@ export const HandoffTrigger = z.enum([
 ]);
 export type HandoffTrigger = z.infer<typeof HandoffTrigger>;
 
-/** Why a tenant's credit balance moved (000's `CreditReason`). */
+/** Why a tenant's credit balance moved. */
 export const CreditReason = z.enum(['classification', 'draft', 'reply', 'topup']);
 export type CreditReason = z.infer<typeof CreditReason>;
 

@@ -16,7 +16,7 @@ export const ERROR_CODES = [
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-/** `error` event payload and the `error` member of a failed ack (seed 001, "Error Response Format"). */
+/** `error` event payload and the `error` member of a failed ack: one shape for every surface. */
 export const ErrorPayload = z.object({
   code: ErrorCode,
   message: z.string(),

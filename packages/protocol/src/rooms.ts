@@ -1,5 +1,5 @@
 /**
- * Room names, built in one place. The seeds name the same rooms several ways
+ * Room names, built in one place. Clients name the same rooms several ways
  * (`ws:` and `account:` and `org:` and `tenant:` for a tenant, `conv:` and
  * `conversation:` for a conversation); those are views onto the canonical names
  * below, resolved by {@link resolveRoom}, never separate rooms.
@@ -28,7 +28,7 @@ export const rooms = {
 
 export type RoomKind = keyof typeof rooms;
 
-/** Each seed's spelling of a room prefix, and what it means. */
+/** Each accepted spelling of a room prefix, what it means, and which seed spells it so (docs/protocol.md). */
 export const ROOM_ALIASES: Readonly<Record<string, { kind: RoomKind; seed: string }>> = {
   'ws:': { kind: 'tenant', seed: '000' },
   'account:': { kind: 'tenant', seed: '002' },
@@ -52,7 +52,7 @@ export interface ResolvedRoom {
 const ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
 
 /**
- * Reads any seed's room name, within one tenant, and returns the canonical room;
+ * Reads any accepted room name, within one tenant, and returns the canonical room;
  * null when the name is not one Switchboard knows or names another tenant.
  */
 export function resolveRoom(tenantId: string, name: string): ResolvedRoom | null {
@@ -90,11 +90,11 @@ function resolveCanonical(tenantId: string, name: string): ResolvedRoom | null {
   return null;
 }
 
-/** 003's per-conversation namespace: `/tenant/{tenantId}/conv/{conversationId}`. */
+/** The widget's per-conversation namespace: `/tenant/{tenantId}/conv/{conversationId}`. */
 export const WIDGET_NAMESPACE = /^\/tenant\/([A-Za-z0-9_.@-]{1,128})\/conv\/([A-Za-z0-9_.@-]{1,128})$/;
 export const widgetNamespace = (tenantId: string, conversationId: string) => `/tenant/${tenantId}/conv/${conversationId}`;
 
-/** 001's namespaces. */
+/** The named namespaces. */
 export const NAMESPACES = {
   default: '/',
   tickets: '/tickets',

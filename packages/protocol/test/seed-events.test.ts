@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { CATALOGUE, type Direction, insightdesk, type Seed, type Surface } from '../src/index';
+import { CATALOGUE, type Direction, insightdesk, namedNamespaces, type Seed, type Surface } from '../src/index';
 
 type Expected = Partial<Record<Surface, Partial<Record<Direction, readonly string[]>>>>;
 
@@ -106,7 +106,7 @@ const SEEDS: Record<Seed, Expected> = {
   },
 };
 
-const INSIGHTDESK_SURFACES: readonly Surface[] = ['tickets', 'chat', 'notifications', 'presence', 'dashboard'];
+const NAMED_SURFACES: readonly Surface[] = ['tickets', 'chat', 'notifications', 'presence', 'dashboard'];
 
 function find(surface: Surface, direction: Direction, name: string) {
   return CATALOGUE.find((e) => e.surface === surface && e.direction === direction && e.name === name);
@@ -130,7 +130,7 @@ describe('the catalogue against the seeds', () => {
   });
 
   it('declares exactly seed 001’s rows on its five namespaces, nothing invented', () => {
-    for (const surface of INSIGHTDESK_SURFACES) {
+    for (const surface of NAMED_SURFACES) {
       for (const direction of ['client', 'server'] as const) {
         const declared = CATALOGUE.filter((e) => e.surface === surface && e.direction === direction).map((e) => e.name);
         expect(declared.sort(), `${surface} ${direction}`).toEqual([...(SEEDS['001'][surface]?.[direction] ?? [])].sort());
@@ -139,16 +139,20 @@ describe('the catalogue against the seeds', () => {
   });
 
   it('gives every namespace of seed 001 an error event carrying ErrorPayload', () => {
-    for (const surface of INSIGHTDESK_SURFACES) expect(find(surface, 'server', 'error'), surface).toBeDefined();
+    for (const surface of NAMED_SURFACES) expect(find(surface, 'server', 'error'), surface).toBeDefined();
   });
 
-  it('names each insightdesk group after its surface and direction', () => {
-    for (const [key, group] of Object.entries(insightdesk)) {
+  it('names each named-namespace group after its surface and direction', () => {
+    for (const [key, group] of Object.entries(namedNamespaces)) {
       for (const [name, event] of Object.entries(group)) {
         expect(event.name).toBe(name);
         expect(`${event.surface}${event.direction === 'client' ? 'Client' : 'Server'}`).toBe(key);
       }
     }
+  });
+
+  it('keeps the deprecated `insightdesk` export as the same object, for code written against 0.1', () => {
+    expect(insightdesk).toBe(namedNamespaces);
   });
 });
 

@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { createAi } from './ai/create-ai';
 import { createTokenVerifier } from './auth/token-verifier';
 import { type Bridges, startBridges } from './bridges/start-bridges';
+import { type Clock, systemClock } from './clock';
 import { type ClusterKit, openClusterKit } from './cluster/cluster-kit';
 import type { EventRelay } from './cluster/event-relay';
 import { quietErrors } from './cluster/quiet-errors';
@@ -68,6 +69,7 @@ import { widgetRoutes } from './transport/http/widget-routes';
 import { writeRateLimit } from './transport/http/write-rate-limit';
 import { attachDefaultNamespaces, createSocketServer, RECOVERY_WINDOW_MS } from './transport/socket-server';
 import type { AppIo } from './transport/socket-types';
+import { socketTokenLifetimes } from './transport/token-lifetimes';
 
 export interface Switchboard {
   app: FastifyInstance;
@@ -103,10 +105,12 @@ export async function buildServer(config: Config, deps: BuildDeps = {}): Promise
   }
 }
 
-interface BuildDeps {
+export interface BuildDeps {
   log?: Logger;
   db?: Db;
   relay?: EventRelay;
+  /** The time token, typing and SLA deadlines follow; tests move it by hand (clock.ts). */
+  clock?: Clock;
 }
 
 /**
@@ -128,7 +132,8 @@ async function assemble(config: Config, deps: BuildDeps, lifecycle: Lifecycle): 
   // A database the caller passed in is the caller's to close.
   if (!deps.db) lifecycle.onClose('database', () => db.close());
   const metrics = createMetrics();
-  const cluster = await openClusterKit(config, log, { relay: deps.relay });
+  const clock = deps.clock ?? systemClock;
+  const cluster = await openClusterKit(config, log, { relay: deps.relay, clock });
   lifecycle.onClose('cluster kit', () => cluster.close());
 
   // Requests are logged by logRequests (at debug, without query strings, which may carry a token), not by Fastify.
@@ -199,6 +204,7 @@ async function assemble(config: Config, deps: BuildDeps, lifecycle: Lifecycle): 
     warningRatio: config.SLA_WARNING_RATIO,
     maxSleepMs: config.SLA_POLL_MS,
     onError: onError('sla timer failed'),
+    clock,
   });
   const messages = new MessageService(db, broadcaster, conversations, {
     onFlush: (sends) => metrics.writeFlushes.observe(sends),
@@ -213,6 +219,8 @@ async function assemble(config: Config, deps: BuildDeps, lifecycle: Lifecycle): 
     log,
     db,
     metrics,
+    clock,
+    tokenLifetimes: socketTokenLifetimes(config.TOKEN_REFRESH_LEAD_MS, clock),
     verify: createTokenVerifier({
       secret: config.JWT_SECRET,
       publicKeyPem: config.JWT_PUBLIC_KEY,
@@ -240,6 +248,7 @@ async function assemble(config: Config, deps: BuildDeps, lifecycle: Lifecycle): 
     presence,
     typing: new TypingService(broadcaster, config.TYPING_TIMEOUT_MS, {
       timers: cluster.typingTimers,
+      clock,
       onError: sharedStateError('typing timers failed'),
     }),
     replay,
@@ -252,6 +261,7 @@ async function assemble(config: Config, deps: BuildDeps, lifecycle: Lifecycle): 
     sla,
     ticketTyping: new TicketTypingService(broadcaster, config.TYPING_TIMEOUT_MS, {
       timers: cluster.ticketTypingTimers,
+      clock,
       onError: sharedStateError('ticket typing timers failed'),
     }),
     notifications: new NotificationService(db, broadcaster),

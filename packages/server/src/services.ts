@@ -1,5 +1,6 @@
 import type { Ai } from './ai/create-ai';
 import type { TokenVerifier } from './auth/token-verifier';
+import type { Clock } from './clock';
 import type { RateLimiter } from './cluster/rate-limiter';
 import type { ReplayBudget } from './cluster/replay-budget';
 import type { TenantGate } from './cluster/tenant-gate';
@@ -28,6 +29,8 @@ import type { Logger } from './log';
 import type { Metrics } from './ops/metrics';
 import type { Broadcaster } from './realtime/broadcaster';
 import type { Db } from './storage/db';
+import type { AppSocket } from './transport/socket-types';
+import type { TokenLifetimes } from './transport/token-lifetimes';
 
 /** Everything the transport layer may call, built once by buildServer. */
 export interface Services {
@@ -36,6 +39,10 @@ export interface Services {
   db: Db;
   metrics: Metrics;
   verify: TokenVerifier;
+  /** Refresh requests and cuts at `exp` for connected sockets (transport/token-lifetimes.ts). */
+  tokenLifetimes: TokenLifetimes<AppSocket>;
+  /** The time token, typing and SLA deadlines follow (clock.ts); the real one but in tests. */
+  clock: Clock;
   rateLimiter: RateLimiter;
   /** Work in progress per tenant on this node (client events, HTTP writes). */
   tenantGate: TenantGate;

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { STATUS_LABEL } from '../format';
 import { usePeople, useShell } from '../shell/shell-context';
 
-/** Status and assignee of a conversation (002's update_conversation_status, assign_ and unassign_conversation). */
+/** Status and assignee of a conversation (update_conversation_status, assign_ and unassign_conversation). */
 export function ConversationControls(props: { conversation: Conversation }) {
   const client = useSwitchboardClient();
   const { session } = useShell();

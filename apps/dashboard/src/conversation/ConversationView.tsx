@@ -21,7 +21,7 @@ import { useNotes } from './use-notes';
 import { usePageVisible } from './use-page-visible';
 
 /**
- * One conversation, live (004 RT-06 to RT-08): messages and private notes with auto-scroll,
+ * One conversation, live: messages and private notes with auto-scroll,
  * ticks, receipts (delivered on arrival, read while the tab is visible), typing both ways, and the
  * send box with optimistic messages. A search hit opens it at `focusMessageId`.
  */

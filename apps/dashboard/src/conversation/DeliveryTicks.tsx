@@ -1,7 +1,7 @@
 import type { FeedMessage } from '@switchboard/client';
 
 /**
- * 004 RT-07's ticks, WhatsApp style: ✓ sent, ✓✓ delivered, ✓✓ in blue read;
+ * Delivery ticks, WhatsApp style: ✓ sent, ✓✓ delivered, ✓✓ in blue read;
  * a clock while the outbox still holds it, a warning when it failed.
  */
 export function DeliveryTicks(props: { message: FeedMessage }) {

@@ -16,7 +16,7 @@ const FILTERS: Array<{ value: Filter; label: string }> = [
   { value: 'all', label: 'All' },
 ];
 
-/** The live conversation list (004 RT-05) with the server's unread counts (issue 16). */
+/** The live conversation list with the server's unread counts (issue 16). */
 export function ConversationList(props: { openId: string | null }) {
   const { session, people } = useShell();
   usePeople(); // assignee names appear as people become known

@@ -7,7 +7,7 @@ import { conversationsKey, sortByActivity } from './conversation-cache';
 export { activityOf, conversationsKey } from './conversation-cache';
 
 /**
- * The tenant's conversations, newest activity first, kept live (004 RT-05):
+ * The tenant's conversations, newest activity first, kept live:
  * each conversation fact updates the cached list in place, a conversation the
  * list does not know yet is added, and a 30 s refetch covers anything missed
  * (RT-09's fallback).

@@ -9,7 +9,7 @@ import { useSeries, useTicker } from './use-series';
 const SPAN_MS = 10 * 60_000;
 
 /**
- * Admins' live view (004 RT-09, 001 `/dashboard`): counters from the live
+ * Admins' live view: counters from the live
  * conversation list, and `/dashboard`'s queue, SLA, ticket and agent
  * snapshots with short time series of queue length and SLA state.
  */

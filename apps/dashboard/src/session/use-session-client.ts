@@ -5,9 +5,9 @@ import { renewDemoToken } from './demo-accounts';
 import { saveSession, type Session } from './session-store';
 
 /**
- * One SwitchboardClient per signed-in session (004 RT-03): connected when a
+ * One SwitchboardClient per signed-in session: connected when a
  * session starts, disconnected and dropped when it ends. The dashboard speaks
- * 004's portal vocabulary on `/`.
+ * the portal vocabulary on `/`.
  */
 export function useSessionClient(session: Session | null): SwitchboardClient | null {
   const [client, setClient] = useState<SwitchboardClient | null>(null);

@@ -4,7 +4,7 @@ import { connectionWords } from './connection-words';
 import { useNow } from './use-now';
 
 /**
- * 004 RT-10: green connected, orange while (re)connecting or while only polling reaches the
+ * Connection status: green connected, orange while (re)connecting or while only polling reaches the
  * server, red once nothing does (an attempt failed and polling fails too, or the client gave up),
  * with a Reconnect button that tries at once instead of waiting for the next backoff step.
  */

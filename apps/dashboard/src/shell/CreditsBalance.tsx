@@ -6,7 +6,7 @@ import { useState } from 'react';
 const creditsKey = ['credits'] as const;
 
 /**
- * 000's credit balance: read once from `GET /api/credits` (when the server has
+ * The tenant's AI credit balance: read once from `GET /api/credits` (when the server has
  * it), then moved by every `credits_updated`.
  */
 export function CreditsBalance() {

@@ -2,7 +2,7 @@ import { NAMESPACE_PATHS, type Notification, NotificationsIn, NotificationsOut }
 import { useNamespace, useNamespaceEvent } from '@switchboard/client/react';
 import { type CSSProperties, useEffect, useRef, useState } from 'react';
 
-/** 001's `/notifications`: the unread count as a badge and this session's notifications in a panel. */
+/** The `/notifications` namespace: the unread count as a badge and this session's notifications in a panel. */
 export function NotificationsBell() {
   const { connection, state } = useNamespace(NAMESPACE_PATHS.notifications);
   const [unread, setUnread] = useState(0);

@@ -8,8 +8,8 @@ import { hrefOf } from '../shell/use-hash-route';
 import { dismissToastsLinkingTo, showToast } from './toast-store';
 
 /**
- * Toasts for what needs a human now: a new conversation with a link to it
- * (004 RT-05), a handoff to people (000), and personal notifications that are
+ * Toasts for what needs a human now: a new conversation with a link to it,
+ * a handoff to people, and personal notifications that are
  * not one of those two already. The handoff of the conversation on screen is not a toast: its
  * banner says it in place, and a toast would sit over the conversation's controls.
  */

@@ -25,7 +25,7 @@ export interface ConversationMessagesView extends FeedSnapshot {
 }
 
 /**
- * One conversation's messages, live (004 RT-06): joins the room while mounted
+ * One conversation's messages, live: joins the room while mounted
  * (leaving it on unmount), loads the history, merges live messages, status
  * changes and optimistic sends.
  */

@@ -6,7 +6,7 @@ import { useSwitchboardClient } from './switchboard-context';
 
 const NONE: NamespaceState = { status: 'disconnected', error: null };
 
-/** One of 001's namespaces on the provider's connection, with its state (`unavailable` when the server lacks it). */
+/** One of the named namespaces on the provider's connection, with its state (`unavailable` when the server lacks it). */
 export function useNamespace<P extends NamespacePath>(path: P): { connection: NamespaceConnection<P> | null; state: NamespaceState } {
   const client = useSwitchboardClient();
   const connection = client ? client.namespace(path) : null;

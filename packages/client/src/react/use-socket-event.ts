@@ -5,7 +5,7 @@ import type { InEventName, InPayload } from '../switchboard-client';
 import { useSwitchboardClient } from './switchboard-context';
 
 /**
- * 004 RT-04: calls `handler` for each `event` (deduplicated, any vocabulary on
+ * Calls `handler` for each `event` (deduplicated, any vocabulary on
  * `/`), and unsubscribes on unmount. The latest handler is always the one
  * called, so an inline arrow does not resubscribe on every render.
  *

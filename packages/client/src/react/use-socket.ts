@@ -12,7 +12,7 @@ export interface SocketView {
   status: ConnectionStatus;
 }
 
-/** 004 RT-04's `useSocket`: the socket and whether it is connected, re-rendering when that changes. */
+/** `useSocket`: the socket and whether it is connected, re-rendering when that changes. */
 export function useSocket(): SocketView {
   const client = useSwitchboardClient();
   const { status } = useConnectionStatus();

@@ -14,7 +14,7 @@ export interface TypingView {
   stopTyping: () => void;
 }
 
-/** Typing in one conversation, both ways (004 RT-08). */
+/** Typing in one conversation, both ways: who else types, and telling them we do. */
 export function useTyping(conversationId: string | null | undefined, opts?: TypingOptions): TypingView {
   const client = useSwitchboardClient();
   const stale = opts?.staleAfterMs;

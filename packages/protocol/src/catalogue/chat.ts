@@ -8,7 +8,7 @@ import { defineEvents } from './define';
 
 const ConversationRef = z.object({ conversationId: Id });
 
-/** 001's `chat:message` body: the same limits as `send_message`, with 001's `type` for the content type. */
+/** The `chat:message` body: the same limits as `send_message`, with `type` for the content type. */
 export const ChatSend = z.object({
   conversationId: Id,
   content: z.string().trim().min(1, 'content is empty').max(MAX_MESSAGE_CHARS),
@@ -17,7 +17,7 @@ export const ChatSend = z.object({
 });
 export type ChatSend = z.infer<typeof ChatSend>;
 
-/** Client to server on 001's `/chat` namespace. */
+/** Client to server on the `/chat` namespace. */
 export const chatClient = defineEvents('chat', 'client', {
   'chat:join': {
     seeds: ['001'],
@@ -42,7 +42,7 @@ export const chatClient = defineEvents('chat', 'client', {
   'chat:typing': {
     seeds: ['001'],
     room: 'conversation:{conversationId}',
-    // 001 names no stop event; `isTyping: false` is ours, and typing also stops after 5 s of silence.
+    // One event for both ways: `isTyping: false` stops, and typing also stops after 5 s of silence.
     description: 'Typing indicator; send isTyping: false to stop early.',
     schema: ConversationRef.extend({ isTyping: z.boolean().default(true) }),
   },
@@ -54,7 +54,7 @@ export const chatClient = defineEvents('chat', 'client', {
   },
 });
 
-/** 001's `ChatMessage`: a stored message, with `type` as 001 spells the content type, and its sender. */
+/** `ChatMessage`: a stored message, with `type` for the content type, and its sender. */
 export const ChatMessage = Envelope.extend(Message.shape).extend({
   type: ContentType,
   sender: UserSummary.nullable(),

@@ -7,7 +7,7 @@ import { defineEvents } from './define';
 
 const Count = z.number().int().min(0);
 
-/** 001's `TicketMetrics`: one tenant's tickets now; `at` is when the snapshot was taken. */
+/** `TicketMetrics`: one tenant's tickets now; `at` is when the snapshot was taken. */
 export const TicketMetrics = z.object({
   at: IsoDate,
   total: Count,
@@ -21,7 +21,7 @@ export const TicketMetrics = z.object({
 });
 export type TicketMetrics = z.infer<typeof TicketMetrics>;
 
-/** 001's `QueueMetrics`: conversations waiting for a human; times in seconds. */
+/** `QueueMetrics`: conversations waiting for a human; times in seconds. */
 export const QueueMetrics = z.object({
   at: IsoDate,
   waiting: Count,
@@ -39,7 +39,7 @@ export const AgentLoad = z.object({
 });
 export type AgentLoad = z.infer<typeof AgentLoad>;
 
-/** 001's `AgentMetrics`: every staff member's workload, and how many are online. */
+/** `AgentMetrics`: every staff member's workload, and how many are online. */
 export const AgentMetrics = z.object({
   at: IsoDate,
   online: Count,
@@ -47,7 +47,7 @@ export const AgentMetrics = z.object({
 });
 export type AgentMetrics = z.infer<typeof AgentMetrics>;
 
-/** 001's `SlaMetrics`; compliance is met / (met + breached), 1 when neither. */
+/** `SlaMetrics`: compliance is met / (met + breached), 1 when neither. */
 export const SlaMetrics = z.object({
   at: IsoDate,
   atRisk: Count,
@@ -58,7 +58,7 @@ export const SlaMetrics = z.object({
 export type SlaMetrics = z.infer<typeof SlaMetrics>;
 
 /**
- * Server to client on 001's `/dashboard` namespace (admins only). Each metric is
+ * Server to client on the `/dashboard` namespace (admins only). Each metric is
  * a full snapshot, sent on connect and then whenever it changes, so a client never adds deltas up.
  */
 export const dashboardServer = defineEvents('dashboard', 'server', {

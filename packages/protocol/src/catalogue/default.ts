@@ -6,7 +6,7 @@ import { Id, IsoDate, MAX_ATTACHMENTS_PER_MESSAGE, MAX_MESSAGE_CHARS } from '../
 import { Classification, Conversation, Envelope, Label, LabelRef, Message, Note, User } from '../models';
 import { defineEvents } from './define';
 
-/** 000 and 002 send a bare conversation id; ours also takes `{ conversationId }`. */
+/** A conversation id, bare or as `{ conversationId }`. */
 const ConversationRef = z
   .union([Id, z.object({ conversationId: Id })])
   .transform((v) => (typeof v === 'string' ? { conversationId: v } : v));
@@ -37,7 +37,7 @@ export const SyncResult = z.object({
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 
-/** Client to server on the default namespace: 000, 002 and 001's default-namespace rows. */
+/** Client to server on the default namespace. */
 export const defaultClient = defineEvents('default', 'client', {
   authenticate: {
     seeds: ['002'],
@@ -107,14 +107,14 @@ export const defaultClient = defineEvents('default', 'client', {
   mark_read: {
     seeds: ['002'],
     room: 'conversation:{conversationId}',
-    description: 'Read receipt up to and including messageId (002 message_reads); acked with the message.',
+    description: 'Read receipt up to and including messageId; acked with the message.',
     schema: z.object({ conversationId: Id, messageId: Id }),
     ack: Message,
   },
   mark_delivered: {
     seeds: ['004'],
     room: 'conversation:{conversationId}',
-    description: "A recipient's client confirms it received messageId (004 delivery ticks); acked with the message.",
+    description: "A recipient's client confirms it received messageId (delivery ticks); acked with the message.",
     schema: z.object({ conversationId: Id, messageId: Id }),
     ack: Message,
   },
@@ -147,7 +147,7 @@ export const defaultClient = defineEvents('default', 'client', {
   },
 });
 
-/** A message as 000's `new_message` nests it and 002 reads it flat, in one object (brief, decision 4). */
+/** A message both nested under `message` and flat, in one object, so clients reading either shape find theirs. */
 export const NewMessagePayload = Envelope.extend({
   conversationId: Id,
   message: Message,
@@ -191,7 +191,7 @@ export const defaultServer = defineEvents('default', 'server', {
   },
   new_message: {
     seeds: ['000', '002'],
-    room: 'conversation:{conversationId}; also tenant staff for assistant and agent messages (000)',
+    room: 'conversation:{conversationId}; also tenant staff for assistant and agent messages',
     description: 'A message was stored.',
     schema: NewMessagePayload,
   },
@@ -219,7 +219,7 @@ export const defaultServer = defineEvents('default', 'server', {
   conversation_created: {
     seeds: ['004'],
     room: 'tenant staff',
-    description: 'A conversation was opened (004 conversation:new in the default vocabulary).',
+    description: "A conversation was opened (the portal's conversation:new in the default vocabulary).",
     schema: Envelope.extend({ conversation: Conversation }),
   },
   conversation_status_changed: {
@@ -273,7 +273,7 @@ export const defaultServer = defineEvents('default', 'server', {
   agent_online: { seeds: ['002'], room: 'tenant staff', description: 'A staff member came online.', schema: AgentPresence },
   agent_offline: { seeds: ['002'], room: 'tenant staff', description: 'A staff member went offline.', schema: AgentPresence },
   presence_snapshot: {
-    // Not named by a seed: it replaces the replay of 002's per-agent presence announcements on connect (issue 13).
+    // Ours: one snapshot replaces replaying every agent's presence announcement on connect (issue 13).
     seeds: ['002'],
     room: 'the socket itself (staff), right after authenticated',
     description:
@@ -330,7 +330,7 @@ export const defaultServer = defineEvents('default', 'server', {
     }),
   },
   note_created: {
-    // No seed names notes; it is 002's snake_case vocabulary (agents working conversations) the event joins.
+    // Ours (no source vocabulary has notes): it joins the snake_case words agents working conversations already hear.
     seeds: ['002'],
     room: 'tenant staff only (never the conversation room)',
     description:
@@ -338,7 +338,7 @@ export const defaultServer = defineEvents('default', 'server', {
     schema: Envelope.extend({ conversationId: Id, note: Note }),
   },
   conversation_labels_changed: {
-    // Like note_created: no seed names labels; agents working conversations speak 002's words.
+    // Ours, like note_created: in the words agents working conversations already hear.
     seeds: ['002'],
     room: 'tenant staff only (never the conversation room)',
     description:
@@ -346,7 +346,7 @@ export const defaultServer = defineEvents('default', 'server', {
     schema: Envelope.extend({ conversationId: Id, labels: z.array(LabelRef), added: z.array(Id), removed: z.array(Id), by: Id.nullable() }),
   },
   read_position_changed: {
-    // Like note_created: no seed names read positions; agents working conversations speak 002's words.
+    // Ours, like note_created: in the words agents working conversations already hear.
     seeds: ['002'],
     room: "the reader's own user room (every tab and device of that person)",
     description:
@@ -390,7 +390,7 @@ export const defaultServer = defineEvents('default', 'server', {
   'user:updated': { seeds: ['001'], room: 'user:{userId}', description: 'The current user changed.', schema: User },
   'system:maintenance': {
     seeds: ['001'],
-    room: 'everyone: every socket of every tenant, on / and on each of 001’s namespaces',
+    room: 'everyone: every socket of every tenant, on / and on each named namespace',
     description: 'Maintenance notice, sent by an admin through the internal API (POST /internal/maintenance).',
     schema: z.object({ message: z.string(), startsAt: IsoDate }),
   },

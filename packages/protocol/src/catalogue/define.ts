@@ -6,8 +6,8 @@ export type Seed = '000' | '001' | '002' | '003' | '004';
 export type Direction = 'client' | 'server';
 /**
  * Where an event lives. `default`, `portal` and `widget` are vocabularies of
- * the default namespace (`widget` also on 003's dynamic namespace); the rest are
- * 001's namespaces of the same name; `sse` is the Server-Sent Events stream of
+ * the default namespace (`widget` also on its per-conversation namespaces); the rest are
+ * the named namespaces of the same name; `sse` is the Server-Sent Events stream of
  * assistant replies (HTTP, not Socket.IO).
  */
 export type Surface = 'default' | 'portal' | 'widget' | 'tickets' | 'chat' | 'notifications' | 'presence' | 'dashboard' | 'sse';

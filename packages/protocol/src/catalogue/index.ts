@@ -1,6 +1,6 @@
 import { defaultClient, defaultServer } from './default';
 import type { EventDef } from './define';
-import { insightdesk } from './insightdesk';
+import { namedNamespaces } from './named-namespaces';
 import { portalServer } from './portal';
 import { streamServer } from './stream';
 import { widgetServer } from './widget';
@@ -9,7 +9,7 @@ export * from './define';
 export * from './default';
 export * from './portal';
 export * from './widget';
-export * from './insightdesk';
+export * from './named-namespaces';
 export * from './stream';
 export type * from './socket-types';
 
@@ -19,6 +19,6 @@ export const CATALOGUE: readonly EventDef[] = [
   ...Object.values(defaultServer),
   ...Object.values(portalServer),
   ...Object.values(widgetServer),
-  ...Object.values(insightdesk).flatMap((group): EventDef[] => Object.values(group as Record<string, EventDef>)),
+  ...Object.values(namedNamespaces).flatMap((group): EventDef[] => Object.values(group as Record<string, EventDef>)),
   ...Object.values(streamServer),
 ];

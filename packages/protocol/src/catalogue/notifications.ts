@@ -7,7 +7,7 @@ import { defineEvents } from './define';
 
 const UnreadCount = z.object({ unread: z.number().int().min(0) });
 
-/** Client to server on 001's `/notifications` namespace; a socket only ever touches its own user's notifications. */
+/** Client to server on the `/notifications` namespace; a socket only ever touches its own user's notifications. */
 export const notificationsClient = defineEvents('notifications', 'client', {
   'notification:markRead': {
     seeds: ['001'],

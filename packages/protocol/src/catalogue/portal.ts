@@ -6,7 +6,7 @@ import { Conversation, Envelope, Message } from '../models';
 import { defineEvents } from './define';
 
 /**
- * Seed 004's vocabulary, for default-namespace sockets with `auth.dialect = "portal"`
+ * The portal vocabulary, for default-namespace sockets with `auth.dialect = "portal"`
  * (or DEFAULT_DIALECT=portal). Client events are the default namespace's.
  */
 export const portalServer = defineEvents('portal', 'server', {

@@ -11,7 +11,7 @@ export const MAX_PRESENCE_USER_IDS = 200;
 
 const UserIds = z.object({ userIds: z.array(Id).min(1).max(MAX_PRESENCE_USER_IDS) });
 
-/** Client to server on 001's `/presence` namespace. */
+/** Client to server on the `/presence` namespace. */
 export const presenceClient = defineEvents('presence', 'client', {
   'presence:status': {
     seeds: ['001'],

@@ -13,7 +13,7 @@ import type { widgetServer } from './widget';
  *
  * @example
  * const io = new Server<DefaultClientEvents, DefaultServerEvents>();
- * // Socket.IO types `of()` with the server's own maps, so a 001 namespace is cast once, where it is made.
+ * // Socket.IO types `of()` with the server's own maps, so a named namespace is cast once, where it is made.
  * const tickets = io.of('/tickets') as unknown as Namespace<TicketsClientEvents, TicketsServerEvents>;
  * const socket: Socket<TicketsServerEvents, TicketsClientEvents> = ioClient(`${url}/tickets`);
  * const res = await socket.emitWithAck('ticket:subscribe', { ticketId }); // Ack<Ticket>
@@ -23,15 +23,15 @@ import type { widgetServer } from './widget';
 export type ClientToServerDefault = ListenMap<typeof defaultClient>;
 /**
  * Everything the server may send on `/`: one namespace, three vocabularies
- * (000/002, 004's portal, 003's widget); each socket receives only its own.
+ * (default, portal, widget); each socket receives only its own.
  */
 export type ServerToClientDefault = EmitMap<typeof defaultServer> & EmitMap<typeof portalServer> & EmitMap<typeof widgetServer>;
 
-/** 004's vocabulary, for a client that connects with `auth.dialect = "portal"`; it sends the default events. */
+/** The portal vocabulary, for a client that connects with `auth.dialect = "portal"`; it sends the default events. */
 export type ClientToServerPortal = ClientToServerDefault;
 export type ServerToClientPortal = EmitMap<typeof portalServer>;
 
-/** 003's vocabulary, on `/tenant/{tenantId}/conv/{conversationId}` or `/` with `{ tenantId, conversationId }` in the query. */
+/** The widget vocabulary, on `/tenant/{tenantId}/conv/{conversationId}` or `/` with `{ tenantId, conversationId }` in the query. */
 export type ClientToServerWidget = ClientToServerDefault;
 export type ServerToClientWidget = EmitMap<typeof widgetServer>;
 
@@ -47,7 +47,7 @@ export type ServerToClientNotifications = EmitMap<typeof notificationsServer>;
 export type ClientToServerPresence = ListenMap<typeof presenceClient>;
 export type ServerToClientPresence = EmitMap<typeof presenceServer>;
 
-/** 001 names no client event on `/dashboard`: admins only listen. */
+/** No client events on `/dashboard`: admins only listen. */
 export type ClientToServerDashboard = Record<never, never>;
 export type ServerToClientDashboard = EmitMap<typeof dashboardServer>;
 
@@ -69,7 +69,7 @@ export type PresenceServerEvents = ServerToClientPresence;
 export type DashboardClientEvents = ClientToServerDashboard;
 export type DashboardServerEvents = ServerToClientDashboard;
 
-/** Each of 001's namespaces, and `/`, with its pair of maps; for code generic over the namespace. */
+/** Each named namespace, and `/`, with its pair of maps; for code generic over the namespace. */
 export interface NamespaceEvents {
   '/': { client: ClientToServerDefault; server: ServerToClientDefault };
   '/tickets': { client: ClientToServerTickets; server: ServerToClientTickets };

@@ -10,8 +10,7 @@ const room = 'GET /api/conversations/:id/stream (Bearer token; whoever may read 
 const ReplyId = z.string().min(1).max(128);
 
 /**
- * Server-Sent Events of an assistant reply while it is written (000: "the widget
- * uses SSE for streaming responses"). Each SSE `event:` line is an event name
+ * Server-Sent Events of an assistant reply while it is written, for the widget. Each SSE `event:` line is an event name
  * below and its `data:` line the JSON payload. The whole reply is also stored and
  * sent once as `new_message` / `outbound_message`, so a client that missed the
  * stream loses nothing.

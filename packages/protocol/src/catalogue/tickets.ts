@@ -8,7 +8,7 @@ import { defineEvents } from './define';
 
 const TicketRef = z.object({ ticketId: Id });
 
-/** Client to server on 001's `/tickets` namespace. */
+/** Client to server on the `/tickets` namespace. */
 export const ticketsClient = defineEvents('tickets', 'client', {
   'ticket:subscribe': {
     seeds: ['001'],
@@ -41,7 +41,7 @@ export const ticketsClient = defineEvents('tickets', 'client', {
 export const TicketField = Ticket.keyof();
 export type TicketField = z.infer<typeof TicketField>;
 
-/** 001's `TicketUpdate`: the ticket after the change, and which fields changed. */
+/** `TicketUpdate`: the ticket after the change, and which fields changed. */
 export const TicketUpdate = Envelope.extend({
   ticketId: Id,
   ticket: Ticket,
@@ -77,7 +77,7 @@ export const ticketsServer = defineEvents('tickets', 'server', {
   'ticket:message': {
     seeds: ['001'],
     room: 'ticket:{ticketId}',
-    description: 'A message in the ticket’s conversation. Deduplicate by id (001 "Event Deduplication").',
+    description: 'A message in the ticket’s conversation. Deduplicate by id.',
     schema: Envelope.extend(Message.shape).extend({ ticketId: Id }),
   },
   'ticket:typing': {
@@ -120,7 +120,7 @@ export const ticketsServer = defineEvents('tickets', 'server', {
   'ticket:subscribed': {
     seeds: ['001'],
     room: 'the subscribing socket',
-    description: 'ticket:subscribe succeeded (001 "Room Subscription").',
+    description: 'ticket:subscribe succeeded.',
     schema: z.object({ ticketId: Id }),
   },
   error: {

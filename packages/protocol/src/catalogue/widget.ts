@@ -6,11 +6,11 @@ import { Envelope } from '../models';
 import { defineEvents } from './define';
 
 /**
- * Seed 003's vocabulary: sockets on `/tenant/{tenantId}/conv/{conversationId}`,
+ * The widget vocabulary: sockets on `/tenant/{tenantId}/conv/{conversationId}`,
  * or on `/` with handshake query `{ tenantId, conversationId }`. Such a socket is
  * bound to that one conversation; it sends with the default client events.
  */
-/** A message as 003's widget reads it; `direction` says who wrote it, as the widget's `appendMessage` wants. */
+/** A message as the widget reads it; `direction` says who wrote it, as the widget's `appendMessage` wants. */
 const widgetMessage = <D extends 'inbound' | 'outbound'>(direction: D) =>
   Envelope.extend({
     text: z.string(),
@@ -33,7 +33,7 @@ export const widgetServer = defineEvents('widget', 'server', {
   },
   outbound_message: {
     seeds: ['003'],
-    // 003 names only inbound_message, which its widget shows as the customer's; replies need words of their own.
+    // The widget's own word is inbound_message, which it shows as the customer's; replies need words of their own.
     room: 'the bound conversation',
     description:
       'A message to the customer: an agent’s or the assistant’s reply, or a system note (role HUMAN_AGENT, ASSISTANT or SYSTEM).',

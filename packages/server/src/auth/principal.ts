@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /**
  * The claims Switchboard reads from a token. The tenant may be named by any
- * seed's word for it (brief, decision 1); `accountId` wins when several are set.
+ * of the names issuers use for it (`accountId`, `workspaceId`, `tenantId`, `orgId`); `accountId` wins when several are set.
  */
 export const Claims = z
   .object({

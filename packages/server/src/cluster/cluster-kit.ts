@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 
+import { type Clock, systemClock } from '../clock';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { ClusterIpcEventRelay } from './cluster-ipc-event-relay';
@@ -48,6 +49,8 @@ export interface ClusterKit {
 export interface ClusterKitOverrides {
   /** Use this relay (an InProcessRelayHub member) instead of what the configuration says. */
   relay?: EventRelay;
+  /** The time typing deadlines follow (the workers' shared timers keep the primary's). */
+  clock?: Clock;
 }
 
 /** Names of the shared stores the primary serves to its workers (see main.ts). */
@@ -55,10 +58,11 @@ export const PRIMARY_STORES = { presence: 'presence', typing: 'typing', ticketTy
 
 export async function openClusterKit(config: Config, log: Logger, overrides: ClusterKitOverrides = {}): Promise<ClusterKit> {
   const presenceOpts: Partial<PresenceStoreOptions> = { connectionTtlMs: config.PRESENCE_TTL_MS, graceMs: config.PRESENCE_GRACE_MS };
-  if (config.REDIS_URL) return openRedisKit(config.REDIS_URL, config, log, presenceOpts);
+  const clock = overrides.clock ?? systemClock;
+  if (config.REDIS_URL) return openRedisKit(config.REDIS_URL, config, log, presenceOpts, clock);
   if (overrides.relay) {
     return {
-      ...memoryStores(presenceOpts),
+      ...memoryStores(presenceOpts, clock),
       mode: 'in-process',
       clustered: overrides.relay.clustered,
       relay: overrides.relay,
@@ -68,7 +72,7 @@ export async function openClusterKit(config: Config, log: Logger, overrides: Clu
   }
   if (config.WORKERS > 1 && cluster.isWorker) return openWorkersKit(presenceOpts, log);
   return {
-    ...memoryStores(presenceOpts),
+    ...memoryStores(presenceOpts, clock),
     mode: 'single',
     clustered: false,
     relay: new LocalEventRelay(),
@@ -77,15 +81,22 @@ export async function openClusterKit(config: Config, log: Logger, overrides: Clu
   };
 }
 
-function memoryStores(presenceOpts: Partial<PresenceStoreOptions>) {
+function memoryStores(presenceOpts: Partial<PresenceStoreOptions>, clock: Clock) {
+  const now = () => clock.now();
   return {
     presenceStore: new MemoryPresenceStore(presenceOpts),
-    typingTimers: new MemoryTypingTimers(),
-    ticketTypingTimers: new MemoryTypingTimers(),
+    typingTimers: new MemoryTypingTimers(now),
+    ticketTypingTimers: new MemoryTypingTimers(now),
   };
 }
 
-async function openRedisKit(url: string, config: Config, log: Logger, presenceOpts: Partial<PresenceStoreOptions>): Promise<ClusterKit> {
+async function openRedisKit(
+  url: string,
+  config: Config,
+  log: Logger,
+  presenceOpts: Partial<PresenceStoreOptions>,
+  clock: Clock,
+): Promise<ClusterKit> {
   const prefix = config.REDIS_PREFIX;
   // Fail fast while Redis is away: a queue would hold handshakes, typing and /readyz until it is back.
   const redis = await connectRedis(url, { name: 'commands', log, failFast: true });
@@ -96,8 +107,8 @@ async function openRedisKit(url: string, config: Config, log: Logger, presenceOp
     clustered: true,
     relay,
     presenceStore: new RedisPresenceStore(redis, prefix, presenceOpts),
-    typingTimers: new RedisTypingTimers(redis, `${prefix}:typing`),
-    ticketTypingTimers: new RedisTypingTimers(redis, `${prefix}:ticket-typing`),
+    typingTimers: new RedisTypingTimers(redis, `${prefix}:typing`, () => clock.now()),
+    ticketTypingTimers: new RedisTypingTimers(redis, `${prefix}:ticket-typing`, () => clock.now()),
     // Each node counts alone in memory while Redis is away, rather than refusing every event.
     rateLimitStore: withLocalFallback(
       new RedisGcraStore(redis, `${prefix}:rl`),

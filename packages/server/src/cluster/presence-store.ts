@@ -5,7 +5,7 @@ export interface PresenceRecord {
   userId: string;
   /**
    * The status the user chose; shown while at least one connection is open (or the user is leaving,
-   * inside the grace). `offline` while connected is 002's "appear offline": everyone reads offline.
+   * inside the grace). `offline` while connected is "appear offline": everyone reads offline.
    */
   status: PresenceStatus;
   /** Live connections; 0 while the user is leaving (last connection closed, grace not over). */
@@ -30,7 +30,7 @@ export interface PresenceConnection {
 export interface PresenceStoreOptions {
   /** A connection not refreshed by {@link PresenceStore.heartbeat} within this long is gone (its node died). */
   connectionTtlMs: number;
-  /** How long the record (chosen status, last seen) outlives the user's last activity; 002: one hour. */
+  /** How long the record (chosen status, last seen) outlives the user's last activity; one hour by default. */
   recordTtlMs: number;
   /**
    * How long a user whose last connection closed still counts as online (leaving): a connection

@@ -12,7 +12,7 @@ import {
 import type { RedisClient } from './redis-connection';
 import { RedisScript } from './redis-script';
 
-// Keys per user: the record (hash: status, lastSeen, profile; TTL = recordTtlMs, as 002's one hour) and
+// Keys per user: the record (hash: status, lastSeen, profile; TTL = recordTtlMs, one hour by default) and
 // its connections (sorted set: connection id -> expiry). Per account: who is online (user -> latest
 // expiry). Per cluster: users that may expire (account\nuser -> latest expiry), which sweep() walks.
 // Every script takes KEYS = [record, connections, online, expiring].

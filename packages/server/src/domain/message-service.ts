@@ -44,8 +44,8 @@ export interface SendResult {
 }
 
 /**
- * The one path every message takes, whatever surface it came through
- * (002's "New Message Flow"): check, store the message with its audit row and
+ * The one path every message takes, whatever surface it came through:
+ * check, store the message with its audit row and
  * log event in one transaction, and only then answer and broadcast.
  *
  * Sends go through the write pipeline (group-commit.ts, message-writer.ts): sends
@@ -182,7 +182,7 @@ export class MessageService {
         return { result: { message: m, changed: true }, logged: await logEvents(tx, [event]) };
       };
       if (status === 'sent') {
-        // Every message is stored as `sent`, so this moves nothing; it is announced (003's status_update)
+        // Every message is stored as `sent`, so this moves nothing; it is announced (the widget's status_update)
         // once per recipient, and only while nothing later was reported.
         if (!reader || message.status !== 'sent') return unchanged;
         if (!(await new ReceiptsRepo(tx).record(accountId, message.id, reader, 'sent', at))) return unchanged;

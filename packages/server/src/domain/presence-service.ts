@@ -138,8 +138,8 @@ export class PresenceService {
   }
 
   /**
-   * A chosen status: online, busy, away, or offline while staying connected (002's agent_offline,
-   * 001's "appear offline"), which everyone then reads as offline. Kept across reconnects.
+   * A chosen status: online, busy, away, or offline while staying connected ("appear offline",
+   * announced as agent_offline), which everyone then reads as offline. Kept across reconnects.
    */
   async setStatus(user: PresenceUser, status: PresenceStatus): Promise<PresenceRecord | null> {
     const { previous, record } = await this.store.setStatus(user.accountId, user.userId, status);

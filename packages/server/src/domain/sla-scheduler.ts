@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Ticket } from '@switchboard/protocol';
 
+import { type Clock, type ClockTimer, systemClock } from '../clock';
 import type { Db, Queryable } from '../storage/db';
 import { type SlaTimer, type SlaTimerKind, SlaTimersRepo } from '../storage/repos/sla-timers';
 import { TicketSlaRepo } from '../storage/repos/ticket-sla';
@@ -16,6 +17,8 @@ export interface SlaSchedulerOptions {
   /** Longest sleep between looks at the table, for timers other nodes armed. */
   maxSleepMs: number;
   onError: (err: unknown) => void;
+  /** When timers are due and when to wake (the database's clock only stamps `fired_at`). */
+  clock?: Clock;
 }
 
 /** Timers claimable but held by another node (or a failed claim) are looked at again after this long. */
@@ -33,7 +36,8 @@ const BATCH = 100;
  */
 export class SlaScheduler {
   readonly nodeId = randomUUID();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly clock: Clock;
+  private timer: ClockTimer | null = null;
   private timerAt = Number.POSITIVE_INFINITY;
   private ticking: Promise<void> | null = null;
   private again = false;
@@ -43,16 +47,18 @@ export class SlaScheduler {
     private readonly db: Db,
     private readonly publisher: Publisher,
     private readonly opts: SlaSchedulerOptions,
-  ) {}
+  ) {
+    this.clock = opts.clock ?? systemClock;
+  }
 
   start(): void {
     this.running = true;
-    this.wakeAt(Date.now());
+    this.wakeAt(this.clock.now());
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = null;
     await this.ticking;
   }
@@ -92,19 +98,18 @@ export class SlaScheduler {
 
   private wakeAt(at: number): void {
     if (!this.running) return;
-    const bounded = Math.min(at, Date.now() + this.opts.maxSleepMs);
+    const bounded = Math.min(at, this.clock.now() + this.opts.maxSleepMs);
     if (this.timer && this.timerAt <= bounded) return;
-    if (this.timer) clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timerAt = bounded;
-    this.timer = setTimeout(
+    this.timer = this.clock.setTimeout(
       () => {
         this.timer = null;
         this.timerAt = Number.POSITIVE_INFINITY;
         this.tick();
       },
-      Math.max(0, bounded - Date.now()),
+      Math.max(0, bounded - this.clock.now()),
     );
-    this.timer.unref();
   }
 
   private tick(): void {
@@ -117,7 +122,7 @@ export class SlaScheduler {
       .then(() => this.planNext())
       .catch((err) => {
         this.opts.onError(err);
-        this.wakeAt(Date.now() + this.opts.maxSleepMs);
+        this.wakeAt(this.clock.now() + this.opts.maxSleepMs);
       })
       .finally(() => {
         this.ticking = null;
@@ -131,7 +136,7 @@ export class SlaScheduler {
   private async fireDue(): Promise<void> {
     for (;;) {
       if (!this.running) return;
-      const claimed = await new SlaTimersRepo(this.db).claimDue(new Date(), this.nodeId, BATCH);
+      const claimed = await new SlaTimersRepo(this.db).claimDue(new Date(this.clock.now()), this.nodeId, BATCH);
       for (const timer of claimed) {
         try {
           const logged = await this.fire(timer);
@@ -148,10 +153,11 @@ export class SlaScheduler {
   private async planNext(): Promise<void> {
     if (!this.running) return;
     const next = await new SlaTimersRepo(this.db).nextDueAt();
-    if (!next) return this.wakeAt(Date.now() + this.opts.maxSleepMs);
+    const now = this.clock.now();
+    if (!next) return this.wakeAt(now + this.opts.maxSleepMs);
     const at = Date.parse(next);
     // A due timer that could not be claimed is another node's, or ours under a lease: look again shortly, not in a loop.
-    this.wakeAt(at <= Date.now() ? Date.now() + RETRY_MS : at);
+    this.wakeAt(at <= now ? now + RETRY_MS : at);
   }
 
   /** Marks the timer fired and logs what it means, in one transaction; stale timers fire nothing. */
@@ -165,9 +171,10 @@ export class SlaScheduler {
       if (!clock) return [];
       const expected = timer.kind === 'warning' ? clock.warnAt : clock.dueAt;
       if (Date.parse(expected) !== Date.parse(timer.fireAt)) return [];
-      const left = minutesLeft(clock.dueAt);
+      const now = this.clock.now();
+      const left = minutesLeft(clock.dueAt, now);
       // A warning that comes due after its clock ran out (a node was down) would only precede the breach by a moment.
-      if (timer.kind === 'warning' && Date.parse(clock.dueAt) <= Date.now()) return [];
+      if (timer.kind === 'warning' && Date.parse(clock.dueAt) <= now) return [];
       const event: DomainEvent = {
         type: 'ticket.sla_alert',
         accountId: ticket.accountId,

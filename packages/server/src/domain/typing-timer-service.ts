@@ -1,10 +1,13 @@
 import type { z } from 'zod';
 
+import { type Clock, type ClockTimer, systemClock } from '../clock';
 import { MemoryTypingTimers, type TypingTimers } from '../cluster/typing-timers';
 
 export interface TypingOptions {
-  /** Where the timers live: memory for one node, Redis across nodes. */
+  /** Where the timers live: memory for one node, Redis across nodes. Their deadlines should follow `clock`. */
   timers?: TypingTimers;
+  /** Drives the sweep that stops expired typing. */
+  clock?: Clock;
   /** Store failures; typing then still goes out, only without a shared timer. */
   onError?: (err: unknown) => void;
 }
@@ -30,7 +33,8 @@ export interface TypingKind<E> {
  */
 export class TypingTimerService<E> {
   private readonly timers: TypingTimers;
-  private readonly sweeper: NodeJS.Timeout;
+  private readonly clock: Clock;
+  private readonly sweeper: ClockTimer;
   private sweeping = false;
 
   constructor(
@@ -38,10 +42,10 @@ export class TypingTimerService<E> {
     private readonly timeoutMs: number,
     private readonly opts: TypingOptions = {},
   ) {
-    this.timers = opts.timers ?? new MemoryTypingTimers();
+    this.clock = opts.clock ?? systemClock;
+    this.timers = opts.timers ?? new MemoryTypingTimers(() => this.clock.now());
     // A sweep a few times per timeout keeps the automatic stop within a quarter of it.
-    this.sweeper = setInterval(() => void this.sweep(), Math.max(20, Math.min(250, Math.floor(timeoutMs / 4))));
-    this.sweeper.unref();
+    this.sweeper = this.clock.setInterval(() => void this.sweep(), Math.max(20, Math.min(250, Math.floor(timeoutMs / 4))));
   }
 
   async start(e: E): Promise<void> {
@@ -72,7 +76,7 @@ export class TypingTimerService<E> {
   }
 
   close(): void {
-    clearInterval(this.sweeper);
+    this.clock.clearTimeout(this.sweeper);
   }
 
   /** Announces the stop of every timer that ran out, on whichever node takes it. */

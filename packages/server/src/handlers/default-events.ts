@@ -9,7 +9,6 @@ import { eventDeps } from '../transport/event-deps';
 import { onEvents, reply } from '../transport/on-event';
 import { applyPrincipal } from '../transport/principal-of';
 import type { AppSocket } from '../transport/socket-types';
-import { watchTokenLifetime } from '../transport/token-lifetime';
 import { refuse, replayDeps, startSession } from './default-session';
 import { type Session, sessionTable, SocketSession } from './session';
 
@@ -117,7 +116,7 @@ function buildTable(services: Services) {
         const before = viewerOf(socket);
         applyPrincipal(socket, next);
         await new SocketSession(services, socket).follow(before);
-        watchTokenLifetime(socket, services.config.TOKEN_REFRESH_LEAD_MS);
+        services.tokenLifetimes.watch(socket);
         return { expiresAt: new Date(next.exp * 1000).toISOString() };
       },
       { reply: (r) => reply(S['token:updated'], r) },

@@ -5,7 +5,6 @@ import { type ReplayDeps, replayToSocket } from '../realtime/replay-to-socket';
 import type { Services } from '../services';
 import { principalOf } from '../transport/principal-of';
 import type { AppSocket } from '../transport/socket-types';
-import { clearTokenTimers, watchTokenLifetime } from '../transport/token-lifetime';
 import { SocketSession } from './session';
 
 /** Sockets counted in the connection metrics, so only those are counted out. */
@@ -37,7 +36,7 @@ export async function startSession(services: Services, socket: AppSocket): Promi
   if (!socket.recovered) await new SocketSession(services, socket).joinOwnRooms();
 
   await services.presence.connected(principal, socket.id);
-  watchTokenLifetime(socket, services.config.TOKEN_REFRESH_LEAD_MS);
+  services.tokenLifetimes.watch(socket);
   services.metrics.connectionOpened(d.accountId);
   counted.add(socket);
 
@@ -82,7 +81,7 @@ export function replayDeps(services: Services): ReplayDeps {
 }
 
 export async function endSession(services: Services, socket: AppSocket): Promise<void> {
-  clearTokenTimers(socket);
+  services.tokenLifetimes.clear(socket);
   const d = socket.data;
   if (!d.authenticated) return;
   // A session refused half-way (a widget's conversation check) was never counted.

@@ -9,7 +9,6 @@ import { type EventTable, onEvents } from '../transport/on-event';
 import { principalOf } from '../transport/principal-of';
 import { socketAuth } from '../transport/socket-auth';
 import type { AppIo, AppNamespace, AppSocket } from '../transport/socket-types';
-import { clearTokenTimers, watchTokenLifetime } from '../transport/token-lifetime';
 import { type Session, SocketSession, summaryOf } from './session';
 
 /** The namespaces other than `/`: `/tickets`, `/chat`, `/notifications`, `/presence`, `/dashboard`. */
@@ -44,8 +43,8 @@ export function openNamespace<Calls>(
   const deps = eventDeps(services);
   nsp.on('connection', (socket: AppSocket) => {
     if (table) onEvents(deps, socket, table);
-    watchTokenLifetime(socket, services.config.TOKEN_REFRESH_LEAD_MS, { refresh: false });
-    socket.on('disconnect', () => clearTokenTimers(socket));
+    services.tokenLifetimes.watch(socket, { refresh: false });
+    socket.on('disconnect', () => services.tokenLifetimes.clear(socket));
   });
   return nsp;
 }

@@ -10,7 +10,7 @@ interface Watch {
  * Whether an emit to some rooms of a namespace can reach anyone on this node: a socket is in one of
  * them now, or one left one of them within the connection-state-recovery window (a socket that comes
  * back is owed what its rooms got while it was away). An emit that cannot is skipped: every fact is
- * rendered for every vocabulary and 001's namespaces, and with recovery on Socket.IO encodes each
+ * rendered for every vocabulary and the named namespaces, and with recovery on Socket.IO encodes each
  * emit and keeps it for the whole window even when no socket hears it (measured: two such packets per
  * connecting agent, about 1.3 KiB per connection held for two minutes; docs/decisions.md, "Memory per
  * connection"). Namespaces are watched from their creation, so no emptied room is missed.

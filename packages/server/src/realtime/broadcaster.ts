@@ -11,12 +11,12 @@ import { renderPortal } from './renderers/render-portal';
 import { renderWidget } from './renderers/render-widget';
 import { ResumePoints } from './resume-points';
 
-/** The default namespace's vocabularies; 001's namespaces add theirs ({@link Broadcaster.addRenderer}). */
+/** The default namespace's vocabularies; the named namespaces add theirs ({@link Broadcaster.addRenderer}). */
 export const DEFAULT_RENDERERS: readonly Renderer[] = [renderDefault, renderPortal, renderWidget];
 
 export interface BroadcasterOptions {
   io: AppIo;
-  /** 003's dynamic namespaces; a widget delivery also goes to those with sockets in its rooms. */
+  /** The widget's per-conversation namespaces; a widget delivery also goes to those with sockets in its rooms. */
   widgets: Pick<WidgetNamespaces, 'holding'>;
   renderers?: readonly Renderer[];
   onEmit?: (event: string) => void;
@@ -203,7 +203,7 @@ export class Broadcaster {
     const nsp = this.opts.io.of(d.surface.ns);
     // Nobody on this node speaks this vocabulary in these rooms (nor may come back to them): nothing to encode or keep.
     const targets: AppNamespace[] = this.audible.any(nsp, rooms) ? [nsp] : [];
-    // Only the 003 namespaces concerned, each on its own (never through their parent, which would walk
+    // Only the widget namespaces concerned, each on its own (never through their parent, which would walk
     // every child and share one packet, recovery offsets included, between them).
     if (d.surface.ns === '/' && d.surface.dialect === 'widget') targets.push(...this.opts.widgets.holding(rooms));
     if (targets.length === 0) return;

@@ -24,7 +24,7 @@ export type RoomRef =
   /** Every socket of the namespace, all tenants: only for system-wide notices. */
   | { kind: 'all' };
 
-/** Where a socket lives: one vocabulary of the default namespace, or one of 001's namespaces. */
+/** Where a socket lives: one vocabulary of the default namespace, or one of the named namespaces. */
 export type Surface = { ns: '/'; dialect: Dialect } | { ns: '/tickets' | '/chat' | '/notifications' | '/presence' | '/dashboard' };
 
 /** One emit: an event, in one vocabulary, to the union of some rooms minus others. */
@@ -54,7 +54,7 @@ export function deliver<S extends z.ZodType>(
   def: EventDef<string, S>,
   to: RoomRef[],
   payload: z.input<S>,
-  /** `volatile` overrides the catalogue, for an event that carries both a start and a stop (001's chat:typing). */
+  /** `volatile` overrides the catalogue, for an event that carries both a start and a stop (`/chat`'s chat:typing). */
   opts: { except?: RoomRef[]; volatile?: boolean } = {},
 ): Delivery {
   const d: Delivery = { surface, to, event: def.name, payload };

@@ -1,3 +1,5 @@
+import { type Clock, type ClockTimer, systemClock } from '../clock';
+
 const MAX_TIMEOUT = 2 ** 31 - 1;
 
 /**
@@ -10,12 +12,13 @@ const MAX_TIMEOUT = 2 ** 31 - 1;
 export class DeadlineSchedule<T extends object> {
   private readonly buckets = new Map<number, Set<T>>();
   private readonly bucketOf = new WeakMap<T, number>();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: ClockTimer | null = null;
   private armedFor = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly fire: (item: T) => void,
     private readonly resolutionMs = 250,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Runs `fire(item)` at `atMs` (epoch ms) or up to `resolutionMs` after it. */
@@ -46,17 +49,16 @@ export class DeadlineSchedule<T extends object> {
 
   private arm(key: number): void {
     if (key >= this.armedFor) return;
-    if (this.timer) clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.armedFor = key;
-    const delay = Math.min(Math.max(0, key * this.resolutionMs - Date.now()), MAX_TIMEOUT);
-    this.timer = setTimeout(() => this.run(), delay);
-    this.timer.unref();
+    const delay = Math.min(Math.max(0, key * this.resolutionMs - this.clock.now()), MAX_TIMEOUT);
+    this.timer = this.clock.setTimeout(() => this.run(), delay);
   }
 
   private run(): void {
     this.timer = null;
     this.armedFor = Number.POSITIVE_INFINITY;
-    const now = Math.floor(Date.now() / this.resolutionMs);
+    const now = Math.floor(this.clock.now() / this.resolutionMs);
     const due: T[] = [];
     let next = Number.POSITIVE_INFINITY;
     for (const [key, bucket] of this.buckets) {

@@ -8,9 +8,9 @@ import type { AppSocket } from './socket-types';
 import { tokenFromHandshake } from './token-source';
 
 export interface SocketAuthOptions {
-  /** Accept a socket without a token, to authenticate late (002); only the default namespace does. */
+  /** Accept a socket without a token, to authenticate late (the `authenticate` event); only the default namespace does. */
   allowLate: boolean;
-  /** Refuse roles this namespace is not for (001: `/dashboard` is admins only). */
+  /** Refuse roles this namespace is not for (`/dashboard` is admins only). */
   roles?: readonly string[];
 }
 

@@ -34,8 +34,8 @@ export interface SocketServerOptions {
 }
 
 /**
- * Socket.IO on the HTTP server Fastify listens with. Options from the seeds:
- * path `/socket.io`, ping every 25 s with a 60 s timeout (002); per-message
+ * Socket.IO on the HTTP server Fastify listens with: path `/socket.io`, ping
+ * every 25 s with a 60 s timeout; per-message
  * deflate off, since compressing small chat frames costs more CPU than it saves.
  */
 export function createSocketServer(http: HttpServer, opts: SocketServerOptions): { io: AppIo; widgets: WidgetNamespaces } {
@@ -60,7 +60,7 @@ export function createSocketServer(http: HttpServer, opts: SocketServerOptions):
 }
 
 /**
- * Wires admission, authentication and handlers onto the default namespace and 003's namespaces.
+ * Wires admission, authentication and handlers onto the default namespace and the widget's per-conversation namespaces.
  * Returns the admission gate, which the server closes.
  */
 export function attachDefaultNamespaces(services: Services, io: AppIo, widgets: WidgetNamespaces): AdmissionGate {
@@ -113,7 +113,7 @@ export function attachDefaultNamespaces(services: Services, io: AppIo, widgets: 
   return gate;
 }
 
-/** 002's late `authenticate`: the socket may do nothing else, and goes when the window closes. */
+/** The late `authenticate` event: the socket may do nothing else, and goes when the window closes. */
 function awaitLateAuth(services: Services, socket: AppSocket): void {
   const timer = setTimeout(() => {
     if (socket.data.authenticated) return;

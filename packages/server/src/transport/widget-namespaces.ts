@@ -11,7 +11,7 @@ export interface Refusal {
   message: string;
 }
 
-/** Resolves when the holder of `token` may open this 003 namespace; rejects with a {@link Refusal} otherwise. */
+/** Resolves when the holder of `token` may open this widget namespace; rejects with a {@link Refusal} otherwise. */
 export type AdmitWidget = (target: { tenantId: string; conversationId: string }, token: string) => Promise<void>;
 
 /** socket.io-parser's packet type of a refused CONNECT. */
@@ -32,7 +32,7 @@ type Internals = {
 };
 
 /**
- * 003's dynamic namespaces `/tenant/{tenantId}/conv/{conversationId}`, held so that their number
+ * The widget's dynamic namespaces `/tenant/{tenantId}/conv/{conversationId}`, held so that their number
  * follows the conversations open right now, not the CONNECT packets ever received:
  *
  * - **Admitted before created.** Socket.IO creates a child namespace (with its adapter and, with

@@ -5,7 +5,7 @@ import type { Config } from '../../src/config';
 import { DEFAULT_SLA_POLICY } from '../../src/domain/sla-policy';
 import type { Db } from '../../src/storage/db';
 import { SlaTimersRepo } from '../../src/storage/repos/sla-timers';
-import { eventually, nextEvent, record, sleep } from '../support/events';
+import { eventually, nextEvent } from '../support/events';
 import { forEachServer } from '../support/server';
 import { namespaceClients, type Person, tenant } from './namespace-clients';
 
@@ -30,7 +30,8 @@ forEachServer(
     const post = async (who: Person, p: string, body: unknown) => (await t.http('POST', p, { token: await t.token(who), body })).body;
     const timersOf = (accountId: string, ticketId: string) => new SlaTimersRepo(t.sb().services.db).listForTicket(accountId, ticketId);
 
-    it('fires ticket:sla:warning and ticket:sla:breached once each, on time, and notifies the assignee', async () => {
+    // On real time, end to end; that each fires once, and neither early, is shown on a hand-moved clock (ticket-sla-clock.test.ts).
+    it('fires ticket:sla:warning and ticket:sla:breached on time, and notifies the assignee', async () => {
       const a = tenant();
       const admin = a.person('admin-1', 'admin');
       const agent = a.person('agent-1', 'agent');
@@ -40,7 +41,6 @@ forEachServer(
       const breached = nextEvent(dashboard, D['metrics:sla'].name, (m) => m.breached === 1 && m.atRisk === 0, 10_000);
       const ticket = await post(admin, '/api/tickets', { subject: 'Down', priority: 'urgent', assigneeId: 'agent-1' });
       expect(Date.parse(ticket.slaResolutionDueAt) - Date.parse(ticket.createdAt)).toBe(3_000);
-      const heard = record(socket);
 
       expect(await nextEvent(socket, S['ticket:sla:warning'].name, () => true, 10_000)).toMatchObject({
         ticket: { id: ticket.id },
@@ -53,11 +53,6 @@ forEachServer(
       });
       await atRisk;
       expect(await breached).toMatchObject({ met: 0, compliance: 0 });
-      // About time: a fired timer stays fired; a few scheduler passes later there is still one of each.
-      await sleep(600);
-      const names = heard.map((e) => e.event);
-      expect(names.filter((n) => n === S['ticket:sla:warning'].name)).toHaveLength(1);
-      expect(names.filter((n) => n === S['ticket:sla:breached'].name)).toHaveLength(1);
       // On time is measured where it happens: when the server marked each timer fired, against when it was due.
       const timers = await timersOf(a.accountId, ticket.id);
       expect(timers.map((x) => x.fireAt)).toEqual([
@@ -69,7 +64,10 @@ forEachServer(
         expect(late).toBeGreaterThanOrEqual(0);
         expect(late).toBeLessThan(1_000);
       }
-      expect(await notificationKinds(t.sb().services.db, a.accountId, 'agent-1')).toEqual(['assigned', 'sla_warning', 'sla_breached']);
+      // Notifications are written by a reaction to the alert, after it went out.
+      await eventually(async () =>
+        expect(await notificationKinds(t.sb().services.db, a.accountId, 'agent-1')).toEqual(['assigned', 'sla_warning', 'sla_breached']),
+      );
     });
 
     it('moves the clock from first response to resolution when an agent first replies in the conversation', async () => {

@@ -2,7 +2,7 @@ import { io as connectClient, type ManagerOptions, type Socket as ClientSocket, 
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 
 import { signToken, type TokenClaims } from '../../src/auth/token-signer';
-import { buildServer, type Switchboard } from '../../src/build-server';
+import { type BuildDeps, buildServer, type Switchboard } from '../../src/build-server';
 import { type Config, testConfig } from '../../src/config';
 import type { DbKind } from '../../src/storage/db';
 import { createTestDatabase, ENGINES, postgresAvailable, type TestDatabase } from './databases';
@@ -48,13 +48,15 @@ export interface ConnectOptions {
 /**
  * Declares `body` once per database engine with a real Switchboard listening on
  * an ephemeral port, and real clients. The PostgreSQL variant skips only
- * outside CI when PostgreSQL is not reachable.
+ * outside CI when PostgreSQL is not reachable. `deps` is called once per engine (e.g. for a
+ * fresh ManualClock each).
  */
 export function forEachServer(
   title: string,
   body: (ctx: ServerContext) => void,
   overrides: Partial<Config> = {},
   engines: readonly DbKind[] = ENGINES,
+  deps: () => Omit<BuildDeps, 'db'> = () => ({}),
 ): void {
   for (const kind of engines) {
     describe.skipIf(kind === 'postgres' && !postgresAvailable)(`${title} [${kind}]`, () => {
@@ -67,7 +69,7 @@ export function forEachServer(
         database = await createTestDatabase(kind);
         server = await buildServer(
           testConfig({ PORT: 0, HOST: '127.0.0.1', JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY, ...overrides }),
-          { db: database.db },
+          { ...deps(), db: database.db },
         );
         port = await server.listen();
       }, 60_000);

@@ -8,7 +8,7 @@ const s: Surface = { ns: '/chat' };
 const conv = (id: string): RoomRef => ({ kind: 'conversation', id });
 
 /**
- * Seed 001's `/chat` vocabulary: the conversation's room hears its messages,
+ * The `/chat` namespace's vocabulary: the conversation's room hears its messages,
  * typing, read receipts, who is present, and its end. People are named from
  * `summaries` (what this node knows of them), so rendering needs no query.
  */
@@ -42,7 +42,7 @@ export function createChatRenderer(summaries: UserSummaries): Renderer {
         ];
       }
       case 'message.status':
-        // A delivery tick is not a read receipt; 001's chat:read is only about reading.
+        // A delivery tick is not a read receipt; chat:read is only about reading.
         if (e.status !== 'read' || !e.userId) return [];
         return [
           deliver(s, C['chat:read'], [conv(e.conversationId)], {

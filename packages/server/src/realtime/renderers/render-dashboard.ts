@@ -7,7 +7,7 @@ const s: Surface = { ns: '/dashboard' };
 /** Only admins connect to `/dashboard`, so its tenant room is the tenant's admins. */
 const admins: RoomRef = { kind: 'tenant' };
 
-/** Seed 001's `/dashboard` vocabulary: each metric that changed, as a full snapshot. */
+/** The `/dashboard` namespace's vocabulary: each metric that changed, as a full snapshot. */
 export function renderDashboard(e: DomainEvent | EphemeralEvent): Delivery[] {
   switch (e.type) {
     case 'metrics.updated': {

@@ -8,7 +8,7 @@ const conv = (id: string): RoomRef => ({ kind: 'conversation', id });
 /** What `conversation_updated` / `conversation:updated` name when a conversation moved to another contact. */
 export const CONTACT_CHANGES = ['contactId', 'contact'];
 
-/** 000's nested `message` and 002's flat fields, in one object (brief, decision 4). */
+/** The nested `message` and the same fields flat, in one object, so clients reading either shape find theirs. */
 export function newMessagePayload(message: Message): NewMessagePayload {
   return {
     conversationId: message.conversationId,
@@ -26,7 +26,7 @@ export function newMessagePayload(message: Message): NewMessagePayload {
 }
 
 /**
- * The default namespace's own vocabulary (000 and 002). Other vocabularies fall
+ * The default namespace's own vocabulary. Other vocabularies fall
  * back to it for facts they have no word for, so it renders for any dialect.
  */
 export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect = 'default'): Delivery[] {

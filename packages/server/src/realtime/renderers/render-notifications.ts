@@ -6,7 +6,7 @@ import { deliver, type Delivery, type Surface } from '../delivery';
 const s: Surface = { ns: '/notifications' };
 
 /**
- * Seed 001's `/notifications` vocabulary. Everything goes to the one user's
+ * The `/notifications` namespace's vocabulary. Everything goes to the one user's
  * room, so all of that user's tabs move together; each change carries the new
  * unread count as `notification:count`.
  */

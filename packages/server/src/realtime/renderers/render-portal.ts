@@ -9,7 +9,7 @@ const staff: RoomRef = { kind: 'tenantStaff' };
 const conv = (id: string): RoomRef => ({ kind: 'conversation', id });
 
 /**
- * Seed 004's vocabulary (RT-01). Facts 004 has no word for (handoff, credits,
+ * The portal vocabulary (`auth.dialect = "portal"`). Facts it has no word for (handoff, credits,
  * AI, presence) are said in the default vocabulary, so a portal socket still
  * hears them, once.
  */

@@ -5,7 +5,7 @@ import { deliver, type Delivery, type Surface } from '../delivery';
 
 const s: Surface = { ns: '/presence' };
 
-/** Seed 001's `/presence` vocabulary: a status change goes to the sockets watching that user (presence:subscribe). */
+/** The `/presence` namespace's vocabulary: a status change goes to the sockets watching that user (presence:subscribe). */
 export function renderPresence(e: DomainEvent | EphemeralEvent): Delivery[] {
   switch (e.type) {
     case 'presence.changed':

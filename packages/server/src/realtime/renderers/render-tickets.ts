@@ -8,7 +8,7 @@ const staff: RoomRef = { kind: 'tenantStaff' };
 const ticketRoom = (id: string): RoomRef => ({ kind: 'ticket', id });
 
 /**
- * Seed 001's `/tickets` vocabulary. Only staff connect there, so "tenant staff"
+ * The `/tickets` namespace's vocabulary. Only staff connect there, so "tenant staff"
  * is every ticket socket of the tenant; a ticket's own room (ticket:subscribe)
  * adds what only followers want: its messages, typing and SLA warnings.
  */

@@ -7,7 +7,7 @@ import { renderDefault } from './render-default';
 const s: Surface = { ns: '/', dialect: 'widget' };
 
 /**
- * Seed 003's vocabulary for sockets bound to one conversation. Besides its own
+ * The widget vocabulary, for sockets bound to one conversation. Besides its own
  * events a widget hears conversation-scoped facts (typing, status, assignment) in the default
  * vocabulary; tenant-wide ones never reach it, as it joins no tenant room.
  */

@@ -1,7 +1,7 @@
 import type { Migration } from './migration';
 
 /**
- * A channel's `sent` report (seed 003: WhatsApp's sent, delivered, read) is a receipt like the others:
+ * A channel's `sent` report (WhatsApp reports sent, delivered, read) is a receipt like the others:
  * stored once per recipient, so a redelivered `sent` is recognised and announced only once.
  */
 export const migration005SentReceipts: Migration = {

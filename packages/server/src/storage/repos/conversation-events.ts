@@ -1,7 +1,7 @@
 import type { Queryable } from '../db';
 import { clampLimit, iso, jsonParam } from '../row-mapping';
 
-/** One line of a conversation's audit log (seed 002's conversation_events): who did what, when. */
+/** One line of a conversation's audit log (table conversation_events): who did what, when. */
 export interface ConversationEvent {
   id: number;
   accountId: string;

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db';
 import { iso, type TimeInput, timeParam } from '../row-mapping';
 
-/** Per-recipient delivery and read receipts (seed 002's message_reads); `sent` only as a channel reports it. */
+/** Per-recipient delivery and read receipts (table message_statuses); `sent` only as a channel reports it. */
 export type ReceiptStatus = 'sent' | 'delivered' | 'read';
 
 export interface Receipt {

@@ -32,7 +32,7 @@ const MessageBody = SendMessage.omit({ conversationId: true });
 
 /** The conversation routes of the contract: the same services, and so the same rules, as the sockets. */
 export function conversationRoutes(app: FastifyInstance, services: Services): void {
-  // Every caller becomes a user of its tenant with its first request, whichever route that is (002: users upserted).
+  // Every caller becomes a user of its tenant with its first request, whichever route that is.
   const who = async (req: Parameters<typeof requirePrincipal>[1]) => {
     const actor = await requirePrincipal(services.verify, req);
     await services.users.ensure(actor);

@@ -65,14 +65,14 @@ export function streamRoute(app: FastifyInstance, services: Services): void {
         finished = true;
         releaseSlot();
         clearInterval(heartbeat);
-        clearTimeout(expiry);
+        services.clock.clearTimeout(expiry);
         unsubscribe();
         if (!res.writableEnded) res.end();
       };
       const unsubscribe = services.ai.streams.subscribe(actor.accountId, conversation.id, { send, end: finish });
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      const left = actor.exp * 1_000 - Date.now();
-      const expiry = left < MAX_TIMER_MS ? setTimeout(finish, Math.max(0, left)) : undefined;
+      const left = actor.exp * 1_000 - services.clock.now();
+      const expiry = left < MAX_TIMER_MS ? services.clock.setTimeout(finish, Math.max(0, left)) : undefined;
       // The response's close, not the request's: a GET's request "closes" as soon as its empty body is read.
       res.on('close', finish);
       if (res.destroyed) finish();

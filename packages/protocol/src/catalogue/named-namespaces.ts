@@ -10,8 +10,8 @@ export * from './notifications';
 export * from './presence';
 export * from './tickets';
 
-/** Seed 001's namespaces (/tickets, /chat, /notifications, /presence, /dashboard), one group per namespace and direction. */
-export const insightdesk = {
+/** The named namespaces (/tickets, /chat, /notifications, /presence, /dashboard), one group per namespace and direction. */
+export const namedNamespaces = {
   ticketsClient,
   ticketsServer,
   chatClient,
@@ -22,3 +22,6 @@ export const insightdesk = {
   presenceServer,
   dashboardServer,
 } as const;
+
+/** @deprecated Renamed {@link namedNamespaces} (the same object); this alias stays for code written against 0.1. */
+export const insightdesk = namedNamespaces;
