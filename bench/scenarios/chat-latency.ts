@@ -1,6 +1,11 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import { type ServerSession, shortError, startServerAndLoadgen, unavailable } from '../core/bench-session';
 import { chatGroupSpecs, type ChatTenancy, supportsTenancy } from '../core/chat-tenancy';
 import { classifyBottleneck } from '../core/classify-bottleneck';
+import { InspectorSession } from '../core/inspector-session';
+import { readCpuSeconds } from '../core/proc-stat';
 import type { Scenario, ScenarioContext, TargetOutcome } from '../core/scenario';
 import { median } from '../core/stats';
 import { waitForQuiet } from '../core/wait-for-quiet';
@@ -12,7 +17,25 @@ import type { ServerTarget } from '../targets/server-target';
 interface Measured {
   result: ChatRoundResult;
   use: WindowUse | null;
+  /** Server CPU time (all its processes, window and drain) per message sent, ms. */
+  cpuMsPerMessage: number | null;
 }
+
+/**
+ * BENCH_CPU_PROFILE=dir: the measured rounds of each server are profiled through the inspector
+ * (window and drain only, not start-up or connecting) and written to dir as .cpuprofile files.
+ */
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE?.trim() || '';
+
+const serverCpuSeconds = (pids: readonly number[]) => {
+  let sum = 0;
+  for (const pid of pids) {
+    const s = readCpuSeconds(pid);
+    if (s === null) return null;
+    sum += s;
+  }
+  return sum;
+};
 
 const DRAIN_MS = 15000;
 const CONTENT_CHARS = 120;
@@ -29,6 +52,13 @@ async function chatRound(
   const meter = new WindowMeter({ server: server.pids(), loadgen: loadgen.pid, services: await server.servicePids() }, [], ctx.pin);
   let use: WindowUse | null = null;
   loadgen.onMark = (_label, phase) => (phase === 'start' ? meter.start() : (use = meter.stop()));
+  const pids = server.pids();
+  const inspector = measured && PROFILE_DIR && server.inspectorUrl ? await InspectorSession.open(server.inspectorUrl) : null;
+  if (inspector) {
+    await inspector.call('Profiler.enable');
+    await inspector.call('Profiler.start');
+  }
+  const cpuBefore = serverCpuSeconds(pids);
   const result = await loadgen.request('chatRound', {
     label,
     ratePerSec: rate,
@@ -37,13 +67,22 @@ async function chatRound(
     contentChars: CONTENT_CHARS,
     marks: measured,
   });
-  return { result, use: use as WindowUse | null };
+  const cpuAfter = serverCpuSeconds(pids);
+  if (inspector) {
+    const { profile } = (await inspector.call('Profiler.stop')) as { profile: unknown };
+    const file = join(PROFILE_DIR, `${label.replace(/[^\w.-]+/g, '-')}-${Date.now()}.cpuprofile`);
+    await writeFile(file, JSON.stringify(profile));
+    inspector.close();
+    ctx.log(`chat-latency: profile written to ${file}`);
+  }
+  const cpuMsPerMessage = cpuBefore !== null && cpuAfter !== null && result.sent > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.sent : null;
+  return { result, use: use as WindowUse | null, cpuMsPerMessage };
 }
 
 /** Every figure of one server at every rate. */
 async function measureTarget(ctx: ScenarioContext, target: ServerTarget, tenancy: ChatTenancy): Promise<Map<number, Measured[]>> {
   const o = ctx.options;
-  const session = await startServerAndLoadgen(ctx, target);
+  const session = await startServerAndLoadgen(ctx, target, { inspect: PROFILE_DIR !== '' });
   try {
     const label = tenancy === 'one' ? `${target.name} one tenant` : target.name;
     const groups = chatGroupSpecs(target, o.chatGroups, tenancy);
@@ -79,7 +118,7 @@ async function measureTarget(ctx: ScenarioContext, target: ServerTarget, tenancy
           `chat-latency: ${label} ${x.label}: sent ${formatCount(x.sentPerSec)}/s, acked ${x.acked}/${x.sent}, ` +
             `delivery p50 ${formatMs(x.latencyP50Ms)} p99 ${formatMs(x.latencyP99Ms)} max ${formatMs(x.latencyMaxMs)} ms, ` +
             `ack p50 ${formatMs(x.ackP50Ms)} ms, lost ${x.lost}, dup ${x.duplicates}, refused ${JSON.stringify(x.refused)}; ` +
-            `CPU server ${formatPercent(m.use?.server ?? null)} services ${formatPercent(m.use?.services ?? null)} loadgen ${formatPercent(m.use?.loadgen ?? null)} other ${formatPercent(m.use?.other ?? null)}`,
+            `CPU server ${formatPercent(m.use?.server ?? null)} (${m.cpuMsPerMessage?.toFixed(3) ?? 'n/a'} ms/msg) services ${formatPercent(m.use?.services ?? null)} loadgen ${formatPercent(m.use?.loadgen ?? null)} other ${formatPercent(m.use?.other ?? null)}`,
         );
         rounds.push(m);
       }
@@ -124,6 +163,9 @@ function outcomeOf(ctx: ScenarioContext, name: string, byRate: Map<number, Measu
           .join(' ')}`
       : '');
   details['server CPU'] = rates.map((rate) => formatPercent(med(byRate.get(rate) ?? [], (m) => m.use?.server))).join(' · ');
+  details['server CPU ms/msg'] = rates
+    .map((rate) => med(byRate.get(rate) ?? [], (m) => m.cpuMsPerMessage)?.toFixed(2) ?? 'n/a')
+    .join(' · ');
   const services = rates.map((rate) => med(byRate.get(rate) ?? [], (m) => m.use?.services));
   details['db/redis CPU'] = services.every((v) => v == null) ? '' : services.map(formatPercent).join(' · ');
   details['other CPU'] = rates.map((rate) => formatPercent(med(byRate.get(rate) ?? [], (m) => m.use?.other))).join(' · ');
@@ -195,6 +237,7 @@ const scenario: Scenario = {
         'sent msg/s',
         'lost',
         'server CPU',
+        'server CPU ms/msg',
         'db/redis CPU',
         'other CPU',
         'bound by (top rate)',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 
 import type { Db, Queryable } from './db';
+import { PglitePrepared } from './pglite-prepared';
 import { StorageError, toStorageError, wrapDriverFailure } from './storage-error';
 import { TransactionScope } from './transaction-scope';
 
@@ -12,9 +13,12 @@ interface PgliteRunner {
   exec(text: string): Promise<Array<{ rows: unknown[] }>>;
 }
 
-async function run<T>(target: PgliteRunner, text: string, params?: readonly unknown[]): Promise<T[]> {
+/** Runs a parameterised statement prepared; null when it cannot be (see PglitePrepared). */
+type Prepare = <T>(text: string, params: readonly unknown[]) => Promise<T[] | null>;
+
+async function run<T>(target: PgliteRunner, prepare: Prepare, text: string, params?: readonly unknown[]): Promise<T[]> {
   try {
-    if (params && params.length > 0) return (await target.query<T>(text, [...params])).rows;
+    if (params && params.length > 0) return (await prepare<T>(text, params)) ?? (await target.query<T>(text, [...params])).rows;
     // The simple protocol, like pg does for parameterless queries, so a migration may hold several statements.
     const results = await target.exec(text);
     return (results[results.length - 1]?.rows ?? []) as T[];
@@ -37,6 +41,18 @@ export interface PgliteDbOptions {
 }
 
 /**
+ * Settings that spare the embedded database work it would do in the middle of a flush, on the thread
+ * that also serves every socket (docs/decisions.md, "Embedded chat latency"):
+ * - `wal_init_zero=off`: a new 16 MB WAL segment is created without first being written full of
+ *   zeros (which only reserves disk space ahead; a full disk then shows on a WAL write instead). At
+ *   ~3.9 kB of WAL a message, zero-filling happened every ~4,000 messages and took ~50 ms of CPU.
+ * - `gin_pending_list_limit=256kB`: the full-text index's list of pending entries is merged into
+ *   the index in small steps (~7 ms) instead of 4 MB at once (~115 ms, every ~27,000 messages); no
+ *   autovacuum runs here to do it in the background.
+ */
+const EMBEDDED_SETTINGS = ['wal_init_zero=off', 'gin_pending_list_limit=256kB'];
+
+/**
  * Embedded PostgreSQL. PGlite has one connection and serialises work itself: `query` and `exec` take
  * the same lock as `transaction`, which holds it from BEGIN to COMMIT, so statements of concurrent
  * callers queue up behind an open transaction instead of running inside it. Statements sent through
@@ -54,20 +70,28 @@ export async function openPgliteDb(dataDir: string, opts: PgliteDbOptions = {}):
   try {
     pglite = await PGlite.create(location, {
       ...(opts.loadDataDir && location === 'memory://' ? { loadDataDir: opts.loadDataDir } : {}),
-      ...(opts.sharedBuffers ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.sharedBuffers}`] } : {}),
+      startParams: [
+        ...PGlite.defaultStartParams,
+        ...[...EMBEDDED_SETTINGS, ...(opts.sharedBuffers ? [`shared_buffers=${opts.sharedBuffers}`] : [])].flatMap((s) => ['-c', s]),
+      ],
       parsers: { [types.INT8]: (v: string) => Number(v), [types.NUMERIC]: (v: string) => Number(v) },
     });
   } catch (err) {
     throw new StorageError('unavailable', { driverError: err, message: `storage: cannot open embedded database in ${location}` });
   }
   const scope = new TransactionScope();
+  const prepared = new PglitePrepared(pglite);
+  // The locks PGlite's own `query` takes: the transaction lock (unless inside one, which holds it) and the query lock.
+  const prepareOutside: Prepare = (text, params) =>
+    pglite._runExclusiveTransaction(() => pglite._runExclusiveQuery(() => prepared.query(text, params, true)));
+  const prepareInside: Prepare = (text, params) => pglite._runExclusiveQuery(() => prepared.query(text, params, false));
 
   return {
     kind: 'pglite',
 
     async query<T>(text: string, params?: readonly unknown[]): Promise<T[]> {
       scope.assertOutside();
-      return run<T>(pglite, text, params);
+      return run<T>(pglite, prepareOutside, text, params);
     },
 
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -75,7 +99,7 @@ export async function openPgliteDb(dataDir: string, opts: PgliteDbOptions = {}):
       try {
         return await scope.run(() =>
           pglite.transaction(async (t: Transaction) => {
-            const tx: Queryable = { query: <R>(text: string, params?: readonly unknown[]) => run<R>(t, text, params) };
+            const tx: Queryable = { query: <R>(text: string, params?: readonly unknown[]) => run<R>(t, prepareInside, text, params) };
             return fn(tx);
           }),
         );

@@ -118,6 +118,45 @@ forEachEngine('Db', ({ db, kind }) => {
     expect(isUniqueViolation(other)).toBe(false);
     expect(isUniqueViolation(new Error('23505'))).toBe(false);
   });
+  it('runs one parameterised statement many times, inside and outside transactions, with every kind of parameter', async () => {
+    await db().query(
+      'CREATE TABLE IF NOT EXISTS param_kinds (k text PRIMARY KEY, n int, f float8, b boolean, tags text[], doc jsonb, at timestamptz)',
+    );
+    const insert = `INSERT INTO param_kinds (k, n, f, b, tags, doc, at) VALUES ($1, $2, $3, $4, $5::text[], $6::jsonb, $7::timestamptz)
+                    ON CONFLICT (k) DO UPDATE SET n = EXCLUDED.n RETURNING k, n, f, b, tags, doc, at`;
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    // More runs than PostgreSQL's five custom plans before it may switch to a generic one.
+    for (let i = 0; i < 8; i++) {
+      const params = [`k${i}`, i, i + 0.5, i % 2 === 0, ['a', null, `it's "${i}"`], JSON.stringify({ i, s: 'x\\y' }), at.toISOString()];
+      const [row] = i % 2 === 0 ? await db().query(insert, params) : await db().transaction((tx) => tx.query(insert, params));
+      expect(row).toEqual({ k: `k${i}`, n: i, f: i + 0.5, b: i % 2 === 0, tags: ['a', null, `it's "${i}"`], doc: { i, s: 'x\\y' }, at });
+    }
+    const [nulls] = await db().query(insert, ['nulls', null, null, null, null, null, null]);
+    expect(nulls).toEqual({ k: 'nulls', n: null, f: null, b: null, tags: null, doc: null, at: null });
+  });
+
+  it('keeps a parameterised statement usable after it failed, inside and outside transactions', async () => {
+    await db().query('CREATE TABLE IF NOT EXISTS param_fail (k text PRIMARY KEY)');
+    const insert = 'INSERT INTO param_fail VALUES ($1) RETURNING k';
+    await db().query(insert, ['taken']);
+    const outside = await db()
+      .query(insert, ['taken'])
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(outside)).toBe(true);
+    const inside = await db()
+      .transaction(async (tx) => {
+        await tx.query(insert, ['rolled-back']);
+        await tx.query(insert, ['taken']);
+      })
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(inside)).toBe(true);
+    await expect(db().transaction((tx) => tx.query(insert, ['after']))).resolves.toEqual([{ k: 'after' }]);
+    await expect(db().query(insert, ['after-outside'])).resolves.toEqual([{ k: 'after-outside' }]);
+    const kept = await db().query<{ k: string }>('SELECT k FROM param_fail WHERE k <> $1 ORDER BY k', ['none']);
+    expect(kept.map((r) => r.k)).toEqual(['after', 'after-outside', 'taken']);
+    // A text the database cannot parse fails each time, and is not kept.
+    for (let i = 0; i < 2; i++) await expect(db().query('SELEC nothing FROM $1', ['x'])).rejects.toMatchObject({ code: '42601' });
+  });
 });
 
 describe('embedded PGlite on disk', () => {
@@ -156,7 +195,7 @@ describe('Db on an unreachable PostgreSQL', () => {
 });
 
 describe('embedded PostgreSQL memory', () => {
-  it('starts PGlite with the shared_buffers asked for (PGLITE_SHARED_BUFFERS)', async () => {
+  it('starts PGlite with the shared_buffers asked for (PGLITE_SHARED_BUFFERS) and the embedded settings', async () => {
     // From the shared snapshot rather than initdb, which takes many seconds on a busy machine.
     const db = await openDb({
       dataDir: 'memory://',
@@ -167,6 +206,10 @@ describe('embedded PostgreSQL memory', () => {
     try {
       const [row] = await db.query<{ shared_buffers: string }>('SHOW shared_buffers');
       expect(row?.shared_buffers).toBe('16MB');
+      // And the settings every embedded database starts with (pglite-db.ts, EMBEDDED_SETTINGS).
+      const [zero] = await db.query<{ wal_init_zero: string }>('SHOW wal_init_zero');
+      const [pending] = await db.query<{ gin_pending_list_limit: string }>('SHOW gin_pending_list_limit');
+      expect([zero?.wal_init_zero, pending?.gin_pending_list_limit]).toEqual(['off', '256kB']);
     } finally {
       await db.close();
     }

@@ -34,6 +34,13 @@ export type BatchMessageOutcome =
  * created_at is clock_timestamp() per row, taken after the row locks and in input order (the
  * ordered subquery is scanned in order), so `(created_at, id)` keeps both commit order across
  * transactions and input order within this one.
+ *
+ * Both reads of `conversations` go by primary key whatever the planner knows of the table (PGlite
+ * never gathers statistics: no autovacuum runs there). `id = ANY (ARRAY(...))` gives the lock an
+ * index condition, where the `IN` alone was planned as a scan of every conversation; the update
+ * joins on `id` alone (a message row exists only for a conversation of its own account, matched
+ * in `conv`), where `account_id` too let the planner walk a tenant's conversations by an index on
+ * account_id (docs/decisions.md, "Embedded chat latency").
  */
 export async function appendMessages(q: Queryable, inputs: readonly BatchMessageInput[]): Promise<BatchMessageOutcome[]> {
   if (inputs.length === 0) return [];
@@ -51,7 +58,8 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(r, ord)
      ), conv AS (
        SELECT c.account_id, c.id, c.contact_id FROM conversations c
-       WHERE (c.account_id, c.id) IN (SELECT account_id, conversation_id FROM input)
+       WHERE c.id = ANY (ARRAY(SELECT conversation_id FROM input))
+         AND (c.account_id, c.id) IN (SELECT account_id, conversation_id FROM input)
        ORDER BY c.account_id, c.id
        FOR NO KEY UPDATE
      ), msg AS (
@@ -70,7 +78,7 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
        UPDATE conversations c
        SET last_message_at = GREATEST(c.last_message_at, m.at), updated_at = now()
        FROM (SELECT account_id, conversation_id, max(created_at) AS at FROM msg GROUP BY account_id, conversation_id) m
-       WHERE c.account_id = m.account_id AND c.id = m.conversation_id
+       WHERE c.id = m.conversation_id
        RETURNING c.*
      ), audited AS (
        INSERT INTO conversation_events (account_id, conversation_id, type, actor_id, data)
