@@ -9,6 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 
+import { testConfig } from '../../src/config';
 import { type Db, type DbKind, migrate, migrations, openDb } from '../../src/storage/index';
 import { openPgliteDb } from '../../src/storage/pglite-db';
 import { RUN_ID_VARIABLE } from './global-setup';
@@ -189,6 +190,8 @@ async function loadOrBuildSnapshot(kind: 'empty' | 'migrated'): Promise<Blob> {
   }
 }
 
+const { PGLITE_SHARED_BUFFERS } = testConfig();
+
 export interface TestDatabase {
   readonly kind: DbKind;
   readonly db: Db;
@@ -204,6 +207,8 @@ export async function createTestDatabase(kind: DbKind, opts: { migrate?: boolean
       dataDir: 'memory://',
       pgliteSnapshot: await pgliteSnapshot(migrated ? 'migrated' : 'empty'),
       migrate: migrated,
+      // What a server opens (config default), not PGlite's 128MB, which it touches at start: ~0.2 s CPU more per database.
+      pgliteSharedBuffers: PGLITE_SHARED_BUFFERS,
     });
     return {
       kind,
