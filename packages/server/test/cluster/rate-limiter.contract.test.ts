@@ -148,7 +148,9 @@ describe('rate limit store fallback', () => {
 });
 
 /** The replay budget (cluster/replay-budget.ts) rides the same stores: two budgets over one state, as two nodes. */
-const budgetOpts = { events: 100, windowSeconds: 1 };
+// A minute's window: 0.6 s refills one event, so no pause between two calls (a GC, a busy machine) refills the event
+// that should be refused; with 1 s it took 10 ms. No test here waits for a refill.
+const budgetOpts = { events: 100, windowSeconds: 60 };
 const budgets: Array<{ name: string; skip: boolean; nodes(): [ReplayBudget, ReplayBudget] }> = [
   {
     name: 'memory',

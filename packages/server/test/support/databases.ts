@@ -9,8 +9,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 
+import { testConfig } from '../../src/config';
 import { type Db, type DbKind, migrate, migrations, openDb } from '../../src/storage/index';
 import { openPgliteDb } from '../../src/storage/pglite-db';
+import { RUN_ID_VARIABLE } from './global-setup';
 
 /**
  * Databases for tests. Contract suites run once per engine: PGlite in memory, and the PostgreSQL
@@ -58,6 +60,10 @@ async function detectPostgres(): Promise<boolean> {
 
 export const postgresAvailable: boolean = await detectPostgres();
 
+/** The run's databases share a prefix (global-setup.ts), so its teardown drops what they left. */
+const RUN_ID = process.env[RUN_ID_VARIABLE];
+const TEST_DATABASE_PREFIX = RUN_ID ? `sb_test_${RUN_ID}_` : 'sb_test_';
+
 function urlFor(database: string): string {
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${database}`;
@@ -74,14 +80,69 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-/** An empty PostgreSQL database of its own; `drop` removes it, disconnecting whoever is still in. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `sb_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
+/**
+ * A PostgreSQL database of its own, empty or (`migrated`) a copy of a template database that has every
+ * migration applied; `drop` removes it, disconnecting whoever is still in.
+ */
+export async function createPostgresDatabase(opts: { migrated?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${TEST_DATABASE_PREFIX}${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(opts.migrated ? `CREATE DATABASE ${name} TEMPLATE ${await migratedTemplate()}` : `CREATE DATABASE ${name}`);
+  const drop = () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   return {
     url: urlFor(name),
-    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    // DROP DATABASE waits for a checkpoint (~0.3 s each, ~180 per run). Under vitest the run's global
+    // teardown drops whatever is left (global-setup.ts), so the test file need not wait for it here.
+    drop: () => {
+      if (!RUN_ID) return drop();
+      void drop().catch(() => undefined);
+      return Promise.resolve();
+    },
   };
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * The name of a PostgreSQL database with every migration applied, built once per machine: copying it
+ * (CREATE DATABASE … TEMPLATE) costs what creating an empty database costs, while running the
+ * migrations into each test's database cost ~0.6 s more (docs/decisions.md, "Test suite wall time").
+ * The name hashes the migrations, so a change to them builds a new one; test runs of other checkouts
+ * with other migrations use their own. Nobody stays connected to it: PostgreSQL refuses to copy a
+ * database someone is connected to.
+ */
+function migratedTemplate(): Promise<string> {
+  template ??= buildTemplate().catch((err: unknown) => {
+    template = undefined;
+    throw err;
+  });
+  return template;
+}
+
+async function buildTemplate(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const m of migrations) hash.update(m.id).update(m.sql);
+  const name = `sb_template_${hash.digest('hex').slice(0, 16)}`;
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return name;
+    // Built under another name and renamed when complete, so a parallel test file never copies half of it.
+    const partial = `${name}_${randomBytes(4).toString('hex')}`;
+    await client.query(`CREATE DATABASE ${partial}`);
+    const db = await openDb({ databaseUrl: urlFor(partial), migrate: true });
+    await db.close();
+    try {
+      await client.query(`ALTER DATABASE ${partial} RENAME TO ${name}`);
+    } catch (err) {
+      // Another test file finished first (duplicate_database): use its copy.
+      await client.query(`DROP DATABASE IF EXISTS ${partial} WITH (FORCE)`);
+      if ((err as { code?: string }).code !== '42P04') throw err;
+    }
+    return name;
+  } finally {
+    await client.end();
+  }
 }
 
 const snapshots = new Map<'empty' | 'migrated', Promise<Blob>>();
@@ -129,6 +190,8 @@ async function loadOrBuildSnapshot(kind: 'empty' | 'migrated'): Promise<Blob> {
   }
 }
 
+const { PGLITE_SHARED_BUFFERS } = testConfig();
+
 export interface TestDatabase {
   readonly kind: DbKind;
   readonly db: Db;
@@ -144,6 +207,8 @@ export async function createTestDatabase(kind: DbKind, opts: { migrate?: boolean
       dataDir: 'memory://',
       pgliteSnapshot: await pgliteSnapshot(migrated ? 'migrated' : 'empty'),
       migrate: migrated,
+      // What a server opens (config default), not PGlite's 128MB, which it touches at start: ~0.2 s CPU more per database.
+      pgliteSharedBuffers: PGLITE_SHARED_BUFFERS,
     });
     return {
       kind,
@@ -152,7 +217,9 @@ export async function createTestDatabase(kind: DbKind, opts: { migrate?: boolean
       dispose: () => db.close(),
     };
   }
-  const database = await createPostgresDatabase();
+  const migrated = opts.migrate !== false;
+  const database = await createPostgresDatabase({ migrated });
+  // Still migrates: a no-op on the template's copy, and the same code path a server takes at start.
   const db = await openDb({ databaseUrl: database.url, migrate: opts.migrate });
   const others: Db[] = [];
   return {

@@ -1,6 +1,6 @@
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -44,7 +44,32 @@ function run(command: string): void {
   }
 }
 
+const LOCK_DIR = path.join(os.tmpdir(), 'switchboard-rabbitmq-tests.lock');
+
+function lockHolderAlive(): boolean {
+  try {
+    const pid = Number(readFileSync(path.join(LOCK_DIR, 'pid'), 'utf8'));
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive but not ours. No pid file yet: the holder is writing it, unless that was long ago.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return Date.now() - (statSync(LOCK_DIR, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 10_000;
+    return code === 'EPERM';
+  }
+}
+
+/** Waits while a live test file holds the broker lock (the restart test stops the broker while it does). */
+async function brokerLockReleased(waitMs: number): Promise<void> {
+  const end = Date.now() + waitMs;
+  while (existsSync(LOCK_DIR) && lockHolderAlive() && Date.now() < end) await sleep(250);
+}
+
 async function detectRabbitmq(): Promise<boolean> {
+  if (await canConnect()) return true;
+  // Refused while another file's restart test has the broker stopped: a reason to wait, not to skip
+  // (nor, under CI, to start it in the middle of that test).
+  await brokerLockReleased(240_000);
   if (await canConnect()) return true;
   if (!IN_CI) {
     console.warn(`[tests] RabbitMQ not reachable at ${where()}: skipping the RabbitMQ bridge tests (CI=true requires them).`);
@@ -225,21 +250,6 @@ export class TestBroker {
     this.connection = null;
     this.channel = null;
     connection?.close().catch(() => undefined);
-  }
-}
-
-const LOCK_DIR = path.join(os.tmpdir(), 'switchboard-rabbitmq-tests.lock');
-
-function lockHolderAlive(): boolean {
-  try {
-    const pid = Number(readFileSync(path.join(LOCK_DIR, 'pid'), 'utf8'));
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: alive but not ours. No pid file yet: the holder is writing it, unless that was long ago.
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return Date.now() - (statSync(LOCK_DIR, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 10_000;
-    return code === 'EPERM';
   }
 }
 
