@@ -29,15 +29,23 @@ export function useInboxSync(openId: string | null, onUnreadGrew: (c: Conversati
   const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
   const live = useRef({ openId, visible, onUnreadGrew });
   live.current = { openId, visible, onUnreadGrew };
+  // The count each row had when this hook last heard it (its own reads, read_position_changed).
+  // Growth is measured from the lower of this and the cached list: a list refetch (every 30 s, on
+  // focus, on reconnect) that lands between the message and this row's read already carries the
+  // new count, so against the cache alone that message would raise no alert; and a read made
+  // elsewhere while offline lowers only the cache.
+  const heard = useRef(new Map<string, number>());
 
   const refresh = (id: string) => {
     if (!client) return;
-    const before = queryClient.getQueryData<Conversation[]>(conversationsKey)?.find((c) => c.id === id)?.unreadCount ?? 0;
+    const cached = queryClient.getQueryData<Conversation[]>(conversationsKey)?.find((c) => c.id === id)?.unreadCount ?? 0;
+    const before = Math.min(heard.current.get(id) ?? cached, cached);
     const reading = id === live.current.openId && live.current.visible;
     const call = reading ? client.api.markConversationRead(id) : client.api.getConversation(id);
     call.then(
       (c) => {
         storeConversation(queryClient, c);
+        heard.current.set(id, c.unreadCount ?? 0);
         const grew = (c.unreadCount ?? 0) - before;
         if (grew > 0) live.current.onUnreadGrew(c, grew);
       },
@@ -58,6 +66,7 @@ export function useInboxSync(openId: string | null, onUnreadGrew: (c: Conversati
   };
 
   useSocketEvent(DefaultIn.read_position_changed, (e) => {
+    heard.current.set(e.conversationId, e.unreadCount);
     queryClient.setQueryData<Conversation[]>(conversationsKey, (list) =>
       list?.map((c) => (c.id === e.conversationId ? { ...c, unreadCount: e.unreadCount } : c)),
     );
