@@ -1,6 +1,7 @@
 import type { AttachmentRef, ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
 
 import { type Actor, can } from '../access/policy';
+import type { Clock } from '../clock';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Db } from '../storage/db';
 import { ConversationsRepo } from '../storage/repos/conversations';
@@ -19,6 +20,13 @@ import type { Publisher } from './publisher';
 
 /** Sends waiting before a second flush overlaps a running one (PostgreSQL). */
 const OVERLAP_AT = 64;
+/**
+ * A linger follows only a flush of at least this many sends: at a few hundred sends a second most
+ * flushes hold one or two, and a wait there would only add latency; at 1,000/s they hold ~8–10.
+ */
+const LINGER_AFTER = 4;
+/** Sends waiting that end a linger at once (batches this big already spread most of a flush's fixed cost). */
+const LINGER_UNTIL = 16;
 
 export interface SendInput {
   conversationId: string;
@@ -66,6 +74,13 @@ export class MessageService {
       maxBatch?: number;
       maxInFlight?: number;
       overlapAt?: number;
+      /**
+       * See GroupCommitOptions.lingerMs (default 0: off). Measured on PGlite, where a flush's fixed
+       * cost is CPU on this thread: ~8–13% less CPU a message at 1,000/s when it helped, much worse
+       * latency in some runs on a shared machine (docs/decisions.md, "Embedded CPU per message").
+       */
+      lingerMs?: number;
+      clock?: Clock;
       ackDelayMs?: number;
     } = {},
   ) {
@@ -81,6 +96,10 @@ export class MessageService {
       maxBatch: opts.maxBatch ?? 1_000,
       maxInFlight: opts.maxInFlight ?? (pipelined ? 2 : 1),
       overlapAt: opts.overlapAt ?? OVERLAP_AT,
+      lingerMs: opts.lingerMs ?? 0,
+      lingerAfter: LINGER_AFTER,
+      lingerUntil: LINGER_UNTIL,
+      ...(opts.clock ? { clock: opts.clock } : {}),
       onFlush: opts.onFlush,
     });
   }
