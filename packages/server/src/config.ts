@@ -95,11 +95,10 @@ export const ConfigSchema = z.object({
   WRITE_FLUSHES_IN_FLIGHT: int(0),
   /**
    * Under sustained load, how long after a write pipeline flush ends the next may wait for more sends,
-   * ms (0: never). An idle pipeline flushes at once whatever it is. Off by default: on PGlite 3 ms cut
-   * CPU a message by ~8–13% at 1,000/s in some runs and made latency much worse in others on a shared
-   * machine (docs/decisions.md, "Embedded CPU per message").
+   * ms; unset: the engine's default (3 on PGlite, 0 on PostgreSQL); 0: never. An idle pipeline flushes
+   * at once whatever it is (docs/decisions.md, "Embedded CPU per message").
    */
-  WRITE_LINGER_MS: z.coerce.number().int().min(0).max(50).default(0),
+  WRITE_LINGER_MS: z.coerce.number().int().min(0).max(50).optional(),
   /** Fault injection for tests only: a pause between a write pipeline flush's commit and its answers and broadcasts (0: none). */
   WRITE_ACK_DELAY_MS: int(0),
   /** A connection not refreshed for this long counts as gone (its node died); refreshed every third of it. */
