@@ -45,8 +45,9 @@ interface Waiting<J, R> {
  * Group commit: jobs submitted while a flush is running are written together by the next flush,
  * so under load one transaction (and one commit's wait for the disk) serves many jobs, and when idle
  * a job is flushed at once (at the end of the event loop's current turn: jobs submitted in the same
- * turn share a flush, no timer adds latency). Each submitter's promise settles only after the flush
- * that holds its job has finished, which for the write pipeline means after the commit.
+ * turn share a flush, no timer adds latency). With `lingerMs`, only a flush that follows a busy one
+ * may wait that long for more jobs. Each submitter's promise settles only after the flush that holds
+ * its job has finished, which for the write pipeline means after the commit.
  *
  * @example
  * const pipeline = new GroupCommit({ flush: async (jobs) => jobs.map((j) => ({ ok: true, value: j * 2 })) });
