@@ -210,6 +210,9 @@ async function assemble(config: Config, deps: BuildDeps, lifecycle: Lifecycle): 
     onFlush: (sends) => metrics.writeFlushes.observe(sends),
     ackDelayMs: config.WRITE_ACK_DELAY_MS,
     ...(config.WRITE_FLUSHES_IN_FLIGHT > 0 ? { maxInFlight: config.WRITE_FLUSHES_IN_FLIGHT } : {}),
+    // The linger follows real time, not `clock`: it is about real load, and a test's hand-moved clock
+    // would hold a burst's next send until the test moved it.
+    ...(config.WRITE_LINGER_MS !== undefined ? { lingerMs: config.WRITE_LINGER_MS } : {}),
   });
   broadcaster.onPublished((e) => messages.access.observe(e));
   const users = new UserDirectory(db, broadcaster);

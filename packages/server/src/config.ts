@@ -93,6 +93,12 @@ export const ConfigSchema = z.object({
   OUTBOX_HORIZON_MS: z.coerce.number().int().min(1_000).default(10_000),
   /** Write pipeline flushes in flight at once (docs/decisions.md, "Ingest on PostgreSQL"); 0: the engine's default (2 on PostgreSQL, 1 on PGlite). */
   WRITE_FLUSHES_IN_FLIGHT: int(0),
+  /**
+   * Under sustained load, how long after a write pipeline flush ends the next may wait for more sends,
+   * ms; unset: the engine's default (3 on PGlite, 0 on PostgreSQL); 0: never. An idle pipeline flushes
+   * at once whatever it is (docs/decisions.md, "Embedded CPU per message").
+   */
+  WRITE_LINGER_MS: z.coerce.number().int().min(0).max(50).optional(),
   /** Fault injection for tests only: a pause between a write pipeline flush's commit and its answers and broadcasts (0: none). */
   WRITE_ACK_DELAY_MS: int(0),
   /** A connection not refreshed for this long counts as gone (its node died); refreshed every third of it. */

@@ -1,3 +1,5 @@
+import { type Clock, type ClockTimer, systemClock } from '../clock';
+
 /** One job's outcome in a flush: jobs of one batch succeed and fail on their own. */
 export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
@@ -15,6 +17,20 @@ export interface GroupCommitOptions<J, R> {
    * much smaller than the one it overlaps (each flush has a cost of its own whatever its size).
    */
   overlapAt?: number;
+  /**
+   * Under sustained load, how long after the previous flush ended the next one may wait for more jobs,
+   * ms (default 0: never). "Under load" is: the previous flush held at least `lingerAfter` jobs (they
+   * arrived while the one before ran) and ended less than `lingerMs` ago. An idle pipeline (a quiet
+   * gap, or sends answered one or two at a time) still flushes at once; a flush lingers only when
+   * none is running.
+   */
+  lingerMs?: number;
+  /** Jobs the previous flush must have held for the next to linger (default 2). */
+  lingerAfter?: number;
+  /** Jobs waiting that end a linger at once (default `maxBatch`). */
+  lingerUntil?: number;
+  /** What lingers are timed on (default the system clock). */
+  clock?: Clock;
   /** Told after each flush, for metrics. */
   onFlush?: (jobs: number, ms: number) => void;
 }
@@ -29,8 +45,9 @@ interface Waiting<J, R> {
  * Group commit: jobs submitted while a flush is running are written together by the next flush,
  * so under load one transaction (and one commit's wait for the disk) serves many jobs, and when idle
  * a job is flushed at once (at the end of the event loop's current turn: jobs submitted in the same
- * turn share a flush, no timer adds latency). Each submitter's promise settles only after the flush
- * that holds its job has finished, which for the write pipeline means after the commit.
+ * turn share a flush, no timer adds latency). With `lingerMs`, only a flush that follows a busy one
+ * may wait that long for more jobs. Each submitter's promise settles only after the flush that holds
+ * its job has finished, which for the write pipeline means after the commit.
  *
  * @example
  * const pipeline = new GroupCommit({ flush: async (jobs) => jobs.map((j) => ({ ok: true, value: j * 2 })) });
@@ -46,11 +63,23 @@ export class GroupCommit<J, R> {
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly overlapAt: number;
+  private readonly lingerMs: number;
+  private readonly lingerAfter: number;
+  private readonly lingerUntil: number;
+  private readonly clock: Clock;
+  /** When the last flush ended (clock time) and how many jobs it held. */
+  private lastEnd = Number.NEGATIVE_INFINITY;
+  private lastSize = 0;
+  private lingering: ClockTimer | null = null;
 
   constructor(private readonly opts: GroupCommitOptions<J, R>) {
     this.maxBatch = Math.max(1, opts.maxBatch ?? 1_000);
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
     this.overlapAt = Math.max(1, opts.overlapAt ?? 1);
+    this.lingerMs = Math.max(0, opts.lingerMs ?? 0);
+    this.lingerAfter = Math.max(2, opts.lingerAfter ?? 2);
+    this.lingerUntil = Math.max(1, Math.min(this.maxBatch, opts.lingerUntil ?? this.maxBatch));
+    this.clock = opts.clock ?? systemClock;
   }
 
   submit(job: J): Promise<R> {
@@ -68,6 +97,8 @@ export class GroupCommit<J, R> {
   /** Resolves once every submitted job has been flushed. */
   drain(): Promise<void> {
     if (this.queue.length === 0 && this.inFlight === 0) return Promise.resolve();
+    // Nothing more is coming (shutdown): a linger would only delay, and its timer does not keep the process alive.
+    if (this.lingering) this.startSoon();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -78,8 +109,37 @@ export class GroupCommit<J, R> {
     return this.queue.length >= Math.max(this.overlapAt, Math.ceil(Math.max(...this.runningSizes) / 2));
   }
 
+  /**
+   * How long the next flush should still wait for more jobs, ms (0 or less: none). Only the flush that
+   * follows a busy one waits, and only until `lingerMs` after it ended: each flush costs the embedded
+   * database ~1.5 ms of CPU whatever its size, on the thread that serves the sockets, so at a steady
+   * 1,000 sends/s flushes of a few sends spend the core on that fixed part (docs/decisions.md,
+   * "Embedded CPU per message").
+   */
+  private lingerLeft(): number {
+    if (this.lingerMs === 0 || this.inFlight > 0 || this.lastSize < this.lingerAfter || this.queue.length >= this.lingerUntil) return 0;
+    return this.lastEnd + this.lingerMs - this.clock.now();
+  }
+
   private kick(): void {
     if (this.scheduled || !this.mayStart()) return;
+    const wait = this.lingerLeft();
+    if (wait > 0) {
+      this.lingering ??= this.clock.setTimeout(() => {
+        this.lingering = null;
+        if (this.mayStart()) this.startSoon();
+      }, wait);
+      return;
+    }
+    this.startSoon();
+  }
+
+  private startSoon(): void {
+    if (this.lingering) {
+      this.clock.clearTimeout(this.lingering);
+      this.lingering = null;
+    }
+    if (this.scheduled) return;
     this.scheduled = true;
     // setImmediate, not a microtask: it runs after the event loop has read every socket that had data
     // in this turn, so the sends of all of them share the flush (a microtask would start it after the
@@ -107,6 +167,8 @@ export class GroupCommit<J, R> {
     } finally {
       this.inFlight--;
       this.runningSizes.splice(this.runningSizes.indexOf(batch.length), 1);
+      this.lastEnd = this.clock.now();
+      this.lastSize = batch.length;
       this.opts.onFlush?.(batch.length, performance.now() - started);
       this.kick();
       if (this.queue.length === 0 && this.inFlight === 0) for (const done of this.idle.splice(0)) done();

@@ -1,6 +1,7 @@
 import type { AttachmentRef, ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
 
 import { type Actor, can } from '../access/policy';
+import type { Clock } from '../clock';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Db } from '../storage/db';
 import { ConversationsRepo } from '../storage/repos/conversations';
@@ -19,6 +20,18 @@ import type { Publisher } from './publisher';
 
 /** Sends waiting before a second flush overlaps a running one (PostgreSQL). */
 const OVERLAP_AT = 64;
+/**
+ * How long a PGlite flush that follows a busy one may wait for more sends, ms: its fixed cost (~1.5 ms)
+ * is CPU on the thread that serves the sockets (docs/decisions.md, "Embedded CPU per message").
+ */
+const PGLITE_LINGER_MS = 3;
+/**
+ * A linger follows only a flush of at least this many sends: at a few hundred sends a second most
+ * flushes hold one or two, and a wait there would only add latency; at 1,000/s they hold ~8–10.
+ */
+const LINGER_AFTER = 4;
+/** Sends waiting that end a linger at once (batches this big already spread most of a flush's fixed cost). */
+const LINGER_UNTIL = 16;
 
 export interface SendInput {
   conversationId: string;
@@ -66,6 +79,9 @@ export class MessageService {
       maxBatch?: number;
       maxInFlight?: number;
       overlapAt?: number;
+      /** See GroupCommitOptions.lingerMs; default PGLITE_LINGER_MS on PGlite, 0 on PostgreSQL. */
+      lingerMs?: number;
+      clock?: Clock;
       ackDelayMs?: number;
     } = {},
   ) {
@@ -81,6 +97,12 @@ export class MessageService {
       maxBatch: opts.maxBatch ?? 1_000,
       maxInFlight: opts.maxInFlight ?? (pipelined ? 2 : 1),
       overlapAt: opts.overlapAt ?? OVERLAP_AT,
+      // PGlite: under load, the next flush waits a little for more sends. PostgreSQL's fixed cost per
+      // flush is mostly a wait (the commit), which the second flush in flight already hides.
+      lingerMs: opts.lingerMs ?? (pipelined ? 0 : PGLITE_LINGER_MS),
+      lingerAfter: LINGER_AFTER,
+      lingerUntil: LINGER_UNTIL,
+      ...(opts.clock ? { clock: opts.clock } : {}),
       onFlush: opts.onFlush,
     });
   }

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 
 import { GroupCommit, type Settled } from '../../src/domain/group-commit';
+import { ManualClock } from '../support/manual-clock';
 
 /** A flush that stays open until the test releases it, recording what each flush held. */
 function controlledFlush() {
@@ -64,4 +65,123 @@ it('flushes one at a time by default, the next taking everything that arrived me
   expect(flushes[1]).toHaveLength(199);
   releases[1]!();
   expect(await Promise.all(answers)).toHaveLength(200);
+});
+
+/** Whether a promise has settled, without waiting for it. */
+async function settled(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await turn();
+  return done;
+}
+
+it('with a linger, an idle pipeline still flushes at once: the first send, a send after a quiet gap, sends answered one by one', async () => {
+  const clock = new ManualClock();
+  const { flush, flushes, releases } = controlledFlush();
+  const pipeline = new GroupCommit<number, number>({ flush, lingerMs: 5, clock });
+
+  const first = pipeline.submit(1);
+  await turn();
+  expect(flushes).toEqual([[1]]);
+  releases[0]!();
+  expect(await first).toBe(10);
+  // The previous flush held one send: nothing suggests load, so no wait even right after it.
+  const second = pipeline.submit(2);
+  await turn();
+  expect(flushes).toEqual([[1], [2]]);
+  // While a flush runs, sends wait for it as always; the next flush then holds them all.
+  const busy = [pipeline.submit(3), pipeline.submit(4)];
+  releases[1]!();
+  await turn();
+  await turn();
+  expect(flushes[2]).toEqual([3, 4]);
+  releases[2]!();
+  await Promise.all([second, ...busy]);
+  // A busy flush, then a quiet gap longer than the linger: idle again, flushed at once.
+  await clock.advance(5);
+  const late = pipeline.submit(5);
+  await turn();
+  expect(flushes[3]).toEqual([5]);
+  releases[3]!();
+  expect(await late).toBe(50);
+});
+
+it('lingers only after a flush of lingerAfter jobs: light load, two sends at a time, is not held', async () => {
+  const clock = new ManualClock();
+  const { flush, flushes, releases } = controlledFlush();
+  const pipeline = new GroupCommit<number, number>({ flush, lingerMs: 5, lingerAfter: 3, clock });
+  const pair = [pipeline.submit(1), pipeline.submit(2)];
+  await turn();
+  releases[0]!();
+  await Promise.all(pair);
+  const next = [pipeline.submit(3), pipeline.submit(4), pipeline.submit(5)];
+  await turn();
+  expect(flushes).toEqual([
+    [1, 2],
+    [3, 4, 5],
+  ]);
+  releases[1]!();
+  await Promise.all(next);
+  // After three, the next flush waits.
+  const held = pipeline.submit(6);
+  await turn();
+  expect(flushes).toHaveLength(2);
+  await clock.advance(5);
+  await turn();
+  expect(flushes[2]).toEqual([6]);
+  releases[2]!();
+  expect(await held).toBe(60);
+});
+
+it('under load, the flush after a busy one gathers sends for up to lingerMs, or until lingerUntil wait', async () => {
+  const clock = new ManualClock();
+  const { flush, flushes, releases } = controlledFlush();
+  const pipeline = new GroupCommit<number, number>({ flush, lingerMs: 5, lingerUntil: 4, clock });
+  const answers = [pipeline.submit(1), pipeline.submit(2)];
+  await turn();
+  expect(flushes).toEqual([[1, 2]]);
+  releases[0]!();
+  await Promise.all(answers);
+
+  // Just after a flush of two: the next waits for more, and its sends are not answered meanwhile.
+  const three = pipeline.submit(3);
+  await turn();
+  await turn();
+  expect(flushes).toHaveLength(1);
+  await clock.advance(2);
+  const more = [pipeline.submit(4), pipeline.submit(5)];
+  await clock.advance(2);
+  expect(flushes).toHaveLength(1);
+  expect(await settled(three)).toBe(false);
+  // lingerMs after the last flush ended: what gathered goes out together.
+  await clock.advance(1);
+  await turn();
+  expect(flushes[1]).toEqual([3, 4, 5]);
+  expect(await settled(three)).toBe(false);
+  releases[1]!();
+  expect(await Promise.all([three, ...more])).toEqual([30, 40, 50]);
+
+  // lingerUntil sends waiting end the wait at once, with no time passing.
+  const full = [6, 7, 8].map((j) => pipeline.submit(j));
+  await turn();
+  expect(flushes).toHaveLength(2);
+  full.push(pipeline.submit(9));
+  await turn();
+  expect(flushes[2]).toEqual([6, 7, 8, 9]);
+  releases[2]!();
+  expect(await Promise.all(full)).toEqual([60, 70, 80, 90]);
+
+  // drain (shutdown) does not wait out a linger.
+  const last = pipeline.submit(10);
+  await turn();
+  expect(flushes).toHaveLength(3);
+  const drained = pipeline.drain();
+  await turn();
+  expect(flushes[3]).toEqual([10]);
+  releases[3]!();
+  await drained;
+  expect(await last).toBe(100);
 });
