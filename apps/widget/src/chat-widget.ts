@@ -1,6 +1,7 @@
 import {
   type Conversation,
   ConversationFeed,
+  DefaultIn,
   type EventStreamHandle,
   type FeedMessage,
   fromMessage,
@@ -29,7 +30,6 @@ import { type ConversationState, type StreamingReply, WidgetView } from './view'
  */
 export class ChatWidget {
   private readonly view: WidgetView;
-  private readonly claims: TokenClaims;
   private readonly server: string;
   private readonly api: HttpApi;
   private token: string;
@@ -59,7 +59,6 @@ export class ChatWidget {
   constructor(private readonly opts: WidgetOptions) {
     const claims = opts.token ? readTokenClaims(opts.token) : null;
     if (!claims) throw new Error('Switchboard widget: the token is not a Switchboard JWT');
-    this.claims = claims;
     this.token = opts.token as string;
     this.server = opts.server ?? location.origin;
     this.api = new HttpApi({
@@ -103,6 +102,11 @@ export class ChatWidget {
     document.addEventListener('visibilitychange', onVisibility);
     this.cleanups.push(() => document.removeEventListener('visibilitychange', onVisibility));
     this.setOpen(opts.open === true);
+  }
+
+  /** Who the widget speaks for: the current token's claims (a merged visitor's new session changes them). */
+  private get claims(): TokenClaims {
+    return readTokenClaims(this.token) as TokenClaims;
   }
 
   /** The tenant's pre-chat fields this contact has not answered; when nobody is online, an email to reply to. */
@@ -247,6 +251,10 @@ export class ChatWidget {
     this.typing = new TypingTracker(client, conversation.id);
     this.receipts = new ReceiptSender(client);
     this.feed.subscribe(() => this.onFeed());
+    client.on(DefaultIn.error, (err) => {
+      // Only a retired identity arrives live as AUTH_TOKEN_INVALID (details.reason VISITOR_MERGED).
+      if (err.code === 'AUTH_TOKEN_INVALID') this.restart().catch((e: Error) => this.view.setError(e.message));
+    });
     client.onFact((fact) => {
       if (fact.kind !== 'conversation' || fact.conversationId !== conversation.id || !this.conversation) return;
       const reopened = fact.conversation ?? { ...this.conversation, ...fact.patch };
@@ -271,6 +279,26 @@ export class ChatWidget {
       wasConnected = s.status === 'connected';
       this.sendReceipts();
     });
+  }
+
+  /**
+   * The visitor this widget spoke for was identified as a known customer (in another tab, or by the host
+   * later) and the server disconnected its sockets with VISITOR_MERGED (docs/decisions.md, "A merged
+   * visitor's sockets are disconnected"). Starts over with a new session: the conversation is found again
+   * with the new token's identity, so an identified page continues it and an anonymous one shows a fresh
+   * chat rather than the customer's.
+   */
+  private async restart(): Promise<void> {
+    this.stream?.close();
+    this.typing?.stop();
+    this.feed?.stop();
+    this.client?.destroy();
+    this.feed = this.conversation = null;
+    // destroy() reported the socket down; nothing is down, there is just no conversation yet.
+    this.view.setOffline(false);
+    void this.refreshStatus();
+    await this.refresh();
+    await this.start();
   }
 
   private onFeed(): void {

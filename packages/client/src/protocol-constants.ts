@@ -4,6 +4,7 @@ import {
   defaultClient,
   defaultServer,
   DeliveryStatus,
+  ERROR_REASONS,
   names,
   NAMESPACES,
   notificationsClient,
@@ -44,3 +45,5 @@ export const NAMESPACE_PATHS = NAMESPACES;
 export const CONVERSATION_STATUSES = ConversationStatus.options;
 export const PRESENCE_STATUSES = PresenceStatus.options;
 export const DELIVERY_STATUSES = DeliveryStatus.options;
+/** `details.reason` values of errors the SDK and the widget act on. */
+export const ErrorReasons = ERROR_REASONS;

@@ -40,7 +40,7 @@ type ConnectError = Error & { data?: { code?: string; message?: string; retryAft
  * reconnect, resume and retry rules below, and the HTTP API beside it.
  *
  * - reconnects after 1 s, 2 s, then every 5 s, plus jitter, until {@link disconnect};
- * - renews the token on `token:refresh` and on AUTH_TOKEN_EXPIRED through `refreshToken`;
+ * - renews the token on `token:refresh` and on AUTH_TOKEN_EXPIRED (or a live AUTH_TOKEN_INVALID) through `refreshToken`;
  * - re-joins its conversations after a reconnect and resumes from `lastSeq`
  *   (`auth.lastSeq`, then `sync` once the rooms are back), dropping events seen already;
  * - polls `GET /api/updates` while the socket cannot connect;
@@ -294,8 +294,10 @@ export class SwitchboardClient {
     socket.on('connect_error', (err: ConnectError) => void this.onConnectError(err));
     socket.on(DefaultIn['token:refresh'], () => void this.renewInPlace());
     socket.on(DefaultIn.error, (err: { code?: string }) => {
-      // The server disconnects right after; the next handshake must carry a new token.
-      if (err?.code === 'AUTH_TOKEN_EXPIRED') this.tokens.expired = true;
+      // The server disconnects right after; the next handshake must carry a new token. AUTH_TOKEN_INVALID
+      // here means the token's identity was retired while connected (a widget visitor merged into a known
+      // customer, details.reason VISITOR_MERGED): reconnecting with the same token would reach nothing.
+      if (AUTH_CODES.has(err?.code as string)) this.tokens.expired = true;
     });
   }
 

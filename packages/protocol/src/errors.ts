@@ -16,6 +16,14 @@ export const ERROR_CODES = [
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
+/**
+ * `details.reason` values a client acts on, finer than the closed code set (which the contract fixes).
+ * `VISITOR_MERGED` (code `AUTH_TOKEN_INVALID`, then the server disconnects the socket): the widget visitor
+ * this token names was identified as a known customer and their conversations moved there; ask for a new
+ * session and find the conversation again with its token.
+ */
+export const ERROR_REASONS = { visitorMerged: 'VISITOR_MERGED' } as const;
+
 /** `error` event payload and the `error` member of a failed ack: one shape for every surface. */
 export const ErrorPayload = z.object({
   code: ErrorCode,

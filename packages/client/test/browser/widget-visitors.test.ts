@@ -254,7 +254,7 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
     await expect.poll(() => visitor.locator('[data-testid=widget-subtitle]').textContent(), poll).toBe("We'll reply by email");
   }, 60_000);
 
-  it('shows agents who the visitor is, in the inbox row and the open contact panel, once the site identifies them', async () => {
+  it('shows agents who the visitor is, in the inbox row and the open contact panel, once the site identifies them and when their name changes; an anonymous tab starts over', async () => {
     // The shop's customer as the shop's own backend made them: any first request makes the contact.
     const customer = await server.token({
       sub: 'ada-42',
@@ -286,6 +286,12 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
     const panel = dashboard.locator('[data-testid=contact-panel]');
     await expect.poll(() => panel.locator('h2').textContent(), poll).toBe('Ada Visitor');
 
+    // A second tab of the same browser, still anonymous, continues the same conversation.
+    const otherTab = await visitor.context().newPage();
+    await otherTab.goto(`${shop.origin}/`);
+    const otherTabMessages = otherTab.locator('[data-testid=widget-message]');
+    await expect.poll(() => otherTabMessages.allTextContents(), poll).toEqual([expect.stringContaining('Is my parcel insured?')]);
+
     // She signs in on the shop: the page passes her verified identity, and the widget's new session moves the conversation to her.
     identity = { userId: 'ada-42', userHash: createHmac('sha256', identitySecret).update('ada-42').digest('hex') };
     try {
@@ -295,6 +301,20 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
       expect(await panel.locator('[data-testid=contact-email]').textContent()).toBe('ada@example.com');
       expect(await panel.textContent()).toContain('ada-42');
       await expect.poll(() => row.textContent(), poll).toContain('Ada Lovelace');
+      // The signed-in tab continues the conversation as Ada.
+      await expect
+        .poll(() => visitor.locator('[data-testid=widget-message]').allTextContents(), poll)
+        .toEqual([expect.stringContaining('Is my parcel insured?')]);
+      // The anonymous tab's socket was retired (VISITOR_MERGED): it starts over as the anonymous visitor it is,
+      // with an empty chat rather than Ada's conversation, and no offline banner.
+      await expect.poll(() => otherTabMessages.count(), poll).toBe(0);
+      expect(await otherTab.locator('[data-testid=offline-banner]').isHidden()).toBe(true);
+
+      // Later the shop's backend learns Ada's married name: her next request carries it, and agents see it live.
+      const renamed = await server.token({ sub: 'ada-42', accountId: 'pre', role: 'customer', name: 'Ada King', email: 'ada@example.com' });
+      expect((await fetch(`${server.url}/api/conversations`, { headers: { authorization: `Bearer ${renamed}` } })).status).toBe(200);
+      await expect.poll(() => panel.locator('h2').textContent(), poll).toBe('Ada King');
+      await expect.poll(() => row.textContent(), poll).toContain('Ada King');
     } finally {
       identity = {};
       await dashboard.context().close();

@@ -251,8 +251,10 @@ export const defaultServer = defineEvents('default', 'server', {
     room: 'tenant staff only (never the conversation room)',
     description:
       "A conversation's fields changed where no narrower event (status, assignment, labels) says so; `changes` names the fields and " +
-      '`conversation` is the whole conversation after the change. Today: its contact, when a widget visitor is identified as a known ' +
-      'customer (POST /api/widget/sessions with userId and userHash) and the conversation moves to that customer, with `contact` filled in. ' +
+      '`conversation` is the whole conversation after the change. Today: its contact, with `contact` filled in: when a widget visitor is ' +
+      'identified as a known customer (POST /api/widget/sessions with userId and userHash) and the conversation moves to that customer ' +
+      "(`changes: ['contactId', 'contact']`), and when its contact's name or email changes (a token with new claims, the widget's " +
+      "pre-chat form, a bridge message naming the contact; `changes: ['contact']`, one per conversation of the contact, most recent 200). " +
       'Customers never receive it.',
     schema: Envelope.extend({ conversationId: Id, conversation: Conversation, changes: z.array(z.string()) }),
   },
@@ -409,7 +411,10 @@ export const defaultServer = defineEvents('default', 'server', {
   error: {
     seeds: ['001', '002'],
     room: 'the socket itself',
-    description: 'A failed client event sent without a callback, or an expired token.',
+    description:
+      'A failed client event sent without a callback, an expired token, or a widget visitor merged into a known customer ' +
+      '(AUTH_TOKEN_INVALID with details.reason "VISITOR_MERGED", to every socket of the visitor, on every namespace). ' +
+      'The server disconnects the socket right after the last two.',
     schema: ErrorPayload,
   },
 });

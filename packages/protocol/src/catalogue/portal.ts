@@ -20,7 +20,8 @@ export const portalServer = defineEvents('portal', 'server', {
     seeds: ['004'],
     room: 'tenant:{tenantId} (staff), conversation:{conversationId}',
     description:
-      'A conversation changed (status, assignee, classification, last message; its contact when a widget visitor is identified, to staff only); `changes` names the fields.',
+      'A conversation changed (status, assignee, classification, last message; its contact when a widget visitor is identified or the ' +
+      "contact's name or email changes, to staff only); `changes` names the fields.",
     schema: Envelope.extend({ conversation: Conversation, changes: z.array(z.string()) }).extend(Conversation.shape),
   },
   'conversation:assigned': {

@@ -101,9 +101,10 @@ export type DomainEvent =
       by: string | null;
     }
   /**
-   * A conversation moved to another contact: a widget visitor was identified as a known customer (issue 17).
-   * `conversation` carries its new `contact`. Staff only: who a visitor turned out to be is the team's business,
-   * and the customer's widget learns it from the session it asked for.
+   * A conversation's contact changed: it moved to another contact (a widget visitor was identified as a known
+   * customer, issue 17), or its contact's name or email changed (then `previousContactId` is the contact's own
+   * id). `conversation` carries its new `contact`. Staff only: who a visitor turned out to be, and what a
+   * customer is called, is the team's view; the customer has their own `user:updated` and session answer.
    */
   | { type: 'conversation.contact_changed'; accountId: string; conversation: Conversation; previousContactId: string | null }
   /** The tenant's label set changed; staff only. */

@@ -3,6 +3,7 @@ import { forbidden, notFound } from '../errors';
 import type { Db } from '../storage/db';
 import { AccountsRepo } from '../storage/repos/accounts';
 import { UsersRepo } from '../storage/repos/users';
+import { contactDetailsChanged } from './contact-details-changed';
 import { logEvents } from './event-log';
 import type { Publisher } from './publisher';
 
@@ -10,7 +11,8 @@ import type { Publisher } from './publisher';
  * Keeps the users table in step with the claims of the tokens people connect
  * with (users are upserted on connect). A reconnect with the same claims costs
  * no write; a changed name, email, role or team list is stored and announced as
- * `user:updated`.
+ * `user:updated` to the user, and a changed name or email also to staff, on each conversation the
+ * user is the contact of (`conversation.contact_changed`), so inbox rows and contact panels follow.
  */
 export class UserDirectory {
   private readonly seen = new Map<string, string>();
@@ -44,7 +46,11 @@ export class UserDirectory {
         name: p.name,
         teamIds: p.teamIds,
       });
-      return changed && !created ? logEvents(tx, [{ type: 'user.updated', accountId: p.accountId, user }]) : [];
+      if (!changed || created) return [];
+      return logEvents(tx, [
+        { type: 'user.updated', accountId: p.accountId, user },
+        ...(await contactDetailsChanged(tx, p.accountId, stored, user)),
+      ]);
     });
     this.noteAccount(p.accountId);
     this.remember(key, fingerprint);
@@ -81,7 +87,8 @@ export class UserDirectory {
         name: name ?? null,
         teamIds: existing?.teamIds ?? [],
       });
-      return changed && !created ? logEvents(tx, [{ type: 'user.updated', accountId, user }]) : [];
+      if (!changed || created) return [];
+      return logEvents(tx, [{ type: 'user.updated', accountId, user }, ...(await contactDetailsChanged(tx, accountId, existing, user))]);
     });
     // The token fingerprint cached for this user no longer matches the row.
     this.seen.delete(`${accountId}\u0000${contactId}`);

@@ -114,6 +114,9 @@ function buildTable(services: Services) {
           throw new AppError('AUTH_TOKEN_INVALID', 'A refreshed token must be for the same user, tenant and role');
         }
         const before = viewerOf(socket);
+        // A refreshed token may carry a new name or email (the host minted it after a profile change):
+        // stored and announced like a reconnect's claims would be.
+        await services.users.ensure(next);
         applyPrincipal(socket, next);
         await new SocketSession(services, socket).follow(before);
         services.tokenLifetimes.watch(socket);

@@ -4,6 +4,7 @@ import type { AppIo, AppNamespace } from '../transport/socket-types';
 import type { WidgetNamespaces } from '../transport/widget-namespaces';
 import { AudibleRooms } from './audible-rooms';
 import { type Delivery, plan, type Renderer, roomName, withEnvelope } from './delivery';
+import { evictMergedVisitor, mergedVisitorOf } from './evict-merged-visitor';
 import { InOrderGate } from './in-order-gate';
 import { PublishLedger } from './publish-ledger';
 import { renderDefault } from './renderers/render-default';
@@ -182,6 +183,9 @@ export class Broadcaster {
     this.opts.onEmitted?.(e);
     const holding = this.resumes.holding(e.accountId, e.seq);
     for (const d of plan(e, this.renderers)) this.emit(e, d, e.seq, e.eventId, holding);
+    // A merged visitor's sockets leave with the fact that moved their conversation, on every node.
+    const merged = mergedVisitorOf(e);
+    if (merged) evictMergedVisitor(this.opts.io, this.opts.widgets, merged.accountId, merged.visitorId);
     // Reactions (notifications, AI, metrics) follow a fact once, on the node that committed it.
     if (!this.ownPending.delete(e.seq)) return;
     for (const listener of this.listeners) {

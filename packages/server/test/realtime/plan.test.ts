@@ -87,6 +87,16 @@ describe('the broadcaster’s audience for each fact', () => {
     ).toEqual(['conversation_updated -> / default|tenant:acme:staff', 'conversation:updated -> / portal|tenant:acme:staff']);
   });
 
+  it("a contact's new name or email: the same words, tenant staff only, naming only the contact as changed", () => {
+    const renamed = { ...conversation, contactId: 'cust', contact: { id: 'cust', name: 'Ada', email: null, initials: 'A' } };
+    const e = { type: 'conversation.contact_changed', accountId: 'acme', conversation: renamed, previousContactId: 'cust' } as const;
+    expect(routes(e)).toEqual([
+      'conversation_updated -> / default|tenant:acme:staff',
+      'conversation:updated -> / portal|tenant:acme:staff',
+    ]);
+    expect(plan(e, DEFAULT_RENDERERS).map((d) => (d.payload as { changes: string[] }).changes)).toEqual([['contact'], ['contact']]);
+  });
+
   it('an agent reply: new_message to staff and the room', () => {
     expect(routes({ type: 'message.created', accountId: 'acme', conversation, message: message('HUMAN_AGENT') })[0]).toBe(
       'new_message -> / default|tenant:acme:staff + default|tenant:acme:conversation:c1',

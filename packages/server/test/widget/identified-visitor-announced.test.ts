@@ -50,7 +50,10 @@ forEachServer(
       const agentLog = record(agent);
       const portalLog = record(portal);
       const outsiderLog = record(outsider);
-      const customerLogs = [widget, visitor, host].map(record);
+      const widgetLog = record(widget);
+      const visitorLog = record(visitor);
+      const hostLog = record(host);
+      const evicted = [widget, visitor].map((s) => new Promise<string>((resolve) => s.once('disconnect', resolve)));
       const sinceForAgent = (await t.http('GET', '/api/updates?since=0', { token: admin })).body.lastSeq;
 
       const bothHeard = Promise.all(
@@ -78,7 +81,9 @@ forEachServer(
         });
         expect(payload.seq).toEqual(expect.any(Number));
       }
-      await settled(agent, portal, outsider, widget, visitor, host);
+      // The visitor's own sockets are told why and disconnected (docs/decisions.md, "A merged visitor's sockets").
+      expect(await Promise.all(evicted)).toEqual(['io server disconnect', 'io server disconnect']);
+      await settled(agent, portal, outsider, host);
 
       // Exactly once per moved conversation, in each staff vocabulary.
       const contactChanges = (log: typeof agentLog, name: string) =>
@@ -96,8 +101,17 @@ forEachServer(
       expect(heard(outsiderLog)).toEqual([]);
       const otherAgent = await t.token({ sub: 'wm-b-agent', accountId: 'wm-b', role: 'agent' });
       expect((await t.http('GET', `/api/conversations/${foreign.id}`, { token: otherAgent })).body.contactId).toBe(anon.visitorId);
-      // The customer's sockets (the widget's, the visitor's default-namespace one, the host's) hear nothing at all.
-      for (const log of customerLogs) expect(heard(log)).toEqual([]);
+      // The customer's sockets hear nothing of it: the host's nothing at all, the visitor's (the widget's and the
+      // default-namespace one) only why they were disconnected.
+      expect(heard(hostLog)).toEqual([]);
+      for (const log of [widgetLog, visitorLog]) {
+        expect(heard(log)).toEqual([
+          {
+            event: S.error.name,
+            payload: { code: 'AUTH_TOKEN_INVALID', message: expect.any(String), details: { reason: 'VISITOR_MERGED' } },
+          },
+        ]);
+      }
 
       // A reload that identifies again moves nothing and announces nothing.
       const again = (await session(t, { key: settings.publicKey, visitorId: anon.visitorId, userId: CUSTOMER, userHash: hash })).body;

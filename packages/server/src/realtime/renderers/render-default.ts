@@ -5,8 +5,14 @@ import { deliver, deliverToStaffAndRoom, type Delivery, type RoomRef, type Surfa
 
 const staff: RoomRef = { kind: 'tenantStaff' };
 const conv = (id: string): RoomRef => ({ kind: 'conversation', id });
-/** What `conversation_updated` / `conversation:updated` name when a conversation moved to another contact. */
-export const CONTACT_CHANGES = ['contactId', 'contact'];
+/**
+ * What `conversation_updated` / `conversation:updated` name for a `conversation.contact_changed`: the
+ * contact id and summary when the conversation moved to another contact (an identified visitor), the
+ * summary alone when its contact's name or email changed.
+ */
+export function contactChangesOf(e: Extract<DomainEvent, { type: 'conversation.contact_changed' }>): string[] {
+  return e.previousContactId === e.conversation.contactId ? ['contact'] : ['contactId', 'contact'];
+}
 
 /** The nested `message` and the same fields flat, in one object, so clients reading either shape find theirs. */
 export function newMessagePayload(message: Message): NewMessagePayload {
@@ -150,7 +156,7 @@ export function renderDefault(e: DomainEvent | EphemeralEvent, dialect: Dialect 
         deliver(s, S.conversation_updated, [staff], {
           conversationId: e.conversation.id,
           conversation: e.conversation,
-          changes: CONTACT_CHANGES,
+          changes: contactChangesOf(e),
         }),
       ];
     case 'labels.updated':

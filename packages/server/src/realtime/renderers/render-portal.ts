@@ -2,7 +2,7 @@ import { portalServer as P } from '@switchboard/protocol';
 
 import type { DomainEvent, EphemeralEvent } from '../../domain/domain-event';
 import { deliver, deliverToStaffAndRoom, type Delivery, type RoomRef, type Surface } from '../delivery';
-import { CONTACT_CHANGES, renderDefault } from './render-default';
+import { contactChangesOf, renderDefault } from './render-default';
 
 const s: Surface = { ns: '/', dialect: 'portal' };
 const staff: RoomRef = { kind: 'tenantStaff' };
@@ -48,7 +48,7 @@ export function renderPortal(e: DomainEvent | EphemeralEvent): Delivery[] {
     case 'conversation.contact_changed':
       // Staff only: the conversation room holds the customer.
       return [
-        deliver(s, P['conversation:updated'], [staff], { conversation: e.conversation, changes: CONTACT_CHANGES, ...e.conversation }),
+        deliver(s, P['conversation:updated'], [staff], { conversation: e.conversation, changes: contactChangesOf(e), ...e.conversation }),
       ];
     case 'conversation.assigned':
     case 'conversation.unassigned': {
