@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
+import { LongFilesFirst } from './packages/server/test/support/long-files-first';
+
 export default defineConfig({
   // Workspace packages resolve to their sources (tsconfig.base.json `paths`); their package.json exports name dist/.
   resolve: { tsconfigPaths: true },
@@ -15,6 +17,8 @@ export default defineConfig({
     // (docs/decisions.md, "Test suite wall time"). Files already keep to themselves: own databases,
     // tenants, queues, ports and key prefixes, and they close what they open.
     isolate: false,
+    // The longest files start first, so the two workers end together (docs/decisions.md, "Suite wall time, second pass").
+    sequence: { sequencer: LongFilesFirst },
     setupFiles: ['packages/server/test/support/between-files.ts'],
     globalSetup: ['packages/server/test/support/global-setup.ts'],
     reporters: process.env.CI ? ['default'] : ['default'],
