@@ -11,8 +11,8 @@ export const RUN_ID_VARIABLE = 'SWITCHBOARD_TEST_RUN';
 /** The run's build of the server's main.js (processes.ts `serverMain`), for the tests that start it as a process. */
 export const SERVER_MAIN_VARIABLE = 'SWITCHBOARD_TEST_SERVER_MAIN';
 
-/** Under packages/server, so the build resolves its npm imports from the checkout's node_modules; `.tmp/` is ignored by git. */
-const BUILD_PARENT = fileURLToPath(new URL('../../.tmp/', import.meta.url));
+/** In the checkout, so the build resolves its npm imports from its node_modules; git, ESLint and Prettier leave `.tmp/` alone. */
+const BUILD_PARENT = fileURLToPath(new URL('../../../../.tmp/', import.meta.url));
 
 /** vitest.config.ts globalSetup: before the first test file, in the main process, whose environment the workers inherit. */
 export async function setup(): Promise<void> {
