@@ -1,4 +1,49 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The files that took longest in a whole run (docs/decisions.md, "Suite wall time, second pass"), longest
+ * first. Workers take the next file as they finish one, so starting the long ones first leaves only short
+ * files for the end and both workers finish close together. A clean clone (CI) has no record of earlier
+ * runs for vitest's own order (longest first from its cache, else larger files first) to go by.
+ */
+const LONG_FILES = [
+  'server/test/ops/startup-errors.test.ts',
+  'server/test/bridge/broker-restart.test.ts',
+  'client/test/package/published-packages.test.ts',
+  'server/test/cluster/workers-start.test.ts',
+  'server/test/storage/db.test.ts',
+  'client/test/browser/widget-visitors.test.ts',
+  'server/test/namespaces/ticket-sla-clock.test.ts',
+  'client/test/browser/dashboard-and-widget.test.ts',
+  'client/test/browser/dashboard-sign-in.test.ts',
+  'client/test/browser/inbox-keyboard-layout.test.ts',
+  'server/test/live/fairness.test.ts',
+  'server/test/cluster/reliability.test.ts',
+  'server/test/capacity/replay-bounds.test.ts',
+  'server/test/namespaces/ticket-sla-restart.test.ts',
+  'server/test/storage/migrations.test.ts',
+  'client/test/browser/inbox-workday.test.ts',
+  'server/test/live/typing-stop-after-send.test.ts',
+  'client/test/browser/labels-canned-attachments.test.ts',
+  'server/test/auth-handshake.test.ts',
+  'server/test/widget/widget-sessions.test.ts',
+];
+
+/** `sequence.sequencer` below: {@link LONG_FILES} first, in that order, then vitest's own order. */
+class LongFilesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (spec: TestSpecification) => {
+      const at = LONG_FILES.findIndex((file) => spec.moduleId.replaceAll('\\', '/').endsWith(`packages/${file}`));
+      return at === -1 ? LONG_FILES.length : at;
+    };
+    return sorted
+      .map((spec, index) => ({ spec, index, rank: rank(spec) }))
+      .sort((a, b) => a.rank - b.rank || a.index - b.index)
+      .map(({ spec }) => spec);
+  }
+}
 
 export default defineConfig({
   // Workspace packages resolve to their sources (tsconfig.base.json `paths`); their package.json exports name dist/.
@@ -15,6 +60,8 @@ export default defineConfig({
     // (docs/decisions.md, "Test suite wall time"). Files already keep to themselves: own databases,
     // tenants, queues, ports and key prefixes, and they close what they open.
     isolate: false,
+    // The longest files start first, so the two workers end together (docs/decisions.md, "Suite wall time, second pass").
+    sequence: { sequencer: LongFilesFirst },
     setupFiles: ['packages/server/test/support/between-files.ts'],
     globalSetup: ['packages/server/test/support/global-setup.ts'],
     reporters: process.env.CI ? ['default'] : ['default'],

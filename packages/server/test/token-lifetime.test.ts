@@ -43,6 +43,12 @@ forEachServer(
 /** The server's clock for token deadlines moves by hand; sockets, HTTP and the database stay on real time. */
 let clock: ManualClock;
 const LEAD = 60_000;
+/**
+ * Token lifetime in seconds: two leads, so the refresh and the cut are a lead apart. Every clock second
+ * moved runs the typing sweeps due in it (4 a second each, one turn of the event loop apiece), so an
+ * hour's token cost 3-7 s a test where two minutes cost a tenth of that.
+ */
+const TTL = 120;
 /** Token lifetimes count from the server's clock, which earlier tests have moved ahead of real time. */
 const ttlFromClock = (seconds: number) => Math.ceil((clock.now() - Date.now()) / 1000) + seconds;
 
@@ -50,7 +56,7 @@ forEachServer(
   'token lifetime on a hand-moved clock',
   (t) => {
     it('asks for a new token `lead` before exp and cuts the socket at exp, neither a moment before', async () => {
-      const token = await t.token(who, ttlFromClock(3600));
+      const token = await t.token(who, ttlFromClock(TTL));
       const exp = expOf(token);
       const socket = await t.connect({ token });
       const heard = record(socket);
@@ -74,12 +80,12 @@ forEachServer(
     });
 
     it('keeps a socket that sent a new token past the old exp, and cuts it at the new one', async () => {
-      const first = await t.token(who, ttlFromClock(3600));
+      const first = await t.token(who, ttlFromClock(TTL));
       const socket = await t.connect({ token: first });
       const refresh = nextEvent(socket, S['token:refresh']);
       await clock.advanceTo(expOf(first) - LEAD);
       await refresh;
-      const second = await t.token(who, ttlFromClock(7200));
+      const second = await t.token(who, ttlFromClock(2 * TTL));
       const res = await ask(socket, C['token:update'], { token: second });
       expect(res.data).toEqual({ expiresAt: new Date(expOf(second)).toISOString() });
 

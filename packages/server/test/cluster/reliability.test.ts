@@ -10,8 +10,8 @@ import { PrivateRedis, redisAvailable } from '../support/redis';
 import { INTERNAL_KEY, SECRET } from '../support/server';
 
 /**
- * Issue 5's reliability scenarios with real processes: two Switchboard nodes (`node --import tsx
- * main.ts`), one PostgreSQL database, and a Redis of this file's own (so restarting it disturbs no
+ * Issue 5's reliability scenarios with real processes: two Switchboard nodes (`spawnNode`, the
+ * server's main as a process), one PostgreSQL database, and a Redis of this file's own (so restarting it disturbs no
  * other test). Each scenario prints its figures; docs/reliability.md records a run.
  */
 describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, PostgreSQL and Redis, real processes', () => {

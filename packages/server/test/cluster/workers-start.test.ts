@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/auth/token-signer';
 import { createPostgresDatabase, postgresAvailable } from '../support/databases';
 import { sleep } from '../support/events';
-import { freePort } from '../support/processes';
+import { freePort, serverMain } from '../support/processes';
 import { INTERNAL_KEY, SECRET } from '../support/server';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -33,7 +33,7 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 start-up', () => {
     database = await createPostgresDatabase();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
+    child = spawn(process.execPath, serverMain(), {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/auth/token-signer';
 import { createPostgresDatabase, postgresAvailable } from '../support/databases';
 import { ask, nextEvent, until } from '../support/events';
-import { type NodeProcess, spawnNode, stopAllNodes } from '../support/processes';
+import { type NodeProcess, serverMain, spawnNode, stopAllNodes } from '../support/processes';
 import { SECRET } from '../support/server';
 
 /** WORKERS=2 on one machine without Redis: sticky sessions, the cluster adapter, facts and presence through the primary. */
@@ -132,7 +132,7 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 without Redis', () => {
   }, 60_000);
 
   it('refuses to start WORKERS > 1 on the embedded database, saying why', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
+    const child = spawn(process.execPath, serverMain(), {
       cwd: new URL('../../../../', import.meta.url).pathname,
       env: {
         ...process.env,

@@ -9,15 +9,15 @@ import { io as connectClient } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { postgresAvailable, TEST_DATABASE_URL } from '../support/databases';
-import { spawnNode, stopAllNodes } from '../support/processes';
+import { serverMain, spawnNode, stopAllNodes } from '../support/processes';
 import { INTERNAL_KEY, SECRET } from '../support/server';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
-/** Runs main.ts with `env` until it exits; returns its exit code, its JSON log lines and a DATA_DIR it was given. */
+/** Runs the server's main ({@link serverMain}) with `env` until it exits; returns its exit code, its JSON log lines and a DATA_DIR it was given. */
 async function startWith(env: Record<string, string>): Promise<{ code: number | null; lines: any[]; text: string; dataDir: string }> {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'switchboard-config-')), 'data');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
+  const child = spawn(process.execPath, serverMain(), {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { TokenLifetimes } from '../../src/transport/token-lifetimes';
+import { ManualClock } from '../support/manual-clock';
 
 interface Holder {
   name: string;
@@ -11,14 +12,20 @@ interface Holder {
 const START = Date.UTC(2026, 0, 1, 9, 0, 0);
 const LEAD = 60_000;
 
-/** The component that decides when a connection is asked for a new token and when it is cut; here on vitest's fake time. */
+/**
+ * The component that decides when a connection is asked for a new token and when it is cut, on a clock
+ * of its own moved by hand. Not on vitest's fake time: that fakes the whole worker process, which runs
+ * file after file (isolate: false), so moving it by hours also ran every timer earlier files had left
+ * armed, and under load the tests ran into their 20 s timeout (docs/decisions.md, "Suite wall time, second pass").
+ */
 describe('TokenLifetimes', () => {
   let heard: string[];
   let lifetimes: TokenLifetimes<Holder>;
-  const at = () => Date.now() - START;
+  let clock: ManualClock;
+  const at = () => clock.now() - START;
 
   beforeEach(() => {
-    vi.useFakeTimers({ now: START });
+    clock = new ManualClock(START);
     heard = [];
     lifetimes = new TokenLifetimes<Holder>(
       {
@@ -28,38 +35,36 @@ describe('TokenLifetimes', () => {
         expire: (h) => heard.push(`${h.name} expired @${at()}`),
       },
       LEAD,
+      clock,
     );
-  });
-  afterEach(() => {
-    vi.useRealTimers();
   });
 
   const holder = (name: string, expiresInMs: number): Holder => ({ name, exp: START + expiresInMs, connected: true });
 
   it('asks for a new token `lead` before exp and cuts at exp, neither a moment before', async () => {
     lifetimes.watch(holder('ann', 3_600_000));
-    await vi.advanceTimersByTimeAsync(3_600_000 - LEAD - 1);
+    await clock.advance(3_600_000 - LEAD - 1);
     expect(heard).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1);
+    await clock.advance(1);
     expect(heard).toEqual([`ann refresh 3600000 @${3_600_000 - LEAD}`]);
-    await vi.advanceTimersByTimeAsync(LEAD - 1);
+    await clock.advance(LEAD - 1);
     expect(heard).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
+    await clock.advance(1);
     expect(heard).toEqual([`ann refresh 3600000 @${3_600_000 - LEAD}`, 'ann expired @3600000']);
-    await vi.advanceTimersByTimeAsync(3_600_000);
+    await clock.advance(3_600_000);
     expect(heard).toHaveLength(2);
   });
 
   it('follows the new exp once a refreshed token is watched: the old exp passes without a cut', async () => {
     const ann = holder('ann', 120_000);
     lifetimes.watch(ann);
-    await vi.advanceTimersByTimeAsync(90_000);
+    await clock.advance(90_000);
     expect(heard).toEqual(['ann refresh 120000 @60000']);
     ann.exp = START + 3_600_000;
     lifetimes.watch(ann);
-    await vi.advanceTimersByTimeAsync(3_600_000 - LEAD - 90_000 - 1);
+    await clock.advance(3_600_000 - LEAD - 90_000 - 1);
     expect(heard).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(LEAD + 1);
+    await clock.advance(LEAD + 1);
     expect(heard).toEqual(['ann refresh 120000 @60000', `ann refresh 3600000 @${3_600_000 - LEAD}`, 'ann expired @3600000']);
   });
 
@@ -67,7 +72,7 @@ describe('TokenLifetimes', () => {
     lifetimes.watch(holder('ann', 10_000));
     lifetimes.watch(holder('bob', 3_600_000), { refresh: false });
     expect(heard).toEqual(['ann refresh 10000 @0']);
-    await vi.advanceTimersByTimeAsync(3_600_000);
+    await clock.advance(3_600_000);
     expect(heard).toEqual(['ann refresh 10000 @0', 'ann expired @10000', 'bob expired @3600000']);
   });
 
@@ -78,7 +83,7 @@ describe('TokenLifetimes', () => {
     lifetimes.watch(bob);
     lifetimes.clear(ann);
     bob.connected = false;
-    await vi.advanceTimersByTimeAsync(2 * 3_600_000);
+    await clock.advance(2 * 3_600_000);
     expect(heard).toEqual([]);
   });
 });
