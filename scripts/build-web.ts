@@ -18,9 +18,10 @@ export function isStale(app: (typeof WEB_APPS)[number]): boolean {
       const path = resolve(dir, e.name);
       return Math.max(max, e.isDirectory() ? newest(path) : statSync(path).mtimeMs);
     }, 0);
-  return [resolve(ROOT, app, 'src'), resolve(ROOT, 'packages/client/src'), resolve(ROOT, 'packages/protocol/src')].some(
-    (dir) => existsSync(dir) && newest(dir) > built,
-  );
+  const sources = [resolve(ROOT, app, 'src'), resolve(ROOT, 'packages/client/src'), resolve(ROOT, 'packages/protocol/src')];
+  // The build's own settings count too: a new target or alias changes the output as much as a source does.
+  const config = resolve(ROOT, app, 'vite.config.ts');
+  return sources.some((dir) => existsSync(dir) && newest(dir) > built) || (existsSync(config) && statSync(config).mtimeMs > built);
 }
 
 /**

@@ -20,7 +20,9 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    target: 'es2020',
+    // ES2022 (every browser since spring 2022: Chrome 94, Firefox 93, Safari 15.4) ships class fields
+    // and `??=` as written; down-levelled to ES2020 they cost about 500 bytes gzipped of the 30 kB budget.
+    target: 'es2022',
     lib: {
       entry: 'src/index.ts',
       name: 'SwitchboardWidget',
