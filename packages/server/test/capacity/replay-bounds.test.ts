@@ -175,11 +175,15 @@ forEachServer(
     );
   },
   // The per-event budget out of the way (a quiet tenant's 20 quick sends): what is under test is replay's own budget.
+  // A 100 s window: replay's budget then refills 4 events a second, so a page (50) comes back only after 12 s,
+  // and a loaded machine's pause between two syncs cannot refill what a test has just spent (with 10 s, 1.25 s
+  // sufficed, seen under load). The per-event rate stays 100 a second with a 200-event burst.
   {
     REPLAY_PAGE_SIZE: PAGE,
     REPLAY_MAX_PER_SYNC: PER_SYNC,
     REPLAY_RESYNC_THRESHOLD: THRESHOLD,
     REPLAY_BUDGET_EVENTS: BUDGET,
-    RATE_LIMIT_POINTS: 1_000,
+    RATE_LIMIT_WINDOW_S: 100,
+    RATE_LIMIT_POINTS: 10_000,
   },
 );
