@@ -1,3 +1,6 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { stopChild } from '../core/child-processes';
 import { findFreePort } from '../core/find-free-port';
 import { processTree } from '../core/proc-stat';
@@ -46,6 +49,16 @@ export async function startServerProcess(spec: ServerProcessSpec, ctx: StartCont
     // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers under load.
     nodeFlags: [...(ctx.inspect ? ['--inspect=127.0.0.1:0'] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
   });
+  // BENCH_SERVER_LOG=<dir>: each server's own output is also kept in <dir>/<name>-<pid>.log (the slow-flush
+  // lines of WRITE_SLOW_FLUSH_MS, say), for reading against the database's log afterwards.
+  const logDir = process.env.BENCH_SERVER_LOG;
+  if (logDir) {
+    mkdirSync(logDir, { recursive: true });
+    const file = createWriteStream(join(logDir, `${spec.name}-${spawned.pid}.log`));
+    spawned.child.stdout?.pipe(file, { end: false });
+    spawned.child.stderr?.pipe(file, { end: false });
+    spawned.child.once('exit', () => file.end());
+  }
   // Every process's inspector (a cluster's workers print theirs too), kept however long the output grows.
   const inspectorUrls = spawned.output.collect(/Debugger listening on (ws:\/\/\S+)/);
   let exited = false;

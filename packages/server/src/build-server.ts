@@ -23,6 +23,7 @@ import { wireFactReactions } from './domain/fact-reactions';
 import { InboxService } from './domain/inbox-service';
 import { LabelService } from './domain/label-service';
 import { MessageService } from './domain/message-service';
+import type { FlushPhases } from './domain/message-writer';
 import { NoteService } from './domain/note-service';
 import { NotificationService } from './domain/notification-service';
 import { PresenceService } from './domain/presence-service';
@@ -208,6 +209,18 @@ async function assemble(config: Config, deps: BuildDeps, lifecycle: Lifecycle): 
   });
   const messages = new MessageService(db, broadcaster, conversations, {
     onFlush: (sends) => metrics.writeFlushes.observe(sends),
+    onFlushPhases: (p) => {
+      const h = metrics.writeFlushPhases;
+      h.observe({ phase: 'queued' }, p.queuedMs / 1000);
+      h.observe({ phase: 'start' }, p.startMs / 1000);
+      h.observe({ phase: 'messages' }, p.messagesMs / 1000);
+      h.observe({ phase: 'events' }, p.eventsMs / 1000);
+      h.observe({ phase: 'commit' }, p.commitMs / 1000);
+      h.observe({ phase: 'publish' }, p.publishMs / 1000);
+      h.observe({ phase: 'total' }, p.totalMs / 1000);
+      if (config.WRITE_SLOW_FLUSH_MS > 0 && p.totalMs + p.queuedMs >= config.WRITE_SLOW_FLUSH_MS)
+        log.warn({ flush: roundPhases(p) }, 'slow write flush');
+    },
     ackDelayMs: config.WRITE_ACK_DELAY_MS,
     ...(config.WRITE_FLUSHES_IN_FLIGHT > 0 ? { maxInFlight: config.WRITE_FLUSHES_IN_FLIGHT } : {}),
     // The linger follows real time, not `clock`: it is about real load, and a test's hand-moved clock
@@ -360,4 +373,9 @@ async function assemble(config: Config, deps: BuildDeps, lifecycle: Lifecycle): 
     },
     close: () => lifecycle.close(),
   };
+}
+
+/** A flush's phases to 0.1 ms, for the slow-flush log line. */
+function roundPhases(p: FlushPhases): Record<string, number> {
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 }

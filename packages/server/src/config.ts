@@ -99,6 +99,8 @@ export const ConfigSchema = z.object({
    * at once whatever it is (docs/decisions.md, "Embedded CPU per message").
    */
   WRITE_LINGER_MS: z.coerce.number().int().min(0).max(50).optional(),
+  /** A write pipeline flush slower than this (ms, from its oldest send's arrival to its publish) is logged at warn with its phases; 0: never. */
+  WRITE_SLOW_FLUSH_MS: int(1_000),
   /** Fault injection for tests only: a pause between a write pipeline flush's commit and its answers and broadcasts (0: none). */
   WRITE_ACK_DELAY_MS: int(0),
   /** A connection not refreshed for this long counts as gone (its node died); refreshed every third of it. */

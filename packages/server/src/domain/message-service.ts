@@ -15,7 +15,7 @@ import type { DomainEvent, LoggedEvent } from './domain-event';
 import { logEvents } from './event-log';
 import { GroupCommit } from './group-commit';
 import { announceReadPosition } from './inbox-service';
-import { MessageWriter, type SendJob } from './message-writer';
+import { type FlushPhases, MessageWriter, type SendJob } from './message-writer';
 import type { Publisher } from './publisher';
 
 /** Sends waiting before a second flush overlaps a running one (PostgreSQL). */
@@ -76,6 +76,8 @@ export class MessageService {
     private readonly conversations: ConversationService,
     opts: {
       onFlush?: (sends: number, ms: number) => void;
+      /** Where each flush's time went (message-writer.ts). */
+      onFlushPhases?: (phases: FlushPhases) => void;
       maxBatch?: number;
       maxInFlight?: number;
       overlapAt?: number;
@@ -85,7 +87,7 @@ export class MessageService {
       ackDelayMs?: number;
     } = {},
   ) {
-    const writer = new MessageWriter(db, publisher, (facts) => this.access.learn(facts), opts.ackDelayMs);
+    const writer = new MessageWriter(db, publisher, (facts) => this.access.learn(facts), opts.ackDelayMs, opts.onFlushPhases);
     // PostgreSQL: two flushes at once, the second only once OVERLAP_AT sends (and half the running
     // flush) wait (docs/decisions.md, "Ingest on PostgreSQL"). The second waits in the database for the first's locks, so their
     // writes still follow each other, but its statements are already there when the first commits,
@@ -123,9 +125,9 @@ export class MessageService {
       // A text message that carries files is a file (or image) message, for channels that care.
       const contentType =
         input.contentType !== 'text' ? input.contentType : attachments.every((a) => a.kind === 'image') ? 'image' : 'file';
-      return this.pipeline.submit({ actor, input: { ...input, attachments, contentType }, role });
+      return this.pipeline.submit({ actor, input: { ...input, attachments, contentType }, role, submittedAt: performance.now() });
     }
-    return this.pipeline.submit({ actor, input, role });
+    return this.pipeline.submit({ actor, input, role, submittedAt: performance.now() });
   }
 
   /** Resolves when every send submitted so far is written and answered (for shutdown). */

@@ -2,7 +2,7 @@ import type { Conversation, MessageRole } from '@switchboard/protocol';
 
 import type { Actor } from '../access/policy';
 import { forbidden, invalid, notFound } from '../errors';
-import type { Db } from '../storage/db';
+import type { Db, TransactionTimings } from '../storage/db';
 import { ConversationsRepo } from '../storage/repos/conversations';
 import { appendMessages, type BatchMessageInput } from '../storage/repos/message-batch';
 import { StorageError } from '../storage/storage-error';
@@ -17,6 +17,28 @@ export interface SendJob {
   actor: Actor;
   input: SendInput;
   role: MessageRole;
+  /** performance.now() when the send entered the pipeline, for {@link FlushPhases.queuedMs}. */
+  submittedAt?: number;
+}
+
+/**
+ * Where one flush's wall time went (docs/decisions.md, "PostgreSQL stalls"), in ms. `queuedMs`: the
+ * oldest send's wait from entering the pipeline to the flush's start; `startMs`: a connection (or
+ * PGlite's lock) and BEGIN; `messagesMs` and `eventsMs`: the two statements as the node saw them
+ * (round trip, waits for locks included); `commitMs`: COMMIT (WAL flush); `publishMs`: handing the
+ * events to the broadcaster; `totalMs`: start of the flush to its end, queue excluded. With a retried
+ * batch (`attempts` > 1) the transaction's figures are the last attempt's.
+ */
+export interface FlushPhases {
+  sends: number;
+  attempts: number;
+  queuedMs: number;
+  startMs: number;
+  messagesMs: number;
+  eventsMs: number;
+  commitMs: number;
+  publishMs: number;
+  totalMs: number;
 }
 
 /** What a flush learnt about a conversation's access facts, for the node's cache. */
@@ -43,9 +65,25 @@ export class MessageWriter {
     private readonly onFacts: (facts: AccessFact[]) => void = () => {},
     /** Tests only: a pause after the commit, before answers and broadcasts (a node killed in between). */
     private readonly ackDelayMs = 0,
+    /** Told after each flush where its time went (metrics, the slow-flush log). */
+    private readonly onPhases?: (phases: FlushPhases) => void,
   ) {}
 
   readonly flush = async (jobs: SendJob[]): Promise<Array<Settled<SendResult>>> => {
+    const started = performance.now();
+    let oldest = started;
+    for (const job of jobs) if (job.submittedAt !== undefined && job.submittedAt < oldest) oldest = job.submittedAt;
+    const phases: FlushPhases = {
+      sends: jobs.length,
+      attempts: 0,
+      queuedMs: started - oldest,
+      startMs: 0,
+      messagesMs: 0,
+      eventsMs: 0,
+      commitMs: 0,
+      publishMs: 0,
+      totalMs: 0,
+    };
     // Later sends with a key already in the batch get the first one's answer (a retry inside one flush).
     const firstOf = new Map<string, number>();
     const leaders: number[] = [];
@@ -61,7 +99,10 @@ export class MessageWriter {
     const answers = new Map<number, Settled<SendResult>>();
     let batch: Awaited<ReturnType<MessageWriter['write']>>;
     try {
-      batch = await this.writeRacing(leaders.map((n) => jobs[n]!));
+      batch = await this.writeRacing(
+        leaders.map((n) => jobs[n]!),
+        phases,
+      );
     } catch (err) {
       if (!isWholeBatchRefusal(err)) throw err;
       batch = { outcomes: [], logged: [] };
@@ -69,7 +110,7 @@ export class MessageWriter {
       else
         for (const n of leaders) {
           try {
-            const one = await this.writeRacing([jobs[n]!]);
+            const one = await this.writeRacing([jobs[n]!], phases);
             batch.outcomes.push(one.outcomes[0]!);
             batch.logged.push(...one.logged);
           } catch (oneErr) {
@@ -79,7 +120,14 @@ export class MessageWriter {
     }
     leaders.forEach((n, k) => answers.set(n, batch.outcomes[k]!));
     if (this.ackDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.ackDelayMs));
+    const publishing = performance.now();
     for (const e of batch.logged) this.publisher.publish(e);
+    if (this.onPhases) {
+      const done = performance.now();
+      phases.publishMs = done - publishing;
+      phases.totalMs = done - started;
+      this.onPhases(phases);
+    }
     return jobs.map((_, n) => {
       const leader = follows[n]!;
       const answer = answers.get(leader)!;
@@ -88,10 +136,11 @@ export class MessageWriter {
     });
   };
 
-  private async writeRacing(jobs: SendJob[]): ReturnType<MessageWriter['write']> {
+  private async writeRacing(jobs: SendJob[], phases: FlushPhases): ReturnType<MessageWriter['write']> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.write(jobs);
+        phases.attempts++;
+        return await this.write(jobs, phases);
       } catch (err) {
         const raced = err instanceof StorageError && (err.kind === 'deadlock' || err.kind === 'serialization_failure');
         if (!raced || attempt >= RACE_ATTEMPTS) throw err;
@@ -99,10 +148,13 @@ export class MessageWriter {
     }
   }
 
-  private async write(jobs: SendJob[]): Promise<{ outcomes: Array<Settled<SendResult>>; logged: LoggedEvent[] }> {
+  private async write(jobs: SendJob[], phases: FlushPhases): Promise<{ outcomes: Array<Settled<SendResult>>; logged: LoggedEvent[] }> {
     const facts: AccessFact[] = [];
+    const timings: TransactionTimings = { startMs: 0, beginMs: 0, commitMs: 0 };
     const result = await this.db.transaction(async (tx) => {
+      let mark = performance.now();
       const stored = await appendMessages(tx, jobs.map(toBatchInput));
+      phases.messagesMs = performance.now() - mark;
       const events: DomainEvent[] = [];
       const current = new Map<string, Conversation>();
       const outcomes: Array<Settled<SendResult>> = [];
@@ -147,8 +199,13 @@ export class MessageWriter {
         events.push({ type: 'message.created', accountId, conversation, message, ticketed }, ...follow);
         outcomes.push({ ok: true, value: { message, created: true } });
       }
-      return { outcomes, logged: await logEventsBatch(tx, events) };
-    });
+      mark = performance.now();
+      const logged = await logEventsBatch(tx, events);
+      phases.eventsMs = performance.now() - mark;
+      return { outcomes, logged };
+    }, timings);
+    phases.startMs = timings.startMs;
+    phases.commitMs = timings.commitMs;
     this.onFacts(facts);
     return result;
   }

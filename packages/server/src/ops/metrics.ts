@@ -93,6 +93,13 @@ export function createMetrics() {
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
       registers: [registry],
     }),
+    writeFlushPhases: new Histogram({
+      name: 'switchboard_write_flush_phase_seconds',
+      help: 'Where each write pipeline flush spent its wall time: queued (oldest send), start (connection and BEGIN), messages and events (the two statements), commit, publish, total',
+      labelNames: ['phase'],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
     httpRequests: new Histogram({
       name: 'switchboard_http_request_seconds',
       help: 'HTTP request duration',

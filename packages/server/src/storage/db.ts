@@ -16,6 +16,18 @@ export interface Queryable {
 export type DbKind = 'pglite' | 'postgres';
 
 /**
+ * Where a transaction's wall time went, filled in by `transaction` when asked (the write pipeline's
+ * flush phases, docs/decisions.md "PostgreSQL stalls"): `startMs` from the call to the first statement
+ * of `fn` (a pool connection, or PGlite's lock, and BEGIN), `beginMs` BEGIN's round trip alone where
+ * the engine sends it, `commitMs` COMMIT's round trip (on PostgreSQL the WAL flush and its fsync).
+ */
+export interface TransactionTimings {
+  startMs: number;
+  beginMs: number;
+  commitMs: number;
+}
+
+/**
  * The database. Errors are always StorageError (see storage-error.ts) so no SQL reaches logs or clients.
  *
  * Inside `transaction(fn)`, use only `tx`: calling the Db itself from inside its own transaction
@@ -24,8 +36,11 @@ export type DbKind = 'pglite' | 'postgres';
  */
 export interface Db extends Queryable {
   readonly kind: DbKind;
-  /** Commits when `fn` resolves, rolls back and rethrows `fn`'s error unchanged when it rejects. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Commits when `fn` resolves, rolls back and rethrows `fn`'s error unchanged when it rejects.
+   * `timings`, when given, is filled in as the transaction goes.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, timings?: TransactionTimings): Promise<T>;
   /** Resolves when the database answers; rejects with an `unavailable` StorageError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 
-import type { Db, Queryable } from './db';
+import type { Db, Queryable, TransactionTimings } from './db';
 import { PglitePrepared } from './pglite-prepared';
 import { StorageError, toStorageError, wrapDriverFailure } from './storage-error';
 import { TransactionScope } from './transaction-scope';
@@ -94,15 +94,23 @@ export async function openPgliteDb(dataDir: string, opts: PgliteDbOptions = {}):
       return run<T>(pglite, prepareOutside, text, params);
     },
 
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, timings?: TransactionTimings): Promise<T> {
       scope.assertOutside();
+      const called = performance.now();
+      let committing = 0;
       try {
-        return await scope.run(() =>
+        const result = await scope.run(() =>
           pglite.transaction(async (t: Transaction) => {
+            if (timings) timings.startMs = performance.now() - called;
             const tx: Queryable = { query: <R>(text: string, params?: readonly unknown[]) => run<R>(t, prepareInside, text, params) };
-            return fn(tx);
+            const value = await fn(tx);
+            committing = performance.now();
+            return value;
           }),
         );
+        // PGlite sends BEGIN inside its lock, before `fn`: it counts in startMs; COMMIT follows `fn`.
+        if (timings) timings.commitMs = performance.now() - committing;
+        return result;
       } catch (err) {
         // Errors from `fn` (including its own StorageErrors) pass through; BEGIN/COMMIT failures get wrapped.
         throw toStorageError(err);

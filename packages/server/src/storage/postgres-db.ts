@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import pg from 'pg';
 
-import type { Db, Queryable } from './db';
+import type { Db, Queryable, TransactionTimings } from './db';
 import { StorageError, wrapDriverFailure } from './storage-error';
 import { TransactionScope } from './transaction-scope';
 
@@ -83,8 +83,9 @@ export function openPostgresDb(databaseUrl: string, opts: PostgresDbOptions = {}
       return run<T>(pool, text, params);
     },
 
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, timings?: TransactionTimings): Promise<T> {
       scope.assertOutside();
+      const called = performance.now();
       let client: pg.PoolClient;
       try {
         client = await pool.connect();
@@ -94,9 +95,17 @@ export function openPostgresDb(databaseUrl: string, opts: PostgresDbOptions = {}
       const tx: Queryable = { query: <R>(text: string, params?: readonly unknown[]) => run<R>(client, text, params) };
       let broken: unknown;
       try {
+        const connected = performance.now();
         await run(client, 'BEGIN');
+        const begun = performance.now();
+        if (timings) {
+          timings.beginMs = begun - connected;
+          timings.startMs = begun - called;
+        }
         const result = await scope.run(() => fn(tx));
+        const committing = performance.now();
         await run(client, 'COMMIT');
+        if (timings) timings.commitMs = performance.now() - committing;
         return result;
       } catch (err) {
         try {
