@@ -36,6 +36,8 @@ const quantile = (xs: number[], q: number) => {
 const PHASES = ['queuedMs', 'startMs', 'messagesMs', 'eventsMs', 'commitMs', 'publishMs', 'totalMs'] as const;
 
 async function main(): Promise<void> {
+  // Piped into `head`, stdout closes early: the database must still be dropped.
+  process.stdout.on('error', () => undefined);
   const bench = await createBenchDatabase();
   const db = await openDb({ databaseUrl: bench.url });
   try {
