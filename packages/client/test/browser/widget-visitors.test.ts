@@ -89,6 +89,17 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget for anonymous visitors
     await expect.poll(async () => (await list()).length, poll).toBe(1);
     const [conversation] = await list();
     expect(conversation!.contactId).toMatch(/^v_/);
+    // The widget opens the conversation, then sends into it: the reply waits for the question, or on a slow
+    // machine it can be stored first and rightly shown first.
+    const stored = async () =>
+      (
+        (await (
+          await fetch(`${server.url}/api/conversations/${conversation!.id}/messages`, {
+            headers: { authorization: `Bearer ${agentToken}` },
+          })
+        ).json()) as { messages: Array<{ content: string }> }
+      ).messages.map((m) => m.content);
+    await expect.poll(stored, poll).toEqual(['Hi, do you ship tents to Oslo?']);
     await agent.emitWithAck('join_conversation', conversation!.id);
     expect((await agent.emitWithAck('send_message', { conversationId: conversation!.id, content: 'Yes! Two to three days.' })).ok).toBe(
       true,
