@@ -1,7 +1,6 @@
 import type { AttachmentRef, ContentType, DeliveryStatus, Message, MessageRole } from '@switchboard/protocol';
 
 import { type Actor, can } from '../access/policy';
-import type { Clock } from '../clock';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Db } from '../storage/db';
 import { ConversationsRepo } from '../storage/repos/conversations';
@@ -83,7 +82,6 @@ export class MessageService {
       overlapAt?: number;
       /** See GroupCommitOptions.lingerMs; default PGLITE_LINGER_MS on PGlite, 0 on PostgreSQL. */
       lingerMs?: number;
-      clock?: Clock;
       ackDelayMs?: number;
     } = {},
   ) {
@@ -104,7 +102,6 @@ export class MessageService {
       lingerMs: opts.lingerMs ?? (pipelined ? 0 : PGLITE_LINGER_MS),
       lingerAfter: LINGER_AFTER,
       lingerUntil: LINGER_UNTIL,
-      ...(opts.clock ? { clock: opts.clock } : {}),
       onFlush: opts.onFlush,
     });
   }

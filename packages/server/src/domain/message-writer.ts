@@ -150,7 +150,7 @@ export class MessageWriter {
 
   private async write(jobs: SendJob[], phases: FlushPhases): Promise<{ outcomes: Array<Settled<SendResult>>; logged: LoggedEvent[] }> {
     const facts: AccessFact[] = [];
-    const timings: TransactionTimings = { startMs: 0, beginMs: 0, commitMs: 0 };
+    const timings: TransactionTimings = { startMs: 0, commitMs: 0 };
     const result = await this.db.transaction(async (tx) => {
       let mark = performance.now();
       const stored = await appendMessages(tx, jobs.map(toBatchInput));

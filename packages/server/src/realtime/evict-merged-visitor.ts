@@ -38,7 +38,8 @@ export function evictMergedVisitor(io: AppIo, widgets: Pick<WidgetNamespaces, 'h
     if (dialect === 'widget') for (const nsp of widgets.holding([room])) targets.push([nsp, room]);
   }
   for (const ns of Object.values(NAMESPACES)) {
-    if (ns === '/' || !hasNamespace(io, ns)) continue;
+    // io.of would create a named namespace this server never opened.
+    if (ns === '/' || !io._nsps.has(ns)) continue;
     targets.push([io.of(ns), roomName(accountId, user, { ns })]);
   }
   const sockets = new Set<AppSocket>();
@@ -54,9 +55,4 @@ export function evictMergedVisitor(io: AppIo, widgets: Pick<WidgetNamespaces, 'h
     socket.disconnect();
   }
   return sockets.size;
-}
-
-/** Whether a named namespace was opened on this server (io.of would create it). */
-function hasNamespace(io: AppIo, ns: string): boolean {
-  return (io as unknown as { _nsps: Map<string, unknown> })._nsps.has(ns);
 }

@@ -18,12 +18,11 @@ export type DbKind = 'pglite' | 'postgres';
 /**
  * Where a transaction's wall time went, filled in by `transaction` when asked (the write pipeline's
  * flush phases, docs/decisions.md "PostgreSQL stalls"): `startMs` from the call to the first statement
- * of `fn` (a pool connection, or PGlite's lock, and BEGIN), `beginMs` BEGIN's round trip alone where
- * the engine sends it, `commitMs` COMMIT's round trip (on PostgreSQL the WAL flush and its fsync).
+ * of `fn` (a pool connection, or PGlite's lock, and BEGIN), `commitMs` COMMIT's round trip (on
+ * PostgreSQL the WAL flush and its fsync).
  */
 export interface TransactionTimings {
   startMs: number;
-  beginMs: number;
   commitMs: number;
 }
 

@@ -95,13 +95,8 @@ export function openPostgresDb(databaseUrl: string, opts: PostgresDbOptions = {}
       const tx: Queryable = { query: <R>(text: string, params?: readonly unknown[]) => run<R>(client, text, params) };
       let broken: unknown;
       try {
-        const connected = performance.now();
         await run(client, 'BEGIN');
-        const begun = performance.now();
-        if (timings) {
-          timings.beginMs = begun - connected;
-          timings.startMs = begun - called;
-        }
+        if (timings) timings.startMs = performance.now() - called;
         const result = await scope.run(() => fn(tx));
         const committing = performance.now();
         await run(client, 'COMMIT');
