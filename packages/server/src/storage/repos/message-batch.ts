@@ -92,30 +92,7 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
                       FROM touched t), '[]'::jsonb) AS conversations,
             COALESCE((SELECT jsonb_agg(to_jsonb(c.*)) FROM conv c), '[]'::jsonb) AS found,
             (SELECT count(*) FROM audited) AS audited`,
-    // The inputs as one JSON document: one encoding, parsed once by the database, where fifteen text[]
-    // parameters had the driver escape every element (each message's content among them).
-    [
-      JSON.stringify(
-        inputs.map((i, n) => ({
-          id: ids[n],
-          a: i.accountId,
-          c: i.conversationId,
-          r: i.role,
-          s: i.senderId ?? null,
-          b: i.content,
-          t: i.contentType ?? 'text',
-          k: i.clientMessageId ?? null,
-          x: i.externalId ?? null,
-          m: i.mediaUrl ?? null,
-          ...(i.attachments?.length ? { at: i.attachments } : {}),
-          st: i.status ?? 'sent',
-          cf: i.confidence ?? null,
-          l: i.latencyMs ?? null,
-          ac: i.actorId,
-          rc: i.requiredContactId,
-        })),
-      ),
-    ],
+    [encodeBatchInputs(inputs, ids)],
   );
   // Only ids and times come back: the rest of each stored message is its input.
   const stored = new Map((row?.messages ?? []).map(([id, createdAt]) => [id, createdAt]));
@@ -129,23 +106,7 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
     const createdAt = stored.get(ids[n]!);
     const conv = conversations.get(key);
     if (createdAt !== undefined && conv) {
-      const message = toMessage({
-        id: ids[n]!,
-        account_id: input.accountId,
-        conversation_id: input.conversationId,
-        role: input.role,
-        sender_id: input.senderId ?? null,
-        content: input.content,
-        content_type: input.contentType ?? 'text',
-        client_message_id: input.clientMessageId ?? null,
-        external_id: input.externalId ?? null,
-        media_url: input.mediaUrl ?? null,
-        attachments: input.attachments ?? null,
-        status: input.status ?? 'sent',
-        confidence: input.confidence ?? null,
-        latency_ms: input.latencyMs ?? null,
-        created_at: createdAt,
-      });
+      const message = storedMessage(input, ids[n]!, createdAt);
       // Each message's event carries the conversation as of that message.
       return {
         kind: 'created',
@@ -173,8 +134,58 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
   return outcomes as BatchMessageOutcome[];
 }
 
+/**
+ * The inputs as one JSON document, with their message ids (and, for the one-statement flush, their
+ * event ids): one encoding, parsed once by the database, where fifteen text[] parameters had the
+ * driver escape every element (each message's content among them).
+ */
+export function encodeBatchInputs(inputs: readonly BatchMessageInput[], ids: readonly string[], eventIds?: readonly string[]): string {
+  return JSON.stringify(
+    inputs.map((i, n) => ({
+      id: ids[n],
+      ...(eventIds ? { e: eventIds[n] } : {}),
+      a: i.accountId,
+      c: i.conversationId,
+      r: i.role,
+      s: i.senderId ?? null,
+      b: i.content,
+      t: i.contentType ?? 'text',
+      k: i.clientMessageId ?? null,
+      x: i.externalId ?? null,
+      m: i.mediaUrl ?? null,
+      ...(i.attachments?.length ? { at: i.attachments } : {}),
+      st: i.status ?? 'sent',
+      cf: i.confidence ?? null,
+      l: i.latencyMs ?? null,
+      ac: i.actorId,
+      rc: i.requiredContactId,
+    })),
+  );
+}
+
+/** A stored message as the wire shape, from its input: only its id and time come from the database. */
+export function storedMessage(input: BatchMessageInput, id: string, createdAt: Date | string): Message {
+  return toMessage({
+    id,
+    account_id: input.accountId,
+    conversation_id: input.conversationId,
+    role: input.role,
+    sender_id: input.senderId ?? null,
+    content: input.content,
+    content_type: input.contentType ?? 'text',
+    client_message_id: input.clientMessageId ?? null,
+    external_id: input.externalId ?? null,
+    media_url: input.mediaUrl ?? null,
+    attachments: input.attachments ?? null,
+    status: input.status ?? 'sent',
+    confidence: input.confidence ?? null,
+    latency_ms: input.latencyMs ?? null,
+    created_at: createdAt,
+  });
+}
+
 /** For each input, the message a retry hit (same clientMessageId in its conversation, externalId or id), oldest first. */
-async function findStored(q: Queryable, inputs: readonly BatchMessageInput[]): Promise<Array<Message | undefined>> {
+export async function findStored(q: Queryable, inputs: readonly BatchMessageInput[]): Promise<Array<Message | undefined>> {
   const rows = await q.query<{ ord: number; message: MessageRow }>(
     `SELECT DISTINCT ON (i.ord) i.ord, to_jsonb(m.*) AS message
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS i(account_id, conversation_id, client_message_id, external_id, id, ord)
