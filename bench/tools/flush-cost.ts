@@ -78,7 +78,7 @@ async function openVariant(variant: string): Promise<Variant> {
   const backendCpuMs = async () => {
     if (db.kind !== 'postgres') return 0;
     const rows = await db.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
     );
     return cpuMsOf(rows.map((r) => r.pid));
   };

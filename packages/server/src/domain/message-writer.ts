@@ -4,7 +4,7 @@ import type { Actor } from '../access/policy';
 import { forbidden, invalid, notFound } from '../errors';
 import type { Db, TransactionTimings } from '../storage/db';
 import { ConversationsRepo } from '../storage/repos/conversations';
-import { appendMessages, type BatchMessageInput } from '../storage/repos/message-batch';
+import { appendMessages, type BatchMessageInput, type BatchMessageOutcome } from '../storage/repos/message-batch';
 import { flushMessages } from '../storage/repos/message-flush';
 import { StorageError } from '../storage/storage-error';
 import type { DomainEvent, LoggedEvent } from './domain-event';
@@ -188,12 +188,8 @@ export class MessageWriter {
       const job = jobs[n]!;
       const { accountId } = job.actor;
       const conversationId = job.input.conversationId;
-      if (outcome.kind === 'not_found') {
-        facts.push({ accountId, conversationId, gone: true });
-        outcomes.push({ ok: false, error: notFound('Conversation') });
-      } else if (outcome.kind === 'forbidden') {
-        facts.push({ accountId, conversationId, contactId: outcome.contactId });
-        outcomes.push({ ok: false, error: forbidden('This conversation is not yours') });
+      if (outcome.kind === 'not_found' || outcome.kind === 'forbidden') {
+        outcomes.push(refused(outcome, accountId, conversationId, facts));
       } else if (outcome.kind === 'duplicate') {
         outcomes.push({ ok: true, value: { message: outcome.message, created: false } });
       } else {
@@ -235,14 +231,8 @@ export class MessageWriter {
         const job = jobs[n]!;
         const { accountId } = job.actor;
         const conversationId = job.input.conversationId;
-        if (outcome.kind === 'not_found') {
-          facts.push({ accountId, conversationId, gone: true });
-          outcomes.push({ ok: false, error: notFound('Conversation') });
-          continue;
-        }
-        if (outcome.kind === 'forbidden') {
-          facts.push({ accountId, conversationId, contactId: outcome.contactId });
-          outcomes.push({ ok: false, error: forbidden('This conversation is not yours') });
+        if (outcome.kind === 'not_found' || outcome.kind === 'forbidden') {
+          outcomes.push(refused(outcome, accountId, conversationId, facts));
           continue;
         }
         if (outcome.kind === 'duplicate') {
@@ -282,6 +272,21 @@ export class MessageWriter {
     this.onFacts(facts);
     return result;
   }
+}
+
+/** A send refused inside the batch (its conversation gone or not the sender's), with what it taught the node's cache. */
+function refused(
+  outcome: Extract<BatchMessageOutcome, { kind: 'not_found' | 'forbidden' }>,
+  accountId: string,
+  conversationId: string,
+  facts: AccessFact[],
+): Settled<SendResult> {
+  if (outcome.kind === 'not_found') {
+    facts.push({ accountId, conversationId, gone: true });
+    return { ok: false, error: notFound('Conversation') };
+  }
+  facts.push({ accountId, conversationId, contactId: outcome.contactId });
+  return { ok: false, error: forbidden('This conversation is not yours') };
 }
 
 function toBatchInput(job: SendJob): BatchMessageInput {

@@ -1,13 +1,13 @@
 import { expect, it } from 'vitest';
 
 import type { Actor } from '../../src/access/policy';
-import { AppError } from '../../src/errors';
 import type { LoggedEvent } from '../../src/domain/domain-event';
 import { fromLogRow } from '../../src/domain/event-log';
 import type { Settled } from '../../src/domain/group-commit';
 import type { SendResult } from '../../src/domain/message-service';
 import { MessageWriter, type SendJob } from '../../src/domain/message-writer';
 import type { Publisher } from '../../src/domain/publisher';
+import { AppError } from '../../src/errors';
 import type { Db, Queryable } from '../../src/storage/db';
 import { newId } from '../../src/storage/ids';
 import { ConversationsRepo } from '../../src/storage/repos/conversations';

@@ -115,11 +115,27 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
         ticketed: conv.ticketed,
       };
     }
-    if (!found.has(key)) return { kind: 'not_found' };
-    const contactId = found.get(key) ?? null;
-    if (input.requiredContactId !== null && contactId !== input.requiredContactId) return { kind: 'forbidden', contactId };
-    return null;
+    return unstoredOutcome(input, found.has(key), found.get(key) ?? null);
   });
+  return resolveRetries(q, inputs, outcomes);
+}
+
+/**
+ * Why an input stored nothing: its conversation is missing (`found` false) or not the sender's, or
+ * null when it was a retry of a stored message (see {@link resolveRetries}).
+ */
+export function unstoredOutcome(input: BatchMessageInput, found: boolean, contactId: string | null): BatchMessageOutcome | null {
+  if (!found) return { kind: 'not_found' };
+  if (input.requiredContactId !== null && contactId !== input.requiredContactId) return { kind: 'forbidden', contactId };
+  return null;
+}
+
+/** Fills in the retries (null outcomes) with the messages stored under their keys, in one statement when there are any. */
+export async function resolveRetries(
+  q: Queryable,
+  inputs: readonly BatchMessageInput[],
+  outcomes: Array<BatchMessageOutcome | null>,
+): Promise<BatchMessageOutcome[]> {
   const retried = inputs.map((input, n) => ({ input, n })).filter(({ n }) => outcomes[n] === null);
   if (retried.length > 0) {
     const existing = await findStored(
@@ -185,7 +201,7 @@ export function storedMessage(input: BatchMessageInput, id: string, createdAt: D
 }
 
 /** For each input, the message a retry hit (same clientMessageId in its conversation, externalId or id), oldest first. */
-export async function findStored(q: Queryable, inputs: readonly BatchMessageInput[]): Promise<Array<Message | undefined>> {
+async function findStored(q: Queryable, inputs: readonly BatchMessageInput[]): Promise<Array<Message | undefined>> {
   const rows = await q.query<{ ord: number; message: MessageRow }>(
     `SELECT DISTINCT ON (i.ord) i.ord, to_jsonb(m.*) AS message
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS i(account_id, conversation_id, client_message_id, external_id, id, ord)

@@ -2,9 +2,16 @@ import type { Conversation } from '@switchboard/protocol';
 
 import type { Queryable } from '../db';
 import { newId } from '../ids';
-import type { AppendedEvent } from './event-log-batch';
 import { EVENT_LOCK_NAMESPACE } from './event-log';
-import { type BatchMessageInput, type BatchMessageOutcome, encodeBatchInputs, findStored, storedMessage } from './message-batch';
+import type { AppendedEvent } from './event-log-batch';
+import {
+  type BatchMessageInput,
+  type BatchMessageOutcome,
+  encodeBatchInputs,
+  resolveRetries,
+  storedMessage,
+  unstoredOutcome,
+} from './message-batch';
 
 /** What {@link flushMessages} did: the outcomes, or nothing at all when a conversation must be reopened first. */
 export type MessageFlushResult =
@@ -168,23 +175,10 @@ export async function flushMessages(q: Queryable, inputs: readonly BatchMessageI
         ticketed,
       };
     }
-    if (!found.has(key)) return { kind: 'not_found' };
-    const contactId = found.get(key) ?? null;
-    if (input.requiredContactId !== null && contactId !== input.requiredContactId) return { kind: 'forbidden', contactId };
-    return null;
+    return unstoredOutcome(input, found.has(key), found.get(key) ?? null);
   });
-  const retried = inputs.map((input, n) => ({ input, n })).filter(({ n }) => outcomes[n] === null);
-  if (retried.length > 0) {
-    // After the commit: a conflicting row that another transaction committed while this statement
-    // waited for it is not in this statement's snapshot, but it is in the next one's.
-    const existing = await findStored(
-      q,
-      retried.map(({ input }) => input),
-    );
-    retried.forEach(({ n }, k) => {
-      const message = existing[k];
-      outcomes[n] = message ? { kind: 'duplicate', message } : { kind: 'not_found' };
-    });
-  }
-  return { reopen: false, outcomes: outcomes as BatchMessageOutcome[], events };
+  // After the commit: a conflicting row that another transaction committed while this statement
+  // waited for it is not in this statement's snapshot, but it is in the next one's.
+  const resolved = await resolveRetries(q, inputs, outcomes);
+  return { reopen: false, outcomes: resolved, events };
 }
