@@ -128,6 +128,8 @@ async function main(): Promise<void> {
       }));
     console.log(
       JSON.stringify({
+        // To pick this run's backends out of pg-activity.ts's samples.
+        database: new URL(bench.url).pathname.slice(1),
         rate,
         groups,
         tenancy,
