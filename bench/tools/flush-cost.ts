@@ -77,9 +77,7 @@ async function openVariant(variant: string): Promise<Variant> {
   const writer = new MessageWriter(db, publisher, undefined, 0, undefined, form);
   const backendCpuMs = async () => {
     if (db.kind !== 'postgres') return 0;
-    const rows = await db.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
-    );
+    const rows = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
     return cpuMsOf(rows.map((r) => r.pid));
   };
   let n = 0;
