@@ -206,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Presence without grace or coalescing unless a test asks: announcements at once keep tests short.
   // No refusals for event-loop lag: a busy test machine is not a connection storm.
+  // No vacuum job unless a test asks: a test's database lives seconds, and a clock moved by hours would start passes.
   return {
     ...loadConfig({}),
     LOG_LEVEL: 'silent',
@@ -213,6 +214,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     PRESENCE_GRACE_MS: 0,
     PRESENCE_COALESCE_MS: 0,
     ADMISSION_MAX_LAG_MS: 0,
+    DB_VACUUM_INTERVAL_S: 0,
     ...overrides,
   };
 }

@@ -141,6 +141,8 @@ export class DbVacuum {
        JOIN pg_class c ON c.oid = s.relid
        LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
        WHERE c.relkind IN ('r', 'm') AND s.schemaname <> 'pg_toast' AND c.relpersistence = 'p'
+         -- On PostgreSQL under a role that is not a superuser, the tables it may vacuum (PGlite's user owns all).
+         AND pg_has_role(c.relowner, 'USAGE')
        ORDER BY pg_total_relation_size(s.relid), s.relid`,
     );
     const steps: VacuumStep[] = [];
