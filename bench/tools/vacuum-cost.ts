@@ -17,14 +17,19 @@
  * `steady`: after the fill and one VACUUM (FREEZE) of everything, rounds of 5,000 messages each
  * followed by, alternately, plain VACUUM or VACUUM (FREEZE) of the three append-only tables and
  * ANALYZE at default_statistics_target 100 or 10, timed: what routine passes cost once caught up.
+ * `job`: after the fill, the vacuum job's own pass (DbVacuum), then 3 rounds of 10,000 messages and a pass,
+ * with a one-message send every 20 ms during each pass: each pass's statements, its longest, and the
+ * slowest of those sends.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { systemClock } from '../../packages/server/src/clock';
 import { MessageWriter, type SendJob } from '../../packages/server/src/domain/message-writer';
 import type { Publisher } from '../../packages/server/src/domain/publisher';
 import { type Db, openDb, type Queryable } from '../../packages/server/src/storage/db';
+import { DbVacuum } from '../../packages/server/src/storage/db-vacuum';
 import { AccountsRepo } from '../../packages/server/src/storage/repos/accounts';
 import { ConversationsRepo } from '../../packages/server/src/storage/repos/conversations';
 import { appendEvents } from '../../packages/server/src/storage/repos/event-log-batch';
@@ -113,6 +118,39 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' ')}`,
     );
+    if (mode === 'job') {
+      const vacuum = new DbVacuum(db, {
+        intervalMs: 60_000,
+        freezeAge: 100_000_000,
+        clock: systemClock,
+        onError: (err) => console.error(err),
+      });
+      for (let round = 0; round < 4; round++) {
+        if (round > 0) await flushCpu(10_000);
+        const sends: number[] = [];
+        let passing = true;
+        const sender = (async () => {
+          while (passing) {
+            const s0 = performance.now();
+            await writer.flush([job()]);
+            sends.push(performance.now() - s0);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        })();
+        const pass = await vacuum.runPass();
+        passing = false;
+        await sender;
+        const steps = pass?.steps ?? [];
+        const longest = steps.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, table: '-', kind: '-' });
+        sends.sort((a, b) => a - b);
+        console.log(
+          `pass ${round} (${MESSAGES + round * 10_000} messages): ${steps.length} statements, ${pass?.ms.toFixed(0)} ms, longest ${longest.ms.toFixed(0)} ms (${longest.kind} ${longest.table}); sends during it: ${sends.length}, median ${sends[sends.length >> 1]?.toFixed(1)} ms, max ${sends[sends.length - 1]?.toFixed(1)} ms; load ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`,
+        );
+        for (const st of steps.filter((x) => x.ms > 20))
+          console.log(`  ${st.kind.padEnd(8)} ${st.table.padEnd(36)} ${st.ms.toFixed(0)} ms`);
+      }
+      return;
+    }
     if (mode === 'steady') {
       await db.query('VACUUM (FREEZE, ANALYZE)');
       const tables = ['conversations', 'conversation_events', 'messages', 'events'];
