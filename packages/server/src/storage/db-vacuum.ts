@@ -156,8 +156,9 @@ export class DbVacuum {
             await tx.query(`ANALYZE ${c.name}`);
           });
         } else {
-          // Always with FREEZE: each page is frozen on the visit that finds it full anyway (as cheap as a plain
-          // VACUUM there), so no table is ever left with months of unfrozen pages for one long anti-wraparound pass.
+          // Always with FREEZE: each page is frozen on the visit that finds it new (1–4× a plain VACUUM of those
+          // pages, tens to hundreds of ms), so no table is ever left with months of unfrozen pages for one
+          // anti-wraparound pass of many seconds (docs/decisions.md).
           await this.db.query(`VACUUM (FREEZE) ${c.name}`);
         }
         steps.push({ table: c.name, kind, deadBefore: Number(c.dead), ms: performance.now() - t0 });
