@@ -41,6 +41,7 @@ import { Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './log';
 import { logConnectionCounts } from './ops/connection-log';
 import { createMetrics, emittedEventLabel } from './ops/metrics';
+import { startVacuumJob } from './ops/vacuum-job';
 import { Broadcaster } from './realtime/broadcaster';
 import { followLog } from './realtime/log-follower';
 import { RelayMarks } from './realtime/relay-marks';
@@ -129,11 +130,22 @@ async function assemble(config: Config, deps: BuildDeps, lifecycle: Lifecycle): 
       dataDir: config.DATA_DIR,
       maxConnections: config.DATABASE_POOL_SIZE,
       pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
+      // With the vacuum job: only at open can the embedded engine freeze its template databases.
+      ...(config.DB_VACUUM_INTERVAL_S > 0
+        ? {
+            pgliteFreezeOthersAge: config.DB_VACUUM_FREEZE_AGE,
+            onPgliteOthersFrozen: (databases: string[], ms: number) =>
+              log.info({ databases, ms: Math.round(ms) }, 'froze the embedded template databases'),
+          }
+        : {}),
     }));
   // A database the caller passed in is the caller's to close.
   if (!deps.db) lifecycle.onClose('database', () => db.close());
   const metrics = createMetrics();
   const clock = deps.clock ?? systemClock;
+  // Right after the database: it stops just before it, once everything that writes has stopped.
+  const stopVacuum = startVacuumJob({ db, config, clock, log, metrics });
+  if (stopVacuum) lifecycle.onClose('vacuum job', stopVacuum);
   const cluster = await openClusterKit(config, log, { relay: deps.relay, clock });
   lifecycle.onClose('cluster kit', () => cluster.close());
 

@@ -81,6 +81,15 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^\d+(kB|MB|GB)$/)
     .default('32MB'),
+  /**
+   * The vacuum job (storage/db-vacuum.ts): seconds between its passes over the tables' statistics; 0: never.
+   * PGlite has no autovacuum: without it dead row versions pile up and transaction ids are never frozen.
+   */
+  DB_VACUUM_INTERVAL_S: int(60),
+  /** A table (or database template, at the embedded engine's start) older than this many transactions is frozen. */
+  DB_VACUUM_FREEZE_AGE: z.coerce.number().int().min(1_000).max(1_500_000_000).default(100_000_000),
+  /** Run the vacuum job on PostgreSQL too (off: autovacuum is PostgreSQL's, docs/deploy.md). */
+  DB_VACUUM_ON_POSTGRES: bool.default(false),
   /** Prefix of every Redis key and channel, so clusters (or test runs) can share one Redis. */
   REDIS_PREFIX: z.string().min(1).default('switchboard'),
   /** Socket.IO adapter with REDIS_URL: sharded pub/sub or streams (docs/decisions.md has the measurements). */
@@ -197,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Presence without grace or coalescing unless a test asks: announcements at once keep tests short.
   // No refusals for event-loop lag: a busy test machine is not a connection storm.
+  // No vacuum job unless a test asks: a test's database lives seconds, and a clock moved by hours would start passes.
   return {
     ...loadConfig({}),
     LOG_LEVEL: 'silent',
@@ -204,6 +214,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     PRESENCE_GRACE_MS: 0,
     PRESENCE_COALESCE_MS: 0,
     ADMISSION_MAX_LAG_MS: 0,
+    DB_VACUUM_INTERVAL_S: 0,
     ...overrides,
   };
 }

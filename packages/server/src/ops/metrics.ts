@@ -100,6 +100,18 @@ export function createMetrics() {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    dbVacuumSeconds: new Histogram({
+      name: 'switchboard_db_vacuum_seconds',
+      help: 'Wall time of each VACUUM or ANALYZE statement of the vacuum job, per why it ran (vacuum, freeze, analyze); on the embedded engine every query waits that long',
+      labelNames: ['kind'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    dbXidAge: new Gauge({
+      name: 'switchboard_db_xid_age',
+      help: 'Age in transactions of the oldest unfrozen transaction id of any database (age of the oldest datfrozenxid), as of the last vacuum pass; PostgreSQL stops writes near 2.1 billion',
+      registers: [registry],
+    }),
     httpRequests: new Histogram({
       name: 'switchboard_http_request_seconds',
       help: 'HTTP request duration',

@@ -56,6 +56,10 @@ export interface OpenDbOptions {
   migrate?: boolean;
   /** PGlite's shared_buffers, e.g. `32MB` (PGlite's own default is 128MB). */
   pgliteSharedBuffers?: string;
+  /** PGlite on disk: freeze template0 and template1 at open when older than this many transactions (storage/pglite-db.ts). */
+  pgliteFreezeOthersAge?: number;
+  /** Told which of those databases were frozen at open, and how long it took. */
+  onPgliteOthersFrozen?: (databases: string[], ms: number) => void;
   /** PostgreSQL pool size (default 10). */
   maxConnections?: number;
   /** Called when an idle PostgreSQL connection fails; the pool replaces it on its own. */
@@ -71,7 +75,12 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
   } else {
     // Loaded lazily: PGlite's WebAssembly bundle is large and unused when PostgreSQL is configured.
     const { openPgliteDb } = await import('./pglite-db');
-    db = await openPgliteDb(opts.dataDir ?? './data', { loadDataDir: opts.pgliteSnapshot, sharedBuffers: opts.pgliteSharedBuffers });
+    db = await openPgliteDb(opts.dataDir ?? './data', {
+      loadDataDir: opts.pgliteSnapshot,
+      sharedBuffers: opts.pgliteSharedBuffers,
+      freezeOthersAge: opts.pgliteFreezeOthersAge,
+      onOthersFrozen: opts.onPgliteOthersFrozen,
+    });
   }
   if (opts.migrate !== false) {
     try {

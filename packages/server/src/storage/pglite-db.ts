@@ -38,6 +38,13 @@ export interface PgliteDbOptions {
   loadDataDir?: Blob;
   /** PostgreSQL's shared_buffers (`32MB`); PGlite's default otherwise. */
   sharedBuffers?: string;
+  /**
+   * On disk: the other databases of the cluster (template0, template1) whose age(datfrozenxid) passed
+   * this are frozen before the database is used (see {@link freezeOtherDatabases}); unset: never.
+   */
+  freezeOthersAge?: number;
+  /** Told which databases were frozen at open, and how long it took. */
+  onOthersFrozen?: (databases: string[], ms: number) => void;
 }
 
 /**
@@ -53,6 +60,36 @@ export interface PgliteDbOptions {
 const EMBEDDED_SETTINGS = ['wal_init_zero=off', 'gin_pending_list_limit=256kB'];
 
 /**
+ * Freezes the cluster's other databases when they are older than `age`, and returns their names; when
+ * it does, `main` is closed on the way and must be opened again.
+ *
+ * PostgreSQL stops assigning transaction ids ~2.1 billion after the oldest datfrozenxid of *any*
+ * database, and only a connection to a database can freeze it. PGlite is one backend connected to
+ * `postgres`: VACUUM there never moves template0's and template1's datfrozenxid (initdb's), so
+ * without this the stop comes at the same time however often the vacuum job freezes `postgres`
+ * (docs/decisions.md, "Vacuuming the embedded database"). PGlite runs PostgreSQL in single-user
+ * mode, which may connect to template0 although it does not allow connections; its tables were
+ * frozen by initdb, so VACUUM (FREEZE) there only reads them and moves datfrozenxid.
+ */
+async function freezeOtherDatabases(main: PGlite, location: string, startParams: string[], age: number): Promise<string[]> {
+  const old = await main.query<{ datname: string }>(
+    'SELECT datname FROM pg_database WHERE datname <> current_database() AND age(datfrozenxid) > $1 ORDER BY datname',
+    [age],
+  );
+  if (old.rows.length === 0) return [];
+  await main.close();
+  for (const { datname } of old.rows) {
+    const other = await PGlite.create(location, { database: datname, startParams });
+    try {
+      await other.exec('VACUUM (FREEZE)');
+    } finally {
+      await other.close();
+    }
+  }
+  return old.rows.map((r) => r.datname);
+}
+
+/**
  * Embedded PostgreSQL. PGlite has one connection and serialises work itself: `query` and `exec` take
  * the same lock as `transaction`, which holds it from BEGIN to COMMIT, so statements of concurrent
  * callers queue up behind an open transaction instead of running inside it. Statements sent through
@@ -66,16 +103,27 @@ export async function openPgliteDb(dataDir: string, opts: PgliteDbOptions = {}):
     location = path.resolve(dataDir, 'pg');
     await mkdir(location, { recursive: true });
   }
-  let pglite: PGlite;
-  try {
-    pglite = await PGlite.create(location, {
+  const startParams = [
+    ...PGlite.defaultStartParams,
+    ...[...EMBEDDED_SETTINGS, ...(opts.sharedBuffers ? [`shared_buffers=${opts.sharedBuffers}`] : [])].flatMap((s) => ['-c', s]),
+  ];
+  const open = () =>
+    PGlite.create(location, {
       ...(opts.loadDataDir && location === 'memory://' ? { loadDataDir: opts.loadDataDir } : {}),
-      startParams: [
-        ...PGlite.defaultStartParams,
-        ...[...EMBEDDED_SETTINGS, ...(opts.sharedBuffers ? [`shared_buffers=${opts.sharedBuffers}`] : [])].flatMap((s) => ['-c', s]),
-      ],
+      startParams,
       parsers: { [types.INT8]: (v: string) => Number(v), [types.NUMERIC]: (v: string) => Number(v) },
     });
+  let pglite: PGlite;
+  try {
+    pglite = await open();
+    if (opts.freezeOthersAge !== undefined && location !== 'memory://') {
+      const started = performance.now();
+      const frozen = await freezeOtherDatabases(pglite, location, startParams, opts.freezeOthersAge);
+      if (frozen.length > 0) {
+        pglite = await open();
+        opts.onOthersFrozen?.(frozen, performance.now() - started);
+      }
+    }
   } catch (err) {
     throw new StorageError('unavailable', { driverError: err, message: `storage: cannot open embedded database in ${location}` });
   }

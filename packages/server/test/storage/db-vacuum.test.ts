@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { Db } from '../../src/storage/db';
+import { DbVacuum, type VacuumPass } from '../../src/storage/db-vacuum';
+import { openPgliteDb } from '../../src/storage/pglite-db';
+import { AccountsRepo } from '../../src/storage/repos/accounts';
+import { ConversationsRepo } from '../../src/storage/repos/conversations';
+import { createTestDatabase, type TestDatabase, uniqueAccountId } from '../support/databases';
+import { ManualClock } from '../support/manual-clock';
+
+/** The table's dead row versions as the statistics count them, this connection's own changes included. */
+async function deadTuples(db: Db, table: string): Promise<number> {
+  await db.query('SELECT pg_stat_force_next_flush()');
+  const [row] = await db.query<{ n: number }>('SELECT n_dead_tup AS n FROM pg_stat_user_tables WHERE relname = $1', [table]);
+  return Number(row?.n);
+}
+
+async function frozenAge(db: Db, table: string): Promise<number> {
+  const [row] = await db.query<{ age: number }>('SELECT age(relfrozenxid) AS age FROM pg_class WHERE oid = $1::regclass', [table]);
+  return Number(row?.age);
+}
+
+/** Each statement its own transaction, with an xid of its own. */
+async function useTransactionIds(db: Db, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await db.query('SELECT txid_current()');
+}
+
+function passOf(db: Db, freezeAge: number): Promise<VacuumPass | null> {
+  return new DbVacuum(db, {
+    intervalMs: 60_000,
+    freezeAge,
+    clock: new ManualClock(),
+    onError: (err) => expect.fail(String(err)),
+  }).runPass();
+}
+
+describe('the vacuum job on the embedded engine', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+  }, 60_000);
+  afterAll(async () => {
+    await database.dispose();
+  });
+
+  it('vacuums a table that gathered dead row versions, one statement per table, and leaves clean tables alone', async () => {
+    const db = database.db;
+    const accountId = uniqueAccountId('vac');
+    await new AccountsRepo(db).ensure(accountId);
+    for (let i = 0; i < 5; i++) await new ConversationsRepo(db).create({ accountId, contactId: `cust-${i}` });
+    // What every message does to its conversation: a new row version each time (page pruning on the way removes some).
+    for (let i = 0; i < 120; i++)
+      await db.query('UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE account_id = $1', [accountId]);
+    expect(await deadTuples(db, 'conversations')).toBeGreaterThan(100);
+
+    const pass = await passOf(db, 1_000_000_000);
+
+    const conversations = pass?.steps.filter((s) => s.table === 'public.conversations');
+    expect(conversations?.map((s) => s.kind)).toEqual(['vacuum', 'analyze']);
+    expect(conversations?.[0]?.deadBefore).toBeGreaterThan(100);
+    expect(await deadTuples(db, 'conversations')).toBe(0);
+    // Nothing happened to labels: no statement, no pause.
+    expect(pass?.steps.map((s) => s.table)).not.toContain('public.labels');
+    const [stats] = await db.query<{ last_vacuum: Date | null; last_analyze: Date | null }>(
+      "SELECT last_vacuum, last_analyze FROM pg_stat_user_tables WHERE relname = 'conversations'",
+    );
+    expect(stats?.last_vacuum).not.toBeNull();
+    expect(stats?.last_analyze).not.toBeNull();
+
+    // Caught up, a second pass finds nothing to do for it.
+    const again = await passOf(db, 1_000_000_000);
+    expect(again?.steps.map((s) => s.table)).not.toContain('public.conversations');
+  });
+
+  it('freezes the tables, catalogs included, whose transaction ids passed the freeze age, and the database’s age drops', async () => {
+    const db = database.db;
+    await useTransactionIds(db, 300);
+    expect(await frozenAge(db, 'messages')).toBeGreaterThan(300);
+    expect(await frozenAge(db, 'pg_catalog.pg_class')).toBeGreaterThan(300);
+
+    const pass = await passOf(db, 200);
+
+    expect(pass?.steps.find((s) => s.table === 'public.messages')?.kind).toBe('freeze');
+    expect(await frozenAge(db, 'messages')).toBeLessThan(50);
+    expect(await frozenAge(db, 'pg_catalog.pg_class')).toBeLessThan(50);
+    const [own] = await db.query<{ age: number }>('SELECT age(datfrozenxid) AS age FROM pg_database WHERE datname = current_database()');
+    expect(Number(own?.age)).toBeLessThan(50);
+  });
+});
+
+describe('the embedded database at open', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'sb-freeze-others-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('freezes template0 and template1 when they are older than the freeze age, which moves the wraparound limit', async () => {
+    const first = await openPgliteDb(dir);
+    await useTransactionIds(first, 300);
+    // Freezing its own database does not move the cluster's limit: the templates hold it back.
+    await first.query('VACUUM (FREEZE)');
+    await first.query('CHECKPOINT');
+    const [before] = await first.query<{ oldest: string }>('SELECT oldest_xid::text AS oldest FROM pg_control_checkpoint()');
+    const [current] = await first.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+    expect(Number(before?.oldest)).toBeLessThan(Number(current?.xid) - 300);
+    await first.close();
+
+    const frozen: string[][] = [];
+    const reopened = await openPgliteDb(dir, { freezeOthersAge: 200, onOthersFrozen: (names) => frozen.push(names) });
+    try {
+      expect(frozen).toEqual([['template0', 'template1']]);
+      const ages = await reopened.query<{ datname: string; age: number }>('SELECT datname, age(datfrozenxid) AS age FROM pg_database');
+      expect(ages.filter((d) => Number(d.age) > 50)).toEqual([]);
+      await reopened.query('CHECKPOINT');
+      const [after] = await reopened.query<{ oldest: string }>('SELECT oldest_xid::text AS oldest FROM pg_control_checkpoint()');
+      expect(Number(after?.oldest)).toBeGreaterThan(Number(before?.oldest) + 300);
+    } finally {
+      await reopened.close();
+    }
+  }, 180_000);
+});
