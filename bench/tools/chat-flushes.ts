@@ -9,9 +9,16 @@
  *   npx tsx bench/tools/chat-flushes.ts [rate=1000] [seconds=10] [conversations=100] [tenants=many|one]
  *
  * BENCH_DATABASE_URL may carry session settings for the diagnosis, e.g.
- * `?options=-c%20log_min_duration_statement%3D20`.
+ * `?options=-c%20log_min_duration_statement%3D20`. CHAT_FLUSH_FORM=transaction flushes in the
+ * two-statement transaction instead of one statement. Also printed: the CPU the database's backends
+ * used per acked message (their /proc schedstat run time, PostgreSQL on this machine), and the
+ * conversations' updates and how many of them were HOT (pg_stat_user_tables, read after the pool closed
+ * so every backend has reported).
  */
+import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+
+import pg from 'pg';
 
 import { ConversationService } from '../../packages/server/src/domain/conversation-service';
 import type { LoggedEvent } from '../../packages/server/src/domain/domain-event';
@@ -33,6 +40,13 @@ const quantile = (xs: number[], q: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : 0;
 };
 
+/** Run time on a CPU of the given processes, in ms (`/proc/<pid>/schedstat`: nanoseconds first); 0 for any gone. */
+async function cpuMsOf(pids: number[]): Promise<number> {
+  let ns = 0;
+  for (const pid of pids) ns += Number((await readFile(`/proc/${pid}/schedstat`, 'utf8').catch(() => '0')).split(' ')[0]);
+  return ns / 1e6;
+}
+
 const PHASES = ['queuedMs', 'startMs', 'messagesMs', 'eventsMs', 'commitMs', 'publishMs', 'totalMs'] as const;
 
 async function main(): Promise<void> {
@@ -50,6 +64,7 @@ async function main(): Promise<void> {
     const flushes: Array<FlushPhases & { at: number }> = [];
     const service = new MessageService(db, publisher, new ConversationService(db, publisher), {
       onFlushPhases: (p) => flushes.push({ ...p, at: Date.now() }),
+      ...(process.env.CHAT_FLUSH_FORM === 'transaction' ? { flushForm: 'transaction' as const } : {}),
     });
     const acks: number[] = [];
     let failed = 0;
@@ -87,11 +102,14 @@ async function main(): Promise<void> {
     acks.length = 0;
     flushes.length = 0;
     failed = 0;
+    const pids = await bench.backendPids();
+    const db0 = await cpuMsOf(pids);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await run(seconds * 1000);
     const elapsed = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    const dbCpuMs = (await cpuMsOf(pids)) - db0;
     const phases: Record<string, { p50: number; p99: number; max: number }> = {};
     for (const p of PHASES) {
       const xs = flushes.map((f) => f[p]);
@@ -110,6 +128,8 @@ async function main(): Promise<void> {
       }));
     console.log(
       JSON.stringify({
+        // To pick this run's backends out of pg-activity.ts's samples.
+        database: new URL(bench.url).pathname.slice(1),
         rate,
         groups,
         tenancy,
@@ -117,6 +137,8 @@ async function main(): Promise<void> {
         failed,
         cpuMsPerMsg: +((cpu.user + cpu.system) / 1000 / acks.length).toFixed(3),
         cpuShare: +((cpu.user + cpu.system) / 1e6 / elapsed).toFixed(2),
+        dbCpuMsPerMsg: +(dbCpuMs / acks.length).toFixed(3),
+        dbCpuShare: +(dbCpuMs / 1000 / elapsed).toFixed(2),
         ackP50: +quantile(acks, 0.5).toFixed(1),
         ackP99: +quantile(acks, 0.99).toFixed(1),
         ackMax: +Math.max(0, ...acks).toFixed(1),
@@ -150,8 +172,20 @@ async function main(): Promise<void> {
        WHERE c.relname LIKE 'conversations%' OR c.relname IN ('messages', 'events', 'conversation_events') ORDER BY 1`,
     );
     console.log(JSON.stringify({ sizes }));
-  } finally {
     await db.close();
+    // Backends report their table counters when they exit: read them once the pool is closed.
+    const admin = new pg.Client({ connectionString: bench.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ updates: number; hot: number }>(
+        "SELECT n_tup_upd AS updates, n_tup_hot_upd AS hot FROM pg_stat_user_tables WHERE relname = 'conversations'",
+      );
+      console.log(JSON.stringify({ conversationUpdates: rows[0] }));
+    } finally {
+      await admin.end();
+    }
+  } finally {
+    await db.close().catch(() => undefined);
     await bench.drop();
   }
 }

@@ -9,10 +9,14 @@
  *   npx tsx bench/tools/flush-cost.ts pglite|pglite-mem|pg [batches=1,5,20,100] [messages=3000] [tenants=many|one] [variant SQL]...
  *
  * Each `variant SQL` argument is a database of its own, set up with that SQL run after the
- * migrations ("" for none), e.g. `"" "DROP INDEX messages_content_fts_idx"`.
+ * migrations ("" for none), e.g. `"" "DROP INDEX messages_content_fts_idx"`. A variant starting with
+ * `@transaction` (the rest is its SQL) flushes in the two-statement transaction instead of the one
+ * statement (docs/decisions.md, "PostgreSQL: a flush in one statement"). On `pg` each line also has
+ * the CPU of the database's backends per message (their /proc schedstat run time), since this
+ * process's CPU is only the node's side.
  * FLUSH_COST_PROFILE=file.cpuprofile profiles the measured flushes (not start-up or warm-up).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,12 +39,23 @@ const STRETCHES = 7;
 interface Variant {
   sql: string;
   db: Db;
+  /** ms of CPU the database's backends have used so far (PostgreSQL on this machine only; 0 otherwise). */
+  backendCpuMs: () => Promise<number>;
   run: (batch: number, count: number) => Promise<void>;
   published: () => number;
   close: () => Promise<void>;
 }
 
-async function openVariant(sql: string): Promise<Variant> {
+/** Run time on a CPU of the given processes, in ms (`/proc/<pid>/schedstat`: nanoseconds first); 0 for any gone. */
+async function cpuMsOf(pids: number[]): Promise<number> {
+  let ns = 0;
+  for (const pid of pids) ns += Number((await readFile(`/proc/${pid}/schedstat`, 'utf8').catch(() => '0')).split(' ')[0]);
+  return ns / 1e6;
+}
+
+async function openVariant(variant: string): Promise<Variant> {
+  const form = variant.startsWith('@transaction') ? 'transaction' : 'statement';
+  const sql = variant.replace(/^@transaction\s*/, '');
   const bench = engine === 'pg' ? await createBenchDatabase() : null;
   const dir = engine === 'pglite' ? await mkdtemp(join(tmpdir(), 'flush-cost-')) : null;
   const db = await openDb(bench ? { databaseUrl: bench.url } : { dataDir: dir ?? 'memory://' });
@@ -59,7 +74,12 @@ async function openVariant(sql: string): Promise<Variant> {
   if (sql) await db.query(sql);
   let published = 0;
   const publisher: Publisher = { publish: (_e: LoggedEvent) => void published++, signal: () => undefined };
-  const writer = new MessageWriter(db, publisher);
+  const writer = new MessageWriter(db, publisher, undefined, 0, undefined, form);
+  const backendCpuMs = async () => {
+    if (db.kind !== 'postgres') return 0;
+    const rows = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+    return cpuMsOf(rows.map((r) => r.pid));
+  };
   let n = 0;
   const job = (): SendJob => {
     const c = conversations[n % CONVERSATIONS]!;
@@ -76,7 +96,7 @@ async function openVariant(sql: string): Promise<Variant> {
       if (outcomes.some((o) => !o.ok)) throw new Error('a send failed');
     }
   };
-  return { sql, db, run, published: () => published, close };
+  return { sql: variant, db, backendCpuMs, run, published: () => published, close };
 }
 
 async function main(): Promise<void> {
@@ -93,12 +113,15 @@ async function main(): Promise<void> {
     for (const batch of batches) {
       const perStretch = Math.max(batch, Math.round(messages / STRETCHES / batch) * batch);
       const costs = opened.map(() => [] as number[]);
+      const dbCosts = opened.map(() => [] as number[]);
       for (let k = 0; k < STRETCHES; k++) {
         for (const [i, v] of opened.entries()) {
+          const db0 = await v.backendCpuMs();
           const cpu0 = process.cpuUsage();
           await v.run(batch, perStretch);
           const cpu = process.cpuUsage(cpu0);
           costs[i]!.push((cpu.user + cpu.system) / 1000 / perStretch);
+          dbCosts[i]!.push(((await v.backendCpuMs()) - db0) / perStretch);
         }
       }
       for (const [i, v] of opened.entries()) {
@@ -114,6 +137,7 @@ async function main(): Promise<void> {
             messages: perStretch * STRETCHES,
             cpuMsPerMsg: { min: +min.toFixed(3), median: +median.toFixed(3) },
             cpuMsPerFlush: { min: +(min * batch).toFixed(3), median: +(median * batch).toFixed(3) },
+            ...(v.db.kind === 'postgres' ? { dbCpuMsPerMsg: minAndMedian(dbCosts[i]!) } : {}),
           }),
         );
       }
@@ -127,6 +151,11 @@ async function main(): Promise<void> {
   } finally {
     for (const v of opened) await v.close();
   }
+}
+
+function minAndMedian(values: number[]): { min: number; median: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: +sorted[0]!.toFixed(3), median: +sorted[sorted.length >> 1]!.toFixed(3) };
 }
 
 void main().catch((err: unknown) => {

@@ -2,7 +2,7 @@ import type { Conversation, Fact } from '@switchboard/client';
 import { useFacts, useSwitchboardClient } from '@switchboard/client/react';
 import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { conversationsKey, sortByActivity } from './conversation-cache';
+import { conversationsKey, readTicket, sortByActivity, withNewerRows } from './conversation-cache';
 
 export { activityOf, conversationsKey } from './conversation-cache';
 
@@ -18,7 +18,11 @@ export function useConversations() {
   useFacts((fact) => applyConversationFact(queryClient, fact));
   return useQuery({
     queryKey: conversationsKey,
-    queryFn: async () => sortByActivity((await client!.api.listConversations({ limit: 200 })).conversations),
+    queryFn: async () => {
+      const ticket = readTicket();
+      const answer = await client!.api.listConversations({ limit: 200 });
+      return sortByActivity(withNewerRows(queryClient, ticket, answer.conversations));
+    },
     enabled: client !== null,
     refetchInterval: 30_000,
   });

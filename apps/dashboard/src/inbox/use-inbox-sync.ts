@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 
 import { usePageVisible } from '../conversation/use-page-visible';
-import { conversationsKey, storeConversation } from './conversation-cache';
+import { conversationsKey, noteRowRead, readTicket, storeConversation } from './conversation-cache';
 
 /** Messages often come in bursts (a customer's three lines, an AI reply): one refresh per conversation per burst. */
 const COALESCE_MS = 250;
@@ -41,10 +41,11 @@ export function useInboxSync(openId: string | null, onUnreadGrew: (c: Conversati
     const cached = queryClient.getQueryData<Conversation[]>(conversationsKey)?.find((c) => c.id === id)?.unreadCount ?? 0;
     const before = Math.min(heard.current.get(id) ?? cached, cached);
     const reading = id === live.current.openId && live.current.visible;
+    const ticket = readTicket();
     const call = reading ? client.api.markConversationRead(id) : client.api.getConversation(id);
     call.then(
       (c) => {
-        storeConversation(queryClient, c);
+        storeConversation(queryClient, c, ticket);
         heard.current.set(id, c.unreadCount ?? 0);
         const grew = (c.unreadCount ?? 0) - before;
         if (grew > 0) live.current.onUnreadGrew(c, grew);
@@ -67,6 +68,7 @@ export function useInboxSync(openId: string | null, onUnreadGrew: (c: Conversati
 
   useSocketEvent(DefaultIn.read_position_changed, (e) => {
     heard.current.set(e.conversationId, e.unreadCount);
+    noteRowRead(queryClient, e.conversationId, readTicket());
     queryClient.setQueryData<Conversation[]>(conversationsKey, (list) =>
       list?.map((c) => (c.id === e.conversationId ? { ...c, unreadCount: e.unreadCount } : c)),
     );

@@ -86,9 +86,18 @@ export class MessageService {
       /** See GroupCommitOptions.lingerMs; default PGLITE_LINGER_MS on PGlite, 0 on PostgreSQL. */
       lingerMs?: number;
       ackDelayMs?: number;
+      /** See MessageWriter's `form` (one statement by default); tools compare the two. */
+      flushForm?: 'statement' | 'transaction';
     } = {},
   ) {
-    const writer = new MessageWriter(db, publisher, (facts) => this.access.learn(facts), opts.ackDelayMs, opts.onFlushPhases);
+    const writer = new MessageWriter(
+      db,
+      publisher,
+      (facts) => this.access.learn(facts),
+      opts.ackDelayMs,
+      opts.onFlushPhases,
+      opts.flushForm,
+    );
     // PostgreSQL: two flushes at once, the second only once OVERLAP_AT sends (and half the running
     // flush) wait (docs/decisions.md, "Ingest on PostgreSQL"). The second waits in the database for the first's locks, so their
     // writes still follow each other, but its statements are already there when the first commits,

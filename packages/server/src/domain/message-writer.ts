@@ -4,7 +4,8 @@ import type { Actor } from '../access/policy';
 import { forbidden, invalid, notFound } from '../errors';
 import type { Db, TransactionTimings } from '../storage/db';
 import { ConversationsRepo } from '../storage/repos/conversations';
-import { appendMessages, type BatchMessageInput } from '../storage/repos/message-batch';
+import { appendMessages, type BatchMessageInput, type BatchMessageOutcome } from '../storage/repos/message-batch';
+import { flushMessages } from '../storage/repos/message-flush';
 import { StorageError } from '../storage/storage-error';
 import type { DomainEvent, LoggedEvent } from './domain-event';
 import { logEventsBatch } from './event-log';
@@ -26,8 +27,10 @@ export interface SendJob {
  * oldest send's wait from entering the pipeline to the flush's start; `startMs`: a connection (or
  * PGlite's lock) and BEGIN; `messagesMs` and `eventsMs`: the two statements as the node saw them
  * (round trip, waits for locks included); `commitMs`: COMMIT (WAL flush); `publishMs`: handing the
- * events to the broadcaster; `totalMs`: start of the flush to its end, queue excluded. With a retried
- * batch (`attempts` > 1) the transaction's figures are the last attempt's.
+ * events to the broadcaster; `totalMs`: start of the flush to its end, queue excluded. A flush in one
+ * statement (the default) has it all in `messagesMs` (connection, locks, statement and commit) and
+ * 0 in `startMs`, `eventsMs` and `commitMs`. With a retried batch (`attempts` > 1) the transaction's
+ * figures are the last attempt's.
  */
 export interface FlushPhases {
   sends: number;
@@ -67,6 +70,13 @@ export class MessageWriter {
     private readonly ackDelayMs = 0,
     /** Told after each flush where its time went (metrics, the slow-flush log). */
     private readonly onPhases?: (phases: FlushPhases) => void,
+    /**
+     * `statement`: a flush is one statement, its own transaction (storage/repos/message-flush.ts),
+     * falling back to `transaction` for a batch that reopens a conversation; `transaction`: BEGIN,
+     * the messages statement, the events statement, COMMIT. The second is kept for comparisons
+     * (bench/tools/flush-cost.ts) and as the reopening path.
+     */
+    private readonly form: 'statement' | 'transaction' = 'statement',
   ) {}
 
   readonly flush = async (jobs: SendJob[]): Promise<Array<Settled<SendResult>>> => {
@@ -149,6 +159,65 @@ export class MessageWriter {
   }
 
   private async write(jobs: SendJob[], phases: FlushPhases): Promise<{ outcomes: Array<Settled<SendResult>>; logged: LoggedEvent[] }> {
+    if (this.form === 'statement') {
+      const done = await this.writeOneStatement(jobs, phases);
+      if (done) return done;
+    }
+    return this.writeTransaction(jobs, phases);
+  }
+
+  /**
+   * The flush as one statement (docs/decisions.md, "PostgreSQL: a flush in one statement"); null
+   * when nothing was written because a customer's message would reopen a resolved conversation.
+   */
+  private async writeOneStatement(
+    jobs: SendJob[],
+    phases: FlushPhases,
+  ): Promise<{ outcomes: Array<Settled<SendResult>>; logged: LoggedEvent[] } | null> {
+    const mark = performance.now();
+    const result = await flushMessages(this.db, jobs.map(toBatchInput));
+    phases.messagesMs = performance.now() - mark;
+    phases.startMs = 0;
+    phases.eventsMs = 0;
+    phases.commitMs = 0;
+    if (result.reopen) return null;
+    const facts: AccessFact[] = [];
+    const outcomes: Array<Settled<SendResult>> = [];
+    const logged: LoggedEvent[] = [];
+    result.outcomes.forEach((outcome, n) => {
+      const job = jobs[n]!;
+      const { accountId } = job.actor;
+      const conversationId = job.input.conversationId;
+      if (outcome.kind === 'not_found' || outcome.kind === 'forbidden') {
+        outcomes.push(refused(outcome, accountId, conversationId, facts));
+      } else if (outcome.kind === 'duplicate') {
+        outcomes.push({ ok: true, value: { message: outcome.message, created: false } });
+      } else {
+        const { message, conversation, ticketed } = outcome;
+        const row = result.events[n]!;
+        facts.push({ accountId, conversationId, contactId: conversation.contactId });
+        logged.push({
+          type: 'message.created',
+          accountId,
+          conversation,
+          message,
+          ticketed,
+          seq: row.seq,
+          eventId: row.id,
+          createdAt: row.createdAt,
+          prevSeq: row.prevSeq,
+        });
+        outcomes.push({ ok: true, value: { message, created: true } });
+      }
+    });
+    this.onFacts(facts);
+    return { outcomes, logged };
+  }
+
+  private async writeTransaction(
+    jobs: SendJob[],
+    phases: FlushPhases,
+  ): Promise<{ outcomes: Array<Settled<SendResult>>; logged: LoggedEvent[] }> {
     const facts: AccessFact[] = [];
     const timings: TransactionTimings = { startMs: 0, commitMs: 0 };
     const result = await this.db.transaction(async (tx) => {
@@ -162,14 +231,8 @@ export class MessageWriter {
         const job = jobs[n]!;
         const { accountId } = job.actor;
         const conversationId = job.input.conversationId;
-        if (outcome.kind === 'not_found') {
-          facts.push({ accountId, conversationId, gone: true });
-          outcomes.push({ ok: false, error: notFound('Conversation') });
-          continue;
-        }
-        if (outcome.kind === 'forbidden') {
-          facts.push({ accountId, conversationId, contactId: outcome.contactId });
-          outcomes.push({ ok: false, error: forbidden('This conversation is not yours') });
+        if (outcome.kind === 'not_found' || outcome.kind === 'forbidden') {
+          outcomes.push(refused(outcome, accountId, conversationId, facts));
           continue;
         }
         if (outcome.kind === 'duplicate') {
@@ -209,6 +272,21 @@ export class MessageWriter {
     this.onFacts(facts);
     return result;
   }
+}
+
+/** A send refused inside the batch (its conversation gone or not the sender's), with what it taught the node's cache. */
+function refused(
+  outcome: Extract<BatchMessageOutcome, { kind: 'not_found' | 'forbidden' }>,
+  accountId: string,
+  conversationId: string,
+  facts: AccessFact[],
+): Settled<SendResult> {
+  if (outcome.kind === 'not_found') {
+    facts.push({ accountId, conversationId, gone: true });
+    return { ok: false, error: notFound('Conversation') };
+  }
+  facts.push({ accountId, conversationId, contactId: outcome.contactId });
+  return { ok: false, error: forbidden('This conversation is not yours') };
 }
 
 function toBatchInput(job: SendJob): BatchMessageInput {

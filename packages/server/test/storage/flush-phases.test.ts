@@ -9,7 +9,7 @@ import { forEachEngine, uniqueAccountId } from '../support/databases';
 
 /** Each flush of the write pipeline says where its time went (docs/decisions.md, "PostgreSQL stalls"). */
 forEachEngine('flush phases', ({ db }) => {
-  it('reports every flush once, with its sends, its queue wait and its statements', async () => {
+  it('reports every flush once, with its sends, its queue wait and its one statement', async () => {
     const accountId = uniqueAccountId('phases');
     const conversation = await new ConversationsRepo(db()).create({ accountId, contactId: 'cust-1' });
     const publisher: Publisher = { publish: () => undefined, signal: () => undefined };
@@ -29,8 +29,9 @@ forEachEngine('flush phases', ({ db }) => {
     for (const p of phases) {
       expect(p.attempts).toBe(1);
       for (const ms of [p.queuedMs, p.startMs, p.commitMs, p.publishMs]) expect(ms).toBeGreaterThanOrEqual(0);
+      // One statement (connection, statement and commit) is the flush's database time.
       expect(p.messagesMs).toBeGreaterThan(0);
-      expect(p.eventsMs).toBeGreaterThan(0);
+      expect([p.startMs, p.eventsMs, p.commitMs]).toEqual([0, 0, 0]);
       expect(p.totalMs).toBeGreaterThanOrEqual(p.startMs + p.messagesMs + p.eventsMs + p.commitMs + p.publishMs - 0.01);
     }
   });

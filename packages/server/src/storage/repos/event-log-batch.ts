@@ -29,14 +29,16 @@ export async function appendEvents(q: Queryable, inputs: readonly AppendEventInp
     lastAt.set(e.accountId, i + 1);
     return prev;
   });
-  // One statement: `done` takes every lock before anything else is read or drawn. The seqs are drawn
+  // One statement: `done` takes every lock before anything else is read or drawn. The locks are taken
+  // in the "C" collation's order, like the one-statement flush's (message-flush.ts), whatever order
+  // the caller sorted in, so the two forms never wait for each other in a cycle. The seqs are drawn
   // after the locks and handed out in input order (the k-th smallest to the k-th event), whatever order
   // nextval ran in. switchboard_last_event_seq is VOLATILE: a fresh snapshot that sees appends
   // committed while this one waited for a lock. created_at is taken after the locks too: the outbox
   // tailer's window relies on it (see EventLogRepo.append).
   const rows = await q.query<{ seq: number; prev_seq: number | null; id: string; created_at: Date | string }>(
     `WITH locked AS MATERIALIZED (
-       SELECT a, pg_advisory_xact_lock($1, hashtext(a)) AS l FROM unnest($2::text[]) AS u(a)
+       SELECT a, pg_advisory_xact_lock($1, hashtext(a)) AS l FROM (SELECT a FROM unnest($2::text[]) AS u(a) ORDER BY a COLLATE "C") u
      ), done AS MATERIALIZED (SELECT count(*) AS n FROM locked),
      prevs AS MATERIALIZED (SELECT a, switchboard_last_event_seq(a) AS prev FROM locked, done),
      drawn AS MATERIALIZED (

@@ -92,30 +92,7 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
                       FROM touched t), '[]'::jsonb) AS conversations,
             COALESCE((SELECT jsonb_agg(to_jsonb(c.*)) FROM conv c), '[]'::jsonb) AS found,
             (SELECT count(*) FROM audited) AS audited`,
-    // The inputs as one JSON document: one encoding, parsed once by the database, where fifteen text[]
-    // parameters had the driver escape every element (each message's content among them).
-    [
-      JSON.stringify(
-        inputs.map((i, n) => ({
-          id: ids[n],
-          a: i.accountId,
-          c: i.conversationId,
-          r: i.role,
-          s: i.senderId ?? null,
-          b: i.content,
-          t: i.contentType ?? 'text',
-          k: i.clientMessageId ?? null,
-          x: i.externalId ?? null,
-          m: i.mediaUrl ?? null,
-          ...(i.attachments?.length ? { at: i.attachments } : {}),
-          st: i.status ?? 'sent',
-          cf: i.confidence ?? null,
-          l: i.latencyMs ?? null,
-          ac: i.actorId,
-          rc: i.requiredContactId,
-        })),
-      ),
-    ],
+    [encodeBatchInputs(inputs, ids)],
   );
   // Only ids and times come back: the rest of each stored message is its input.
   const stored = new Map((row?.messages ?? []).map(([id, createdAt]) => [id, createdAt]));
@@ -129,23 +106,7 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
     const createdAt = stored.get(ids[n]!);
     const conv = conversations.get(key);
     if (createdAt !== undefined && conv) {
-      const message = toMessage({
-        id: ids[n]!,
-        account_id: input.accountId,
-        conversation_id: input.conversationId,
-        role: input.role,
-        sender_id: input.senderId ?? null,
-        content: input.content,
-        content_type: input.contentType ?? 'text',
-        client_message_id: input.clientMessageId ?? null,
-        external_id: input.externalId ?? null,
-        media_url: input.mediaUrl ?? null,
-        attachments: input.attachments ?? null,
-        status: input.status ?? 'sent',
-        confidence: input.confidence ?? null,
-        latency_ms: input.latencyMs ?? null,
-        created_at: createdAt,
-      });
+      const message = storedMessage(input, ids[n]!, createdAt);
       // Each message's event carries the conversation as of that message.
       return {
         kind: 'created',
@@ -154,11 +115,27 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
         ticketed: conv.ticketed,
       };
     }
-    if (!found.has(key)) return { kind: 'not_found' };
-    const contactId = found.get(key) ?? null;
-    if (input.requiredContactId !== null && contactId !== input.requiredContactId) return { kind: 'forbidden', contactId };
-    return null;
+    return unstoredOutcome(input, found.has(key), found.get(key) ?? null);
   });
+  return resolveRetries(q, inputs, outcomes);
+}
+
+/**
+ * Why an input stored nothing: its conversation is missing (`found` false) or not the sender's, or
+ * null when it was a retry of a stored message (see {@link resolveRetries}).
+ */
+export function unstoredOutcome(input: BatchMessageInput, found: boolean, contactId: string | null): BatchMessageOutcome | null {
+  if (!found) return { kind: 'not_found' };
+  if (input.requiredContactId !== null && contactId !== input.requiredContactId) return { kind: 'forbidden', contactId };
+  return null;
+}
+
+/** Fills in the retries (null outcomes) with the messages stored under their keys, in one statement when there are any. */
+export async function resolveRetries(
+  q: Queryable,
+  inputs: readonly BatchMessageInput[],
+  outcomes: Array<BatchMessageOutcome | null>,
+): Promise<BatchMessageOutcome[]> {
   const retried = inputs.map((input, n) => ({ input, n })).filter(({ n }) => outcomes[n] === null);
   if (retried.length > 0) {
     const existing = await findStored(
@@ -171,6 +148,56 @@ export async function appendMessages(q: Queryable, inputs: readonly BatchMessage
     });
   }
   return outcomes as BatchMessageOutcome[];
+}
+
+/**
+ * The inputs as one JSON document, with their message ids (and, for the one-statement flush, their
+ * event ids): one encoding, parsed once by the database, where fifteen text[] parameters had the
+ * driver escape every element (each message's content among them).
+ */
+export function encodeBatchInputs(inputs: readonly BatchMessageInput[], ids: readonly string[], eventIds?: readonly string[]): string {
+  return JSON.stringify(
+    inputs.map((i, n) => ({
+      id: ids[n],
+      ...(eventIds ? { e: eventIds[n] } : {}),
+      a: i.accountId,
+      c: i.conversationId,
+      r: i.role,
+      s: i.senderId ?? null,
+      b: i.content,
+      t: i.contentType ?? 'text',
+      k: i.clientMessageId ?? null,
+      x: i.externalId ?? null,
+      m: i.mediaUrl ?? null,
+      ...(i.attachments?.length ? { at: i.attachments } : {}),
+      st: i.status ?? 'sent',
+      cf: i.confidence ?? null,
+      l: i.latencyMs ?? null,
+      ac: i.actorId,
+      rc: i.requiredContactId,
+    })),
+  );
+}
+
+/** A stored message as the wire shape, from its input: only its id and time come from the database. */
+export function storedMessage(input: BatchMessageInput, id: string, createdAt: Date | string): Message {
+  return toMessage({
+    id,
+    account_id: input.accountId,
+    conversation_id: input.conversationId,
+    role: input.role,
+    sender_id: input.senderId ?? null,
+    content: input.content,
+    content_type: input.contentType ?? 'text',
+    client_message_id: input.clientMessageId ?? null,
+    external_id: input.externalId ?? null,
+    media_url: input.mediaUrl ?? null,
+    attachments: input.attachments ?? null,
+    status: input.status ?? 'sent',
+    confidence: input.confidence ?? null,
+    latency_ms: input.latencyMs ?? null,
+    created_at: createdAt,
+  });
 }
 
 /** For each input, the message a retry hit (same clientMessageId in its conversation, externalId or id), oldest first. */
