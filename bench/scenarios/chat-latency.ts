@@ -27,6 +27,17 @@ interface Measured {
  */
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE?.trim() || '';
 
+/**
+ * BENCH_CHAT_TENANCY=one|per-conversation: only that placement of the conversations (default both), so
+ * A/B runs of one variant alternate twice as often on a shared machine.
+ */
+const TENANCIES: readonly ChatTenancy[] = (() => {
+  const only = process.env.BENCH_CHAT_TENANCY?.trim() ?? '';
+  if (only === '') return ['per-conversation', 'one'];
+  if (only !== 'one' && only !== 'per-conversation') throw new Error(`BENCH_CHAT_TENANCY must be one or per-conversation, got "${only}"`);
+  return [only];
+})();
+
 const serverCpuSeconds = (pids: readonly number[]) => {
   let sum = 0;
   for (const pid of pids) {
@@ -203,9 +214,11 @@ const scenario: Scenario = {
   async run(ctx) {
     const outcomes: TargetOutcome[] = [];
     const runs = ctx.targets.flatMap((target) =>
-      (['per-conversation', 'one'] as const)
-        .filter((tenancy) => supportsTenancy(target, tenancy))
-        .map((tenancy) => ({ target, tenancy, name: tenancy === 'one' ? `${target.name} one tenant` : target.name })),
+      TENANCIES.filter((tenancy) => supportsTenancy(target, tenancy)).map((tenancy) => ({
+        target,
+        tenancy,
+        name: tenancy === 'one' ? `${target.name} one tenant` : target.name,
+      })),
     );
     for (const { target, tenancy, name } of runs) {
       const why = target.chat ? unavailable(ctx, target) : 'no chat events';

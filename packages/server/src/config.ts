@@ -104,7 +104,7 @@ export const ConfigSchema = z.object({
   WRITE_FLUSHES_IN_FLIGHT: int(0),
   /**
    * Under sustained load, how long after a write pipeline flush ends the next may wait for more sends,
-   * ms; unset: the engine's default (3 on PGlite, 0 on PostgreSQL); 0: never. An idle pipeline flushes
+   * ms; unset: the engine's default (5 on PGlite, 0 on PostgreSQL); 0: never. An idle pipeline flushes
    * at once whatever it is (docs/decisions.md, "Embedded CPU per message").
    */
   WRITE_LINGER_MS: z.coerce.number().int().min(0).max(50).optional(),

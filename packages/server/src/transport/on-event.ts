@@ -5,6 +5,7 @@ import type { RateLimiter } from '../cluster/rate-limiter';
 import type { TenantGate } from '../cluster/tenant-gate';
 import { AppError, toErrorPayload } from '../errors';
 import type { Logger } from '../log';
+import { holdWrites } from './coalesce-websocket-writes';
 import type { AppSocket } from './socket-types';
 import { eventCost, tenantGated } from './write-costs';
 
@@ -150,6 +151,8 @@ const anyListeners = new WeakMap<object, { deps: OnEventDeps; listener: (this: A
 async function handle(deps: OnEventDeps, socket: AppSocket, route: EventRoute, args: unknown[]): Promise<void> {
   const { def } = route;
   const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (res: Ack) => void) : undefined;
+  // What the handler causes for this socket (a send's own copy of its broadcast) leaves with the answer, in one write.
+  const release = ack || route.reply ? holdWrites(socket) : undefined;
   try {
     if (!route.beforeAuth && !socket.data.authenticated) {
       throw new AppError('MISSING_TOKEN', 'Authenticate first');
@@ -167,6 +170,7 @@ async function handle(deps: OnEventDeps, socket: AppSocket, route: EventRoute, a
       deps.tenantGate && socket.data.authenticated && tenantGated(def.name)
         ? await deps.tenantGate.run(socket.data.accountId, run)
         : await run();
+    release?.();
     if (route.reply && socket.connected) {
       const r = (route.reply as (result: unknown) => Reply)(data);
       socket.emit(r.event, r.payload);
@@ -174,6 +178,7 @@ async function handle(deps: OnEventDeps, socket: AppSocket, route: EventRoute, a
     deps.onHandled?.(def.name, 'ok');
     ack?.(data === undefined ? { ok: true } : { ok: true, data });
   } catch (err) {
+    release?.();
     const error = toErrorPayload(err, deps.log, def.name);
     deps.onHandled?.(def.name, error.code);
     if (ack) ack({ ok: false, error });

@@ -5,7 +5,7 @@ import { Server, type Socket } from 'socket.io';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { coalesceWebSocketWrites } from '../../src/transport/coalesce-websocket-writes';
+import { coalesceWebSocketWrites, holdWrites } from '../../src/transport/coalesce-websocket-writes';
 import { nextEvent, record, until } from '../support/events';
 
 interface Rig {
@@ -32,6 +32,16 @@ async function start(clientCount: number): Promise<Rig> {
     void socket.join('room');
     peers.set(socket.id, socket);
     socket.on('echo', (n: number, ack: (n: number) => void) => ack(n));
+    // A request answered in a later turn, after a broadcast it caused (as a send is answered after its commit).
+    socket.on('send', (n: number, held: boolean, ack: (n: number) => void) => {
+      const release = held ? holdWrites(socket) : () => {};
+      setImmediate(() => {
+        io.to('room').emit('tick', n);
+        release();
+        socket.emit('sent', n);
+        ack(n);
+      });
+    });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -143,5 +153,28 @@ describe('coalesceWebSocketWrites', () => {
     io.to('room').volatile.emit('tick', 'volatile');
     await until(() => seen.every((s) => s.length === 3), 2_000, 'the three emits everywhere');
     for (const s of seen) expect(s.map((e) => e.payload)).toEqual(['first', 'kept', 'volatile']);
+  });
+
+  it('writes what a request caused and its answer in one write while the client awaits the answer', async () => {
+    const { client, peer } = sole(await start(1));
+    const seen = record(client);
+    const writes = countWrites(peer);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Not held: the broadcast is written at once, the reply and the ack at the end of the turn.
+    expect(await client.emitWithAck('send', 1, false)).toBe(1);
+    expect(writes.count).toBe(2);
+    // Held: the broadcast waits for the end of its turn, and the reply and the ack join it.
+    expect(await client.emitWithAck('send', 2, true)).toBe(2);
+    expect(writes.count).toBe(3);
+    expect(seen.map((e) => [e.event, e.payload])).toEqual([
+      ['tick', 1],
+      ['sent', 1],
+      ['tick', 2],
+      ['sent', 2],
+    ]);
+    // Released: the next frame of a turn is written at once again.
+    peer.emit('tick', 3);
+    await until(() => seen.length === 5, 2_000, 'the last tick');
+    expect(writes.count).toBe(4);
   });
 });
