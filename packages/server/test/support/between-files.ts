@@ -1,3 +1,5 @@
+import { appendFileSync, readFileSync } from 'node:fs';
+
 import { afterAll, vi } from 'vitest';
 
 /*
@@ -8,3 +10,38 @@ afterAll(() => {
   // A file that left fake timers on would stall every timer of the files after it.
   vi.useRealTimers();
 });
+
+/**
+ * With SWITCHBOARD_TEST_CPU_LOG=<file>, each test file appends one JSON line: its CPU time (the worker's, plus
+ * that of the processes it started and that have ended: servers, npm, tsc, Chromium) and its wall time, from
+ * before its imports to after its last hook. On a machine others share, wall time measures the machine; CPU
+ * per file is what compares runs (docs/decisions.md, "Suite wall time, third pass").
+ */
+const CPU_LOG = process.env.SWITCHBOARD_TEST_CPU_LOG;
+if (CPU_LOG) {
+  // This file runs before each test file is imported, so the figures include its imports.
+  const startCpu = cpuMs();
+  const startWall = performance.now();
+  // vitest requires the first argument (the fixtures) destructured; the suite, here the file, is the second.
+  // eslint-disable-next-line no-empty-pattern
+  afterAll(({}, suite) => {
+    const file = 'filepath' in suite ? suite.filepath : suite.file.filepath;
+    const line = { file, pid: process.pid, cpuMs: Math.round(cpuMs() - startCpu), wallMs: Math.round(performance.now() - startWall) };
+    appendFileSync(CPU_LOG, `${JSON.stringify(line)}\n`);
+  });
+}
+
+/** This process's CPU time and its ended children's, in ms (children from /proc on Linux; elsewhere 0). */
+function cpuMs(): number {
+  const own = process.cpuUsage();
+  let children = 0;
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the command name in parentheses; cutime and cstime are the 16th and 17th, in clock ticks (100 a second).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    children = (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    // Not Linux: the worker's own time only.
+  }
+  return (own.user + own.system) / 1_000 + children;
+}

@@ -172,21 +172,46 @@ async function loadOrBuildSnapshot(kind: 'empty' | 'migrated'): Promise<Blob> {
   if (kind === 'migrated') for (const m of migrations) hash.update(m.id).update(m.sql);
   const file = path.join(os.tmpdir(), `switchboard-pglite-${hash.digest('hex').slice(0, 16)}.tar`);
   try {
-    return new Blob([await readFile(file)]);
+    return new ReadyBlob(await readFile(file));
   } catch {
     // Not built yet on this machine.
   }
   const db = await openPgliteDb('memory://');
   try {
     if (kind === 'migrated') await migrate(db);
-    const dump = await db.dumpDataDir();
+    const bytes = Buffer.from(await (await db.dumpDataDir()).arrayBuffer());
     // Written aside and renamed, so a parallel test file never reads half a file.
     const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await writeFile(partial, bytes);
     await rename(partial, file).catch(() => rm(partial, { force: true }));
-    return dump;
+    return new ReadyBlob(bytes);
   } finally {
     await db.close();
+  }
+}
+
+/**
+ * A snapshot whose `arrayBuffer()` hands out the bytes already in memory. PGlite reads a `loadDataDir`
+ * with `arrayBuffer()` only, and Node's Blob copies its ~40 MB out in small chunks, one event-loop turn
+ * each: ~0.4–0.5 s of CPU and, on a busy machine, seconds of wall time per database opened
+ * (docs/decisions.md, "Suite wall time, third pass"). PGlite only reads the buffer (it copies each file
+ * out of the tarball into its in-memory file system), so every open can be handed the same one.
+ */
+class ReadyBlob extends Blob {
+  private readonly contents: ArrayBuffer;
+
+  constructor(bytes: Buffer) {
+    // Blob's own content stays empty: nothing here reads it through Blob's methods but arrayBuffer().
+    super([]);
+    this.contents = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  override get size(): number {
+    return this.contents.byteLength;
+  }
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return Promise.resolve(this.contents);
   }
 }
 
