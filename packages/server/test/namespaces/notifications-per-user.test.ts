@@ -124,8 +124,10 @@ forEachServer('/notifications namespace', (t) => {
     const conversation = await post(a.person('cust-1', 'customer'), '/api/conversations', { subject: 'Bot loop' });
     const inbox = await openInbox(agent);
     const classic = await t.connect({ token: await t.token(admin) });
+    // Listening before asking: the assignee's notification may arrive before the admin's answer (two connections).
+    const assigned = nextEvent(inbox.socket, S.notification.name, (n) => n.kind === 'assigned');
     await ask(classic, defaultClient.assign_conversation.name, { conversationId: conversation.id, agentId: 'agent-1' });
-    await nextEvent(inbox.socket, S.notification.name, (n) => n.kind === 'assigned');
+    await assigned;
 
     const handoff = nextEvent(inbox.socket, S.notification.name, (n) => n.kind === 'handoff');
     await t.sb().services.broadcast.handoffTriggered(a.accountId, {
