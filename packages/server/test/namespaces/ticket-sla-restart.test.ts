@@ -99,7 +99,13 @@ for (const kind of ENGINES) {
       // The warning came due while no server ran, so it fired at start; the breach, still ahead then, on time.
       const breach = timers.find((x) => x.kind === 'breach')!;
       expect(Date.parse(breach.firedAt!) - Date.parse(breach.fireAt)).toBeLessThan(1_000);
-      expect(await notificationKinds(db, a.accountId, 'agent-1')).toEqual(['assigned', 'sla_warning', 'sla_breached']);
+      // A warning that fires only once its clock has run out announces nothing (the breach follows at once):
+      // that happens when a starved machine brings the second server up after the due time.
+      const warning = timers.find((x) => x.kind === 'warning')!;
+      const warnedInTime = Date.parse(warning.firedAt!) < due;
+      expect(await notificationKinds(db, a.accountId, 'agent-1')).toEqual(
+        warnedInTime ? ['assigned', 'sla_warning', 'sla_breached'] : ['assigned', 'sla_breached'],
+      );
       // Normally the subscriber is in before the breach; on a starved machine the breach may beat it, and is not replayed on /tickets.
       if (subscribedInTime) expect(heard.filter((e) => e.event === S['ticket:sla:breached'].name)).toHaveLength(1);
     }, 60_000);
