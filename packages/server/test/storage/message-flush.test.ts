@@ -209,4 +209,31 @@ forEachEngine('a flush in one statement', ({ db }) => {
     expect(stored[0]!.n).toBe(2);
     expect((await conversations.get(accountId, resolved.id))!.status).toBe('OPEN');
   });
+
+  it('refuses to delete or re-key a conversation that has messages, as the dropped foreign keys did (migration 010)', async () => {
+    const accountId = uniqueAccountId('one-kept');
+    const conversations = new ConversationsRepo(db());
+    const written = await conversations.create({ accountId, contactId: 'cust-1' });
+    const empty = await conversations.create({ accountId, contactId: 'cust-2' });
+    const { publisher } = collecting();
+    const results = await new MessageWriter(db(), publisher).flush([
+      {
+        actor: { userId: 'agent-1', accountId, role: 'agent', teamIds: [] },
+        role: 'HUMAN_AGENT',
+        input: { conversationId: written.id, content: 'kept', contentType: 'text' },
+      },
+    ]);
+    expect(results.map(codeOf)).toEqual(['created']);
+    const refused = { name: 'StorageError', kind: 'foreign_key_violation', code: '23503' };
+    await expect(db().query('DELETE FROM conversations WHERE id = $1', [written.id])).rejects.toMatchObject(refused);
+    await expect(db().query('UPDATE conversations SET id = $2 WHERE id = $1', [written.id, newId()])).rejects.toMatchObject(refused);
+    await expect(
+      db().query('UPDATE conversations SET account_id = $2 WHERE id = $1', [written.id, uniqueAccountId('one-kept-b')]),
+    ).rejects.toMatchObject(refused);
+    // Other updates of it, and a conversation without messages or audit rows, are not held back.
+    await db().query("UPDATE conversations SET subject = 'still here' WHERE id = $1", [written.id]);
+    await db().query('DELETE FROM conversations WHERE id = $1', [empty.id]);
+    expect(await conversations.get(accountId, empty.id)).toBeNull();
+    expect((await conversations.get(accountId, written.id))!.subject).toBe('still here');
+  });
 });

@@ -6,6 +6,7 @@ import { migration005SentReceipts } from './005_sent_receipts';
 import { migration006Widget } from './006_widget';
 import { migration007Inbox } from './007_inbox';
 import { migration009LabelsCannedAttachments } from './009_labels_canned_attachments';
+import { migration010MessageRefsCheckedByWriters } from './010_message_refs_checked_by_writers';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   migration006Widget,
   migration007Inbox,
   migration009LabelsCannedAttachments,
+  migration010MessageRefsCheckedByWriters,
 ];

@@ -27,12 +27,15 @@ export type MessageFlushResult =
 /** A timestamptz as the wire's ISO text (`toISOString()`: UTC, milliseconds truncated, `Z`), whatever the session's time zone. */
 const isoText = (expr: string) => `to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** A conversations row as the wire's `Conversation` (toConversation in conversations.ts), `last_message_at` given. */
-const conversationJson = (c: string, lastMessageAt: string) =>
+/**
+ * A conversations row as the wire's `Conversation` (toConversation in conversations.ts) without its
+ * `lastMessageAt`, which each message's event sets to that message's time: built once per
+ * conversation of the flush, not once per message.
+ */
+const conversationJson = (c: string) =>
   `jsonb_build_object('id', ${c}.id, 'accountId', ${c}.account_id, 'contactId', ${c}.contact_id, 'status', ${c}.status,
      'assigneeId', ${c}.assignee_id, 'teamId', ${c}.team_id, 'subject', ${c}.subject, 'channelType', ${c}.channel_type,
-     'classification', ${c}.classification, 'createdAt', ${isoText(`${c}.created_at`)}, 'updatedAt', ${isoText(`${c}.updated_at`)},
-     'lastMessageAt', ${lastMessageAt})`;
+     'classification', ${c}.classification, 'createdAt', ${isoText(`${c}.created_at`)}, 'updatedAt', ${isoText(`${c}.updated_at`)})`;
 
 /**
  * The write pipeline's flush as ONE statement (docs/decisions.md, "PostgreSQL: a flush in one
@@ -98,7 +101,13 @@ export async function flushMessages(q: Queryable, inputs: readonly BatchMessageI
        SET last_message_at = GREATEST(c.last_message_at, m.at), updated_at = now()
        FROM (SELECT account_id, conversation_id, max(created_at) AS at FROM msg GROUP BY account_id, conversation_id) m
        WHERE c.id = m.conversation_id
-       RETURNING c.*, EXISTS (SELECT 1 FROM tickets k WHERE k.account_id = c.account_id AND k.conversation_id = c.id) AS ticketed
+       RETURNING c.id, c.last_message_at,
+                 EXISTS (SELECT 1 FROM tickets k WHERE k.account_id = c.account_id AND k.conversation_id = c.id) AS ticketed,
+                 ${conversationJson('c')} AS j
+     ), convs AS MATERIALIZED (
+       SELECT jsonb_object_agg(t.id, jsonb_build_object('type', 'message.created', 'accountId', t.j->'accountId',
+                                                         'conversation', t.j, 'ticketed', t.ticketed)) AS byid
+       FROM touched t
      ), audited AS (
        INSERT INTO conversation_events (account_id, conversation_id, type, actor_id, data)
        SELECT m.account_id, m.conversation_id, 'message', i.actor_id, jsonb_build_object('messageId', m.id, 'role', m.role)
@@ -120,26 +129,23 @@ export async function flushMessages(q: Queryable, inputs: readonly BatchMessageI
      ), logged AS (
        INSERT INTO events (seq, id, account_id, type, audience, conversation_id, user_id, data, prev_seq, created_at)
        SELECT drawn.seqs[c.k], c.event_id, c.account_id, 'message.created', 'conversation', c.conversation_id, NULL,
-              jsonb_build_object(
-                'type', 'message.created', 'accountId', c.account_id,
-                'conversation', ${conversationJson('t', 'c.created_at')},
-                'message', jsonb_build_object(
+              jsonb_set(v.byid->c.conversation_id, '{conversation,lastMessageAt}', to_jsonb(c.created_at))
+              || jsonb_build_object('message', jsonb_build_object(
                   'id', c.id, 'conversationId', c.conversation_id, 'accountId', c.account_id, 'role', c.r->'r',
                   'senderId', c.r->'s', 'content', c.r->'b', 'contentType', c.r->'t', 'clientMessageId', c.r->'k',
                   'externalId', c.r->'x', 'mediaUrl', c.r->'m', 'status', c.r->'st', 'confidence', c.r->'cf',
                   'latencyMs', c.r->'l', 'createdAt', c.created_at)
-                  || CASE WHEN c.r ? 'at' THEN jsonb_build_object('attachments', c.r->'at') ELSE '{}'::jsonb END,
-                'ticketed', t.ticketed),
+                  || CASE WHEN c.r ? 'at' THEN jsonb_build_object('attachments', c.r->'at') ELSE '{}'::jsonb END),
               CASE WHEN c.prev_k IS NULL THEN p.prev ELSE drawn.seqs[c.prev_k] END, clock_timestamp()
        FROM created c
        JOIN prevs p ON p.a = c.account_id
-       JOIN touched t ON t.account_id = c.account_id AND t.id = c.conversation_id
+       CROSS JOIN convs v
        CROSS JOIN drawn
        RETURNING id, seq, prev_seq, created_at
      )
      SELECT NOT (SELECT go FROM gate) AS reopen,
             COALESCE((SELECT jsonb_agg(jsonb_build_array(c.id, c.created_at)) FROM created c), '[]'::jsonb) AS messages,
-            COALESCE((SELECT jsonb_agg(${conversationJson('t', isoText('t.last_message_at'))} || jsonb_build_object('ticketed', t.ticketed))
+            COALESCE((SELECT jsonb_agg(t.j || jsonb_build_object('lastMessageAt', ${isoText('t.last_message_at')}, 'ticketed', t.ticketed))
                       FROM touched t), '[]'::jsonb) AS conversations,
             COALESCE((SELECT jsonb_agg(to_jsonb(c.*)) FROM conv c), '[]'::jsonb) AS found,
             COALESCE((SELECT jsonb_agg(jsonb_build_array(e.id, e.seq, e.prev_seq, ${isoText('e.created_at')})) FROM logged e), '[]'::jsonb)
