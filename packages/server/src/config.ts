@@ -45,6 +45,12 @@ export const ConfigSchema = z.object({
   AMQP_STATUS_QUEUE: z.string().min(1).max(200).default('WHATSAPP_STATUS_UPDATES'),
   /** First pause before a delivery that failed for a passing reason (database down) is requeued; doubles per consecutive failure, up to 30 s. */
   AMQP_RETRY_DELAY_MS: z.coerce.number().int().min(10).default(1_000),
+  /** Pauses between the bridge's attempts to reach a lost broker, ms, comma-separated; the last one repeats. */
+  AMQP_RECONNECT_DELAYS_MS: z
+    .string()
+    .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, 'comma-separated milliseconds')
+    .default('1000,2000,5000')
+    .transform((v) => v.split(',').map((ms) => Math.max(10, Number(ms)))),
   CORS_ORIGINS: optionalString,
   LATE_AUTH_MS: int(0),
   DEFAULT_DIALECT: Dialect.exclude(['widget']).default('default'),

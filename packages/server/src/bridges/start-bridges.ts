@@ -24,6 +24,7 @@ export function startBridges(services: Services): Bridges {
     inboundQueue: config.AMQP_INBOUND_QUEUE,
     statusQueue: config.AMQP_STATUS_QUEUE,
     retryDelayMs: config.AMQP_RETRY_DELAY_MS,
+    reconnectDelaysMs: config.AMQP_RECONNECT_DELAYS_MS,
   });
   amqp.start();
   return { amqp, readiness: [amqp.readiness], close: () => amqp.close() };

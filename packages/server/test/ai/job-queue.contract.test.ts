@@ -23,15 +23,27 @@ interface Impl {
   make(shared: string, opts?: Partial<JobQueueOptions>): JobQueue;
 }
 
+/**
+ * The file's embedded database, opened once for the contract's PGlite variant and the dead-node tests below
+ * (each uses job kinds and ids of its own); closed when the file ends.
+ */
+let pglite: Promise<TestDatabase> | undefined;
+const sharedPglite = () => (pglite ??= createTestDatabase('pglite'));
+afterAll(async () => {
+  await (await pglite)?.dispose();
+});
+
 function dbImpl(kind: 'pglite' | 'postgres'): Impl {
   let database: TestDatabase | undefined;
   return {
     name: `database/${kind}`,
     skip: kind === 'postgres' && !postgresAvailable,
     setup: async () => {
-      database = await createTestDatabase(kind);
+      database = kind === 'pglite' ? await sharedPglite() : await createTestDatabase(kind);
     },
-    teardown: async () => database?.dispose(),
+    teardown: async () => {
+      if (kind !== 'pglite') await database?.dispose();
+    },
     make: (_shared, opts) => new DbJobQueue(database!.db, { ...BASE, pollMs: 50, ...opts }),
   };
 }
@@ -183,9 +195,8 @@ for (const impl of IMPLS) {
 describe('job queue [database]: a node that died without a word', () => {
   let database: TestDatabase;
   beforeAll(async () => {
-    database = await createTestDatabase('pglite');
+    database = await sharedPglite();
   }, 60_000);
-  afterAll(() => database.dispose());
 
   it('reads an empty queue as nothing due, so an idle worker sleeps for pollMs instead of spinning', async () => {
     const repo = new AiJobsRepo(database.db);
@@ -201,11 +212,11 @@ describe('job queue [database]: a node that died without a word', () => {
         return database.db.query(text, params);
       },
     };
-    const q = new DbJobQueue(counting, { ...BASE, pollMs: 200 });
+    const q = new DbJobQueue(counting, { ...BASE, pollMs: 100 });
     q.handle('test.idle', { run: async () => undefined });
     await q.start();
-    // About time: how many polls an idle queue makes in one second.
-    await sleep(1_000);
+    // About time: how many polls an idle queue makes in half a second.
+    await sleep(500);
     await q.close();
     // About five passes of two queries each; a spinning loop makes hundreds.
     expect(looks).toBeLessThan(30);

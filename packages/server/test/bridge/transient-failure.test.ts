@@ -45,7 +45,7 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: the database going away', 
       HOST: '127.0.0.1',
       JWT_SECRET: SECRET,
       INTERNAL_API_KEY: INTERNAL_KEY,
-      ...bridgeConfig(queues, { AMQP_RETRY_DELAY_MS: 200 }),
+      ...bridgeConfig(queues, { AMQP_RETRY_DELAY_MS: 100 }),
     });
     sb = await buildServer(config, { db: switchableDb(database.db, () => down) });
     await waitForBridge(sb, (s) => s.state === 'connected', 20_000, 'the bridge to connect');
@@ -79,10 +79,11 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: the database going away', 
       text: 'are you there?',
       timestamp: Date.now(),
     });
-    // About time: how many tries a 2.5 s outage gets (a handful, not a hot loop).
-    await sleep(2_500);
+    // About time: how many tries a 1.25 s outage gets (a handful, not a hot loop).
+    await sleep(1_250);
     const during = bridgeStatus(sb);
-    // 200 ms, then pauses that grow with the outage: a handful of tries in 2.5 s, not a hot loop.
+    // 100 ms, then pauses that grow with the outage (requeued at about 0.1, 0.2, 0.4 and 0.8 s): a handful of
+    // tries in 1.25 s, where a fixed 100 ms pause would make twelve.
     expect(during.requeued).toBeGreaterThanOrEqual(2);
     expect(during.requeued).toBeLessThanOrEqual(6);
     expect(during.deadLettered).toBe(0);

@@ -27,8 +27,8 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('a node killed between it
 
   beforeAll(async () => {
     redis = new PrivateRedis(await freePort());
-    await redis.start();
-    database = await createPostgresDatabase();
+    // The database is a copy of the migrated template, so both nodes start at once and find the migrations done.
+    [database] = await Promise.all([createPostgresDatabase({ migrated: true }), redis.start()]);
     const env = {
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
@@ -36,8 +36,7 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('a node killed between it
       OUTBOX_POLL_MS: '100',
       OUTBOX_MIN_AGE_MS: '200',
     };
-    n1 = await spawnNode('node-1-stalls', { ...env, WRITE_ACK_DELAY_MS: '120000' });
-    n2 = await spawnNode('node-2', env);
+    [n1, n2] = await Promise.all([spawnNode('node-1-stalls', { ...env, WRITE_ACK_DELAY_MS: '120000' }), spawnNode('node-2', env)]);
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
   }, 120_000);

@@ -30,8 +30,8 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
 
   beforeAll(async () => {
     redis = new PrivateRedis(await freePort());
-    await redis.start();
-    database = await createPostgresDatabase();
+    // The database is a copy of the migrated template, so both nodes start at once and find the migrations done.
+    [database] = await Promise.all([createPostgresDatabase({ migrated: true }), redis.start()]);
     const env = {
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
@@ -41,16 +41,18 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
       PRESENCE_TTL_MS: '3000',
       DATABASE_POOL_SIZE: '20',
     };
-    // One first, so the migrations run once and the second finds them done.
-    n1 = await spawnNode('node-1', env);
-    n2 = await spawnNode('node-2', env);
+    step('set-up: database and Redis ready');
+    [n1, n2] = await Promise.all([spawnNode('node-1', env), spawnNode('node-2', env)]);
+    step('set-up: nodes ready');
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
   }, 120_000);
 
   afterAll(async () => {
     if (process.env.DEBUG_RELIABILITY) for (const n of [n1, n2]) console.log(`--- ${n?.name}\n${n?.output().slice(-6_000)}`);
+    step('tear-down: stopping the nodes');
     await stopAllNodes();
+    step('tear-down: nodes stopped');
     await db?.end().catch(() => undefined);
     await redis?.stop();
     await database?.drop();
@@ -106,8 +108,8 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
     const [fromN2] = await senders(tenant, 1, n2, 'b');
     fromN1!.start(20);
     fromN2!.start(20);
-    // Pacing: one second of traffic.
-    await sleep(1_000);
+    // Pacing: half a second of traffic (about 20 messages).
+    await sleep(500);
     fromN1!.stop();
     fromN2!.stop();
     await Promise.all([fromN1!.drain(), fromN2!.drain()]);
@@ -145,7 +147,7 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
     step('redis: traffic starts');
     all.forEach((s) => s.start(12.5));
     // Pacing: traffic runs before the outage.
-    await sleep(1_500);
+    await sleep(500);
 
     const down = Date.now();
     const latencyMark = stay.map((l) => l.latencies.length);
@@ -156,8 +158,8 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
     const body = (await readyWhileDown.json()) as { checks: Record<string, string> };
     expect(readyWhileDown.status).toBe(503);
     expect(body.checks.redis).toBe('down');
-    // About time: a two-second Redis outage under traffic.
-    await sleep(2_000);
+    // About time: a one-second Redis outage under traffic.
+    await sleep(1_000);
     await redis.start();
     step('redis: started again');
     const up = Date.now();
@@ -175,7 +177,7 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
     await away!.connect(n2.url(), away!.maxSeq);
     step('redis: the away client is back');
     // Pacing: traffic goes on after the outage.
-    await sleep(1_500);
+    await sleep(500);
     all.forEach((s) => s.stop());
     await Promise.all(all.map((s) => s.drain()));
     step('redis: drained');
@@ -212,14 +214,14 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('reliability: two nodes, 
     step('kill: traffic starts');
     all.forEach((s) => s.start(12.5));
     // Pacing: traffic runs before the kill.
-    await sleep(2_000);
+    await sleep(1_000);
 
     step('kill: SIGKILL');
     n1.kill('SIGKILL');
     await n1.exited;
     step('kill: node 1 gone');
     // Pacing: traffic goes on on the surviving node.
-    await sleep(3_000);
+    await sleep(1_500);
     all.forEach((s) => s.stop());
     await Promise.all(all.map((s) => s.drain()));
     step('kill: drained');

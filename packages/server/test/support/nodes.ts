@@ -36,24 +36,26 @@ export interface Nodes {
 export async function startNodes(count: number, kind: DbKind, overrides: Partial<Config> = {}): Promise<Nodes> {
   const database: TestDatabase = await createTestDatabase(kind);
   const hub = overrides.REDIS_URL ? null : new InProcessRelayHub();
-  const servers: Switchboard[] = [];
-  const ports: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const sb = await buildServer(
-      testConfig({
-        PORT: 0,
-        HOST: '127.0.0.1',
-        JWT_SECRET: SECRET,
-        INTERNAL_API_KEY: INTERNAL_KEY,
-        OUTBOX_POLL_MS: 100,
-        OUTBOX_MIN_AGE_MS: 150,
-        ...overrides,
-      }),
-      { db: database.db, ...(hub ? { relay: hub.join() } : {}) },
-    );
-    servers.push(sb);
-    ports.push(await sb.listen());
-  }
+  // Built side by side: each start waits on the database and the network as much as it computes.
+  const started = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const sb = await buildServer(
+        testConfig({
+          PORT: 0,
+          HOST: '127.0.0.1',
+          JWT_SECRET: SECRET,
+          INTERNAL_API_KEY: INTERNAL_KEY,
+          OUTBOX_POLL_MS: 100,
+          OUTBOX_MIN_AGE_MS: 150,
+          ...overrides,
+        }),
+        { db: database.db, ...(hub ? { relay: hub.join() } : {}) },
+      );
+      return { sb, port: await sb.listen() };
+    }),
+  );
+  const servers: Switchboard[] = started.map((s) => s.sb);
+  const ports: number[] = started.map((s) => s.port);
   const clients = new Set<ClientSocket>();
   const url = (node: number, path = '') => `http://127.0.0.1:${ports[node]}${path}`;
   return {
@@ -89,7 +91,7 @@ export async function startNodes(count: number, kind: DbKind, overrides: Partial
     },
     async close() {
       for (const c of clients) c.disconnect();
-      for (const s of servers) await s.close();
+      await Promise.all(servers.map((s) => s.close()));
       await database.dispose();
     },
   };
