@@ -2,7 +2,7 @@ import { defaultServer as S, presenceClient as PC, presenceServer as PS } from '
 import { io, type Socket as ClientSocket } from 'socket.io-client';
 import { expect, it } from 'vitest';
 
-import { ENGINES, uniqueAccountId } from '../support/databases';
+import { uniqueAccountId } from '../support/databases';
 import { ask, eventually, nextEvent, sleep, until } from '../support/events';
 import { forEachServer } from '../support/server';
 
@@ -160,8 +160,4 @@ forEachServer(
     }, 15_000);
   },
   { PRESENCE_GRACE_MS: GRACE_MS, PRESENCE_COALESCE_MS: COALESCE_MS, PRESENCE_TTL_MS: 600 },
-  ENGINES,
-  undefined,
-  // Most of this file waits out grace periods: both engines wait at once.
-  { enginesAtOnce: true },
 );

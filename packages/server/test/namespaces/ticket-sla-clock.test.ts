@@ -30,7 +30,7 @@ forEachServer(
     const clients = namespaceClients(t);
     const post = async (who: Person, p: string, body: unknown) => (await t.http('POST', p, { token: await t.token(who), body })).body;
     const timersOf = (accountId: string, ticketId: string) => new SlaTimersRepo(t.sb().services.db).listForTicket(accountId, ticketId);
-    /** This block's server clock (the engines' blocks run at once, each on its own). */
+    /** This block's server clock (each engine's server has its own). */
     const clockOf = () => t.sb().services.clock as ManualClock;
     const notified = async (accountId: string, userId: string) =>
       (
@@ -111,7 +111,6 @@ forEachServer(
   },
   { SLA_POLICY: POLICY, SLA_WARNING_RATIO: WARNING_RATIO, SLA_POLL_MS: POLL },
   ENGINES,
+  // Not both engines at once: a PGlite query holds the event loop, and the other block's clock moves a turn at a time.
   () => ({ clock: new ManualClock() }),
-  // Much of it waits for the database and for quiet windows: both engines at once.
-  { enginesAtOnce: true },
 );
