@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 
 import { namespaceClients } from '../namespaces/namespace-clients';
-import { ENGINES, uniqueAccountId } from '../support/databases';
+import { uniqueAccountId } from '../support/databases';
 import { ask, until } from '../support/events';
 import { forEachServer, type ServerContext } from '../support/server';
 
@@ -93,8 +93,4 @@ forEachServer(
     });
   },
   { TYPING_TIMEOUT_MS: 60_000, RATE_LIMIT_POINTS: 10_000 },
-  ENGINES,
-  undefined,
-  // Round trips, one after another: the engines' wait for them at once.
-  { enginesAtOnce: true },
 );

@@ -2,7 +2,6 @@ import { expect, it } from 'vitest';
 
 import type { Actor } from '../../src/access/policy';
 import { AppError } from '../../src/errors';
-import { ENGINES } from '../support/databases';
 import { ask, record, settled, until } from '../support/events';
 import { forEachServer, type ServerContext } from '../support/server';
 
@@ -197,8 +196,4 @@ forEachServer(
     });
   },
   { RATE_LIMIT_POINTS: 100_000 },
-  ENGINES,
-  undefined,
-  // PostgreSQL's share of the work runs in its own process: the PGlite block's meanwhile.
-  { enginesAtOnce: true },
 );
