@@ -1,97 +1,108 @@
 import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 
+import { ENGINES } from './support/databases';
 import { ask, nextEvent } from './support/events';
-import { authenticatedOf, forEachServer, SECRET } from './support/server';
+import { authenticatedOf, FileDatabases, forEachServer, SECRET } from './support/server';
+
+/** The blocks differ in configuration only: their servers take turns on one database per engine. */
+const databases = new FileDatabases();
 
 const claims = { sub: 'u1', accountId: 'acme', role: 'agent' as const, name: 'Ann', email: 'ann@acme.test', teamIds: ['t1'] };
 
-forEachServer('handshake authentication', (t) => {
-  it('accepts a token from handshake.auth.token and emits authenticated with the socket data', async () => {
-    const socket = await t.connect({ token: await t.token(claims) });
-    const auth = authenticatedOf(socket);
-    expect(auth).toMatchObject({ userId: 'u1', accountId: 'acme', role: 'agent', name: 'Ann', email: 'ann@acme.test', teamIds: ['t1'] });
-    const [server] = await t.sb().io.fetchSockets();
-    expect(server?.data).toMatchObject({
-      userId: 'u1',
-      accountId: 'acme',
-      email: 'ann@acme.test',
-      role: 'agent',
-      teamIds: ['t1'],
-      authenticated: true,
+forEachServer(
+  'handshake authentication',
+  (t) => {
+    it('accepts a token from handshake.auth.token and emits authenticated with the socket data', async () => {
+      const socket = await t.connect({ token: await t.token(claims) });
+      const auth = authenticatedOf(socket);
+      expect(auth).toMatchObject({ userId: 'u1', accountId: 'acme', role: 'agent', name: 'Ann', email: 'ann@acme.test', teamIds: ['t1'] });
+      const [server] = await t.sb().io.fetchSockets();
+      expect(server?.data).toMatchObject({
+        userId: 'u1',
+        accountId: 'acme',
+        email: 'ann@acme.test',
+        role: 'agent',
+        teamIds: ['t1'],
+        authenticated: true,
+      });
     });
-  });
 
-  it('accepts a token from the Authorization header', async () => {
-    const socket = await t.connect({ extraHeaders: { authorization: `Bearer ${await t.token(claims)}` } });
-    expect(authenticatedOf(socket).userId).toBe('u1');
-  });
+    it('accepts a token from the Authorization header', async () => {
+      const socket = await t.connect({ extraHeaders: { authorization: `Bearer ${await t.token(claims)}` } });
+      expect(authenticatedOf(socket).userId).toBe('u1');
+    });
 
-  it('accepts a token from the token query parameter', async () => {
-    const socket = await t.connect({ query: { token: await t.token(claims) } });
-    expect(authenticatedOf(socket).userId).toBe('u1');
-  });
+    it('accepts a token from the token query parameter', async () => {
+      const socket = await t.connect({ query: { token: await t.token(claims) } });
+      expect(authenticatedOf(socket).userId).toBe('u1');
+    });
 
-  it('reads the tenant from workspaceId, tenantId or orgId when accountId is absent', async () => {
-    for (const alias of ['workspaceId', 'tenantId', 'orgId']) {
-      const token = await new SignJWT({ [alias]: 'acme', role: 'viewer' })
+    it('reads the tenant from workspaceId, tenantId or orgId when accountId is absent', async () => {
+      for (const alias of ['workspaceId', 'tenantId', 'orgId']) {
+        const token = await new SignJWT({ [alias]: 'acme', role: 'viewer' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('v1')
+          .setExpirationTime('1h')
+          .sign(new TextEncoder().encode(SECRET));
+        const socket = await t.connect({ token });
+        expect(authenticatedOf(socket).accountId).toBe('acme');
+      }
+    });
+
+    it('refuses a handshake without a token with MISSING_TOKEN', async () => {
+      const err = await t.connectError({});
+      expect(err.message).toBe('MISSING_TOKEN');
+      expect(err.data).toMatchObject({ code: 'MISSING_TOKEN', message: expect.any(String) });
+    });
+
+    it('refuses a malformed or wrongly signed token with AUTH_TOKEN_INVALID', async () => {
+      expect((await t.connectError({ token: 'not-a-jwt' })).message).toBe('AUTH_TOKEN_INVALID');
+      const forged = await new SignJWT({ accountId: 'acme', role: 'admin' })
         .setProtectedHeader({ alg: 'HS256' })
-        .setSubject('v1')
+        .setSubject('u1')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode('another-secret'));
+      const err = await t.connectError({ token: forged });
+      expect(err.data).toMatchObject({ code: 'AUTH_TOKEN_INVALID' });
+    });
+
+    it('refuses an expired token with AUTH_TOKEN_EXPIRED', async () => {
+      const expired = await new SignJWT({ accountId: 'acme', role: 'agent' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u1')
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
+        .sign(new TextEncoder().encode(SECRET));
+      const err = await t.connectError({ token: expired });
+      expect(err.message).toBe('AUTH_TOKEN_EXPIRED');
+      expect(err.data?.code).toBe('AUTH_TOKEN_EXPIRED');
+    });
+
+    it('refuses alg "none"', async () => {
+      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'u1', accountId: 'acme', role: 'admin', exp: Math.floor(Date.now() / 1000) + 600 })}.`;
+      expect((await t.connectError({ token: unsigned })).message).toBe('AUTH_TOKEN_INVALID');
+    });
+
+    it('refuses a token that names no tenant or has no exp', async () => {
+      const noTenant = await new SignJWT({ role: 'agent' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u1')
         .setExpirationTime('1h')
         .sign(new TextEncoder().encode(SECRET));
-      const socket = await t.connect({ token });
-      expect(authenticatedOf(socket).accountId).toBe('acme');
-    }
-  });
-
-  it('refuses a handshake without a token with MISSING_TOKEN', async () => {
-    const err = await t.connectError({});
-    expect(err.message).toBe('MISSING_TOKEN');
-    expect(err.data).toMatchObject({ code: 'MISSING_TOKEN', message: expect.any(String) });
-  });
-
-  it('refuses a malformed or wrongly signed token with AUTH_TOKEN_INVALID', async () => {
-    expect((await t.connectError({ token: 'not-a-jwt' })).message).toBe('AUTH_TOKEN_INVALID');
-    const forged = await new SignJWT({ accountId: 'acme', role: 'admin' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('u1')
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode('another-secret'));
-    const err = await t.connectError({ token: forged });
-    expect(err.data).toMatchObject({ code: 'AUTH_TOKEN_INVALID' });
-  });
-
-  it('refuses an expired token with AUTH_TOKEN_EXPIRED', async () => {
-    const expired = await new SignJWT({ accountId: 'acme', role: 'agent' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('u1')
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
-      .sign(new TextEncoder().encode(SECRET));
-    const err = await t.connectError({ token: expired });
-    expect(err.message).toBe('AUTH_TOKEN_EXPIRED');
-    expect(err.data?.code).toBe('AUTH_TOKEN_EXPIRED');
-  });
-
-  it('refuses alg "none"', async () => {
-    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'u1', accountId: 'acme', role: 'admin', exp: Math.floor(Date.now() / 1000) + 600 })}.`;
-    expect((await t.connectError({ token: unsigned })).message).toBe('AUTH_TOKEN_INVALID');
-  });
-
-  it('refuses a token that names no tenant or has no exp', async () => {
-    const noTenant = await new SignJWT({ role: 'agent' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('u1')
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(SECRET));
-    expect((await t.connectError({ token: noTenant })).message).toBe('AUTH_TOKEN_INVALID');
-    const noExp = await new SignJWT({ accountId: 'acme', role: 'agent' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('u1')
-      .sign(new TextEncoder().encode(SECRET));
-    expect((await t.connectError({ token: noExp })).message).toBe('AUTH_TOKEN_INVALID');
-  });
-});
+      expect((await t.connectError({ token: noTenant })).message).toBe('AUTH_TOKEN_INVALID');
+      const noExp = await new SignJWT({ accountId: 'acme', role: 'agent' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('u1')
+        .sign(new TextEncoder().encode(SECRET));
+      expect((await t.connectError({ token: noExp })).message).toBe('AUTH_TOKEN_INVALID');
+    });
+  },
+  {},
+  ENGINES,
+  undefined,
+  { databases, enginesAtOnce: true },
+);
 
 describe('asymmetric keys and algorithm confusion', async () => {
   const { publicKey, privateKey } = await generateKeyPair('RS256');
@@ -114,6 +125,8 @@ describe('asymmetric keys and algorithm confusion', async () => {
     },
     { JWT_SECRET: undefined, JWT_PUBLIC_KEY: pem },
     ['pglite'],
+    undefined,
+    { databases },
   );
 });
 
@@ -134,6 +147,8 @@ forEachServer(
   },
   { JWT_ISSUER: 'https://idp.test', JWT_AUDIENCE: 'switchboard' },
   ['pglite'],
+  undefined,
+  { databases },
 );
 
 forEachServer(
@@ -159,4 +174,6 @@ forEachServer(
   },
   { LATE_AUTH_MS: 700 },
   ['pglite'],
+  undefined,
+  { databases },
 );

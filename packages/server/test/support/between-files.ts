@@ -22,13 +22,34 @@ if (CPU_LOG) {
   // This file runs before each test file is imported, so the figures include its imports.
   const startCpu = cpuMs();
   const startWall = performance.now();
+  const startQueued = queuedMs();
   // vitest requires the first argument (the fixtures) destructured; the suite, here the file, is the second.
   // eslint-disable-next-line no-empty-pattern
   afterAll(({}, suite) => {
     const file = 'filepath' in suite ? suite.filepath : suite.file.filepath;
-    const line = { file, pid: process.pid, cpuMs: Math.round(cpuMs() - startCpu), wallMs: Math.round(performance.now() - startWall) };
+    const line = {
+      file,
+      pid: process.pid,
+      cpuMs: Math.round(cpuMs() - startCpu),
+      wallMs: Math.round(performance.now() - startWall),
+      queuedMs: Math.round(queuedMs() - startQueued),
+    };
     appendFileSync(CPU_LOG, `${JSON.stringify(line)}\n`);
   });
+}
+
+/**
+ * How long the worker's main thread was ready to run but waited for a CPU, in ms (Linux; elsewhere 0). On a
+ * box others share, `wallMs - queuedMs` is near what the file would take with a core to itself: its own
+ * work plus what it really waits for (timers, the database, other processes).
+ */
+function queuedMs(): number {
+  try {
+    // run time, run-queue wait and time slices of the main thread, the first two in ns.
+    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return 0;
+  }
 }
 
 /** This process's CPU time and its ended children's, in ms (children from /proc on Linux; elsewhere 0). */

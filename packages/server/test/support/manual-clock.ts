@@ -44,6 +44,15 @@ export class ManualClock implements Clock {
     if (timer) this.pending.delete(timer);
   }
 
+  /**
+   * Whether a timer is set to go off at exactly `at`: how a test knows the server has planned a wake
+   * (an SLA scheduler's next look) before it moves the clock past it, with no window to guess.
+   */
+  hasTimerAt(at: number): boolean {
+    for (const p of this.pending.values()) if (p.at === at) return true;
+    return false;
+  }
+
   /** {@link advanceTo} `now() + ms`. */
   advance(ms: number): Promise<void> {
     return this.advanceTo(this.at + ms);

@@ -45,6 +45,56 @@ export interface ConnectOptions {
   before?: (socket: ClientSocket) => void;
 }
 
+export interface ForEachServerOptions {
+  /**
+   * Runs the engines' blocks at the same time (each block's tests still one after another), so a
+   * file whose tests mostly wait on real time (a grace period, a throttle, an SLA) waits once, not
+   * once per engine. Only for bodies that keep no state outside their block: a module-level
+   * variable that `deps` sets (a shared `clock`) would be the other engine's half the time.
+   * Blocks marked so that follow one another all run together: with `databases`, mark one of them.
+   */
+  enginesAtOnce?: boolean;
+  /**
+   * Takes each engine's database from here instead of opening one per block: for a file with
+   * several blocks (other configurations) whose tests do not need a database of their own.
+   */
+  databases?: FileDatabases;
+}
+
+/**
+ * One database per engine for several {@link forEachServer} blocks of a file, each opened by the
+ * first block that asks and disposed after the file's last test. Opening one is most of a block's
+ * set-up (a PGlite open is ~1 s of CPU); the blocks' servers come and go, each on its own
+ * configuration. Tests must keep to their own tenants (a server leaves its rows behind).
+ *
+ * @example
+ * const databases = new FileDatabases(); // at the top level of the file
+ * forEachServer('a', body, config, ENGINES, undefined, { databases });
+ */
+export class FileDatabases {
+  private readonly opened = new Map<DbKind, Promise<TestDatabase>>();
+
+  constructor() {
+    afterAll(async () => {
+      // One that failed to open has nothing to dispose (its blocks failed with that error already).
+      await Promise.all(
+        [...this.opened.values()].map((opening) =>
+          opening.then(
+            (database) => database.dispose(),
+            () => undefined,
+          ),
+        ),
+      );
+    }, 60_000);
+  }
+
+  of(kind: DbKind): Promise<TestDatabase> {
+    let database = this.opened.get(kind);
+    if (!database) this.opened.set(kind, (database = createTestDatabase(kind)));
+    return database;
+  }
+}
+
 /**
  * Declares `body` once per database engine with a real Switchboard listening on
  * an ephemeral port, and real clients. The PostgreSQL variant skips only
@@ -57,16 +107,17 @@ export function forEachServer(
   overrides: Partial<Config> = {},
   engines: readonly DbKind[] = ENGINES,
   deps: () => Omit<BuildDeps, 'db'> = () => ({}),
+  { enginesAtOnce = false, databases }: ForEachServerOptions = {},
 ): void {
   for (const kind of engines) {
-    describe.skipIf(kind === 'postgres' && !postgresAvailable)(`${title} [${kind}]`, () => {
+    const block = () => {
       let database: TestDatabase | undefined;
       let server: Switchboard | undefined;
       let port = 0;
       const clients = new Set<ClientSocket>();
 
       beforeAll(async () => {
-        database = await createTestDatabase(kind);
+        database = await (databases?.of(kind) ?? createTestDatabase(kind));
         server = await buildServer(
           testConfig({ PORT: 0, HOST: '127.0.0.1', JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY, ...overrides }),
           { ...deps(), db: database.db },
@@ -81,7 +132,7 @@ export function forEachServer(
 
       afterAll(async () => {
         await server?.close();
-        await database?.dispose();
+        if (!databases) await database?.dispose();
       }, 60_000);
 
       const url = (path = '') => `http://127.0.0.1:${port}${path}`;
@@ -140,6 +191,13 @@ export function forEachServer(
           return { status: res.status, body };
         },
       });
-    });
+    };
+    const skip = kind === 'postgres' && !postgresAvailable;
+    // Sibling blocks marked concurrent run together; the block inside keeps its own tests in order.
+    if (enginesAtOnce)
+      describe.skipIf(skip)(`${title} [${kind}]`, { concurrent: true }, () => {
+        describe.sequential('in order', block);
+      });
+    else describe.skipIf(skip)(`${title} [${kind}]`, block);
   }
 }

@@ -4,10 +4,13 @@ import { expect, it } from 'vitest';
 
 import { withinHours } from '../../src/domain/widget-service';
 import { UsersRepo } from '../../src/storage/repos/users';
+import { ENGINES } from '../support/databases';
 import { ask, nextEvent, until } from '../support/events';
-import { forEachServer, type ServerContext } from '../support/server';
+import { FileDatabases, forEachServer, type ServerContext } from '../support/server';
 
 const SHOP = 'https://shop.example.com';
+/** The blocks differ in configuration only, and each test has a tenant of its own: one database per engine for all. */
+const databases = new FileDatabases();
 
 /** An admin of `tenant` sets the widget up for SHOP and returns its settings. */
 async function setUp(t: ServerContext, tenant: string, origins = [SHOP]) {
@@ -177,6 +180,9 @@ forEachServer(
     });
   },
   { WIDGET_TOKEN_TTL_S: 60, TOKEN_REFRESH_LEAD_MS: 59_000, WIDGET_SESSIONS_PER_IP: 1_000 },
+  ENGINES,
+  undefined,
+  { databases, enginesAtOnce: true },
 );
 
 forEachServer(
@@ -193,6 +199,9 @@ forEachServer(
     });
   },
   { WIDGET_SESSIONS_PER_IP: 3 },
+  ENGINES,
+  undefined,
+  { databases },
 );
 
 forEachServer(
@@ -209,6 +218,9 @@ forEachServer(
     });
   },
   { WIDGET_SESSIONS_PER_KEY: 2 },
+  ENGINES,
+  undefined,
+  { databases },
 );
 
 it('counts business hours in the tenant’s time zone, `to` exclusive', () => {
