@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   }
   // The server's modules (and the primary's) are imported once they are needed: loading all of them took ~0.8 s of
   // CPU, which a configuration error paid before saying what was wrong, and a primary that only routes never needs
-  // the server (docs/decisions.md, "Suite wall time, fourth pass").
+  // the server (docs/decisions.md, "Suite wall time, fourth pass: processes").
   // WORKERS > 1: this process only routes connections; the workers (this file again) serve.
   if (config.WORKERS > 1 && cluster.isPrimary) return (await import('./cluster/run-primary')).runPrimary(config, log);
 

@@ -25,7 +25,7 @@ let bundled: Promise<string[]> | undefined;
  * run's build of the server (global-setup.ts, removed with it at teardown), when there is one; through tsx
  * otherwise (a file run outside vitest's global setup). Started through tsx it spent ~3 s of CPU compiling and
  * loading the server's sources; the bundle costs ~0.3 s to make and starts on a fraction of that
- * (docs/decisions.md, "Suite wall time, fourth pass").
+ * (docs/decisions.md, "Suite wall time, fourth pass: processes").
  */
 function serverProcessArgs(): Promise<string[]> {
   const main = process.env[SERVER_MAIN_VARIABLE];

@@ -55,7 +55,7 @@ const fatalOf = (r: { lines: any[]; text: string }) => {
 };
 
 // Each test starts its own process on its own DATA_DIR and port (or none): they run together, so one
-// process's start-up overlaps another's (docs/decisions.md, "Suite wall time, fourth pass").
+// process's start-up overlaps another's (docs/decisions.md, "Suite wall time, fourth pass: processes").
 describe.concurrent('configuration errors', () => {
   it('names JWT_PUBLIC_KEY and the expected form for a key that is not PEM, before touching DATA_DIR', async () => {
     const r = await startWith({ JWT_PUBLIC_KEY: 'not-a-key', JWT_SECRET: '' });

@@ -17,7 +17,7 @@ const BIN = join(import.meta.dirname, '../../bin/switchboard.js');
 /**
  * The same command from the run's build of the server (global-setup.ts), what the bin runs in a production install
  * (~0.2 s a start); the bin itself when there is no build. The first test goes through the bin, the others through
- * this (docs/decisions.md, "Suite wall time, fourth pass").
+ * this (docs/decisions.md, "Suite wall time, fourth pass: processes").
  */
 const BUILT_SERVER_MAIN = process.env[SERVER_MAIN_VARIABLE];
 const CLI = BUILT_SERVER_MAIN ? join(dirname(BUILT_SERVER_MAIN), 'cli.js') : BIN;
