@@ -1,7 +1,5 @@
 import cluster from 'node:cluster';
 
-import { buildServer } from './build-server';
-import { runPrimary } from './cluster/run-primary';
 import { holdConnectionsFromPrimary, serveFromPrimary, tellPrimaryReady } from './cluster/serve-from-primary';
 import { type Config, loadConfig } from './config';
 import { ConfigError } from './config-problems';
@@ -30,9 +28,13 @@ async function main(): Promise<void> {
     config.INTERNAL_API_KEY ??= secrets.internalApiKey;
     log.warn('JWT_SECRET or INTERNAL_API_KEY unset: using local secrets from DATA_DIR (fine for development, not for production)');
   }
+  // The server's modules (and the primary's) are imported once they are needed: loading all of them took ~0.8 s of
+  // CPU, which a configuration error paid before saying what was wrong, and a primary that only routes never needs
+  // the server (docs/decisions.md, "Suite wall time, fourth pass: processes").
   // WORKERS > 1: this process only routes connections; the workers (this file again) serve.
-  if (config.WORKERS > 1 && cluster.isPrimary) return runPrimary(config, log);
+  if (config.WORKERS > 1 && cluster.isPrimary) return (await import('./cluster/run-primary')).runPrimary(config, log);
 
+  const { buildServer } = await import('./build-server');
   const server = await buildServer(config, { log });
   let port = config.PORT;
   if (cluster.isWorker) await serveFromPrimary(server);

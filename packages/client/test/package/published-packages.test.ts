@@ -73,7 +73,22 @@ describe('@switchboard/protocol and @switchboard/client installed from their tar
   let work = '';
   let consumer = '';
   let packed: Packed[] = [];
-  let server: ServerProcess | undefined;
+  /** Started first thing, so its start-up overlaps the build and the install; the README test awaits it. */
+  let server: Promise<ServerProcess> | undefined;
+  /** The two type-checks, run together (one tsc per project); started once the README test's chat is over. */
+  let typeChecks: Promise<Array<{ project: string; stdout: string }>> | undefined;
+  const startTypeChecks = () => {
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    typeChecks ??= Promise.all(
+      ['tsconfig.json', 'tsconfig.node.json'].map((project) =>
+        run(process.execPath, [tsc, '-p', project], { cwd: consumer, timeout: 240_000 }).then(
+          ({ stdout }) => ({ project, stdout }),
+          (err: { stdout?: string; message: string }) => ({ project, stdout: err.stdout || err.message }),
+        ),
+      ),
+    );
+    return typeChecks;
+  };
 
   /** Runs a consumer script; a failure carries the script's own output, which execFile's error leaves out of its message. */
   const node = (file: string, env: Record<string, string> = {}) =>
@@ -93,6 +108,9 @@ describe('@switchboard/protocol and @switchboard/client installed from their tar
     });
 
   beforeAll(async () => {
+    server = spawnServer();
+    // Awaited (and its failure reported) by the README test; not an unhandled rejection meanwhile.
+    server.catch(() => undefined);
     work = await mkdtemp(join(tmpdir(), 'sb-packages-'));
     consumer = join(work, 'consumer');
     await buildPackages();
@@ -127,7 +145,8 @@ describe('@switchboard/protocol and @switchboard/client installed from their tar
   }, 600_000);
 
   afterAll(async () => {
-    await server?.stop();
+    await typeChecks;
+    await (await server?.catch(() => undefined))?.stop();
     if (work) await rm(work, { recursive: true, force: true });
   }, 60_000);
 
@@ -161,20 +180,18 @@ describe('@switchboard/protocol and @switchboard/client installed from their tar
     const protocolExample = codeBlock(readme('protocol'), 'js');
     expect((await node('protocol-example.mjs')).stdout.trim().split('\n')).toEqual(promisedOutput(protocolExample));
 
-    server = await spawnServer();
-    const token = await server.token({ sub: 'readme-customer', accountId: 'readme', role: 'customer' });
-    const chat = await node('chat.mjs', { SWITCHBOARD_URL: server.url, SWITCHBOARD_TOKEN: token });
+    const live = await server!;
+    const token = await live.token({ sub: 'readme-customer', accountId: 'readme', role: 'customer' });
+    // The type-checks start once the chat is over, whatever its outcome: started beside it, two tsc processes
+    // starved the example past its 60 s on a loaded machine.
+    const chat = await node('chat.mjs', { SWITCHBOARD_URL: live.url, SWITCHBOARD_TOKEN: token }).finally(() => void startTypeChecks());
     expect(chat.stdout.trim()).toMatch(/^stored \S+, live: Hello!$/);
   }, 120_000);
 
   it('type-check in a strict consumer, with bundler and with NodeNext resolution', async () => {
-    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    for (const project of ['tsconfig.json', 'tsconfig.node.json']) {
-      const result = await run(process.execPath, [tsc, '-p', project], { cwd: consumer, timeout: 120_000 }).catch(
-        (err: { stdout: string }) => err,
-      );
-      expect(result.stdout, project).toBe('');
-    }
+    const results = await startTypeChecks();
+    expect(results.map((r) => r.project)).toEqual(['tsconfig.json', 'tsconfig.node.json']);
+    for (const { project, stdout } of results) expect(stdout, project).toBe('');
   }, 240_000);
 
   it('build into a Vite + React app without zod', async () => {
@@ -186,9 +203,12 @@ describe('@switchboard/protocol and @switchboard/client installed from their tar
 
   it('stay within 15 kB gzipped in a browser bundle without validation, which alone brings zod', async () => {
     const peers = /^(react|react-dom|react\/.*|socket\.io-client)$/;
-    const sdk = gzippedJs(await libBuild('size-entry.js', peers));
-    const withSocketIo = gzippedJs(await libBuild('size-entry.js', /^(react|react-dom|react\/.*)$/));
-    const validate = gzippedJs(await libBuild('validate-entry.js', peers));
+    const [sdkOut, withSocketIoOut, validateOut] = await Promise.all([
+      libBuild('size-entry.js', peers),
+      libBuild('size-entry.js', /^(react|react-dom|react\/.*)$/),
+      libBuild('validate-entry.js', peers),
+    ]);
+    const [sdk, withSocketIo, validate] = [gzippedJs(sdkOut), gzippedJs(withSocketIoOut), gzippedJs(validateOut)];
     process.stdout.write(
       `@switchboard/client + /react: ${sdk.bytes} B gzipped; with socket.io-client ${withSocketIo.bytes} B; /validate ${validate.bytes} B\n`,
     );

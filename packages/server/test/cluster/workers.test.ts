@@ -13,16 +13,26 @@ import { SECRET } from '../support/server';
 describe.skipIf(!postgresAvailable)('WORKERS=2 without Redis', () => {
   let database: { url: string; drop(): Promise<void> };
   let node: NodeProcess;
+  /** The refusal test's process, started beside the node (it needs nothing from it) and awaited by that test. */
+  let refusal: Promise<{ code: number | null; output: string }>;
   const clients: Socket[] = [];
 
   beforeAll(async () => {
+    refusal = startOnEmbeddedDatabase();
     database = await createPostgresDatabase();
     // Sockets and users unlimited; a tenant earns 5 points/s (10 at once), held by the primary for both workers.
-    node = await spawnNode('workers', { WORKERS: '2', DATABASE_URL: database.url, RATE_LIMIT_TENANT_POINTS: '50' });
+    // Presence grace shortened from 3 s: what is under test is that the primary's one state ends it, not how long.
+    node = await spawnNode('workers', {
+      WORKERS: '2',
+      DATABASE_URL: database.url,
+      RATE_LIMIT_TENANT_POINTS: '50',
+      PRESENCE_GRACE_MS: '500',
+    });
   }, 120_000);
 
   afterAll(async () => {
     clients.forEach((c) => c.disconnect());
+    await refusal;
     await stopAllNodes();
     await database?.drop();
   }, 60_000);
@@ -95,7 +105,7 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 without Redis', () => {
       expect((await ask(s, 'send_message', { conversationId: conv.id, content: `from worker ${i}` })).ok).toBe(true);
     // Generous: two workers and the primary share two cores with the rest of the suite.
     await until(() => heard.every((n) => n === 3), 15_000, 'every client hears all three messages');
-    // An agent who leaves is announced offline once the grace (3 s) is over, on the admin's worker too.
+    // An agent who leaves is announced offline once the grace (500 ms here) is over, on the admin's worker too.
     const gone = nextEvent(admin, 'agent_offline', (p: { userId: string }) => p.userId === 'wk-a2', 15_000);
     agents[1]!.disconnect();
     await gone;
@@ -132,24 +142,30 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 without Redis', () => {
   }, 60_000);
 
   it('refuses to start WORKERS > 1 on the embedded database, saying why', async () => {
-    const child = spawn(process.execPath, serverMain(), {
-      cwd: new URL('../../../../', import.meta.url).pathname,
-      env: {
-        ...process.env,
-        WORKERS: '2',
-        DATABASE_URL: '',
-        JWT_SECRET: SECRET,
-        INTERNAL_API_KEY: 'k',
-        PORT: '0',
-        DATA_DIR: '/tmp/switchboard-workers-refusal',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (err += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, output } = await refusal;
     expect(code).toBe(78);
-    expect(err).toContain('WORKERS=2 needs DATABASE_URL');
+    expect(output).toContain('WORKERS=2 needs DATABASE_URL');
   }, 60_000);
 });
+
+/** Starts the server with WORKERS=2 and no DATABASE_URL; resolves with its exit code and output once it has exited. */
+async function startOnEmbeddedDatabase(): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, serverMain(), {
+    cwd: new URL('../../../../', import.meta.url).pathname,
+    env: {
+      ...process.env,
+      WORKERS: '2',
+      DATABASE_URL: '',
+      JWT_SECRET: SECRET,
+      INTERNAL_API_KEY: 'k',
+      PORT: '0',
+      DATA_DIR: '/tmp/switchboard-workers-refusal',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, output };
+}

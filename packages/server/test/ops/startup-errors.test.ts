@@ -54,7 +54,9 @@ const fatalOf = (r: { lines: any[]; text: string }) => {
   return fatal;
 };
 
-describe('configuration errors', () => {
+// Each test starts its own process on its own DATA_DIR and port (or none): they run together, so one
+// process's start-up overlaps another's (docs/decisions.md, "Suite wall time, fourth pass: processes").
+describe.concurrent('configuration errors', () => {
   it('names JWT_PUBLIC_KEY and the expected form for a key that is not PEM, before touching DATA_DIR', async () => {
     const r = await startWith({ JWT_PUBLIC_KEY: 'not-a-key', JWT_SECRET: '' });
     expect(r.code).toBe(78);
@@ -67,23 +69,25 @@ describe('configuration errors', () => {
   }, 70_000);
 
   it('names each bad variable with its expected form: PORT, then DATABASE_URL, CORS_ORIGINS and JWT_JWKS_URL together', async () => {
-    const r = await startWith({
-      PORT: 'eighty',
-      DATABASE_URL: 'mysql://db/x',
-      CORS_ORIGINS: 'https://ok.example,https://bad.example/',
-      JWT_JWKS_URL: 'ftp://keys',
-    });
+    const [r, r2] = await Promise.all([
+      startWith({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://db/x',
+        CORS_ORIGINS: 'https://ok.example,https://bad.example/',
+        JWT_JWKS_URL: 'ftp://keys',
+      }),
+      startWith({
+        DATABASE_URL: 'mysql://db/x',
+        CORS_ORIGINS: 'https://ok.example,https://bad.example/',
+        JWT_JWKS_URL: 'ftp://keys',
+      }),
+    ]);
     expect(r.code).toBe(78);
     const variables = fatalOf(r)
       .problems.map((p: { variable: string }) => p.variable)
       .sort();
     expect(variables).toEqual(['PORT']);
     // zod stops at the field errors; fix PORT and the cross-field checks name the rest.
-    const r2 = await startWith({
-      DATABASE_URL: 'mysql://db/x',
-      CORS_ORIGINS: 'https://ok.example,https://bad.example/',
-      JWT_JWKS_URL: 'ftp://keys',
-    });
     const problems = fatalOf(r2).problems;
     expect(problems.map((p: { variable: string }) => p.variable).sort()).toEqual(['CORS_ORIGINS', 'DATABASE_URL', 'JWT_JWKS_URL']);
     expect(problems.find((p: { variable: string }) => p.variable === 'DATABASE_URL').expected).toMatch(
@@ -126,7 +130,8 @@ describe('configuration errors', () => {
   );
 });
 
-describe('operational logs', () => {
+// Concurrent too: this suite's server starts beside the configuration errors' processes.
+describe.concurrent('operational logs', () => {
   afterAll(() => stopAllNodes());
 
   it('logs start, refused handshakes without the token, requests at debug, and stop', async () => {

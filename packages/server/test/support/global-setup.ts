@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import pg from 'pg';
 
@@ -11,8 +10,12 @@ export const RUN_ID_VARIABLE = 'SWITCHBOARD_TEST_RUN';
 /** The run's build of the server's main.js (processes.ts `serverMain`), for the tests that start it as a process. */
 export const SERVER_MAIN_VARIABLE = 'SWITCHBOARD_TEST_SERVER_MAIN';
 
-/** In the checkout, so the build resolves its npm imports from its node_modules; git, ESLint and Prettier leave `.tmp/` alone. */
-const BUILD_PARENT = fileURLToPath(new URL('../../../../.tmp/', import.meta.url));
+/**
+ * In the checkout, so the build resolves its npm imports from its node_modules; git, ESLint and Prettier leave `.tmp/`
+ * alone. A path rather than `new URL(…, import.meta.url)`: under jsdom (client tests that import this for the names
+ * above) `URL` is jsdom's, which `fileURLToPath` refuses.
+ */
+const BUILD_PARENT = join(import.meta.dirname, '../../../../.tmp');
 
 /** vitest.config.ts globalSetup: before the first test file, in the main process, whose environment the workers inherit. */
 export async function setup(): Promise<void> {
