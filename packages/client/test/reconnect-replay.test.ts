@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { until } from '../../server/test/support/events';
 import { DefaultOut, PortalIn, reconnectDelay } from '../src/index';
@@ -17,6 +17,9 @@ describe('a server restart, seen from a client', () => {
   beforeAll(async () => {
     // The worker's server of this configuration, shared with its other files; the tenants `rc1` and `rc2` are this file's alone.
     server = await sharedRestartableServer();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
   }, 60_000);
 
   it('retries on the 1 s, 2 s schedule, then re-joins its conversation and gets what it missed once, in order', async () => {

@@ -40,6 +40,7 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard sign-in in a real brows
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await releaseChromium();
+    await server?.stop();
   }, 60_000);
 
   it('keeps a forged, expired, customer or malformed token on the sign-in page, saying why', async () => {

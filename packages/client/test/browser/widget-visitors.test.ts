@@ -59,6 +59,7 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget for anonymous visitors
     for (const a of agents) a.disconnect();
     await releaseChromium();
     for (const s of [shop, foreign]) s?.server.close();
+    await server?.stop();
   }, 60_000);
 
   const widgetTexts = (p: Page) => p.locator('[data-testid=widget-message] .sb-text').allTextContents();
@@ -194,6 +195,7 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
     for (const s of sockets) s.disconnect();
     await releaseChromium();
     shop?.server.close();
+    await server?.stop();
   }, 60_000);
 
   async function agentSocket(): Promise<Socket> {

@@ -69,8 +69,10 @@ const shared = new Map<string, Promise<RestartableServer>>();
  * keeps this module between files), one per distinct `overrides`: opening a server's in-memory database costs
  * ~1 s of CPU and, on a busy machine, several seconds of wall time (docs/decisions.md, "Suite wall time, fourth
  * pass: browser tests"). Files keep apart by tenant, as they do on one server within a file: each file uses
- * account ids no other file uses. A file may stop and start it; it is started again for the next file if a
- * file left it stopped. Nobody disposes of it: it ends with the worker process (its database is in memory).
+ * account ids no other file uses. A file stops it when it is done (`stop()`): its timers (typing sweeps, outbox
+ * and job polls) would otherwise run through the worker's later files, which took them ~0.3 s CPU more each. The
+ * database stays open, and the next file's call starts the server again on the same port (~0.1 s CPU). Nobody
+ * disposes of it: it ends with the worker process (its database is in memory).
  */
 export async function sharedRestartableServer(overrides: Partial<Config> = {}): Promise<RestartableServer> {
   const key = JSON.stringify(Object.entries({ demo: false, ...overrides }).sort(([a], [b]) => a.localeCompare(b)));

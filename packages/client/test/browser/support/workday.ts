@@ -99,10 +99,11 @@ export async function startWorkday(): Promise<Workday> {
       const badge = w.row(page, who).locator('[data-testid=unread-badge]');
       return (await badge.count()) ? await badge.textContent() : '0';
     },
-    /** Closes the scene's pages; the server and the browser stay for the worker's next file. */
+    /** Closes the scene's pages and stops the server; the browser and the server's database stay for the worker's next file. */
     async dispose() {
       for (const c of contexts) await c.close().catch(() => undefined);
       await releaseChromium();
+      await server.stop();
     },
   };
 
