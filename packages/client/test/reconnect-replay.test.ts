@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../server/test/support/events';
 import { DefaultOut, PortalIn, reconnectDelay } from '../src/index';
 import { connected, newClient } from './support/clients';
-import { type RestartableServer, startRestartableServer } from './support/restartable-server';
+import { type RestartableServer, sharedRestartableServer } from './support/restartable-server';
 
 describe('reconnect schedule', () => {
   it('waits 1 s, 2 s, then 5 s for good, each plus up to a quarter of jitter', () => {
@@ -15,10 +15,11 @@ describe('reconnect schedule', () => {
 describe('a server restart, seen from a client', () => {
   let server: RestartableServer;
   beforeAll(async () => {
-    server = await startRestartableServer();
+    // The worker's server of this configuration, shared with its other files; the tenants `rc1` and `rc2` are this file's alone.
+    server = await sharedRestartableServer();
   }, 60_000);
   afterAll(async () => {
-    await server.dispose();
+    await server?.stop();
   }, 60_000);
 
   it('retries on the 1 s, 2 s schedule, then re-joins its conversation and gets what it missed once, in order', async () => {

@@ -2,10 +2,10 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildWeb } from '../../../../scripts/build-web';
 import { type RestartableServer, startRestartableServer } from '../support/restartable-server';
-import { chromiumAvailable, IN_CI, launchChromium } from './support/chromium';
+import { chromiumAvailable, IN_CI, poll, releaseChromium, sharedChromium } from './support/chromium';
 import { screenshot } from './support/screenshots';
+import { webBuilt } from './support/web-build';
 
 /*
  * The dashboard and the widget as built by `npm run build:web`, served by a
@@ -20,7 +20,6 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard and widget in a real br
   let customer: Page;
   const errors: string[] = [];
 
-  const poll = { timeout: 15_000, interval: 100 };
   const agentTexts = () => agent.locator('[data-testid=messages] .bubble-text').allTextContents();
   const widgetTexts = () => customer.locator('[data-testid=widget-message] .sb-text').allTextContents();
   const lastAgentTicks = () =>
@@ -46,15 +45,15 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard and widget in a real br
   }
 
   beforeAll(async () => {
-    const failed = await buildWeb({ onlyMissing: true, quiet: true });
-    if (failed.length) throw new Error(`could not build ${failed.join(', ')}`);
-    server = await startRestartableServer({ demo: true });
-    browser = await launchChromium();
+    // The worker's browser, shared with its other files, starts meanwhile; the server with its demo tenant is this file's own.
+    // Assigned as soon as it is up, so afterAll disposes of it even when the browser failed to start.
+    const starting = webBuilt().then(async () => (server = await startRestartableServer({ demo: true })));
+    [, browser] = await Promise.all([starting, sharedChromium()]);
   }, 120_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await releaseChromium();
     await server?.dispose();
   }, 60_000);
 
@@ -133,7 +132,7 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard and widget in a real br
     await customer.locator('[data-testid=widget-input]').pressSequentially('Is it insu', { delay: 60 });
     await expect.poll(() => typing.textContent(), poll).toBe('Customer is typing…');
     const shown = Date.now();
-    await expect.poll(() => typing.textContent(), { timeout: 8_000, interval: 100 }).toBe('');
+    await expect.poll(() => typing.textContent(), { ...poll, timeout: 8_000 }).toBe('');
     expect(Date.now() - shown).toBeLessThan(7_000);
 
     await agent.locator('[data-testid=composer]').pressSequentially('Yes', { delay: 60 });
@@ -176,9 +175,8 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard and widget in a real br
     await admin.locator('[data-testid=connection][data-tone=green]').waitFor();
     await admin.goto(`${server.url}/#/metrics`);
     await expect.poll(() => admin.locator('[data-testid=active-count]').textContent(), poll).toBe('1');
-    // For the screenshot only: the charts' transitions finish.
-    await new Promise((r) => setTimeout(r, 1_500));
-    await screenshot(admin, 'metrics');
+    // For the screenshot only (and only when one is taken): the charts' transitions finish.
+    await screenshot(admin, 'metrics', { settleMs: 1_500 });
     expect(errors).toEqual([]);
   }, 60_000);
 

@@ -2,10 +2,10 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildWeb } from '../../../../scripts/build-web';
 import { signToken } from '../../../server/src/auth/token-signer';
-import { type RestartableServer, startRestartableServer } from '../support/restartable-server';
-import { chromiumAvailable, IN_CI, launchChromium } from './support/chromium';
+import { type RestartableServer, sharedRestartableServer } from '../support/restartable-server';
+import { chromiumAvailable, IN_CI, releaseChromium, sharedChromium } from './support/chromium';
+import { webBuilt } from './support/web-build';
 
 /*
  * Signing in to the dashboard as built by `npm run build:web`, in Debian's
@@ -33,16 +33,14 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('dashboard sign-in in a real brows
   }
 
   beforeAll(async () => {
-    const failed = await buildWeb({ onlyMissing: true, quiet: true });
-    if (failed.length) throw new Error(`could not build ${failed.join(', ')}`);
-    server = await startRestartableServer({ demo: false });
-    browser = await launchChromium();
+    // The worker's server and browser, shared with its other files; the tenant `signin` is this file's alone.
+    [server, browser] = await Promise.all([webBuilt().then(() => sharedRestartableServer({ demo: false })), sharedChromium()]);
   }, 180_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.dispose();
+    await releaseChromium();
+    await server?.stop();
   }, 60_000);
 
   it('keeps a forged, expired, customer or malformed token on the sign-in page, saying why', async () => {

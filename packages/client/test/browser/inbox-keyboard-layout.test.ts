@@ -6,7 +6,7 @@ import { DefaultOut } from '../../src/index';
 import { connected, newClient } from '../support/clients';
 import { chromiumAvailable, IN_CI } from './support/chromium';
 import { screenshot } from './support/screenshots';
-import { openRoute, poll, startWorkday, TENANT, type Who, type Workday } from './support/workday';
+import { openRoute, poll, startWorkday, type Who, type Workday } from './support/workday';
 
 /*
  * Issue 16's dashboard from the keyboard, at 1,024 and 390 px, with alerts, and with the server gone,
@@ -176,7 +176,7 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the inbox by keyboard, on small s
     // Off by default: a new conversation is a toast, and nothing else.
     expect(await page.locator('[data-testid=alert-sound]').isChecked()).toBe(false);
     expect(await page.locator('[data-testid=alert-desktop]').isChecked()).toBe(false);
-    const sam = await server().token({ sub: 'cust-sam', accountId: TENANT, role: 'customer', name: 'Sam Lee' });
+    const sam = await server().token({ sub: 'cust-sam', accountId: w.tenant, role: 'customer', name: 'Sam Lee' });
     await hide(true);
     const first = await w.call<{ id: string }>(sam, 'POST', '/api/conversations', { channelType: 'web' });
     await w.call(sam, 'POST', `/api/conversations/${first.id}/messages`, { content: 'Hello?' });
@@ -216,7 +216,7 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the inbox by keyboard, on small s
     // A lead assigns Sam's first conversation to Ana from elsewhere: that is news for Ana.
     const lead = newClient({
       url: server().url,
-      token: await server().token({ sub: 'lead', accountId: TENANT, role: 'admin', name: 'Lee Lead' }),
+      token: await server().token({ sub: 'lead', accountId: w.tenant, role: 'admin', name: 'Lee Lead' }),
       polling: false,
     });
     await connected(lead);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { chromiumAvailable, IN_CI } from './support/chromium';
 import { screenshot } from './support/screenshots';
-import { CUSTOMERS as customers, openRoute, poll, startWorkday, TENANT, type Who, type Workday } from './support/workday';
+import { CUSTOMERS as customers, openRoute, poll, startWorkday, type Who, type Workday } from './support/workday';
 
 /*
  * An agent's working day in the dashboard (issue 16), as built by `npm run build:web`, against a real
@@ -149,20 +149,18 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the inbox an agent works in all d
   }, 60_000);
 
   it('shows the AI category and priority on the row and header, and a readable handoff banner that covers no control', async () => {
-    const admin = await server().token({ sub: 'boss', accountId: TENANT, role: 'admin', name: 'Bo Boss' });
+    const admin = await server().token({ sub: 'boss', accountId: w.tenant, role: 'admin', name: 'Bo Boss' });
     await w.call(admin, 'PATCH', '/api/ai/settings', { enabled: true });
     await w.call(admin, 'POST', '/api/credits/topup', { amount: 100, ref: 'workday-test' });
     await w.call(admin, 'POST', '/api/ai/agents', { name: 'Ava', status: 'ACTIVE' });
 
-    const priya = await server().token({ sub: 'cust-priya', accountId: TENANT, role: 'customer', name: 'Priya Patel' });
+    const priya = await server().token({ sub: 'cust-priya', accountId: w.tenant, role: 'customer', name: 'Priya Patel' });
     const c = await w.call<{ id: string }>(priya, 'POST', '/api/conversations', { channelType: 'web' });
     await w.call(priya, 'POST', `/api/conversations/${c.id}/messages`, {
       content: 'I was charged twice for my subscription, I want a refund. Let me talk to a human please.',
     });
     const priyaRow = agent.locator(`[data-testid=conversation-item][data-id="${c.id}"]`);
-    await expect
-      .poll(() => priyaRow.locator('[data-testid=ai-chips]').textContent(), { timeout: 20_000, interval: 100 })
-      .toBe('BillingHigh');
+    await expect.poll(() => priyaRow.locator('[data-testid=ai-chips]').textContent(), { ...poll, timeout: 20_000 }).toBe('BillingHigh');
     await expect.poll(() => priyaRow.locator('.status-pill').textContent(), poll).toBe('Status: Handed off');
 
     await priyaRow.click();

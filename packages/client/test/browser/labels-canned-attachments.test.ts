@@ -2,9 +2,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildWeb } from '../../../../scripts/build-web';
 import { type RestartableServer, startRestartableServer } from '../support/restartable-server';
-import { chromiumAvailable, IN_CI, launchChromium } from './support/chromium';
+import { chromiumAvailable, IN_CI, poll, releaseChromium, sharedChromium } from './support/chromium';
+import { webBuilt } from './support/web-build';
 
 /** A real 1x1 PNG. */
 const PNG = Buffer.from(
@@ -24,7 +24,6 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('labels, canned responses and atta
   let agent: Page;
   let customer: Page;
   const errors: string[] = [];
-  const poll = { timeout: 15_000, interval: 100 };
 
   async function newPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -39,15 +38,15 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('labels, canned responses and atta
     page.evaluate(async ([u, t]) => (await fetch(u!, { headers: { authorization: `Bearer ${t}` } })).status, [url, token]);
 
   beforeAll(async () => {
-    const failed = await buildWeb({ onlyMissing: true, quiet: true });
-    if (failed.length) throw new Error(`could not build ${failed.join(', ')}`);
-    server = await startRestartableServer({ demo: true, ATTACHMENT_STORE: 'memory' });
-    browser = await launchChromium();
+    // The worker's browser, shared with its other files, starts meanwhile; the server with its demo tenant is this file's own.
+    // Assigned as soon as it is up, so afterAll disposes of it even when the browser failed to start.
+    const starting = webBuilt().then(async () => (server = await startRestartableServer({ demo: true, ATTACHMENT_STORE: 'memory' })));
+    [, browser] = await Promise.all([starting, sharedChromium()]);
   }, 120_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await releaseChromium();
     await server?.dispose();
   }, 60_000);
 

@@ -7,10 +7,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildWeb } from '../../../../scripts/build-web';
-import { type RestartableServer, startRestartableServer } from '../support/restartable-server';
-import { chromiumAvailable, IN_CI, launchChromium } from './support/chromium';
+import { type RestartableServer, sharedRestartableServer } from '../support/restartable-server';
+import { chromiumAvailable, IN_CI, poll, releaseChromium, sharedChromium } from './support/chromium';
 import { screenshot } from './support/screenshots';
+import { webBuilt } from './support/web-build';
 
 /** A stand-in for a customer's website: one page with the widget's script tag, on its own origin. */
 async function site(html: (path: string) => string): Promise<{ origin: string; server: Server }> {
@@ -33,7 +33,6 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget for anonymous visitors
   let foreign: Awaited<ReturnType<typeof site>>;
   let key = '';
   const agents: Socket[] = [];
-  const poll = { timeout: 15_000, interval: 100 };
   // `/?sound` pages ask for the tone on new messages.
   const page = (
     path: string,
@@ -41,9 +40,9 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget for anonymous visitors
     <body><h1>Trail shop</h1><script src="${server.url}/widget/switchboard-widget.js" data-key="${key}" data-open="true" data-sound="${path.includes('sound')}" async></script></body></html>`;
 
   beforeAll(async () => {
-    const failed = await buildWeb({ onlyMissing: true, quiet: true });
-    if (failed.length) throw new Error(`could not build ${failed.join(', ')}`);
-    server = await startRestartableServer();
+    // The worker's server and browser, shared with its other files (and this file's two blocks); the tenants
+    // `sites` and `pre` are this file's alone.
+    [server, browser] = await Promise.all([webBuilt().then(() => sharedRestartableServer()), sharedChromium()]);
     shop = await site(page);
     foreign = await site(page);
     const admin = await server.token({ sub: 'site-admin', accountId: 'sites', role: 'admin' });
@@ -53,16 +52,14 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget for anonymous visitors
       body: JSON.stringify({ origins: [shop.origin] }),
     });
     key = ((await res.json()) as { publicKey: string }).publicKey;
-    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   }, 120_000);
 
   afterAll(async () => {
     for (const a of agents) a.disconnect();
-    await context?.close().catch(() => undefined);
-    await browser?.close();
+    await releaseChromium();
     for (const s of [shop, foreign]) s?.server.close();
-    await server?.dispose();
+    await server?.stop();
   }, 60_000);
 
   const widgetTexts = (p: Page) => p.locator('[data-testid=widget-message] .sb-text').allTextContents();
@@ -177,16 +174,13 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
   /** What the host page passes to identify its signed-in user; none for an anonymous visitor. */
   let identity: { userId: string; userHash: string } | Record<string, never> = {};
   const sockets: Socket[] = [];
-  const poll = { timeout: 15_000, interval: 100 };
   const page =
     () => `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title></head>
     <body><h1>Trail shop</h1><script src="${server.url}/widget/switchboard-widget.js"></script>
     <script>SwitchboardWidget.start({ key: ${JSON.stringify(key)}, server: ${JSON.stringify(server.url)}, open: true, lang: ${JSON.stringify(lang)}, statusPollMs: 500, ...${JSON.stringify(identity)} })</script></body></html>`;
 
   beforeAll(async () => {
-    const failed = await buildWeb({ onlyMissing: true, quiet: true });
-    if (failed.length) throw new Error(`could not build ${failed.join(', ')}`);
-    server = await startRestartableServer();
+    [server, browser] = await Promise.all([webBuilt().then(() => sharedRestartableServer()), sharedChromium()]);
     shop = await site(page);
     const admin = await server.token({ sub: 'pre-admin', accountId: 'pre', role: 'admin' });
     const res = await fetch(`${server.url}/api/widget/settings`, {
@@ -195,14 +189,13 @@ describe.skipIf(!chromiumAvailable && !IN_CI)('the widget’s pre-chat, states, 
       body: JSON.stringify({ origins: [shop.origin], options: { prechat: { name: true, email: false } } }),
     });
     ({ publicKey: key, identitySecret } = (await res.json()) as { publicKey: string; identitySecret: string });
-    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
-    await browser?.close();
+    await releaseChromium();
     shop?.server.close();
-    await server?.dispose();
+    await server?.stop();
   }, 60_000);
 
   async function agentSocket(): Promise<Socket> {

@@ -14,6 +14,8 @@ export interface RestartableServer {
   url: string;
   port: number;
   sb(): Switchboard;
+  /** Whether it is started (not between stop() and start()). */
+  readonly running: boolean;
   token(claims: Partial<TokenClaims> & { sub: string; accountId: string }, ttlSeconds?: number): Promise<string>;
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -39,6 +41,9 @@ export async function startRestartableServer(overrides: Partial<Config> = {}): P
     get port() {
       return port;
     },
+    get running() {
+      return current !== null;
+    },
     sb: () => {
       if (!current) throw new Error('the server is stopped');
       return current;
@@ -55,4 +60,29 @@ export async function startRestartableServer(overrides: Partial<Config> = {}): P
     },
   };
   return self;
+}
+
+const shared = new Map<string, Promise<RestartableServer>>();
+
+/**
+ * A server shared by the test files one worker runs one after the other (vitest.config.ts `isolate: false`
+ * keeps this module between files), one per distinct `overrides`: opening a server's in-memory database costs
+ * ~1 s of CPU and, on a busy machine, several seconds of wall time (docs/decisions.md, "Suite wall time, fourth
+ * pass: browser tests"). Files keep apart by tenant, as they do on one server within a file: each file uses
+ * account ids no other file uses. A file stops it when it is done (`stop()`): its timers (typing sweeps, outbox
+ * and job polls) would otherwise run through the worker's later files, which took them ~0.3 s CPU more each. The
+ * database stays open, and the next file's call starts the server again on the same port (~0.1 s CPU). Nobody
+ * disposes of it: it ends with the worker process (its database is in memory).
+ */
+export async function sharedRestartableServer(overrides: Partial<Config> = {}): Promise<RestartableServer> {
+  const key = JSON.stringify(Object.entries({ demo: false, ...overrides }).sort(([a], [b]) => a.localeCompare(b)));
+  let pending = shared.get(key);
+  if (!pending) {
+    pending = startRestartableServer(overrides);
+    shared.set(key, pending);
+    void pending.catch(() => shared.delete(key));
+  }
+  const server = await pending;
+  if (!server.running) await server.start();
+  return server;
 }

@@ -1,16 +1,18 @@
+import { randomBytes } from 'node:crypto';
+
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-import { buildWeb } from '../../../../../scripts/build-web';
-import { type RestartableServer, startRestartableServer } from '../../support/restartable-server';
-import { launchChromium } from './chromium';
+import { type RestartableServer, sharedRestartableServer } from '../../support/restartable-server';
+import { releaseChromium, sharedChromium } from './chromium';
+import { webBuilt } from './web-build';
 
 /**
  * The scene of issue 16's browser tests: a real Switchboard, Debian's chromium, an agent (Ana) and
  * three customers (Maria Garcia, John Smith, Li Wei) who each wrote once before Ana signed in, so
- * their messages wait on the server, unread.
+ * their messages wait on the server, unread. Each scene is a tenant of its own on the worker's shared
+ * server and browser (sharedRestartableServer, sharedChromium), so two files' scenes never meet.
  */
-export const TENANT = 'workday';
-export const poll = { timeout: 15_000, interval: 100 };
+export { poll } from './chromium';
 export const CUSTOMERS = {
   maria: {
     sub: 'cust-maria',
@@ -22,10 +24,12 @@ export const CUSTOMERS = {
   li: { sub: 'cust-li', name: 'Li Wei', email: 'li.wei@example.com', first: 'Do you ship to Singapore?' },
 };
 export type Who = keyof typeof CUSTOMERS;
-const AGENT = { sub: 'ana', accountId: TENANT, role: 'agent' as const, name: 'Ana Alvarez', email: 'ana@shop.example' };
+const AGENT = { sub: 'ana', role: 'agent' as const, name: 'Ana Alvarez', email: 'ana@shop.example' };
 
 export interface Workday {
   server: RestartableServer;
+  /** The scene's account id, `workday-…`, its own on the shared server. */
+  tenant: string;
   browser: Browser;
   /** Page errors seen on any page: a test ends by expecting none. */
   errors: string[];
@@ -47,17 +51,16 @@ export interface Workday {
 export const openRoute = (page: Page) => page.evaluate(() => location.hash);
 
 export async function startWorkday(): Promise<Workday> {
-  const failed = await buildWeb({ onlyMissing: true, quiet: true });
-  if (failed.length) throw new Error(`could not build ${failed.join(', ')}`);
-  const server = await startRestartableServer({ demo: false });
-  const browser = await launchChromium();
+  const [server, browser] = await Promise.all([webBuilt().then(() => sharedRestartableServer({ demo: false })), sharedChromium()]);
+  const tenant = `workday-${randomBytes(4).toString('hex')}`;
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
   const conversationOf = {} as Record<Who, string>;
-  const agentToken = await server.token(AGENT);
+  const agentToken = await server.token({ ...AGENT, accountId: tenant });
 
   const w: Workday = {
     server,
+    tenant,
     browser,
     errors,
     conversationOf,
@@ -82,7 +85,7 @@ export async function startWorkday(): Promise<Workday> {
     },
     customerToken(who) {
       const c = CUSTOMERS[who];
-      return server.token({ sub: c.sub, accountId: TENANT, role: 'customer', name: c.name, email: c.email });
+      return server.token({ sub: c.sub, accountId: tenant, role: 'customer', name: c.name, email: c.email });
     },
     async say(who, content) {
       return w.call(await w.customerToken(who), 'POST', `/api/conversations/${conversationOf[who]}/messages`, { content });
@@ -96,10 +99,11 @@ export async function startWorkday(): Promise<Workday> {
       const badge = w.row(page, who).locator('[data-testid=unread-badge]');
       return (await badge.count()) ? await badge.textContent() : '0';
     },
+    /** Closes the scene's pages and stops the server; the browser and the server's database stay for the worker's next file. */
     async dispose() {
       for (const c of contexts) await c.close().catch(() => undefined);
-      await browser.close();
-      await server.dispose();
+      await releaseChromium();
+      await server.stop();
     },
   };
 
