@@ -18,6 +18,16 @@ export interface GroupCommitOptions<J, R> {
    */
   overlapAt?: number;
   /**
+   * What a job locks (for the write pipeline: its conversation). When given, a flush that starts
+   * while others run takes only the waiting jobs whose key no running flush holds, in order, and
+   * leaves the others queued for a later flush; `overlapAt` and the half-size rule then count only
+   * those. So two flushes in flight never hold one key, jobs of one key are flushed in submission
+   * order, and the second flush never waits for the first's rows (docs/decisions.md, "PostgreSQL
+   * stalls at 1,000 msg/s: the overlap rule"). A flush that starts with none running takes the
+   * queue's head as before.
+   */
+  keyOf?: (job: J) => string;
+  /**
    * Under sustained load, how long after the previous flush ended the next one may wait for more jobs,
    * ms (default 0: never). "Under load" is: the previous flush held at least `lingerAfter` jobs (they
    * arrived while the one before ran) and ended less than `lingerMs` ago. An idle pipeline (a quiet
@@ -58,6 +68,8 @@ export class GroupCommit<J, R> {
   private inFlight = 0;
   /** How many jobs each running flush holds. */
   private readonly runningSizes: number[] = [];
+  /** With `keyOf`: the keys the running flushes hold (each key in one of them at most). */
+  private readonly held = new Set<string>();
   private scheduled = false;
   private idle: Array<() => void> = [];
   private readonly maxBatch: number;
@@ -106,7 +118,34 @@ export class GroupCommit<J, R> {
   private mayStart(): boolean {
     if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return false;
     if (this.inFlight === 0) return true;
-    return this.queue.length >= Math.max(this.overlapAt, Math.ceil(Math.max(...this.runningSizes) / 2));
+    const needed = Math.max(this.overlapAt, Math.ceil(Math.max(...this.runningSizes) / 2));
+    return this.free(needed) >= needed;
+  }
+
+  /** Waiting jobs that a flush starting now could take (with `keyOf`: those whose key no running flush holds), counted up to `enough`. */
+  private free(enough: number): number {
+    const keyOf = this.opts.keyOf;
+    if (!keyOf || this.held.size === 0) return this.queue.length;
+    let n = 0;
+    for (const w of this.queue) if (!this.held.has(keyOf(w.job)) && ++n >= enough) break;
+    return n;
+  }
+
+  /**
+   * The jobs of the next flush, taken out of the queue: its head, or with `keyOf` while other flushes
+   * run, the first `maxBatch` jobs whose key none of them holds (the rest keep their order).
+   */
+  private take(): Array<Waiting<J, R>> {
+    const keyOf = this.opts.keyOf;
+    if (!keyOf || this.held.size === 0) return this.queue.splice(0, this.maxBatch);
+    const taken: Array<Waiting<J, R>> = [];
+    const left: Array<Waiting<J, R>> = [];
+    for (const w of this.queue) {
+      if (taken.length < this.maxBatch && !this.held.has(keyOf(w.job))) taken.push(w);
+      else left.push(w);
+    }
+    this.queue = left;
+    return taken;
   }
 
   /**
@@ -146,13 +185,14 @@ export class GroupCommit<J, R> {
     // first socket's). No timer: an idle pipeline still flushes in the same turn.
     setImmediate(() => {
       this.scheduled = false;
-      while (this.mayStart()) void this.run(this.queue.splice(0, this.maxBatch));
+      while (this.mayStart()) void this.run(this.take());
     });
   }
 
   private async run(batch: Array<Waiting<J, R>>): Promise<void> {
     this.inFlight++;
     this.runningSizes.push(batch.length);
+    const keys = this.hold(batch);
     const started = performance.now();
     try {
       const outcomes = await this.opts.flush(batch.map((w) => w.job));
@@ -167,11 +207,21 @@ export class GroupCommit<J, R> {
     } finally {
       this.inFlight--;
       this.runningSizes.splice(this.runningSizes.indexOf(batch.length), 1);
+      for (const key of keys) this.held.delete(key);
       this.lastEnd = this.clock.now();
       this.lastSize = batch.length;
       this.opts.onFlush?.(batch.length, performance.now() - started);
       this.kick();
       if (this.queue.length === 0 && this.inFlight === 0) for (const done of this.idle.splice(0)) done();
     }
+  }
+
+  /** Marks the batch's keys held while it runs (with `keyOf`); returns them. */
+  private hold(batch: ReadonlyArray<Waiting<J, R>>): string[] {
+    const keyOf = this.opts.keyOf;
+    if (!keyOf) return [];
+    const keys = [...new Set(batch.map((w) => keyOf(w.job)))];
+    for (const key of keys) this.held.add(key);
+    return keys;
   }
 }
