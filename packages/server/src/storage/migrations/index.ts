@@ -6,6 +6,7 @@ import { migration005SentReceipts } from './005_sent_receipts';
 import { migration006Widget } from './006_widget';
 import { migration007Inbox } from './007_inbox';
 import { migration009LabelsCannedAttachments } from './009_labels_canned_attachments';
+import { migration011FtsWithoutPendingList } from './011_fts_without_pending_list';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   migration006Widget,
   migration007Inbox,
   migration009LabelsCannedAttachments,
+  migration011FtsWithoutPendingList,
 ];
