@@ -47,6 +47,8 @@ export interface GroupCommitOptions<J, R> {
 
 interface Waiting<J, R> {
   job: J;
+  /** `keyOf(job)`, with `keyOf`. */
+  key: string | undefined;
   resolve: (value: R) => void;
   reject: (err: unknown) => void;
 }
@@ -70,6 +72,9 @@ export class GroupCommit<J, R> {
   private readonly runningSizes: number[] = [];
   /** With `keyOf`: the keys the running flushes hold (each key in one of them at most). */
   private readonly held = new Set<string>();
+  /** With `keyOf`: waiting jobs per key, and how many of them have a held key (so a submit costs O(1), not a scan). */
+  private readonly queuedByKey = new Map<string, number>();
+  private heldQueued = 0;
   private scheduled = false;
   private idle: Array<() => void> = [];
   private readonly maxBatch: number;
@@ -96,7 +101,12 @@ export class GroupCommit<J, R> {
 
   submit(job: J): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      const key = this.opts.keyOf?.(job);
+      if (key !== undefined) {
+        this.queuedByKey.set(key, (this.queuedByKey.get(key) ?? 0) + 1);
+        if (this.held.has(key)) this.heldQueued++;
+      }
+      this.queue.push({ job, key, resolve, reject });
       this.kick();
     });
   }
@@ -118,17 +128,9 @@ export class GroupCommit<J, R> {
   private mayStart(): boolean {
     if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return false;
     if (this.inFlight === 0) return true;
-    const needed = Math.max(this.overlapAt, Math.ceil(Math.max(...this.runningSizes) / 2));
-    return this.free(needed) >= needed;
-  }
-
-  /** Waiting jobs that a flush starting now could take (with `keyOf`: those whose key no running flush holds), counted up to `enough`. */
-  private free(enough: number): number {
-    const keyOf = this.opts.keyOf;
-    if (!keyOf || this.held.size === 0) return this.queue.length;
-    let n = 0;
-    for (const w of this.queue) if (!this.held.has(keyOf(w.job)) && ++n >= enough) break;
-    return n;
+    // With keyOf, only the jobs a flush starting now could take count: those whose key no running flush holds.
+    const free = this.queue.length - this.heldQueued;
+    return free >= Math.max(this.overlapAt, Math.ceil(Math.max(...this.runningSizes) / 2));
   }
 
   /**
@@ -136,16 +138,31 @@ export class GroupCommit<J, R> {
    * run, the first `maxBatch` jobs whose key none of them holds (the rest keep their order).
    */
   private take(): Array<Waiting<J, R>> {
-    const keyOf = this.opts.keyOf;
-    if (!keyOf || this.held.size === 0) return this.queue.splice(0, this.maxBatch);
-    const taken: Array<Waiting<J, R>> = [];
-    const left: Array<Waiting<J, R>> = [];
-    for (const w of this.queue) {
-      if (taken.length < this.maxBatch && !this.held.has(keyOf(w.job))) taken.push(w);
-      else left.push(w);
+    if (!this.opts.keyOf) return this.queue.splice(0, this.maxBatch);
+    let taken: Array<Waiting<J, R>>;
+    if (this.held.size === 0) taken = this.queue.splice(0, this.maxBatch);
+    else {
+      taken = [];
+      const left: Array<Waiting<J, R>> = [];
+      for (const w of this.queue) {
+        if (taken.length < this.maxBatch && !this.held.has(w.key!)) taken.push(w);
+        else left.push(w);
+      }
+      this.queue = left;
     }
-    this.queue = left;
+    for (const w of taken) {
+      const n = this.queuedByKey.get(w.key!)! - 1;
+      if (n === 0) this.queuedByKey.delete(w.key!);
+      else this.queuedByKey.set(w.key!, n);
+    }
     return taken;
+  }
+
+  /** Recounts the waiting jobs whose key is held, after the held keys changed (a flush started or ended). */
+  private recountHeld(): void {
+    let n = 0;
+    for (const key of this.held) n += this.queuedByKey.get(key) ?? 0;
+    this.heldQueued = n;
   }
 
   /**
@@ -208,6 +225,7 @@ export class GroupCommit<J, R> {
       this.inFlight--;
       this.runningSizes.splice(this.runningSizes.indexOf(batch.length), 1);
       for (const key of keys) this.held.delete(key);
+      if (keys.length > 0) this.recountHeld();
       this.lastEnd = this.clock.now();
       this.lastSize = batch.length;
       this.opts.onFlush?.(batch.length, performance.now() - started);
@@ -218,10 +236,10 @@ export class GroupCommit<J, R> {
 
   /** Marks the batch's keys held while it runs (with `keyOf`); returns them. */
   private hold(batch: ReadonlyArray<Waiting<J, R>>): string[] {
-    const keyOf = this.opts.keyOf;
-    if (!keyOf) return [];
-    const keys = [...new Set(batch.map((w) => keyOf(w.job)))];
+    if (!this.opts.keyOf) return [];
+    const keys = [...new Set(batch.map((w) => w.key!))];
     for (const key of keys) this.held.add(key);
+    this.recountHeld();
     return keys;
   }
 }

@@ -271,6 +271,33 @@ describe('with keyOf (what a job locks: its conversation)', () => {
     expect(await Promise.all(answers)).toEqual(['A1', 'B1', 'C1', 'A2', 'B2', 'D1', 'E1', 'D2', 'F1', 'G1']);
   });
 
+  it('asks keyOf once per job: a submit while the queue is long and held does not scan it', async () => {
+    const { flush, flushes, releases } = keyedFlush();
+    let asked = 0;
+    const pipeline = new GroupCommit<string, string>({ flush, maxInFlight: 2, overlapAt: 4, keyOf: (j) => (asked++, keyOf(j)) });
+    const answers = [pipeline.submit('a0'), pipeline.submit('b0')];
+    await turn();
+    for (let n = 1; n <= 2_000; n++) answers.push(pipeline.submit(`${n % 2 ? 'a' : 'b'}${n}`));
+    await turn();
+    // Every waiting job's key is held: no second flush, and each key was computed once.
+    expect(flushes).toHaveLength(1);
+    expect(asked).toBe(2_002);
+    answers.push(...['c1', 'd1', 'e1', 'f1'].map((j) => pipeline.submit(j)));
+    await turn();
+    expect(flushes[1]).toEqual(['c1', 'd1', 'e1', 'f1']);
+    releases[0]!();
+    releases[1]!();
+    await turn();
+    await turn();
+    expect(flushes[2]).toHaveLength(1_000);
+    releases[2]!();
+    await turn();
+    await turn();
+    releases[3]!();
+    expect(await Promise.all(answers)).toHaveLength(2_006);
+    expect(asked).toBe(2_006);
+  });
+
   it('under random load, flushes in flight never share a key and each key is flushed in submission order', async () => {
     const { flush, flushes, releases } = keyedFlush();
     const pipeline = new GroupCommit<string, string>({ flush, maxInFlight: 3, overlapAt: 1, maxBatch: 7, keyOf });
