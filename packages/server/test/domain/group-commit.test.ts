@@ -3,17 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { GroupCommit, type Settled } from '../../src/domain/group-commit';
 import { ManualClock } from '../support/manual-clock';
 
-/** A flush that stays open until the test releases it, recording what each flush held. */
-function controlledFlush() {
-  const flushes: number[][] = [];
+/** A flush that stays open until the test releases it, recording what each flush held; each job is answered with `answer(job)`. */
+function openFlush<J, R>(answer: (job: J) => R) {
+  const flushes: J[][] = [];
   const releases: Array<() => void> = [];
-  const flush = (jobs: number[]) =>
-    new Promise<Array<Settled<number>>>((resolve) => {
+  const flush = (jobs: J[]) =>
+    new Promise<Array<Settled<R>>>((resolve) => {
       flushes.push(jobs);
-      releases.push(() => resolve(jobs.map((j) => ({ ok: true, value: j * 10 }))));
+      releases.push(() => resolve(jobs.map((j) => ({ ok: true, value: answer(j) }))));
     });
   return { flush, flushes, releases };
 }
+
+const controlledFlush = () => openFlush((j: number) => j * 10);
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -189,16 +191,7 @@ it('under load, the flush after a busy one gathers sends for up to lingerMs, or 
 describe('with keyOf (what a job locks: its conversation)', () => {
   /** Jobs "a1", "b2"…: the letter is the key. */
   const keyOf = (job: string) => job[0]!;
-  function keyedFlush() {
-    const flushes: string[][] = [];
-    const releases: Array<() => void> = [];
-    const flush = (jobs: string[]) =>
-      new Promise<Array<Settled<string>>>((resolve) => {
-        flushes.push(jobs);
-        releases.push(() => resolve(jobs.map((j) => ({ ok: true, value: j.toUpperCase() }))));
-      });
-    return { flush, flushes, releases };
-  }
+  const keyedFlush = () => openFlush((j: string) => j.toUpperCase());
 
   it('an overlapping flush takes only the jobs whose key no running flush holds; the others wait, in order', async () => {
     const { flush, flushes, releases } = keyedFlush();
