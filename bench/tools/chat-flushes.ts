@@ -10,7 +10,10 @@
  *
  * BENCH_DATABASE_URL may carry session settings for the diagnosis, e.g.
  * `?options=-c%20log_min_duration_statement%3D20`. CHAT_FLUSH_FORM=transaction flushes in the
- * two-statement transaction instead of one statement. Also printed: the CPU the database's backends
+ * two-statement transaction instead of one statement; CHAT_FLUSH_OVERLAP=any takes the rule before for a flush
+ * that overlaps another (the oldest sends, whatever conversations the running flush holds), and
+ * CHAT_FLUSH_OVERLAP_AT sets how many sends must wait before one may start. Also printed: flushes that
+ * took over 60 ms (the stalls) and flushes that started while another ran. Also printed: the CPU the database's backends
  * used per acked message (their /proc schedstat run time, PostgreSQL on this machine), and the
  * conversations' updates and how many of them were HOT (pg_stat_user_tables, read after the pool closed
  * so every backend has reported).
@@ -29,11 +32,18 @@ import { openDb } from '../../packages/server/src/storage/db';
 import { AccountsRepo } from '../../packages/server/src/storage/repos/accounts';
 import { ConversationsRepo } from '../../packages/server/src/storage/repos/conversations';
 import { createBenchDatabase } from '../core/bench-services';
+import { chatContent } from '../loadgen/chat-groups';
 
 const [rateText = '1000', secondsText = '10', groupsText = '100', tenancy = 'many'] = process.argv.slice(2);
 const rate = Number(rateText);
 const seconds = Number(secondsText);
 const groups = Number(groupsText);
+
+/**
+ * CHAT_FLUSH_CONTENT=bench: each message's content as the chat bench sends it (`#<seq># xxx…`, 120
+ * characters), so each adds a word of its own to the full-text index; by default 200 × "x".
+ */
+const benchContent = process.env.CHAT_FLUSH_CONTENT === 'bench';
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -65,6 +75,8 @@ async function main(): Promise<void> {
     const service = new MessageService(db, publisher, new ConversationService(db, publisher), {
       onFlushPhases: (p) => flushes.push({ ...p, at: Date.now() }),
       ...(process.env.CHAT_FLUSH_FORM === 'transaction' ? { flushForm: 'transaction' as const } : {}),
+      ...(process.env.CHAT_FLUSH_OVERLAP === 'any' ? { overlap: 'any' as const } : {}),
+      ...(process.env.CHAT_FLUSH_OVERLAP_AT ? { overlapAt: Number(process.env.CHAT_FLUSH_OVERLAP_AT) } : {}),
     });
     const acks: number[] = [];
     let failed = 0;
@@ -76,7 +88,12 @@ async function main(): Promise<void> {
       try {
         await service.send(
           { userId: `cust-${g}`, accountId: tenantOf(g), role: 'customer', teamIds: [] },
-          { conversationId: conversations[g]!.id, content: 'x'.repeat(200), contentType: 'text', clientMessageId: `m-${k}` },
+          {
+            conversationId: conversations[g]!.id,
+            content: benchContent ? chatContent(1_000_000_000 + k, 120) : 'x'.repeat(200),
+            contentType: 'text',
+            clientMessageId: `m-${k}`,
+          },
         );
         acks.push(performance.now() - t0);
       } catch {
@@ -143,6 +160,10 @@ async function main(): Promise<void> {
         ackP99: +quantile(acks, 0.99).toFixed(1),
         ackMax: +Math.max(0, ...acks).toFixed(1),
         flushes: flushes.length,
+        over60ms: flushes.filter((f) => f.totalMs > 60).length,
+        overlapped: [...flushes]
+          .sort((a, b) => a.at - a.totalMs - (b.at - b.totalMs))
+          .filter((f, i, all) => i > 0 && f.at - f.totalMs < all[i - 1]!.at).length,
         sendsPerFlush: {
           p50: quantile(
             flushes.map((f) => f.sends),

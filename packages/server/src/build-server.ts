@@ -235,6 +235,8 @@ async function assemble(config: Config, deps: BuildDeps, lifecycle: Lifecycle): 
     },
     ackDelayMs: config.WRITE_ACK_DELAY_MS,
     ...(config.WRITE_FLUSHES_IN_FLIGHT > 0 ? { maxInFlight: config.WRITE_FLUSHES_IN_FLIGHT } : {}),
+    overlap: config.WRITE_OVERLAP,
+    ...(config.WRITE_OVERLAP_AT > 0 ? { overlapAt: config.WRITE_OVERLAP_AT } : {}),
     // The linger follows real time, not `clock`: it is about real load, and a test's hand-moved clock
     // would hold a burst's next send until the test moved it.
     ...(config.WRITE_LINGER_MS !== undefined ? { lingerMs: config.WRITE_LINGER_MS } : {}),

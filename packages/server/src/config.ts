@@ -109,6 +109,14 @@ export const ConfigSchema = z.object({
   /** Write pipeline flushes in flight at once (docs/decisions.md, "Ingest on PostgreSQL"); 0: the engine's default (2 on PostgreSQL, 1 on PGlite). */
   WRITE_FLUSHES_IN_FLIGHT: int(0),
   /**
+   * Which sends a write pipeline flush that starts while another runs may take: `disjoint`, only sends to
+   * conversations no running flush holds (docs/decisions.md, "PostgreSQL stalls at 1,000 msg/s: the
+   * overlap rule"); `any`, the oldest waiting (the rule before, kept for A/B runs).
+   */
+  WRITE_OVERLAP: z.enum(['disjoint', 'any']).default('disjoint'),
+  /** Sends waiting before a second write pipeline flush may start while one runs; 0: the default (64). */
+  WRITE_OVERLAP_AT: int(0),
+  /**
    * Under sustained load, how long after a write pipeline flush ends the next may wait for more sends,
    * ms; unset: the engine's default (5 on PGlite, 0 on PostgreSQL); 0: never. An idle pipeline flushes
    * at once whatever it is (docs/decisions.md, "Embedded CPU per message").

@@ -18,6 +18,16 @@ export interface GroupCommitOptions<J, R> {
    */
   overlapAt?: number;
   /**
+   * What a job locks (for the write pipeline: its conversation). When given, a flush that starts
+   * while others run takes only the waiting jobs whose key no running flush holds, in order, and
+   * leaves the others queued for a later flush; `overlapAt` and the half-size rule then count only
+   * those. So two flushes in flight never hold one key, jobs of one key are flushed in submission
+   * order, and the second flush never waits for the first's rows (docs/decisions.md, "PostgreSQL
+   * stalls at 1,000 msg/s: the overlap rule"). A flush that starts with none running takes the
+   * queue's head as before.
+   */
+  keyOf?: (job: J) => string;
+  /**
    * Under sustained load, how long after the previous flush ended the next one may wait for more jobs,
    * ms (default 0: never). "Under load" is: the previous flush held at least `lingerAfter` jobs (they
    * arrived while the one before ran) and ended less than `lingerMs` ago. An idle pipeline (a quiet
@@ -37,6 +47,8 @@ export interface GroupCommitOptions<J, R> {
 
 interface Waiting<J, R> {
   job: J;
+  /** `keyOf(job)`, with `keyOf`. */
+  key: string | undefined;
   resolve: (value: R) => void;
   reject: (err: unknown) => void;
 }
@@ -58,6 +70,11 @@ export class GroupCommit<J, R> {
   private inFlight = 0;
   /** How many jobs each running flush holds. */
   private readonly runningSizes: number[] = [];
+  /** With `keyOf`: the keys the running flushes hold (each key in one of them at most). */
+  private readonly held = new Set<string>();
+  /** With `keyOf`: waiting jobs per key, and how many of them have a held key (so a submit costs O(1), not a scan). */
+  private readonly queuedByKey = new Map<string, number>();
+  private heldQueued = 0;
   private scheduled = false;
   private idle: Array<() => void> = [];
   private readonly maxBatch: number;
@@ -84,7 +101,12 @@ export class GroupCommit<J, R> {
 
   submit(job: J): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      const key = this.opts.keyOf?.(job);
+      if (key !== undefined) {
+        this.queuedByKey.set(key, (this.queuedByKey.get(key) ?? 0) + 1);
+        if (this.held.has(key)) this.heldQueued++;
+      }
+      this.queue.push({ job, key, resolve, reject });
       this.kick();
     });
   }
@@ -106,7 +128,41 @@ export class GroupCommit<J, R> {
   private mayStart(): boolean {
     if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return false;
     if (this.inFlight === 0) return true;
-    return this.queue.length >= Math.max(this.overlapAt, Math.ceil(Math.max(...this.runningSizes) / 2));
+    // With keyOf, only the jobs a flush starting now could take count: those whose key no running flush holds.
+    const free = this.queue.length - this.heldQueued;
+    return free >= Math.max(this.overlapAt, Math.ceil(Math.max(...this.runningSizes) / 2));
+  }
+
+  /**
+   * The jobs of the next flush, taken out of the queue: its head, or with `keyOf` while other flushes
+   * run, the first `maxBatch` jobs whose key none of them holds (the rest keep their order).
+   */
+  private take(): Array<Waiting<J, R>> {
+    if (!this.opts.keyOf) return this.queue.splice(0, this.maxBatch);
+    let taken: Array<Waiting<J, R>>;
+    if (this.held.size === 0) taken = this.queue.splice(0, this.maxBatch);
+    else {
+      taken = [];
+      const left: Array<Waiting<J, R>> = [];
+      for (const w of this.queue) {
+        if (taken.length < this.maxBatch && !this.held.has(w.key!)) taken.push(w);
+        else left.push(w);
+      }
+      this.queue = left;
+    }
+    for (const w of taken) {
+      const n = this.queuedByKey.get(w.key!)! - 1;
+      if (n === 0) this.queuedByKey.delete(w.key!);
+      else this.queuedByKey.set(w.key!, n);
+    }
+    return taken;
+  }
+
+  /** Recounts the waiting jobs whose key is held, after the held keys changed (a flush started or ended). */
+  private recountHeld(): void {
+    let n = 0;
+    for (const key of this.held) n += this.queuedByKey.get(key) ?? 0;
+    this.heldQueued = n;
   }
 
   /**
@@ -146,13 +202,14 @@ export class GroupCommit<J, R> {
     // first socket's). No timer: an idle pipeline still flushes in the same turn.
     setImmediate(() => {
       this.scheduled = false;
-      while (this.mayStart()) void this.run(this.queue.splice(0, this.maxBatch));
+      while (this.mayStart()) void this.run(this.take());
     });
   }
 
   private async run(batch: Array<Waiting<J, R>>): Promise<void> {
     this.inFlight++;
     this.runningSizes.push(batch.length);
+    const keys = this.hold(batch);
     const started = performance.now();
     try {
       const outcomes = await this.opts.flush(batch.map((w) => w.job));
@@ -167,11 +224,22 @@ export class GroupCommit<J, R> {
     } finally {
       this.inFlight--;
       this.runningSizes.splice(this.runningSizes.indexOf(batch.length), 1);
+      for (const key of keys) this.held.delete(key);
+      if (keys.length > 0) this.recountHeld();
       this.lastEnd = this.clock.now();
       this.lastSize = batch.length;
       this.opts.onFlush?.(batch.length, performance.now() - started);
       this.kick();
       if (this.queue.length === 0 && this.inFlight === 0) for (const done of this.idle.splice(0)) done();
     }
+  }
+
+  /** Marks the batch's keys held while it runs (with `keyOf`); returns them. */
+  private hold(batch: ReadonlyArray<Waiting<J, R>>): string[] {
+    if (!this.opts.keyOf) return [];
+    const keys = [...new Set(batch.map((w) => w.key!))];
+    for (const key of keys) this.held.add(key);
+    this.recountHeld();
+    return keys;
   }
 }

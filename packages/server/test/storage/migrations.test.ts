@@ -55,6 +55,18 @@ for (const kind of ENGINES) {
       }
     }, 60_000);
 
+    it("writes the messages' words straight into the full-text index, with no pending list to merge in a flush", async () => {
+      const t = await createTestDatabase(kind, { migrate: true });
+      try {
+        const rows = await t.db.query<{ reloptions: string[] | null }>(
+          "SELECT reloptions FROM pg_class WHERE relname = 'messages_content_fts_idx'",
+        );
+        expect(rows[0]?.reloptions).toEqual(['fastupdate=off']);
+      } finally {
+        await t.dispose();
+      }
+    }, 60_000);
+
     it('lets two migrations started together apply the schema exactly once', async () => {
       const t = await createTestDatabase(kind, { migrate: false });
       try {

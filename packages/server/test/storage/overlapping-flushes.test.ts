@@ -147,4 +147,54 @@ forEachEngine('overlapping flushes', ({ db, kind }) => {
     expect(new Set(published.map((e) => e.seq)).size).toBe(published.length);
     expect(published.filter((e) => e.type === 'message.created')).toHaveLength(WAVES * PER_WAVE);
   }, 60_000);
+  it('keep each conversation in order when flushes overlap on one account: its sends are logged and stored in the order they were sent', async () => {
+    const accountId = uniqueAccountId('ovl');
+    const conversations = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => new ConversationsRepo(db()).create({ accountId, contactId: `cust-${i}` })),
+    );
+    const publisher: Publisher = { publish: () => undefined, signal: () => undefined };
+    const flushes: Array<[number, number]> = [];
+    const service = new MessageService(db(), publisher, new ConversationService(db(), publisher), {
+      maxInFlight: 2,
+      overlapAt: 1,
+      maxBatch: 8,
+      onFlush: (_sends, ms) => void flushes.push([performance.now() - ms, performance.now()]),
+    });
+    // Sends land on the conversations at random, so a flush in flight holds some of them and the
+    // next sends go to both held and free ones.
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const sentTo = new Map<string, string[]>(conversations.map((c) => [c.id, []]));
+    const acked: Array<Promise<SendResult>> = [];
+    for (let turn = 0; turn < 30; turn++) {
+      for (let n = 0; n < 12; n++) {
+        const conversation = conversations[Math.floor(random() * conversations.length)]!;
+        const content = `t${turn}-n${n}`;
+        sentTo.get(conversation.id)!.push(content);
+        acked.push(
+          service.send(
+            { userId: 'agent-1', accountId, role: 'agent', teamIds: [] },
+            { conversationId: conversation.id, content, contentType: 'text', clientMessageId: content },
+          ),
+        );
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(acked);
+    await service.drain();
+
+    const overlapped = flushes.sort((a, b) => a[0] - b[0]).filter((f, i) => i > 0 && f[0] < flushes[i - 1]![1]);
+    if (kind === 'postgres') expect(overlapped.length).toBeGreaterThan(0);
+    for (const conversation of conversations) {
+      const logged = await db().query<{ content: string; created_at: string }>(
+        `SELECT data->'message'->>'content' AS content, data->'message'->>'createdAt' AS created_at
+         FROM events WHERE account_id = $1 AND conversation_id = $2 AND type = 'message.created' ORDER BY seq`,
+        [accountId, conversation.id],
+      );
+      // Logged (seq) in the order sent, and stored with times that never go back along it.
+      expect(logged.map((r) => r.content)).toEqual(sentTo.get(conversation.id));
+      const times = logged.map((r) => r.created_at);
+      expect([...times].sort()).toEqual(times);
+    }
+  }, 60_000);
 });

@@ -7,6 +7,7 @@ import { migration006Widget } from './006_widget';
 import { migration007Inbox } from './007_inbox';
 import { migration009LabelsCannedAttachments } from './009_labels_canned_attachments';
 import { migration010MessageRefsCheckedByWriters } from './010_message_refs_checked_by_writers';
+import { migration011FtsWithoutPendingList } from './011_fts_without_pending_list';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   migration007Inbox,
   migration009LabelsCannedAttachments,
   migration010MessageRefsCheckedByWriters,
+  migration011FtsWithoutPendingList,
 ];
