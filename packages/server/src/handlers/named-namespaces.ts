@@ -18,11 +18,11 @@ import { attachTicketsNamespace } from './tickets-namespace';
  */
 export function attachNamedNamespaces(services: Services, io: AppIo): void {
   const b = services.broadcaster;
-  b.addRenderer(renderTickets);
-  b.addRenderer(createChatRenderer(services.summaries));
-  b.addRenderer(renderNotifications);
-  b.addRenderer(renderPresence);
-  b.addRenderer(renderDashboard);
+  b.addRenderer(renderTickets, { ns: '/tickets' });
+  b.addRenderer(createChatRenderer(services.summaries), { ns: '/chat' });
+  b.addRenderer(renderNotifications, { ns: '/notifications' });
+  b.addRenderer(renderPresence, { ns: '/presence' });
+  b.addRenderer(renderDashboard, { ns: '/dashboard' });
   attachTicketsNamespace(services, io);
   attachChatNamespace(services, io);
   attachNotificationsNamespace(services, io);

@@ -4,6 +4,15 @@ interface Watch {
   /** Rooms that lost their last local member, and when. */
   emptied: Map<string, number>;
   lastPrune: number;
+  /** Live rooms, and when the last one emptied (-Infinity: never). */
+  surface: Presence;
+  /** The default namespace's rooms by vocabulary (`dialect|…`), the same figures per prefix. */
+  byDialect?: Map<string, Presence>;
+}
+
+interface Presence {
+  live: number;
+  emptiedAt: number;
 }
 
 /**
@@ -42,14 +51,45 @@ export class AudibleRooms {
     return false;
   }
 
+  /**
+   * Whether anyone on this node may hear a namespace (`dialect` absent) or one vocabulary of the
+   * default namespace (`dialect`) at all: a socket is in one of its rooms, or one left the last of
+   * them within the recovery window. When not, no emit of it can pass {@link any}, so the broadcaster
+   * does not even render it.
+   */
+  anyIn(nsp: AppNamespace, dialect?: string): boolean {
+    const w = this.watched.get(nsp);
+    if (!w) return true;
+    const p = dialect === undefined ? w.surface : w.byDialect?.get(dialect);
+    if (!p) return false;
+    if (p.live > 0) return true;
+    return this.recoveryWindowMs > 0 && Date.now() - p.emptiedAt <= this.recoveryWindowMs;
+  }
+
   private watch(nsp: AppNamespace): void {
     if (this.watched.has(nsp)) return;
-    const w: Watch = { emptied: new Map(), lastPrune: Date.now() };
+    const w: Watch = { emptied: new Map(), lastPrune: Date.now(), surface: { live: 0, emptiedAt: -Infinity } };
+    if (nsp.name === '/') w.byDialect = new Map();
     this.watched.set(nsp, w);
+    for (const room of nsp.adapter.rooms.keys()) this.counted(w, room, 1);
+    nsp.adapter.on('create-room', (room: string) => this.counted(w, room, 1));
+    nsp.adapter.on('delete-room', (room: string) => this.counted(w, room, -1));
     if (this.recoveryWindowMs <= 0) return;
     nsp.adapter.on('delete-room', (room: string) => w.emptied.set(room, Date.now()));
     // A room filled again is heard through its members; forgetting it keeps the map to recent departures.
     nsp.adapter.on('create-room', (room: string) => w.emptied.delete(room));
+  }
+
+  private counted(w: Watch, room: string, change: 1 | -1): void {
+    add(w.surface, change);
+    if (w.byDialect === undefined) return;
+    const bar = room.indexOf('|');
+    if (bar < 0) return;
+    const dialect = room.slice(0, bar);
+    w.byDialect ??= new Map();
+    let p = w.byDialect.get(dialect);
+    if (!p) w.byDialect.set(dialect, (p = { live: 0, emptiedAt: -Infinity }));
+    add(p, change);
   }
 
   private prune(w: Watch, now: number): void {
@@ -57,4 +97,9 @@ export class AudibleRooms {
     w.lastPrune = now;
     for (const [room, at] of w.emptied) if (now - at > this.recoveryWindowMs) w.emptied.delete(room);
   }
+}
+
+function add(p: Presence, change: 1 | -1): void {
+  p.live += change;
+  if (p.live === 0 && change < 0) p.emptiedAt = Date.now();
 }

@@ -3,7 +3,7 @@ import type { DomainEvent, EphemeralEvent, LoggedEvent } from '../domain/domain-
 import type { AppIo, AppNamespace } from '../transport/socket-types';
 import type { WidgetNamespaces } from '../transport/widget-namespaces';
 import { AudibleRooms } from './audible-rooms';
-import { type Delivery, plan, type Renderer, roomName, withEnvelope } from './delivery';
+import { type Delivery, plan, type Renderer, roomName, type Surface, withEnvelope } from './delivery';
 import { evictMergedVisitor, mergedVisitorOf } from './evict-merged-visitor';
 import { InOrderGate } from './in-order-gate';
 import { PublishLedger } from './publish-ledger';
@@ -14,12 +14,20 @@ import { ResumePoints } from './resume-points';
 
 /** The default namespace's vocabularies; the named namespaces add theirs ({@link Broadcaster.addRenderer}). */
 export const DEFAULT_RENDERERS: readonly Renderer[] = [renderDefault, renderPortal, renderWidget];
+/** Where each of {@link DEFAULT_RENDERERS} speaks (every delivery of a renderer is on its one surface). */
+const DEFAULT_SURFACES: readonly Surface[] = [
+  { ns: '/', dialect: 'default' },
+  { ns: '/', dialect: 'portal' },
+  { ns: '/', dialect: 'widget' },
+];
 
 export interface BroadcasterOptions {
   io: AppIo;
   /** The widget's per-conversation namespaces; a widget delivery also goes to those with sockets in its rooms. */
-  widgets: Pick<WidgetNamespaces, 'holding'>;
+  widgets: Pick<WidgetNamespaces, 'holding' | 'anyHolding'>;
+  /** With `surfaces`, where each renders (same order): a renderer whose surface nobody on this node hears is not run. */
   renderers?: readonly Renderer[];
+  surfaces?: readonly (Surface | undefined)[];
   onEmit?: (event: string) => void;
   onListenerError?: (err: unknown) => void;
   /** How facts reach the other nodes; alone by default. */
@@ -62,12 +70,15 @@ export class Broadcaster {
   /** Whether a logged event this node has not emitted yet still will be (see {@link willEmit}). */
   private pendingCheck: (e: LoggedEvent) => boolean = () => true;
   private renderers: readonly Renderer[];
+  /** Each renderer's surface (undefined: unknown, always rendered). */
+  private surfaces: readonly (Surface | undefined)[];
   private readonly listeners = new Set<(e: LoggedEvent) => void>();
   private readonly signalListeners = new Set<(e: EphemeralEvent) => void>();
   private readonly audible: AudibleRooms;
 
   constructor(private readonly opts: BroadcasterOptions) {
     this.renderers = opts.renderers ?? DEFAULT_RENDERERS;
+    this.surfaces = opts.renderers ? (opts.surfaces ?? []) : DEFAULT_SURFACES;
     this.relay = opts.relay ?? new LocalEventRelay();
     this.audible = new AudibleRooms(opts.io, opts.recoveryWindowMs ?? 0);
     this.gate = new InOrderGate({
@@ -93,7 +104,9 @@ export class Broadcaster {
     else this.ledger.settleThrough(seq);
   }
 
-  addRenderer(renderer: Renderer): void {
+  /** `surface`: where every delivery of `renderer` goes; when nobody on this node hears it, the renderer is skipped. */
+  addRenderer(renderer: Renderer, surface?: Surface): void {
+    this.surfaces = [...this.renderers.map((_, i) => this.surfaces[i]), surface];
     this.renderers = [...this.renderers, renderer];
   }
 
@@ -134,7 +147,7 @@ export class Broadcaster {
   /** A state change that is not logged (typing, presence): relayed, emitted here, then its listeners run. */
   signal(e: EphemeralEvent): void {
     if (this.relay.clustered) this.relay.send({ kind: 'signal', event: e }).catch((err) => this.opts.onRelayError?.(err));
-    for (const d of plan(e, this.renderers)) this.emit(e, d);
+    for (const d of this.audiblePlan(e)) this.emit(e, d);
     for (const listener of this.signalListeners) {
       try {
         listener(e);
@@ -160,7 +173,7 @@ export class Broadcaster {
 
   private receiveFact(fact: Fact): void {
     if (fact.kind === 'logged') this.receive(fact.event);
-    else for (const d of plan(fact.event, this.renderers)) this.emit(fact.event, d);
+    else for (const d of this.audiblePlan(fact.event)) this.emit(fact.event, d);
   }
 
   /**
@@ -182,7 +195,7 @@ export class Broadcaster {
   private emitOne(e: LoggedEvent): void {
     this.opts.onEmitted?.(e);
     const holding = this.resumes.holding(e.accountId, e.seq);
-    for (const d of plan(e, this.renderers)) this.emit(e, d, e.seq, e.eventId, holding);
+    for (const d of this.audiblePlan(e)) this.emit(e, d, e.seq, e.eventId, holding);
     // A merged visitor's sockets leave with the fact that moved their conversation, on every node.
     const merged = mergedVisitorOf(e);
     if (merged) evictMergedVisitor(this.opts.io, this.opts.widgets, merged.accountId, merged.visitorId);
@@ -197,8 +210,29 @@ export class Broadcaster {
     }
   }
 
+  /** Every delivery of a fact, heard here or not (replay and polling render for one reader). */
   deliveries(e: DomainEvent | EphemeralEvent): Delivery[] {
     return plan(e, this.renderers);
+  }
+
+  /**
+   * {@link plan}, less the renderers of surfaces nobody on this node hears: their deliveries would all
+   * be dropped by {@link emit}'s check of the rooms, so building them (and their payloads) is skipped.
+   */
+  private audiblePlan(e: DomainEvent | EphemeralEvent): Delivery[] {
+    const out: Delivery[] = [];
+    for (let i = 0; i < this.renderers.length; i++) {
+      const surface = this.surfaces[i];
+      if (surface && !this.heard(surface)) continue;
+      for (const d of (this.renderers[i] as Renderer)(e)) out.push(d);
+    }
+    return out;
+  }
+
+  private heard(surface: Surface): boolean {
+    if (surface.ns !== '/') return this.audible.anyIn(this.opts.io.of(surface.ns));
+    if (surface.dialect === 'widget' && this.opts.widgets.anyHolding()) return true;
+    return this.audible.anyIn(this.opts.io.of('/'), surface.dialect);
   }
 
   private emit(e: DomainEvent | EphemeralEvent, d: Delivery, seq?: number, eventId?: string, skipSockets: string[] = []): void {

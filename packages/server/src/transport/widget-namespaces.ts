@@ -85,6 +85,11 @@ export class WidgetNamespaces {
     this.onRefused = onRefused;
   }
 
+  /** Whether any widget namespace has a socket in a room: when none has, {@link holding} finds nothing for any rooms. */
+  anyHolding(): boolean {
+    return this.byRoom.size > 0;
+  }
+
   /** The namespaces with a socket in at least one of these rooms. */
   holding(rooms: readonly string[]): Set<AppNamespace> {
     const out = new Set<AppNamespace>();
