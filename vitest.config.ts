@@ -2,34 +2,32 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The files that took longest in a whole run (docs/decisions.md, "Suite wall time, second pass"), longest
+ * The files that took longest in a whole run (docs/decisions.md, "Suite wall time, fourth pass: the whole run"), longest
  * first. Workers take the next file as they finish one, so starting the long ones first leaves only short
  * files for the end and both workers finish close together. A clean clone (CI) has no record of earlier
  * runs for vitest's own order (longest first from its cache, else larger files first) to go by.
  */
 const LONG_FILES = [
-  'server/test/ops/startup-errors.test.ts',
-  'server/test/bridge/broker-restart.test.ts',
   'client/test/package/published-packages.test.ts',
-  'server/test/cluster/workers-start.test.ts',
-  'server/test/storage/db.test.ts',
+  'server/test/release/release.test.ts',
   'client/test/browser/widget-visitors.test.ts',
-  'server/test/storage/db-vacuum.test.ts',
-  'server/test/namespaces/ticket-sla-clock.test.ts',
   'client/test/browser/dashboard-and-widget.test.ts',
-  'client/test/browser/dashboard-sign-in.test.ts',
-  'client/test/browser/inbox-keyboard-layout.test.ts',
-  'server/test/live/fairness.test.ts',
+  'server/test/live/presence-grace.test.ts',
   'server/test/cluster/reliability.test.ts',
-  'server/test/capacity/replay-bounds.test.ts',
-  'server/test/ops/vacuum-job.test.ts',
-  'server/test/namespaces/ticket-sla-restart.test.ts',
-  'server/test/storage/migrations.test.ts',
-  'client/test/browser/inbox-workday.test.ts',
-  'server/test/live/typing-stop-after-send.test.ts',
+  'server/test/live/fairness.test.ts',
+  'server/test/storage/db.test.ts',
   'client/test/browser/labels-canned-attachments.test.ts',
-  'server/test/auth-handshake.test.ts',
-  'server/test/widget/widget-sessions.test.ts',
+  'client/test/browser/inbox-keyboard-layout.test.ts',
+  'server/test/ops/startup-errors.test.ts',
+  'server/test/cluster/relay-and-tailer.test.ts',
+  'client/test/browser/inbox-workday.test.ts',
+  'client/test/react-hooks.test.ts',
+  'server/test/bridge/broker-restart.test.ts',
+  'client/test/browser/dashboard-sign-in.test.ts',
+  'server/test/ai/failures.test.ts',
+  'server/test/ai/job-queue.contract.test.ts',
+  'server/test/storage/migrations.test.ts',
+  'server/test/cluster/kill-after-commit.test.ts',
 ];
 
 /** `sequence.sequencer` below: {@link LONG_FILES} first, in that order, then vitest's own order. */
@@ -62,7 +60,7 @@ export default defineConfig({
     // (docs/decisions.md, "Test suite wall time"). Files already keep to themselves: own databases,
     // tenants, queues, ports and key prefixes, and they close what they open.
     isolate: false,
-    // The longest files start first, so the two workers end together (docs/decisions.md, "Suite wall time, second pass").
+    // The longest files start first, so the two workers end together (docs/decisions.md, "Suite wall time, fourth pass: the whole run").
     sequence: { sequencer: LongFilesFirst },
     setupFiles: ['packages/server/test/support/between-files.ts'],
     globalSetup: ['packages/server/test/support/global-setup.ts'],
