@@ -1,4 +1,5 @@
 import type { AppIo, AppNamespace } from '../transport/socket-types';
+import { dialectOfRoom } from './delivery';
 
 interface Watch {
   /** Rooms that lost their last local member, and when. */
@@ -83,10 +84,8 @@ export class AudibleRooms {
   private counted(w: Watch, room: string, change: 1 | -1): void {
     add(w.surface, change);
     if (w.byDialect === undefined) return;
-    const bar = room.indexOf('|');
-    if (bar < 0) return;
-    const dialect = room.slice(0, bar);
-    w.byDialect ??= new Map();
+    const dialect = dialectOfRoom(room);
+    if (dialect === undefined) return;
     let p = w.byDialect.get(dialect);
     if (!p) w.byDialect.set(dialect, (p = { live: 0, emptiedAt: -Infinity }));
     add(p, change);

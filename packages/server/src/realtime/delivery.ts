@@ -97,7 +97,15 @@ export function withEnvelope<T>(payload: T, seq: number | undefined, eventId: st
 /** The canonical room name; on the default namespace each vocabulary has its own copy of every room. */
 export function roomName(accountId: string, ref: RoomRef, surface: Surface): string {
   const base = canonical(accountId, ref);
-  return surface.ns === '/' ? `${surface.dialect}|${base}` : base;
+  return surface.ns === '/' ? `${surface.dialect}${DIALECT_MARK}${base}` : base;
+}
+
+const DIALECT_MARK = '|';
+
+/** The vocabulary a default-namespace room belongs to ({@link roomName}'s prefix), or undefined for any other room. */
+export function dialectOfRoom(room: string): string | undefined {
+  const at = room.indexOf(DIALECT_MARK);
+  return at < 0 ? undefined : room.slice(0, at);
 }
 
 const SHARED_KINDS = new Set<RoomRef['kind']>(['tenant', 'tenantStaff', 'team', 'all']);
