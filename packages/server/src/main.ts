@@ -5,6 +5,7 @@ import { type Config, loadConfig } from './config';
 import { ConfigError } from './config-problems';
 import { createLogger, type Logger } from './log';
 import { seedDemoTenant } from './ops/demo-tenant';
+import { followParentOut, gcOfThisProcess, relaunchWithSingleThreadedGc, shouldRelaunch } from './ops/gc-threads';
 import { localSecrets } from './ops/local-secrets';
 import { assertPortFree, databaseProblem } from './ops/startup-problem';
 
@@ -19,6 +20,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
   started = { config, log };
+  // One process on one core collects on its main thread, which V8 decides only at start (ops/gc-threads.ts).
+  if (cluster.isPrimary && config.WORKERS === 1 && shouldRelaunch(config.GC_MODE)) return relaunchWithSingleThreadedGc(log);
+  followParentOut();
   // Before anything is written or opened: a taken port is a wrong setting, not a crash after the database work.
   if (!cluster.isWorker) await assertPortFree(config);
   const noVerifyKey = !config.JWT_SECRET && !config.JWT_PUBLIC_KEY && !config.JWT_JWKS_URL;
@@ -65,18 +69,24 @@ async function main(): Promise<void> {
       amqp: Boolean(config.AMQP_URL),
       jwt: jwtMode(config),
       worker: cluster.worker?.id,
+      gc: gcOfThisProcess(),
+      pid: process.pid,
     },
     'started',
   );
 
+  let stopping = false;
   const stop = async (signal: string) => {
+    // A signal sent twice (to the process group and passed on by a parent, say) stops once.
+    if (stopping) return;
+    stopping = true;
     log.info({ signal }, 'shutting down');
     await server.close();
     log.info({ signal }, 'stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 function jwtMode(c: Config): string[] {

@@ -6,6 +6,7 @@ import { setupMaster } from '@socket.io/sticky';
 
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import { workerExecArgv } from '../ops/gc-threads';
 import { LISTEN_BACKLOG } from '../transport/admission-gate';
 import { relayFactsBetweenWorkers } from './cluster-ipc-event-relay';
 import { PRIMARY_STORES } from './cluster-kit';
@@ -34,7 +35,8 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
     );
   }
   // Sticky sessions pass the first chunk of each connection as a Buffer, which JSON IPC would mangle.
-  cluster.setupPrimary({ serialization: 'advanced' });
+  // Workers that share the cores one each collect on their own main thread (ops/gc-threads.ts).
+  cluster.setupPrimary({ serialization: 'advanced', execArgv: workerExecArgv(config.GC_MODE, config.WORKERS) });
   if (!config.REDIS_URL) {
     setupPrimary();
     relayFactsBetweenWorkers();
