@@ -101,6 +101,11 @@ export const ConfigSchema = z.object({
   DB_VACUUM_FREEZE_AGE: z.coerce.number().int().min(1_000).max(1_500_000_000).default(100_000_000),
   /** Run the vacuum job on PostgreSQL too (off: autovacuum is PostgreSQL's, docs/deploy.md). */
   DB_VACUUM_ON_POSTGRES: bool.default(false),
+  /**
+   * On the embedded engine a due pass waits (up to four intervals) while the event loop was busier than this
+   * share of the time: a pass runs on the event loop. 1: never waits.
+   */
+  DB_VACUUM_BUSY_UTILIZATION: z.coerce.number().min(0).max(1).default(0.3),
   /** Prefix of every Redis key and channel, so clusters (or test runs) can share one Redis. */
   REDIS_PREFIX: z.string().min(1).default('switchboard'),
   /** Socket.IO adapter with REDIS_URL: sharded pub/sub or streams (docs/decisions.md has the measurements). */

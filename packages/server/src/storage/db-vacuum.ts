@@ -35,7 +35,17 @@ export interface DbVacuumOptions {
   clock: Clock;
   onPass?: (pass: VacuumPass) => void;
   onError: (err: unknown) => void;
+  /**
+   * Whether the node is busy now. A due pass waits while it is, looking again every BUSY_RECHECK_MS, for
+   * at most `maxDelayMs`, then runs anyway: dead row versions and transaction ids cannot wait for a quiet
+   * hour that may never come. Absent: passes run on time.
+   */
+  busy?: () => boolean;
+  maxDelayMs?: number;
 }
+
+/** How often a pass that waits for a quiet moment looks again. */
+export const BUSY_RECHECK_MS = 2_000;
 
 /**
  * Thresholds of PostgreSQL's own autovacuum (its defaults), applied to the statistics the server
@@ -80,7 +90,8 @@ interface Candidate {
  * inserts or old transaction ids, then `ANALYZE` (sampling less than PostgreSQL does) for changed
  * contents. On PGlite each statement holds the one connection, so sends wait behind it; one statement
  * at a time lets the sends that queued meanwhile run before the next, and tables with nothing to do
- * cost nothing.
+ * cost nothing. PGlite also runs on the event loop, so a statement stops everything else while it
+ * runs: a pass that falls due while the node is busy waits for a quieter moment (`busy`), within a bound.
  *
  * @example
  * const vacuum = new DbVacuum(db, { intervalMs: 60_000, freezeAge: 100_000_000, clock, onError });
@@ -120,14 +131,23 @@ export class DbVacuum {
   }
 
   private schedule(): void {
+    this.waitFor(this.opts.intervalMs, this.opts.clock.now() + this.opts.intervalMs);
+  }
+
+  /** Runs the pass due at `dueAt` after `delayMs`, or later while the node is busy (at most `maxDelayMs` late). */
+  private waitFor(delayMs: number, dueAt: number): void {
     this.timer = this.opts.clock.setTimeout(() => {
       this.timer = null;
+      if (this.opts.busy?.() && this.opts.clock.now() - dueAt < (this.opts.maxDelayMs ?? 0)) {
+        this.waitFor(BUSY_RECHECK_MS, dueAt);
+        return;
+      }
       void this.runPass()
         .catch((err: unknown) => this.opts.onError(err))
         .finally(() => {
           if (!this.stopped) this.schedule();
         });
-    }, this.opts.intervalMs);
+    }, delayMs);
   }
 
   private async pass(): Promise<VacuumPass | null> {
