@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { AccountsRepo, isUniqueViolation, migrate, openDb, StorageError } from '../../src/storage/index';
+import { openPgliteDb } from '../../src/storage/pglite-db';
 import { forEachEngine, pgliteSnapshot } from '../support/databases';
 import { sleep } from '../support/events';
 
@@ -175,6 +176,24 @@ describe('embedded PGlite on disk', () => {
       } finally {
         await second.close();
       }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('runs initdb for a new data directory in a process of its own, and only the first time', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-initdb-test-'));
+    const initialised: number[] = [];
+    const onInitialised = (pid: number) => initialised.push(pid);
+    try {
+      const first = await openPgliteDb(dataDir, { onInitialised });
+      expect(await first.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      await first.close();
+      expect(initialised).toHaveLength(1);
+      expect(initialised[0]).not.toBe(process.pid);
+      const second = await openPgliteDb(dataDir, { onInitialised });
+      await second.close();
+      expect(initialised).toHaveLength(1);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
