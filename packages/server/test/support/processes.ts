@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,7 @@ export async function spawnNode(name: string, env: Record<string, string>, ready
       return '';
     }
   };
+  const ownDataDir = env.DATA_DIR === undefined && !env.DATABASE_URL ? mkdtempSync(join(tmpdir(), `switchboard-${name}-data-`)) : null;
   const child: ChildProcess = spawn(process.execPath, serverMain(), {
     cwd: ROOT,
     env: {
@@ -75,6 +76,7 @@ export async function spawnNode(name: string, env: Record<string, string>, ready
       RATE_LIMIT_POINTS: '100000',
       // A busy test machine is not a connection storm: no refusals for event-loop lag.
       ADMISSION_MAX_LAG_MS: '0',
+      ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
       ...env,
       PORT: String(port),
     },
@@ -82,6 +84,8 @@ export async function spawnNode(name: string, env: Record<string, string>, ready
   });
   closeSync(fd);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Given no directory, its own, removed when it exits: the default ./data would be the checkout's.
+  if (ownDataDir) void exited.then(() => rmSync(ownDataDir, { recursive: true, force: true }));
   const node: NodeProcess = {
     name,
     port,
