@@ -32,6 +32,16 @@ export function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /**
+ * A server pinned to one core runs with single-threaded garbage collection, as docs/deploy.md advises for one
+ * core (`GC_MODE`). Given at the start, so Switchboard does not start itself again under it (it would under
+ * `taskset` alone), and the process measured is the one serving. Every target gets it, baselines included: a
+ * runtime setting, not code, and the same for all.
+ */
+function oneCoreFlags(cpu: string | null): string[] {
+  return cpu !== null && /^\d+$/.test(cpu) ? ['--single-threaded-gc'] : [];
+}
+
+/**
  * Starts a server on a free port of 127.0.0.1, pinned and with its fd limit
  * raised as asked, and waits until its health path answers 200. Rejects with
  * the last lines it wrote if it exits or does not become healthy in time.
@@ -47,7 +57,11 @@ export async function startServerProcess(spec: ServerProcessSpec, ctx: StartCont
     fdLimit: ctx.fdLimit,
     nice: ctx.nice,
     // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers under load.
-    nodeFlags: [...(ctx.inspect ? ['--inspect=127.0.0.1:0'] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
+    nodeFlags: [
+      ...(ctx.inspect ? ['--inspect=127.0.0.1:0'] : []),
+      ...oneCoreFlags(ctx.cpu),
+      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    ],
   });
   // BENCH_SERVER_LOG=<dir>: each server's own output is also kept in <dir>/<name>-<pid>.log (the slow-flush
   // lines of WRITE_SLOW_FLUSH_MS, say), for reading against the database's log afterwards.
