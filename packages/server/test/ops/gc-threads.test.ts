@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SINGLE_THREADED_GC, wantsSingleThreadedGc, workerExecArgv } from '../../src/ops/gc-threads';
 import { createPostgresDatabase } from '../support/databases';
 import { eventually } from '../support/events';
-import { serverMain } from '../support/processes';
-import { INTERNAL_KEY, SECRET } from '../support/server';
+import { serverMain, testServerEnv } from '../support/processes';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -50,18 +49,13 @@ describe('a server process pinned to one core', () => {
   function startPinned(env: Record<string, string> = {}): Pinned {
     const child = spawn('taskset', ['-c', '0', process.execPath, ...serverMain()], {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        JWT_SECRET: SECRET,
-        INTERNAL_API_KEY: INTERNAL_KEY,
-        HOST: '127.0.0.1',
-        PORT: '0',
+      env: testServerEnv({
         DATABASE_URL: url,
         DEMO: 'false',
         LOG_LEVEL: 'info',
         GC_MODE: 'auto',
         ...env,
-      },
+      }),
       // `taskset` execs node, so the child's pid is the server's (or, relaunched, its parent's).
       stdio: ['ignore', 'pipe', 'inherit'],
     });

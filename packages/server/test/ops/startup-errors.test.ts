@@ -9,8 +9,7 @@ import { io as connectClient } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { postgresAvailable, TEST_DATABASE_URL } from '../support/databases';
-import { serverMain, spawnNode, stopAllNodes } from '../support/processes';
-import { INTERNAL_KEY, SECRET } from '../support/server';
+import { serverMain, spawnNode, stopAllNodes, testServerEnv } from '../support/processes';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -19,17 +18,12 @@ async function startWith(env: Record<string, string>): Promise<{ code: number | 
   const dataDir = join(mkdtempSync(join(tmpdir(), 'switchboard-config-')), 'data');
   const child = spawn(process.execPath, serverMain(), {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      JWT_SECRET: SECRET,
-      INTERNAL_API_KEY: INTERNAL_KEY,
-      HOST: '127.0.0.1',
-      PORT: '0',
+    env: testServerEnv({
       DATA_DIR: dataDir,
       DATABASE_URL: '',
       LOG_LEVEL: 'info',
       ...env,
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';

@@ -92,95 +92,82 @@ describe('the vacuum job on the embedded engine', () => {
     const [own] = await db.query<{ age: number }>('SELECT age(datfrozenxid) AS age FROM pg_database WHERE datname = current_database()');
     expect(Number(own?.age)).toBeLessThan(50);
   });
-});
 
-describe('when a pass runs', () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-  }, 60_000);
-  afterAll(async () => {
-    await database.dispose();
-  });
+  describe('when a pass runs', () => {
+    /** A job on a hand-moved clock whose node is busy while `load.busy` is true; `passes` counts the passes run. */
+    function job(maxDelayMs: number) {
+      const clock = new ManualClock();
+      const load = { busy: true };
+      const passes: VacuumPass[] = [];
+      let passed: () => void = () => {};
+      const vacuum = new DbVacuum(database.db, {
+        intervalMs: 60_000,
+        freezeAge: 1_000_000_000,
+        clock,
+        busy: () => load.busy,
+        maxDelayMs,
+        onPass: (pass) => {
+          passes.push(pass);
+          passed();
+        },
+        onError: (err) => expect.fail(String(err)),
+      });
+      /** Moves the clock by `ms` and waits for the pass that this makes run. */
+      const passAfter = async (ms: number) => {
+        const pass = new Promise<void>((resolve) => (passed = resolve));
+        await clock.advance(ms);
+        await pass;
+      };
+      vacuum.start();
+      return { clock, load, passes, passAfter, vacuum };
+    }
 
-  /** A job on a hand-moved clock whose node is busy while `load.busy` is true; `passes` counts the passes run. */
-  function job(maxDelayMs: number) {
-    const clock = new ManualClock();
-    const load = { busy: true };
-    const passes: VacuumPass[] = [];
-    let passed: () => void = () => {};
-    const vacuum = new DbVacuum(database.db, {
-      intervalMs: 60_000,
-      freezeAge: 1_000_000_000,
-      clock,
-      busy: () => load.busy,
-      maxDelayMs,
-      onPass: (pass) => {
-        passes.push(pass);
-        passed();
-      },
-      onError: (err) => expect.fail(String(err)),
+    it('waits while the node is busy and runs at the first quiet look', async () => {
+      const j = job(240_000);
+      await j.clock.advance(60_000 + 5 * BUSY_RECHECK_MS);
+      expect(j.passes).toHaveLength(0);
+      j.load.busy = false;
+      await j.passAfter(BUSY_RECHECK_MS);
+      expect(j.passes).toHaveLength(1);
+      await j.vacuum.close();
     });
-    const nextPass = () => new Promise<void>((resolve) => (passed = resolve));
-    vacuum.start();
-    return { clock, load, passes, nextPass, vacuum };
-  }
 
-  it('waits while the node is busy and runs at the first quiet look', async () => {
-    const j = job(240_000);
-    await j.clock.advance(60_000 + 5 * BUSY_RECHECK_MS);
-    expect(j.passes).toHaveLength(0);
-    j.load.busy = false;
-    const pass = j.nextPass();
-    await j.clock.advance(BUSY_RECHECK_MS);
-    await pass;
-    expect(j.passes).toHaveLength(1);
-    await j.vacuum.close();
-  });
+    it('runs anyway once it is maxDelayMs late, then keeps its interval', async () => {
+      const j = job(240_000);
+      await j.clock.advance(60_000 + 240_000 - BUSY_RECHECK_MS);
+      expect(j.passes).toHaveLength(0);
+      await j.passAfter(BUSY_RECHECK_MS);
+      expect(j.passes).toHaveLength(1);
+      // The next one is due an interval after this one ended, and is as patient again.
+      await j.clock.advance(60_000 + 240_000 - BUSY_RECHECK_MS);
+      expect(j.passes).toHaveLength(1);
+      await j.passAfter(BUSY_RECHECK_MS);
+      expect(j.passes).toHaveLength(2);
+      await j.vacuum.close();
+    });
 
-  it('runs anyway once it is maxDelayMs late, then keeps its interval', async () => {
-    const j = job(240_000);
-    await j.clock.advance(60_000 + 240_000 - BUSY_RECHECK_MS);
-    expect(j.passes).toHaveLength(0);
-    let pass = j.nextPass();
-    await j.clock.advance(BUSY_RECHECK_MS);
-    await pass;
-    expect(j.passes).toHaveLength(1);
-    // The next one is due an interval after this one ended, and is as patient again.
-    await j.clock.advance(60_000 + 240_000 - BUSY_RECHECK_MS);
-    expect(j.passes).toHaveLength(1);
-    pass = j.nextPass();
-    await j.clock.advance(BUSY_RECHECK_MS);
-    await pass;
-    expect(j.passes).toHaveLength(2);
-    await j.vacuum.close();
-  });
+    it('runs on time when the node is quiet, or when it may not wait at all', async () => {
+      const quiet = job(240_000);
+      quiet.load.busy = false;
+      await quiet.passAfter(60_000);
+      expect(quiet.passes).toHaveLength(1);
+      await quiet.vacuum.close();
+      const impatient = job(0);
+      await impatient.passAfter(60_000);
+      expect(impatient.passes).toHaveLength(1);
+      await impatient.vacuum.close();
+    });
 
-  it('runs on time when the node is quiet, or when it may not wait at all', async () => {
-    const quiet = job(240_000);
-    quiet.load.busy = false;
-    let pass = quiet.nextPass();
-    await quiet.clock.advance(60_000);
-    await pass;
-    expect(quiet.passes).toHaveLength(1);
-    await quiet.vacuum.close();
-    const impatient = job(0);
-    pass = impatient.nextPass();
-    await impatient.clock.advance(60_000);
-    await pass;
-    expect(impatient.passes).toHaveLength(1);
-    await impatient.vacuum.close();
-  });
-
-  it('calls an event loop busy when it was busier than the threshold since the last look', async () => {
-    const busy = eventLoopBusierThan(0.5);
-    busy();
-    // About time: 40 ms of the event loop held, then 80 ms of it idle.
-    const until = performance.now() + 40;
-    while (performance.now() < until);
-    expect(busy()).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(busy()).toBe(false);
+    it('calls an event loop busy when it was busier than the threshold since the last look', async () => {
+      const busy = eventLoopBusierThan(0.5);
+      busy();
+      // About time: 40 ms of the event loop held, then 80 ms of it idle.
+      const until = performance.now() + 40;
+      while (performance.now() < until);
+      expect(busy()).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(busy()).toBe(false);
+    });
   });
 });
 

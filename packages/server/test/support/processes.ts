@@ -22,6 +22,11 @@ export function serverMain(): string[] {
   return built ? [built] : ['--import', 'tsx', MAIN];
 }
 
+/** The environment of a server process under test: this one's, the test secrets, loopback, any port; `overrides` on top. */
+export function testServerEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY, HOST: '127.0.0.1', PORT: '0', ...overrides };
+}
+
 /** A Switchboard started as its own process ({@link serverMain}), so SIGKILL is real. */
 export interface NodeProcess {
   readonly name: string;
@@ -66,11 +71,7 @@ export async function spawnNode(name: string, env: Record<string, string>, ready
   const ownDataDir = env.DATA_DIR === undefined && !env.DATABASE_URL ? mkdtempSync(join(tmpdir(), `switchboard-${name}-data-`)) : null;
   const child: ChildProcess = spawn(process.execPath, serverMain(), {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      JWT_SECRET: SECRET,
-      INTERNAL_API_KEY: INTERNAL_KEY,
+    env: testServerEnv({
       DEMO: 'false',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_POINTS: '100000',
@@ -79,7 +80,7 @@ export async function spawnNode(name: string, env: Record<string, string>, ready
       ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
       ...env,
       PORT: String(port),
-    },
+    }),
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
