@@ -96,6 +96,35 @@ forEachServer(
       expect(got).toEqual(['while away', 'after']);
     });
 
+    it('recovers 600 messages missed while away, kept over several sealed chunks, in order and each once, as they were sent', async () => {
+      const s = await setup('rp6');
+      const customer = await t.connect({ token: s.customerToken, options: { reconnection: false } });
+      await ask(customer, 'join_conversation', s.conversationId);
+      const got: any[] = [];
+      customer.on('new_message', (p) => got.push(p));
+      const gone = nextEvent(customer, 'disconnect');
+      (customer.io as any).engine.close();
+      await gone;
+      // More than two chunks of the recovery store (256 packets each), sent at once.
+      const sent = await Promise.all(
+        Array.from({ length: 600 }, (_, i) => ask(s.agent, 'send_message', { conversationId: s.conversationId, content: `away ${i} ✓` })),
+      );
+      expect(sent.every((r) => r.ok)).toBe(true);
+      const back = nextEvent(customer, 'connect');
+      customer.connect();
+      await back;
+      expect(customer.recovered).toBe(true);
+      await until(() => got.length >= 600, 10_000, '600 recovered messages');
+      await settled(customer);
+      expect(got).toHaveLength(600);
+      expect(new Set(got.map((p) => p.content))).toEqual(new Set(Array.from({ length: 600 }, (_, i) => `away ${i} ✓`)));
+      const seqs = got.map((p) => p.seq);
+      expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+      // What came back is what the agent's send stored, field for field.
+      const stored = new Map(sent.map((r: any) => [r.data.id, r.data]));
+      for (const p of got) expect(p.message).toEqual(stored.get(p.id));
+    });
+
     it('recovers what was sent to a room while its only member was away (an emit nobody hears now is still kept)', async () => {
       const customerToken = await t.token({ sub: 'rp5-cust', accountId: 'rp5', role: 'customer' });
       const conv = (await t.http('POST', '/api/conversations', { token: customerToken, body: {} })).body;
