@@ -32,10 +32,8 @@ export function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /**
- * A server pinned to one core runs with single-threaded garbage collection, as docs/deploy.md advises for one
- * core (`GC_MODE`). Given at the start, so Switchboard does not start itself again under it (it would under
- * `taskset` alone), and the process measured is the one serving. Every target gets it, baselines included: a
- * runtime setting, not code, and the same for all.
+ * A server pinned to one core runs with single-threaded garbage collection, as docs/deploy.md advises for a
+ * process with one core. Every target gets it, baselines included: a runtime setting, not code, and the same for all.
  */
 function oneCoreFlags(cpu: string | null): string[] {
   return cpu !== null && /^\d+$/.test(cpu) ? ['--single-threaded-gc'] : [];

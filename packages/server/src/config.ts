@@ -78,8 +78,9 @@ export const ConfigSchema = z.object({
   /** Worker processes on this machine (node's cluster module, sticky sessions); more than 1 needs DATABASE_URL. */
   WORKERS: z.coerce.number().int().min(1).max(256).default(1),
   /**
-   * Where V8 collects garbage: `auto` on the main thread only for a process with one core to itself (a pinned
-   * server, a worker per core), `single-threaded` or `concurrent` always (ops/gc-threads.ts).
+   * Where cluster workers collect garbage: `auto` on their main thread only when they have one core each or less,
+   * `single-threaded` or `concurrent` always. A single process takes node's `--single-threaded-gc` itself, and is
+   * told at start when it would help (ops/gc-threads.ts).
    */
   GC_MODE: z.enum(['auto', 'single-threaded', 'concurrent']).default('auto'),
   /** PostgreSQL connections per process (DATABASE_URL); raise with the message rate (docs/deploy.md). */

@@ -5,7 +5,7 @@ import { type Config, loadConfig } from './config';
 import { ConfigError } from './config-problems';
 import { createLogger, type Logger } from './log';
 import { seedDemoTenant } from './ops/demo-tenant';
-import { followParentOut, gcOfThisProcess, relaunchWithSingleThreadedGc, shouldRelaunch } from './ops/gc-threads';
+import { gcOfThisProcess, singleProcessGcAdvice } from './ops/gc-threads';
 import { localSecrets } from './ops/local-secrets';
 import { assertPortFree, databaseProblem } from './ops/startup-problem';
 
@@ -20,9 +20,6 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
   started = { config, log };
-  // One process on one core collects on its main thread, which V8 decides only at start (ops/gc-threads.ts).
-  if (cluster.isPrimary && config.WORKERS === 1 && shouldRelaunch(config.GC_MODE)) return relaunchWithSingleThreadedGc(log);
-  followParentOut();
   // Before anything is written or opened: a taken port is a wrong setting, not a crash after the database work.
   if (!cluster.isWorker) await assertPortFree(config);
   const noVerifyKey = !config.JWT_SECRET && !config.JWT_PUBLIC_KEY && !config.JWT_JWKS_URL;
@@ -74,6 +71,9 @@ async function main(): Promise<void> {
     },
     'started',
   );
+  // One process on one core should collect on its main thread, which only node's own flag can say (ops/gc-threads.ts).
+  const gcAdvice = cluster.isWorker ? null : singleProcessGcAdvice(config.GC_MODE);
+  if (gcAdvice) log.info({ gc: gcOfThisProcess() }, gcAdvice);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
-import { availableParallelism, constants } from 'node:os';
-
-import type { Logger } from '../log';
+import { availableParallelism } from 'node:os';
 
 /**
  * Where the garbage collector runs. V8 marks and sweeps on helper threads beside the main one, which
@@ -11,17 +8,18 @@ import type { Logger } from '../log';
  * in). `--single-threaded-gc` does the same work on the main thread, in steps of under a millisecond
  * between events (p99 ≤ 7 ms in every round; docs/decisions.md, "The recovery window in the heap").
  *
- * V8 reads the flag only at start (set later, it crashed), so a process that should have it and does
- * not is started again with it.
+ * V8 reads the flag only at start (set later, it crashed). Cluster workers are started by the
+ * primary, which gives it to them; a single process is started by its operator, who gives it to
+ * node (docs/deploy.md), and is told at start when it would help. It does not start itself again
+ * with it: a process that is not the pid its operator started breaks pid-based tooling (CPU and
+ * memory readings, SIGSTOP, SIGKILL tests), which the first version of this did.
  *
- * `auto` gives it to a process with one core to itself; `single-threaded` and `concurrent` force either.
+ * `auto` gives it to workers that have one core each or less; `single-threaded` and `concurrent`
+ * decide for them either way.
  */
 export type GcMode = 'auto' | 'single-threaded' | 'concurrent';
 
 export const SINGLE_THREADED_GC = '--single-threaded-gc';
-
-/** Set in a process this module started again, which follows its parent out. */
-const RELAUNCHED = 'SWITCHBOARD_GC_RELAUNCHED';
 
 /** Whether a process with `cores` CPUs to itself should collect on its main thread only. */
 export function wantsSingleThreadedGc(mode: GcMode, cores: number): boolean {
@@ -40,38 +38,10 @@ export function workerExecArgv(mode: GcMode, workers: number, cores = availableP
 }
 
 /**
- * Whether this single server process should start again with single-threaded GC: it wants it
- * (CPU affinity counts, so `taskset -c 0` is one core) and was not started with it.
+ * For a single server process: what to tell its operator at start when it has one core (CPU
+ * affinity counts, so `taskset -c 0` is one core) and collects on helper threads; null otherwise.
  */
-export function shouldRelaunch(mode: GcMode, cores = availableParallelism()): boolean {
-  return wantsSingleThreadedGc(mode, cores) && gcOfThisProcess() === 'concurrent' && !process.env[RELAUNCHED];
-}
-
-/**
- * Runs this same program again with single-threaded GC and stays as its parent: signals are passed
- * on, and its exit status is this process's. The child stops by itself if this process dies
- * (SIGKILL included), so it never outlives its parent holding the port.
- */
-export function relaunchWithSingleThreadedGc(log: Logger): Promise<never> {
-  log.info({ gc: 'main-thread' }, 'one core: starting again with single-threaded garbage collection (GC_MODE=concurrent keeps it)');
-  const child = spawn(process.execPath, [...process.execArgv, SINGLE_THREADED_GC, ...process.argv.slice(1)], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, [RELAUNCHED]: '1' },
-  });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    });
-  }
-  return new Promise<never>(() => {
-    child.once('exit', (code, signal) => process.exit(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0)));
-  });
-}
-
-/** In a relaunched process: stop (cleanly, as on SIGTERM) once the parent is gone. */
-export function followParentOut(): void {
-  if (!process.env[RELAUNCHED] || !process.connected) return;
-  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
-  // The channel must not keep an idle process alive, nor count as work.
-  process.channel?.unref();
+export function singleProcessGcAdvice(mode: GcMode, cores = availableParallelism()): string | null {
+  if (!wantsSingleThreadedGc(mode, cores) || gcOfThisProcess() === 'main-thread') return null;
+  return `${cores <= 1 ? 'one core' : 'GC_MODE=single-threaded'}: start node with ${SINGLE_THREADED_GC} for steadier latency (docs/deploy.md, GC_MODE)`;
 }

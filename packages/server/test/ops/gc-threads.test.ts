@@ -46,8 +46,8 @@ describe('a server process pinned to one core', () => {
     await drop();
   });
 
-  function startPinned(env: Record<string, string> = {}): Pinned {
-    const child = spawn('taskset', ['-c', '0', process.execPath, ...serverMain()], {
+  function startPinned(env: Record<string, string> = {}, nodeFlags: string[] = []): Pinned {
+    const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeFlags, ...serverMain()], {
       cwd: ROOT,
       env: testServerEnv({
         DATABASE_URL: url,
@@ -56,7 +56,7 @@ describe('a server process pinned to one core', () => {
         GC_MODE: 'auto',
         ...env,
       }),
-      // `taskset` execs node, so the child's pid is the server's (or, relaunched, its parent's).
+      // `taskset` execs node, so the child's pid is the server's.
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const lines: any[] = [];
@@ -80,42 +80,38 @@ describe('a server process pinned to one core', () => {
 
   const startedLine = (p: Pinned) =>
     eventually(() => p.lines.find((l) => l.msg === 'started') ?? false, { ms: 60_000, every: 50, what: 'the started line' });
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
 
-  it('starts again with single-threaded GC, serves, and stops with its parent on SIGTERM', async () => {
+  it('stays the process it was started as, and advises single-threaded GC in a line of its own', async () => {
     const p = startPinned();
     const line = await startedLine(p);
-    expect(line.gc).toBe('main-thread');
-    expect(line.pid).not.toBe(p.child.pid);
-    expect(p.lines.some((l) => l.msg.startsWith('one core: starting again'))).toBe(true);
+    expect(line).toMatchObject({ gc: 'concurrent', pid: p.child.pid });
+    expect(p.lines.find((l) => l.msg.includes('--single-threaded-gc'))?.msg).toMatch(/^one core: start node with --single-threaded-gc/);
     expect((await fetch(`http://127.0.0.1:${line.port}/readyz`)).status).toBe(200);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
-    expect(p.lines.some((l) => l.msg === 'stopped')).toBe(true);
-    await eventually(() => !alive(line.pid), { what: 'the relaunched server to exit' });
   });
 
-  it('stops the relaunched server when its parent is killed outright, freeing the port', async () => {
-    const p = startPinned();
+  it('collects on its main thread when node was given the flag, and gives no advice', async () => {
+    const p = startPinned({}, [SINGLE_THREADED_GC]);
     const line = await startedLine(p);
-    p.child.kill('SIGKILL');
-    await p.exited;
-    await eventually(() => !alive(line.pid), { ms: 20_000, what: 'the orphaned server to stop itself' });
-    await expect(fetch(`http://127.0.0.1:${line.port}/readyz`)).rejects.toThrow();
+    expect(line).toMatchObject({ gc: 'main-thread', pid: p.child.pid });
+    expect(p.lines.some((l) => l.msg.includes('--single-threaded-gc'))).toBe(false);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
   });
 
-  it('stays one process with concurrent GC when GC_MODE=concurrent', async () => {
-    const p = startPinned({ GC_MODE: 'concurrent' });
-    const line = await startedLine(p);
-    expect(line.gc).toBe('concurrent');
-    expect(line.pid).toBe(p.child.pid);
+  it('gives cluster workers single-threaded GC when they have a core each or less', async () => {
+    const p = startPinned({ WORKERS: '2' });
+    const workers = await eventually(
+      () => (p.lines.filter((l) => l.msg === 'started').length === 2 ? p.lines.filter((l) => l.msg === 'started') : false),
+      {
+        ms: 60_000,
+        every: 50,
+        what: 'both workers started',
+      },
+    );
+    expect(workers.map((w) => w.gc)).toEqual(['main-thread', 'main-thread']);
+    expect(new Set(workers.map((w) => w.pid)).size).toBe(2);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
   });
