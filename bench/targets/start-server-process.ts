@@ -36,6 +36,8 @@ export function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * process with one core. Every target gets it, baselines included: a runtime setting, not code, and the same for all.
  */
 function oneCoreFlags(cpu: string | null): string[] {
+  // BENCH_SINGLE_THREADED_GC=0 measures the servers as node starts them by default.
+  if (process.env.BENCH_SINGLE_THREADED_GC === '0') return [];
   return cpu !== null && /^\d+$/.test(cpu) ? ['--single-threaded-gc'] : [];
 }
 
