@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildServer, type Switchboard } from '../../src/build-server';
-import { testConfig } from '../../src/config';
 import type { Db } from '../../src/storage/db';
 import { StorageError } from '../../src/storage/storage-error';
 import { createTestDatabase, type TestDatabase, uniqueAccountId } from '../support/databases';
@@ -15,7 +14,7 @@ import {
   uniqueQueues,
   waitForBridge,
 } from '../support/rabbitmq';
-import { INTERNAL_KEY, SECRET } from '../support/server';
+import { testServerConfig } from '../support/server';
 
 holdBrokerForThisFile();
 
@@ -40,11 +39,7 @@ describe.skipIf(!rabbitmqAvailable)('RabbitMQ bridge: the database going away', 
 
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
-    const config = testConfig({
-      PORT: 0,
-      HOST: '127.0.0.1',
-      JWT_SECRET: SECRET,
-      INTERNAL_API_KEY: INTERNAL_KEY,
+    const config = testServerConfig({
       ...bridgeConfig(queues, { AMQP_RETRY_DELAY_MS: 100 }),
     });
     sb = await buildServer(config, { db: switchableDb(database.db, () => down) });

@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { signToken } from '../../src/auth/token-signer';
 import { buildServer } from '../../src/build-server';
-import { testConfig } from '../../src/config';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { ask, until } from '../support/events';
-import { INTERNAL_KEY, SECRET } from '../support/server';
+import { SECRET, testServerConfig } from '../support/server';
 
 /**
  * One node, restarted: its publish ledger starts empty, and the events written before it started
@@ -21,7 +20,7 @@ describe('a client resuming after the server restarted', () => {
   afterAll(() => database?.dispose());
 
   const start = async () => {
-    const sb = await buildServer(testConfig({ PORT: 0, HOST: '127.0.0.1', JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY }), {
+    const sb = await buildServer(testServerConfig(), {
       db: database.db,
     });
     return { sb, url: `http://127.0.0.1:${await sb.listen()}` };

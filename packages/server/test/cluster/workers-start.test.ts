@@ -7,8 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/auth/token-signer';
 import { createPostgresDatabase, postgresAvailable } from '../support/databases';
 import { sleep } from '../support/events';
-import { freePort, serverMain } from '../support/processes';
-import { INTERNAL_KEY, SECRET } from '../support/server';
+import { freePort, serverMain, testServerEnv } from '../support/processes';
+import { SECRET } from '../support/server';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const PROBE_MS = 8_000;
@@ -35,17 +35,7 @@ describe.skipIf(!postgresAvailable)('WORKERS=2 start-up', () => {
     const base = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, serverMain(), {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        WORKERS: '2',
-        DATABASE_URL: database.url,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        JWT_SECRET: SECRET,
-        INTERNAL_API_KEY: INTERNAL_KEY,
-        DEMO: 'false',
-        LOG_LEVEL: 'warn',
-      },
+      env: testServerEnv({ WORKERS: '2', DATABASE_URL: database.url, PORT: String(port), DEMO: 'false', LOG_LEVEL: 'warn' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

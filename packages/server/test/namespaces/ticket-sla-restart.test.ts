@@ -4,14 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { signToken } from '../../src/auth/token-signer';
 import { buildServer } from '../../src/build-server';
-import { testConfig } from '../../src/config';
 import { DEFAULT_SLA_POLICY } from '../../src/domain/sla-policy';
 import type { Db } from '../../src/storage/db';
 import { SlaTimersRepo } from '../../src/storage/repos/sla-timers';
 import { createTestDatabase, ENGINES, postgresAvailable } from '../support/databases';
 import { ask, eventually, nextEvent, record, roundTrip, until } from '../support/events';
 import { ManualClock } from '../support/manual-clock';
-import { INTERNAL_KEY, SECRET } from '../support/server';
+import { SECRET, testServerConfig } from '../support/server';
 import { type Person, tenant } from './namespace-clients';
 
 async function notificationKinds(db: Db, accountId: string, userId: string): Promise<string[]> {
@@ -38,11 +37,7 @@ for (const kind of ENGINES) {
 
     it('fires a timer that came due while the server was down at start, and the next one on time, each once', async () => {
       // Resolution in 6 s, warning after a quarter of it: the warning comes due while no server runs.
-      const config = testConfig({
-        PORT: 0,
-        HOST: '127.0.0.1',
-        JWT_SECRET: SECRET,
-        INTERNAL_API_KEY: INTERNAL_KEY,
+      const config = testServerConfig({
         SLA_POLICY: { ...DEFAULT_SLA_POLICY, urgent: { firstResponseMinutes: 1, resolutionMinutes: 0.1 } },
         SLA_WARNING_RATIO: 0.25,
         SLA_POLL_MS: POLL,

@@ -4,12 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { signToken } from '../../src/auth/token-signer';
 import { buildServer, type Switchboard } from '../../src/build-server';
-import { type Config, testConfig } from '../../src/config';
+import type { Config } from '../../src/config';
 import type { Db, DbKind, Queryable, TransactionTimings } from '../../src/storage/db';
 import { createTestDatabase, postgresAvailable, type TestDatabase, uniqueAccountId } from '../support/databases';
 import { ask } from '../support/events';
 import { ManualClock } from '../support/manual-clock';
-import { INTERNAL_KEY, SECRET } from '../support/server';
+import { SECRET, testServerConfig } from '../support/server';
 
 const INTERVAL_S = 60;
 const PASS_STARTS = /pg_stat_all_tables/;
@@ -87,11 +87,7 @@ async function start(kind: DbKind, overrides: Partial<Config> = {}): Promise<Run
   const db = new WatchedDb(database.db);
   const clock = new ManualClock();
   const sb = await buildServer(
-    testConfig({
-      PORT: 0,
-      HOST: '127.0.0.1',
-      JWT_SECRET: SECRET,
-      INTERNAL_API_KEY: INTERNAL_KEY,
+    testServerConfig({
       DB_VACUUM_INTERVAL_S: INTERVAL_S,
       // Passes on time: a test server starting up is busy, and waiting for a quiet moment is db-vacuum.test.ts's.
       DB_VACUUM_BUSY_UTILIZATION: 1,

@@ -3,10 +3,10 @@ import { io as connectClient, type Socket as ClientSocket } from 'socket.io-clie
 import { signToken, type TokenClaims } from '../../src/auth/token-signer';
 import { buildServer, type Switchboard } from '../../src/build-server';
 import { InProcessRelayHub } from '../../src/cluster/in-process-relay-hub';
-import { type Config, testConfig } from '../../src/config';
+import type { Config } from '../../src/config';
 import type { DbKind } from '../../src/storage/db';
 import { createTestDatabase, type TestDatabase } from './databases';
-import { INTERNAL_KEY, SECRET } from './server';
+import { SECRET, testServerConfig } from './server';
 
 /**
  * Several Switchboard nodes in this process over one database: related by an in-process relay
@@ -40,11 +40,7 @@ export async function startNodes(count: number, kind: DbKind, overrides: Partial
   const started = await Promise.all(
     Array.from({ length: count }, async () => {
       const sb = await buildServer(
-        testConfig({
-          PORT: 0,
-          HOST: '127.0.0.1',
-          JWT_SECRET: SECRET,
-          INTERNAL_API_KEY: INTERNAL_KEY,
+        testServerConfig({
           OUTBOX_POLL_MS: 100,
           OUTBOX_MIN_AGE_MS: 150,
           ...overrides,

@@ -10,6 +10,11 @@ import { createTestDatabase, ENGINES, postgresAvailable, type TestDatabase } fro
 export const SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const INTERNAL_KEY = 'internal-key-for-tests';
 
+/** The configuration of a server under test in this process: any port on loopback, the test secrets, `overrides` on top. */
+export function testServerConfig(overrides: Partial<Config> = {}): Config {
+  return testConfig({ PORT: 0, HOST: '127.0.0.1', JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY, ...overrides });
+}
+
 export interface ServerContext {
   readonly kind: DbKind;
   sb(): Switchboard;
@@ -118,10 +123,7 @@ export function forEachServer(
 
       beforeAll(async () => {
         database = await (databases?.of(kind) ?? createTestDatabase(kind));
-        server = await buildServer(
-          testConfig({ PORT: 0, HOST: '127.0.0.1', JWT_SECRET: SECRET, INTERNAL_API_KEY: INTERNAL_KEY, ...overrides }),
-          { ...deps(), db: database.db },
-        );
+        server = await buildServer(testServerConfig(overrides), { ...deps(), db: database.db });
         port = await server.listen();
       }, 60_000);
 

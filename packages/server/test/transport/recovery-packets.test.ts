@@ -69,10 +69,13 @@ describe('RecoveryPackets (what a namespace keeps for connection state recovery)
     const { kept } = store();
     const from = kept.keep(new Set(['r']), undefined, ['a']);
     kept.encoded(from, ['2["a"]']);
-    const data: unknown[] = ['file', { bytes: '<placeholder>' }];
+    const attachment = Buffer.from('x');
+    const data: unknown[] = ['file', { bytes: attachment }];
     const offset = kept.keep(new Set(['r']), undefined, data);
     data.push(offset);
-    kept.encoded(offset, ['51-["file",{"_placeholder":true,"num":0}]', Buffer.from('x')]);
+    // How socket.io-parser encodes it: the JSON with the buffer's place marked, then the buffer itself.
+    const json = JSON.stringify(['file', { bytes: { _placeholder: true, num: 0 } }, offset]);
+    kept.encoded(offset, [`51-${json}`, attachment]);
     expect(kept.after(from, ['r'])).toEqual([data]);
   });
 
