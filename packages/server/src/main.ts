@@ -77,7 +77,7 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    // A signal sent twice (to the process group and passed on by a parent, say) stops once.
+    // A signal that comes twice (to the process group and from a supervisor, say) stops once.
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');

@@ -3,7 +3,7 @@ import type { DomainEvent, EphemeralEvent, LoggedEvent } from '../domain/domain-
 import type { AppIo, AppNamespace } from '../transport/socket-types';
 import type { WidgetNamespaces } from '../transport/widget-namespaces';
 import { AudibleRooms } from './audible-rooms';
-import { type Delivery, plan, type Renderer, roomName, type Surface, withEnvelope } from './delivery';
+import { type Delivery, type Renderer, roomName, type Surface, withEnvelope } from './delivery';
 import { evictMergedVisitor, mergedVisitorOf } from './evict-merged-visitor';
 import { InOrderGate } from './in-order-gate';
 import { PublishLedger } from './publish-ledger';
@@ -14,20 +14,23 @@ import { ResumePoints } from './resume-points';
 
 /** The default namespace's vocabularies; the named namespaces add theirs ({@link Broadcaster.addRenderer}). */
 export const DEFAULT_RENDERERS: readonly Renderer[] = [renderDefault, renderPortal, renderWidget];
-/** Where each of {@link DEFAULT_RENDERERS} speaks (every delivery of a renderer is on its one surface). */
-const DEFAULT_SURFACES: readonly Surface[] = [
-  { ns: '/', dialect: 'default' },
-  { ns: '/', dialect: 'portal' },
-  { ns: '/', dialect: 'widget' },
+
+/** A renderer and the one surface every delivery of it goes to. */
+interface Voice {
+  render: Renderer;
+  surface: Surface;
+}
+
+const DEFAULT_VOICES: readonly Voice[] = [
+  { render: renderDefault, surface: { ns: '/', dialect: 'default' } },
+  { render: renderPortal, surface: { ns: '/', dialect: 'portal' } },
+  { render: renderWidget, surface: { ns: '/', dialect: 'widget' } },
 ];
 
 export interface BroadcasterOptions {
   io: AppIo;
   /** The widget's per-conversation namespaces; a widget delivery also goes to those with sockets in its rooms. */
   widgets: Pick<WidgetNamespaces, 'holding' | 'anyHolding'>;
-  /** With `surfaces`, where each renders (same order): a renderer whose surface nobody on this node hears is not run. */
-  renderers?: readonly Renderer[];
-  surfaces?: readonly (Surface | undefined)[];
   onEmit?: (event: string) => void;
   onListenerError?: (err: unknown) => void;
   /** How facts reach the other nodes; alone by default. */
@@ -46,7 +49,7 @@ export interface BroadcasterOptions {
 }
 
 /**
- * The only code that emits to rooms. Takes a fact, asks {@link plan} who hears
+ * The only code that emits to rooms. Takes a fact, asks its renderers who hears
  * it in which words, and emits each delivery once (Socket.IO encodes a
  * broadcast once for all its recipients; the envelope is added once per
  * delivery; transport/coalesce-websocket-writes.ts writes a connection's frames
@@ -69,16 +72,12 @@ export class Broadcaster {
   private readonly ownPending = new Set<number>();
   /** Whether a logged event this node has not emitted yet still will be (see {@link willEmit}). */
   private pendingCheck: (e: LoggedEvent) => boolean = () => true;
-  private renderers: readonly Renderer[];
-  /** Each renderer's surface (undefined: unknown, always rendered). */
-  private surfaces: readonly (Surface | undefined)[];
+  private voices: readonly Voice[] = DEFAULT_VOICES;
   private readonly listeners = new Set<(e: LoggedEvent) => void>();
   private readonly signalListeners = new Set<(e: EphemeralEvent) => void>();
   private readonly audible: AudibleRooms;
 
   constructor(private readonly opts: BroadcasterOptions) {
-    this.renderers = opts.renderers ?? DEFAULT_RENDERERS;
-    this.surfaces = opts.renderers ? (opts.surfaces ?? []) : DEFAULT_SURFACES;
     this.relay = opts.relay ?? new LocalEventRelay();
     this.audible = new AudibleRooms(opts.io, opts.recoveryWindowMs ?? 0);
     this.gate = new InOrderGate({
@@ -105,9 +104,8 @@ export class Broadcaster {
   }
 
   /** `surface`: where every delivery of `renderer` goes; when nobody on this node hears it, the renderer is skipped. */
-  addRenderer(renderer: Renderer, surface?: Surface): void {
-    this.surfaces = [...this.renderers.map((_, i) => this.surfaces[i]), surface];
-    this.renderers = [...this.renderers, renderer];
+  addRenderer(render: Renderer, surface: Surface): void {
+    this.voices = [...this.voices, { render, surface }];
   }
 
   /**
@@ -212,20 +210,16 @@ export class Broadcaster {
 
   /** Every delivery of a fact, heard here or not (replay and polling render for one reader). */
   deliveries(e: DomainEvent | EphemeralEvent): Delivery[] {
-    return plan(e, this.renderers);
+    return this.voices.flatMap((v) => v.render(e));
   }
 
   /**
-   * {@link plan}, less the renderers of surfaces nobody on this node hears: their deliveries would all
+   * {@link deliveries}, less the renderers of surfaces nobody on this node hears: their deliveries would all
    * be dropped by {@link emit}'s check of the rooms, so building them (and their payloads) is skipped.
    */
   private audiblePlan(e: DomainEvent | EphemeralEvent): Delivery[] {
     const out: Delivery[] = [];
-    for (let i = 0; i < this.renderers.length; i++) {
-      const surface = this.surfaces[i];
-      if (surface && !this.heard(surface)) continue;
-      for (const d of (this.renderers[i] as Renderer)(e)) out.push(d);
-    }
+    for (const { render, surface } of this.voices) if (this.heard(surface)) for (const d of render(e)) out.push(d);
     return out;
   }
 
