@@ -54,16 +54,19 @@ describe('the vacuum job on the embedded engine', () => {
     const accountId = uniqueAccountId('vac');
     await new AccountsRepo(db).ensure(accountId);
     for (let i = 0; i < 5; i++) await new ConversationsRepo(db).create({ accountId, contactId: `cust-${i}` });
-    // What every message does to its conversation: a new row version each time (page pruning on the way removes some).
+    // What every message does to its conversation: a new row version each time. Page pruning on the way removes
+    // some, how many depends on where the rows fall (81–150 of 600 were left over eight random account ids), so
+    // the check is the job's own threshold (50 + 20% of the rows), not a count.
     for (let i = 0; i < 120; i++)
       await db.query('UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE account_id = $1', [accountId]);
-    expect(await deadTuples(db, 'conversations')).toBeGreaterThan(100);
+    const dead = await deadTuples(db, 'conversations');
+    expect(dead).toBeGreaterThan(60);
 
     const pass = await passOf(db, 1_000_000_000);
 
     const conversations = pass?.steps.filter((s) => s.table === 'public.conversations');
     expect(conversations?.map((s) => s.kind)).toEqual(['vacuum', 'analyze']);
-    expect(conversations?.[0]?.deadBefore).toBeGreaterThan(100);
+    expect(conversations?.[0]?.deadBefore).toBe(dead);
     expect(await deadTuples(db, 'conversations')).toBe(0);
     // Nothing happened to labels: no statement, no pause.
     expect(pass?.steps.map((s) => s.table)).not.toContain('public.labels');
